@@ -1,0 +1,81 @@
+#include "app/extract_command.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "capture/manifest.h"
+#include "processing/png_encoder.h"
+#include "svg/output_file.h"
+#include "svg/svg_reader.h"
+
+namespace svgcast {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "svgcast: %s\n", message.c_str());
+  return 1;
+}
+
+std::string FrameName(size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%05zu.png", index);
+  return name;
+}
+
+}  // namespace
+
+int RunExtract(const ExtractOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path folder(options.folder);
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error || !fs::is_directory(folder)) {
+    return Fail(options.folder + ": cannot create folder" +
+                (error ? ": " + error.message() : std::string()));
+  }
+  std::string manifest;
+  size_t count = 0;
+  const PngOptions png_options{3};  // decoded frames are for checking: fast
+  Status status = DecodeScreencast(
+      options.input, [&](const DecodedFrame& frame) -> Status {
+        const std::string name = FrameName(count++);
+        std::vector<uint8_t> png;
+        if (Status s = EncodePng(frame.pixels, png_options, &png); !s.ok()) {
+          return s;
+        }
+        std::unique_ptr<OutputFile> file;
+        const std::string path = (folder / name).string();
+        if (Status s = OutputFile::Open(path, &file); !s.ok()) return s;
+        try {
+          file->Write(std::string_view(reinterpret_cast<const char*>(png.data()),
+                                       png.size()));
+        } catch (const std::exception& e) {
+          return Status::Error(e.what());
+        }
+        if (Status s = file->Commit(); !s.ok()) return s;
+        manifest += name + " " + FormatMilliseconds(frame.time_us) + "\n";
+        return Status::Ok();
+      });
+  if (!status.ok()) return Fail(status.message());
+
+  std::unique_ptr<OutputFile> file;
+  const std::string manifest_path = (folder / "frames.txt").string();
+  if (Status s = OutputFile::Open(manifest_path, &file); !s.ok()) {
+    return Fail(s.message());
+  }
+  try {
+    file->Write(manifest);
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+  if (Status s = file->Commit(); !s.ok()) return Fail(s.message());
+  if (!options.quiet) {
+    std::fprintf(stderr, "svgcast: extracted %zu frames from %s into %s\n",
+                 count, options.input.c_str(), options.folder.c_str());
+  }
+  return 0;
+}
+
+}  // namespace svgcast

@@ -1,0 +1,54 @@
+#include "app/interrupt.h"
+
+#include <limits.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace svgcast {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signals{0};
+char g_temp_path[PATH_MAX] = {};  // written before the handler is installed
+
+static_assert(std::atomic<bool>::is_always_lock_free);
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void OnSignal(int) {
+  if (g_signals.fetch_add(1) == 0) {
+    g_interrupted.store(true);
+    constexpr char kMessage[] =
+        "\nsvgcast: stopping; finishing the SVG (Ctrl-C again to abort)\n";
+    (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    return;
+  }
+  if (g_temp_path[0] != '\0') ::unlink(g_temp_path);
+  constexpr char kMessage[] = "\nsvgcast: aborted; no output written\n";
+  (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  ::_exit(130);
+}
+
+}  // namespace
+
+InterruptHandler::InterruptHandler(const std::string& temp_path) {
+  g_interrupted.store(false);
+  g_signals.store(0);
+  std::strncpy(g_temp_path, temp_path.c_str(), sizeof g_temp_path - 1);
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  ::sigaction(SIGINT, &action, &old_int_);
+  ::sigaction(SIGTERM, &action, &old_term_);
+}
+
+InterruptHandler::~InterruptHandler() {
+  ::sigaction(SIGINT, &old_int_, nullptr);
+  ::sigaction(SIGTERM, &old_term_, nullptr);
+  g_temp_path[0] = '\0';
+}
+
+const std::atomic<bool>* InterruptHandler::flag() { return &g_interrupted; }
+
+}  // namespace svgcast

@@ -1,0 +1,53 @@
+#include "app/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace svgcast {
+
+ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
+                           Mode mode)
+    : verb_(std::move(verb)),
+      total_(total),
+      enabled_(mode == Mode::kAuto),
+      terminal_(::isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {}
+
+void ProgressLine::Update(uint64_t done) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto interval = terminal_ ? std::chrono::milliseconds(100)
+                                  : std::chrono::milliseconds(5000);
+  if (now - last_print_ < interval) return;
+  last_print_ = now;
+  Print(done, std::chrono::duration<double>(now - start_).count());
+}
+
+void ProgressLine::Print(uint64_t done, double seconds) {
+  char line[160];
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+  if (total_ && *total_ > 0) {
+    std::snprintf(line, sizeof line,
+                  "svgcast: %s %llu/%llu frames (%.0f%%), %.1f s, %.1f frames/s",
+                  verb_.c_str(), static_cast<unsigned long long>(done),
+                  static_cast<unsigned long long>(*total_),
+                  100.0 * static_cast<double>(done) /
+                      static_cast<double>(*total_),
+                  seconds, rate);
+  } else {
+    std::snprintf(line, sizeof line, "svgcast: %s %llu frames, %.1f s",
+                  verb_.c_str(), static_cast<unsigned long long>(done),
+                  seconds);
+  }
+  std::fprintf(stderr, terminal_ ? "\r%s\033[K" : "%s\n", line);
+  std::fflush(stderr);
+  printed_ = true;
+}
+
+void ProgressLine::Finish() {
+  if (enabled_ && terminal_ && printed_) std::fprintf(stderr, "\r\033[K");
+}
+
+}  // namespace svgcast

@@ -1,0 +1,43 @@
+// ProgressLine: the progress line on stderr during long work. On a terminal
+// it redraws one line in place (at most ten times a second); otherwise it
+// prints a plain line every five seconds, so logs stay readable.
+//
+// Threading: Update() may be called from any thread, but from one at a time
+// (the graph's serial writer node); Finish() on the owning thread after the
+// last Update().
+#ifndef SVGCAST_APP_PROGRESS_H_
+#define SVGCAST_APP_PROGRESS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace svgcast {
+
+class ProgressLine {
+ public:
+  enum class Mode { kQuiet = 1, kAuto };
+
+  // `total`: frames expected, when known.
+  ProgressLine(std::string verb, std::optional<uint64_t> total, Mode mode);
+
+  void Update(uint64_t done);
+  // Clears a terminal line so the summary starts on a clean line.
+  void Finish();
+
+ private:
+  void Print(uint64_t done, double seconds);
+
+  const std::string verb_;
+  const std::optional<uint64_t> total_;
+  const bool enabled_;
+  const bool terminal_;
+  const std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_print_;
+  bool printed_ = false;
+};
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_APP_PROGRESS_H_

@@ -1,0 +1,34 @@
+// `svgcast replay`: a folder of recorded frames into an animated SVG, through
+// the same capture side (frame cache, capture thread) and processing graph
+// as a live recording.
+//
+// Threading: RunReplay() is called on the main thread; it creates the
+// capture thread and the processing graph and joins both before returning.
+#ifndef SVGCAST_APP_REPLAY_COMMAND_H_
+#define SVGCAST_APP_REPLAY_COMMAND_H_
+
+#include <cstddef>
+#include <string>
+
+#include "capture/frame_cache.h"
+
+namespace svgcast {
+
+struct ReplayOptions {
+  std::string input;       // fixture folder
+  std::string output;      // .svg path or "-"
+  double fps = 0;          // > 0: fixed rate instead of frames.txt times
+  int threads = 0;         // processing threads; 0: one per core
+  size_t cache_frames = 0;           // 0: no cap on the count
+  size_t cache_mb = 1024;            // 0: no cap on the bytes
+  WhenFull when_full = WhenFull::kWait;
+  bool quiet = false;      // no progress line, no summary
+};
+
+// Returns the process exit status: 0 done, 1 error (message printed),
+// 130 interrupted (the SVG of the frames replayed so far is written).
+int RunReplay(const ReplayOptions& options);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_APP_REPLAY_COMMAND_H_

@@ -1,0 +1,77 @@
+// CaptureThread: the capture side's one thread. It pulls frames from a
+// FrameSource, admits each into the FrameCache (which applies the cap
+// policy), publishes it, and posts its FrameTicket into the processing side.
+// When the source ends, a stop is requested, the cache is aborted or a
+// capture fails, it posts the end marker (seq one past the last frame) and
+// the thread finishes. It does nothing else, so processing can never make it
+// late.
+//
+// Threading: construct and destroy on the owning thread; the destructor
+// requests a stop and joins. RequestStop() and frames_captured() are
+// thread-safe. The post callback is called on the capture thread, once per
+// frame and once for the end marker, in seq order.
+#ifndef SVGCAST_CAPTURE_CAPTURE_THREAD_H_
+#define SVGCAST_CAPTURE_CAPTURE_THREAD_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <thread>
+
+#include "capture/frame.h"
+#include "capture/frame_cache.h"
+#include "capture/frame_source.h"
+#include "capture/status.h"
+
+namespace svgcast {
+
+struct CaptureResult {
+  enum class End { kSourceEnded = 1, kStopped, kCacheAborted, kFailed };
+
+  End end = End::kSourceEnded;
+  Status status;            // the error when end == kFailed
+  uint64_t frames = 0;      // published (and posted)
+  uint64_t skipped = 0;     // skipped because the cache was full
+  int64_t last_timestamp_us = 0;
+};
+
+class CaptureThread {
+ public:
+  using PostFn = std::function<void(const FrameTicket&)>;
+
+  // Starts the thread at once. `source`, `cache` and `post` must outlive
+  // this object. `interrupted`, if given, is polled before every frame
+  // (a signal handler may set it).
+  CaptureThread(FrameSource& source, FrameCache& cache, PostFn post,
+                const std::atomic<bool>* interrupted = nullptr);
+  CaptureThread(const CaptureThread&) = delete;
+  CaptureThread& operator=(const CaptureThread&) = delete;
+  ~CaptureThread();
+
+  // Thread-safe: ask the thread to end the stream after the current frame.
+  void RequestStop();
+
+  // Owning thread: waits until the thread has posted the end marker and
+  // returns how capture ended.
+  CaptureResult Join();
+
+  // Thread-safe: frames published so far (for progress lines).
+  uint64_t frames_captured() const {
+    return frames_captured_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  void Run(std::stop_token stop);
+
+  FrameSource& source_;
+  FrameCache& cache_;
+  const PostFn post_;
+  const std::atomic<bool>* const interrupted_;
+  std::atomic<uint64_t> frames_captured_{0};
+  CaptureResult result_;  // written by the thread, read after join
+  std::jthread thread_;   // last: starts after the members above exist
+};
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_CAPTURE_CAPTURE_THREAD_H_

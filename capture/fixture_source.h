@@ -1,0 +1,34 @@
+// The replay source: a folder of PNG frames with a frames.txt manifest (see
+// manifest.h), or a bare folder of numbered PNGs played at a fixed rate.
+//
+// Opening checks the whole sequence cheaply before any frame is decoded:
+// the manifest, that every file exists and is a PNG, and that all frames
+// have the first frame's size. Decoding happens frame by frame on the
+// capture thread, like a grab from a live screen.
+//
+// Threading: see FrameSource.
+#ifndef SVGCAST_CAPTURE_FIXTURE_SOURCE_H_
+#define SVGCAST_CAPTURE_FIXTURE_SOURCE_H_
+
+#include <memory>
+#include <string>
+
+#include "capture/frame_source.h"
+#include "capture/status.h"
+
+namespace svgcast {
+
+struct FixtureOptions {
+  std::string folder;
+  // 0: timestamps from frames.txt (required then). > 0: frame i is at
+  // i * 1000 / fps ms; the frames are frames.txt's files if there is one,
+  // else the folder's PNGs in natural order (2.png before 10.png).
+  double fps = 0;
+};
+
+Status OpenFixtureSource(const FixtureOptions& options,
+                         std::unique_ptr<FrameSource>* source);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_CAPTURE_FIXTURE_SOURCE_H_

@@ -1,0 +1,111 @@
+#include "capture/frame_cache.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+namespace svgcast {
+
+FrameCache::FrameCache(CacheLimits limits, WhenFull when_full)
+    : limits_(limits), when_full_(when_full) {}
+
+bool FrameCache::HoldsTwoFrames(CacheLimits limits, size_t frame_bytes) {
+  return (limits.max_frames == 0 || limits.max_frames >= 2) &&
+         (limits.max_bytes == 0 || limits.max_bytes >= 2 * frame_bytes);
+}
+
+bool FrameCache::HasRoomLocked(size_t frame_bytes) const {
+  if (limits_.max_frames != 0 && stats_.frames + 1 > limits_.max_frames) {
+    return false;
+  }
+  if (limits_.max_bytes != 0 && stats_.bytes + frame_bytes > limits_.max_bytes) {
+    return false;
+  }
+  return true;
+}
+
+FrameCache::Admission FrameCache::Admit(size_t frame_bytes) {
+  std::unique_lock lock(mutex_);
+  if (aborted_) return Admission::kAborted;
+  if (HasRoomLocked(frame_bytes)) return Admission::kReady;
+  if (when_full_ == WhenFull::kDrop) {
+    ++stats_.dropped;
+    return Admission::kDropped;
+  }
+  ++stats_.waited;
+  const auto start = std::chrono::steady_clock::now();
+  room_.wait(lock, [&] { return aborted_ || HasRoomLocked(frame_bytes); });
+  stats_.wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  return aborted_ ? Admission::kAborted : Admission::kReady;
+}
+
+void FrameCache::Publish(FramePtr frame) {
+  std::lock_guard lock(mutex_);
+  if (frame->seq != stats_.published) {
+    throw std::logic_error("frame cache: frame " + std::to_string(frame->seq) +
+                           " published, expected " +
+                           std::to_string(stats_.published));
+  }
+  stats_.bytes += FrameBytes(frame->pixels.size());
+  stats_.frames += 1;
+  stats_.published += 1;
+  stats_.peak_frames = std::max(stats_.peak_frames, stats_.frames);
+  stats_.peak_bytes = std::max(stats_.peak_bytes, stats_.bytes);
+  const uint64_t seq = frame->seq;
+  frames_.emplace(seq, std::move(frame));
+}
+
+CropReply FrameCache::Crop(const CropRequest& request) const {
+  FramePtr frame;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = frames_.find(request.seq);
+    if (it == frames_.end()) {
+      throw std::logic_error("frame cache: crop of frame " +
+                             std::to_string(request.seq) +
+                             ", which is not cached");
+    }
+    frame = it->second;
+  }
+  const cv::Rect bounds(0, 0, frame->pixels.cols, frame->pixels.rows);
+  const cv::Rect rect = request.rect.value_or(bounds);
+  if ((rect & bounds) != rect || rect.empty()) {
+    throw std::logic_error("frame cache: crop outside frame " +
+                           std::to_string(request.seq));
+  }
+  // The ROI header shares the frame's reference-counted buffer, so the view
+  // stays valid even if the frame is released while it is in use.
+  return CropReply{request.seq, rect, frame->pixels(rect)};
+}
+
+void FrameCache::ReleaseBefore(uint64_t seq) {
+  {
+    std::lock_guard lock(mutex_);
+    auto end = frames_.lower_bound(seq);
+    for (auto it = frames_.begin(); it != end; ++it) {
+      stats_.bytes -= FrameBytes(it->second->pixels.size());
+      stats_.frames -= 1;
+      stats_.released += 1;
+    }
+    frames_.erase(frames_.begin(), end);
+  }
+  room_.notify_all();
+}
+
+void FrameCache::Abort() {
+  {
+    std::lock_guard lock(mutex_);
+    aborted_ = true;
+  }
+  room_.notify_all();
+}
+
+CacheStats FrameCache::Stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+}  // namespace svgcast

@@ -1,0 +1,40 @@
+// Status: the result of an operation that can fail in an expected way
+// (missing file, corrupt PNG, unwritable output). It carries one line of
+// text that names the file or option and the problem, ready for the user.
+//
+// Threading: a Status is a value; const methods may be called from any
+// thread without synchronisation.
+#ifndef SVGCAST_CAPTURE_STATUS_H_
+#define SVGCAST_CAPTURE_STATUS_H_
+
+#include <string>
+#include <utility>
+
+namespace svgcast {
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;  // ok
+
+  static Status Ok() { return Status(); }
+  // `message` is the whole line the user will see after "svgcast: ".
+  static Status Error(std::string message) {
+    return Status(std::move(message));
+  }
+  // "<context>: <strerror(errno_value)>".
+  static Status FromErrno(const std::string& context, int errno_value);
+
+  bool ok() const { return !failed_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  explicit Status(std::string message)
+      : failed_(true), message_(std::move(message)) {}
+
+  bool failed_ = false;
+  std::string message_;
+};
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_CAPTURE_STATUS_H_

@@ -1,0 +1,204 @@
+#include "processing/pipeline.h"
+
+#include <exception>
+#include <utility>
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
+
+namespace svgcast {
+
+namespace flow = tbb::flow;
+
+namespace {
+
+int ResolveThreads(int threads) {
+  return threads > 0 ? threads : tbb::info::default_concurrency();
+}
+
+}  // namespace
+
+// The topology, in one place. Node bodies are thin adapters that call the
+// pure functions in processing/ through the Pipeline's methods.
+struct Pipeline::Graph {
+  struct Nodes {
+    Nodes(flow::graph& g, Pipeline* p)
+        // Frames are immutable and diff (n-1, n) reads only those two, so
+        // every frame can be diffed, planned and encoded in parallel.
+        : diff(g, flow::unlimited,
+               [p](const FrameTicket& t) { return p->Diff(t); }),
+          optimize(g, flow::unlimited,
+                   [p](const FrameChanges& c) { return p->Optimize(c); }),
+          encode(g, flow::unlimited,
+                 [p](const FrameChanges& c) { return p->Encode(c); }),
+          // Every seq reaches the sequencer (frames without changes and
+          // failed frames too), so it never stalls.
+          order(g, [](const EncodedFramePtr& f) { return f->ticket.seq; }),
+          // Serial, fed in seq order by the sequencer: the SVG is written
+          // front to back, and releases go to the cache in order.
+          write(g, flow::serial, [p](const EncodedFramePtr& f) {
+            p->Write(f);
+            return flow::continue_msg();
+          }) {
+      flow::make_edge(diff, optimize);
+      flow::make_edge(optimize, encode);
+      flow::make_edge(encode, order);
+      flow::make_edge(order, write);
+    }
+
+    flow::function_node<FrameTicket, FrameChanges> diff;
+    flow::function_node<FrameChanges, FrameChanges> optimize;
+    flow::function_node<FrameChanges, EncodedFramePtr> encode;
+    flow::sequencer_node<EncodedFramePtr> order;
+    flow::function_node<EncodedFramePtr, flow::continue_msg> write;
+  };
+
+  Graph(int threads, Pipeline* pipeline)
+      // The owning thread never joins the arena (it waits on a future), so
+      // all `threads` slots go to worker threads.
+      : parallelism(tbb::global_control::max_allowed_parallelism,
+                    static_cast<size_t>(threads) + 1),
+        arena(threads, /*reserved_for_masters=*/0) {
+    arena.execute([&] {  // the graph attaches to the arena it is made in
+      graph = std::make_unique<flow::graph>();
+      nodes = std::make_unique<Nodes>(*graph, pipeline);
+    });
+  }
+
+  ~Graph() {
+    arena.execute([&] {
+      graph->wait_for_all();
+      nodes.reset();
+      graph.reset();
+    });
+  }
+
+  tbb::global_control parallelism;
+  tbb::task_arena arena;
+  std::unique_ptr<flow::graph> graph;
+  std::unique_ptr<Nodes> nodes;
+};
+
+Pipeline::Pipeline(FrameCache& cache, FrameSink& sink, PipelineOptions options)
+    : cache_(cache),
+      sink_(sink),
+      options_(std::move(options)),
+      threads_(ResolveThreads(options_.threads)),
+      done_future_(done_.get_future()),
+      graph_(std::make_unique<Graph>(threads_, this)) {}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::Post(const FrameTicket& ticket) {
+  graph_->nodes->diff.try_put(ticket);
+}
+
+Status Pipeline::Wait() { return done_future_.get(); }
+
+void Pipeline::Fail(const std::string& message) {
+  {
+    std::lock_guard lock(error_mutex_);
+    if (error_.empty()) error_ = message.empty() ? "unknown error" : message;
+  }
+  failed_.store(true, std::memory_order_release);
+  cache_.Abort();  // a capture thread waiting for room would wait forever
+}
+
+FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
+  FrameChanges changes{ticket, {}, false};
+  if (ticket.is_end()) return changes;
+  try {
+    if (options_.stage_hook) options_.stage_hook(PipelineStage::kDiff, ticket.seq);
+    if (failed()) {
+      changes.failed = true;
+      return changes;
+    }
+    const CropReply cur = cache_.Crop({ticket.seq, std::nullopt});
+    if (ticket.seq == 0) {  // the poster: the whole first frame
+      changes.regions.push_back(cur.rect);
+    } else {
+      const CropReply prev = cache_.Crop({ticket.seq - 1, std::nullopt});
+      changes.regions = DiffRegions(prev.pixels, cur.pixels, options_.diff);
+    }
+  } catch (const std::exception& e) {
+    Fail(e.what());
+    changes.failed = true;
+  }
+  return changes;
+}
+
+FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
+  FrameChanges plan{changes.ticket, {}, changes.failed};
+  if (changes.ticket.is_end() || changes.failed) return plan;
+  try {
+    if (options_.stage_hook) {
+      options_.stage_hook(PipelineStage::kOptimize, changes.ticket.seq);
+    }
+    plan.regions = PlanPatches(changes.regions, options_.cost);
+  } catch (const std::exception& e) {
+    Fail(e.what());
+    plan.failed = true;
+  }
+  return plan;
+}
+
+EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
+  auto frame = std::make_shared<EncodedFrame>();
+  frame->ticket = plan.ticket;
+  frame->failed = plan.failed;
+  if (plan.ticket.is_end() || plan.failed) return frame;
+  try {
+    if (options_.stage_hook) {
+      options_.stage_hook(PipelineStage::kEncode, plan.ticket.seq);
+    }
+    for (const cv::Rect& rect : plan.regions) {
+      if (failed()) break;  // the output is lost anyway; do not waste time
+      const CropReply crop = cache_.Crop({plan.ticket.seq, rect});
+      auto png = std::make_shared<std::vector<uint8_t>>();
+      if (Status s = EncodePng(crop.pixels, options_.png, png.get()); !s.ok()) {
+        throw std::runtime_error(s.message());
+      }
+      frame->patches.push_back({rect, std::move(png)});
+    }
+  } catch (const std::exception& e) {
+    Fail(e.what());
+    frame->failed = true;
+  }
+  return frame;
+}
+
+void Pipeline::Write(const EncodedFramePtr& frame) {
+  const FrameTicket& ticket = frame->ticket;
+  try {
+    if (options_.stage_hook) options_.stage_hook(PipelineStage::kWrite, ticket.seq);
+    if (!failed() && !frame->failed) {
+      if (ticket.is_end()) {
+        sink_.Finish();
+      } else {
+        sink_.WriteFrame(*frame);
+        stats_.frames += 1;
+        stats_.changed_frames += frame->patches.empty() ? 0 : 1;
+        stats_.patches += frame->patches.size();
+      }
+    }
+  } catch (const std::exception& e) {
+    Fail(e.what());
+  }
+  // Frame `seq` is the base of the next diff; everything before it is done.
+  cache_.ReleaseBefore(ticket.seq);
+  if (ticket.is_end()) {
+    Status status;
+    if (failed()) {
+      std::lock_guard lock(error_mutex_);
+      status = Status::Error(error_);
+    }
+    done_.set_value(std::move(status));
+    return;
+  }
+  frames_written_.store(ticket.seq + 1, std::memory_order_relaxed);
+  if (options_.on_frame_written) options_.on_frame_written(ticket.seq + 1);
+}
+
+}  // namespace svgcast

@@ -1,0 +1,116 @@
+// Pipeline: the processing side, a oneTBB flow graph that turns frame
+// tickets into encoded patches and hands them, in frame order, to a
+// FrameSink:
+//
+//   Post(ticket) -> diff -> optimize -> encode -> sequencer -> writer
+//
+// diff, optimize and encode run in parallel on different frames (frames are
+// immutable, so the diff of (n-1, n) needs nothing from (n, n+1)); the
+// sequencer restores frame order and the writer is serial. Pixels are
+// fetched from the capture side's FrameCache by crop requests; once frame n
+// is written the pipeline tells the cache that frames before n are no
+// longer needed. The end marker drains everything, then the sink's Finish()
+// runs and Wait() returns.
+//
+// Threading: construct, Wait() and destroy on the owning thread. Post() is
+// for the capture thread (one thread, tickets in seq order). frames_written()
+// is thread-safe. The graph runs on its own task arena of `threads` worker
+// threads; the owning thread only waits.
+#ifndef SVGCAST_PROCESSING_PIPELINE_H_
+#define SVGCAST_PROCESSING_PIPELINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "capture/frame.h"
+#include "capture/frame_cache.h"
+#include "capture/status.h"
+#include "processing/frame_diff.h"
+#include "processing/frame_sink.h"
+#include "processing/png_encoder.h"
+#include "processing/region_optimizer.h"
+
+namespace svgcast {
+
+enum class PipelineStage { kDiff = 1, kOptimize, kEncode, kWrite };
+
+struct PipelineOptions {
+  int threads = 0;  // worker threads; 0: one per core
+  DiffOptions diff;
+  CostModel cost;
+  PngOptions png;
+  // Called on the writer node after each frame is written (progress lines).
+  std::function<void(uint64_t frames_written)> on_frame_written;
+  // Test hook: called at the start of every node body with the frame's seq
+  // (tests inject delays and failures here). May throw.
+  std::function<void(PipelineStage stage, uint64_t seq)> stage_hook;
+};
+
+struct PipelineStats {
+  uint64_t frames = 0;          // written, end marker excluded
+  uint64_t changed_frames = 0;  // frames with at least one patch
+  uint64_t patches = 0;
+};
+
+class Pipeline {
+ public:
+  Pipeline(FrameCache& cache, FrameSink& sink, PipelineOptions options);
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline();
+
+  // Capture thread: a frame is published in the cache (or the end marker).
+  void Post(const FrameTicket& ticket);
+
+  // Owning thread: blocks until the end marker has been through the writer.
+  // Ok when every frame was written and the sink finished; otherwise the
+  // first error (the sink was not finished).
+  Status Wait();
+
+  // Owning thread, after Wait().
+  PipelineStats stats() const { return stats_; }
+
+  // The number of processing threads the graph runs on.
+  int threads() const { return threads_; }
+
+  uint64_t frames_written() const {
+    return frames_written_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  struct Graph;  // the nodes (pipeline.cc builds the topology)
+
+  // Any node: remember the first error, stop the capture side from waiting.
+  void Fail(const std::string& message);
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+
+  FrameChanges Diff(const FrameTicket& ticket);
+  FrameChanges Optimize(const FrameChanges& changes);
+  EncodedFramePtr Encode(const FrameChanges& plan);
+  void Write(const EncodedFramePtr& frame);  // serial
+
+  FrameCache& cache_;
+  FrameSink& sink_;
+  const PipelineOptions options_;
+  const int threads_;
+
+  std::atomic<bool> failed_{false};
+  std::mutex error_mutex_;
+  std::string error_;  // guarded by error_mutex_
+
+  PipelineStats stats_;  // writer node only (serial), read after Wait()
+  std::atomic<uint64_t> frames_written_{0};
+  std::promise<Status> done_;  // set by the writer on the end marker
+  std::future<Status> done_future_;
+
+  std::unique_ptr<Graph> graph_;  // last: destroyed (and drained) first
+};
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_PROCESSING_PIPELINE_H_

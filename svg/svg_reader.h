@@ -1,0 +1,36 @@
+// Reading an svgcast SVG back: our own decoder, which renders the canvas at
+// every moment something changes, the way a browser would (elements whose
+// time has come, painted in document order). It is how tests prove that
+// the SVG shows each recorded frame exactly, without a browser.
+//
+// It reads the format svg_writer.h describes and refuses anything else with
+// a one-line error that names the file.
+//
+// Threading: pure functions; call from any thread.
+#ifndef SVGCAST_SVG_SVG_READER_H_
+#define SVGCAST_SVG_SVG_READER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "capture/status.h"
+
+namespace svgcast {
+
+struct DecodedFrame {
+  int64_t time_us = 0;  // from the start of the animation
+  cv::Mat pixels;       // CV_8UC4 BGRX; only valid during the callback
+};
+
+// Calls `on_frame` for each change time, in time order. Stops at the first
+// error, including one returned by `on_frame`.
+Status DecodeScreencast(
+    const std::string& path,
+    const std::function<Status(const DecodedFrame&)>& on_frame);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_SVG_SVG_READER_H_
