@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <new>
 #include <vector>
 
@@ -124,11 +123,14 @@ png_bytep* AllocateMat(void* context, int width, int height) {
 }
 
 Status ReadWholeFile(const std::string& path, std::vector<uint8_t>* bytes) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Status::FromErrno(path, errno);
-  bytes->assign(std::istreambuf_iterator<char>(in),
-                std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::FromErrno(path, errno);
+  const std::streamoff size = in.tellg();
+  if (size < 0) return Status::Error(path + ": cannot read");
+  bytes->resize(static_cast<size_t>(size));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(bytes->data()), size);
+  if (in.gcount() != size) return Status::Error(path + ": cannot read");
   return Status::Ok();
 }
 

@@ -1,0 +1,15 @@
+# The Debian 12 packages svgcast needs, for scripts/setup and .ci/run.
+# Sourced, not run.
+SVGCAST_PACKAGES=(
+  build-essential cmake pkg-config
+  libopencv-dev libpng-dev libtbb-dev libcli11-dev libpugixml-dev
+  libgtest-dev libgmock-dev
+)
+# Only to build Debian's own onetbb source with ThreadSanitizer
+# (scripts/test --sanitize thread); see scripts/build-tsan-tbb.
+SVGCAST_TSAN_PACKAGES=(dpkg-dev xz-utils)
+
+# Runs a command as root (directly when already root, else with sudo).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
