@@ -29,17 +29,26 @@ std::string FrameName(size_t index) {
 int RunExtract(const ExtractOptions& options) {
   namespace fs = std::filesystem;
   const fs::path folder(options.folder);
-  std::error_code error;
-  fs::create_directories(folder, error);
-  if (error || !fs::is_directory(folder)) {
-    return Fail(options.folder + ": cannot create folder" +
-                (error ? ": " + error.message() : std::string()));
-  }
+  // Made only once the SVG has been read (the reader checks the whole file
+  // before the first frame), so a bad input leaves no empty folder behind.
+  bool folder_made = false;
+  const auto make_folder = [&]() -> Status {
+    if (folder_made) return Status::Ok();
+    std::error_code error;
+    fs::create_directories(folder, error);
+    if (error || !fs::is_directory(folder, error)) {
+      return Status::Error(options.folder + ": cannot create folder" +
+                           (error ? ": " + error.message() : std::string()));
+    }
+    folder_made = true;
+    return Status::Ok();
+  };
   std::string manifest;
   size_t count = 0;
   const PngOptions png_options{3};  // decoded frames are for checking: fast
   Status status = DecodeScreencast(
       options.input, [&](const DecodedFrame& frame) -> Status {
+        if (Status s = make_folder(); !s.ok()) return s;
         const std::string name = FrameName(count++);
         std::vector<uint8_t> png;
         if (Status s = EncodePng(frame.pixels, png_options, &png); !s.ok()) {
@@ -59,6 +68,7 @@ int RunExtract(const ExtractOptions& options) {
         return Status::Ok();
       });
   if (!status.ok()) return Fail(status.message());
+  if (Status s = make_folder(); !s.ok()) return Fail(s.message());
 
   std::unique_ptr<OutputFile> file;
   const std::string manifest_path = (folder / "frames.txt").string();

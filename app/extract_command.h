@@ -11,7 +11,7 @@ namespace svgcast {
 
 struct ExtractOptions {
   std::string input;   // an svgcast SVG
-  std::string folder;  // created if missing
+  std::string folder;  // created if missing (once the SVG has been read)
   bool quiet = false;
 };
 

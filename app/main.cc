@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
       ->add_option("--fps", replay.fps,
                    "Play the frames at this fixed rate instead of the times "
                    "in frames.txt (needed for a folder without frames.txt)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, 1000.0).description("a rate above 0"));
   replay_cmd
       ->add_option("--threads", replay.threads,
                    "Processing threads (default: one per core)")
@@ -88,7 +88,21 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "svgcast: %s (see svgcast --help)\n", e.what());
+    // Name a mistyped command instead of CLI11's "a subcommand is required".
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+      std::fprintf(stderr,
+                   "svgcast: unknown command '%s' (commands: replay, "
+                   "extract; see svgcast --help)\n",
+                   argv[1]);
+    } else if (argc > 1 && app.get_subcommands().empty() &&
+               std::string(e.get_name()) == "RequiredError") {
+      std::fprintf(stderr,
+                   "svgcast: unknown option '%s' (give a command first: "
+                   "replay or extract; see svgcast --help)\n",
+                   argv[1]);
+    } else {
+      std::fprintf(stderr, "svgcast: %s (see svgcast --help)\n", e.what());
+    }
     return 2;
   }
 

@@ -43,7 +43,11 @@ void CaptureThread::Run(std::stop_token stop) {
         result.end = End::kSourceEnded;
         break;
       }
-      const FrameCache::Admission admission = cache_.Admit(frame_bytes);
+      const FrameCache::Admission admission = cache_.Admit(frame_bytes, stop);
+      if (admission == FrameCache::Admission::kStopped) {
+        result.end = End::kStopped;
+        break;
+      }
       if (admission == FrameCache::Admission::kAborted) {
         result.end = End::kCacheAborted;
         break;

@@ -48,7 +48,8 @@ class CaptureThread {
   CaptureThread& operator=(const CaptureThread&) = delete;
   ~CaptureThread();
 
-  // Thread-safe: ask the thread to end the stream after the current frame.
+  // Thread-safe: ask the thread to end the stream after the current frame
+  // (it also stops waiting for room in the cache).
   void RequestStop();
 
   // Owning thread: waits until the thread has posted the end marker and

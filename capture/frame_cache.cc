@@ -25,7 +25,8 @@ bool FrameCache::HasRoomLocked(size_t frame_bytes) const {
   return true;
 }
 
-FrameCache::Admission FrameCache::Admit(size_t frame_bytes) {
+FrameCache::Admission FrameCache::Admit(size_t frame_bytes,
+                                        std::stop_token stop) {
   std::unique_lock lock(mutex_);
   if (aborted_) return Admission::kAborted;
   if (HasRoomLocked(frame_bytes)) return Admission::kReady;
@@ -35,10 +36,12 @@ FrameCache::Admission FrameCache::Admit(size_t frame_bytes) {
   }
   ++stats_.waited;
   const auto start = std::chrono::steady_clock::now();
-  room_.wait(lock, [&] { return aborted_ || HasRoomLocked(frame_bytes); });
+  const bool woken = room_.wait(
+      lock, stop, [&] { return aborted_ || HasRoomLocked(frame_bytes); });
   stats_.wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - start)
                         .count();
+  if (!woken) return Admission::kStopped;
   return aborted_ ? Admission::kAborted : Admission::kReady;
 }
 

@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 
 #include <opencv2/core.hpp>
 
@@ -64,7 +65,7 @@ struct CacheStats {
 
 class FrameCache {
  public:
-  enum class Admission { kReady = 1, kDropped, kAborted };
+  enum class Admission { kReady = 1, kDropped, kAborted, kStopped };
 
   // A cap that cannot hold two frames of the stream's size stalls the
   // pipeline (a diff needs the previous frame and the new one); callers
@@ -77,8 +78,9 @@ class FrameCache {
 
   // Capture thread. Makes sure one more frame of `frame_bytes` fits, as the
   // policy says. kReady: go on and Publish(); kDropped: do not capture this
-  // tick (counted); kAborted: Abort() was called, stop capturing.
-  Admission Admit(size_t frame_bytes);
+  // tick (counted); kAborted: Abort() was called, stop capturing; kStopped:
+  // `stop` was requested while waiting for room.
+  Admission Admit(size_t frame_bytes, std::stop_token stop = {});
 
   // Capture thread, after Admit() returned kReady. frame->seq must be
   // Stats().published (frames are numbered without gaps).
@@ -106,7 +108,7 @@ class FrameCache {
   const WhenFull when_full_;
 
   mutable std::mutex mutex_;
-  std::condition_variable room_;       // signalled on release and abort
+  std::condition_variable_any room_;   // signalled on release and abort
   std::map<uint64_t, FramePtr> frames_;  // guarded by mutex_
   CacheStats stats_;                     // guarded by mutex_
   bool aborted_ = false;                 // guarded by mutex_

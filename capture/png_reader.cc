@@ -84,7 +84,10 @@ bool DecodeWithLibpng(MemoryReader* reader, RowTarget* target,
     png_set_gray_to_rgb(png);
   }
   png_set_scale_16(png);
-  if (color_type & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+  // Always: besides removing an alpha channel, this makes libpng drop a
+  // tRNS chunk, which png_set_palette_to_rgb would otherwise expand into an
+  // alpha byte where the filler (X = 255) belongs.
+  png_set_strip_alpha(png);
   png_set_bgr(png);
   png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
   png_set_interlace_handling(png);

@@ -62,6 +62,10 @@ bool DecodeBase64(std::string_view text, std::vector<uint8_t>* out) {
       }
       v = (v << 6) | static_cast<uint32_t>(d);
     }
+    // Canonical: the bits after the last whole byte are zero.
+    if ((pad == 2 && (v & 0xFFFF) != 0) || (pad == 1 && (v & 0xFF) != 0)) {
+      return false;
+    }
     out->push_back(static_cast<uint8_t>(v >> 16));
     if (pad < 2) out->push_back(static_cast<uint8_t>(v >> 8));
     if (pad < 1) out->push_back(static_cast<uint8_t>(v));

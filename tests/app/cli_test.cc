@@ -1,0 +1,254 @@
+// The svgcast command line: help, version, usage errors, replay, extract.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "capture/manifest.h"
+#include "capture/png_reader.h"
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+::testing::AssertionResult Contains(const std::string& text,
+                                    const std::string& part) {
+  if (text.find(part) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "\"" << part << "\" not found in:\n"
+                                       << text;
+}
+
+// Exactly one line, ending in a newline, starting with "svgcast: ".
+::testing::AssertionResult IsOneErrorLine(const std::string& err) {
+  if (err.rfind("svgcast: ", 0) != 0 || err.empty() || err.back() != '\n' ||
+      err.find('\n') != err.size() - 1) {
+    return ::testing::AssertionFailure()
+           << "not one \"svgcast: \" line: \"" << err << "\"";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+cv::Mat ReadPngOrDie(const std::string& path) {
+  cv::Mat pixels;
+  const Status s = ReadPngFile(path, &pixels);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return pixels;
+}
+
+struct Shown {
+  std::string file;  // the fixture frame
+  std::string time;  // as FormatMilliseconds writes it
+};
+
+// The frames of a fixture folder that differ from the frame before (and the
+// first): what an extract of its SVG must give back, in order.
+std::vector<Shown> ChangedFrames(const std::string& folder) {
+  std::vector<ManifestEntry> entries;
+  const std::string manifest = folder + "/frames.txt";
+  const Status s = ParseManifest(ReadFile(manifest), manifest, &entries);
+  EXPECT_TRUE(s.ok()) << s.message();
+  std::vector<Shown> changed;
+  cv::Mat previous;
+  for (const ManifestEntry& entry : entries) {
+    const cv::Mat frame = ReadPngOrDie(folder + "/" + entry.file);
+    if (previous.empty() || !SamePixels(previous, frame)) {
+      changed.push_back(
+          {entry.file, FormatMilliseconds(entry.timestamp_us -
+                                          entries.front().timestamp_us)});
+    }
+    previous = frame;
+  }
+  return changed;
+}
+
+std::string FrameName(size_t i) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%05zu.png", i);
+  return name;
+}
+
+TEST(Cli, HelpListsTheCommands) {
+  const CommandResult r = RunSvgcast({"--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "replay"));
+  EXPECT_TRUE(Contains(r.out, "extract"));
+  EXPECT_TRUE(Contains(r.out, "--version"));
+}
+
+TEST(Cli, SubcommandHelp) {
+  const CommandResult r = RunSvgcast({"replay", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* option :
+       {"--output", "--fps", "--threads", "--cache-mb", "--when-full"}) {
+    EXPECT_TRUE(Contains(r.out, option));
+  }
+}
+
+TEST(Cli, Version) {
+  const CommandResult r = RunSvgcast({"--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("svgcast ", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+}
+
+TEST(Cli, NoSubcommandIsAnError) {
+  const CommandResult r = RunSvgcast({});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(r.err));
+  EXPECT_TRUE(Contains(r.err, "subcommand"));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, UnknownOptionIsAnError) {
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r =
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", svg, "--bogus"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(r.err));
+  EXPECT_TRUE(Contains(r.err, "--bogus"));
+  EXPECT_FALSE(FileExists(svg));
+
+  const CommandResult top = RunSvgcast({"--bogus"});
+  EXPECT_NE(top.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(top.err));
+}
+
+TEST(Cli, MissingRequiredOptionIsAnError) {
+  const CommandResult r = RunSvgcast({"replay", FixturePath("boxes")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(r.err));
+  EXPECT_TRUE(Contains(r.err, "--output"));
+}
+
+TEST(Cli, BadOptionValueIsAnError) {
+  TempDir dir;
+  const CommandResult r = RunSvgcast({"replay", FixturePath("boxes"), "-o",
+                                      dir.File("out.svg"), "--threads", "0"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(r.err));
+  EXPECT_TRUE(Contains(r.err, "--threads"));
+  EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+}
+
+TEST(Cli, ReplayThenExtract) {
+  TempDir dir;
+  const std::string folder = FixturePath("boxes");
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r = RunSvgcast({"replay", folder, "-o", svg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  const std::vector<Shown> changed = ChangedFrames(folder);
+  ASSERT_LT(changed.size(), 12u) << "boxes has a repeated frame";
+  EXPECT_TRUE(Contains(r.err, "svgcast: wrote " + svg + ": "));
+  EXPECT_TRUE(Contains(
+      r.err, "frames   12 (" + std::to_string(changed.size()) + " changed, " +
+                 std::to_string(12 - changed.size()) + " identical)"));
+  ASSERT_TRUE(FileExists(svg));
+  EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{"out.svg"});
+
+  const std::string frames = dir.File("frames");
+  const CommandResult x = RunSvgcast({"extract", svg, frames});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  EXPECT_TRUE(Contains(
+      x.err, "extracted " + std::to_string(changed.size()) + " frames"));
+  std::vector<std::string> expected_files;
+  std::string expected_manifest;
+  for (size_t i = 0; i < changed.size(); ++i) {
+    expected_files.push_back(FrameName(i));
+    expected_manifest += FrameName(i) + " " + changed[i].time + "\n";
+  }
+  expected_files.push_back("frames.txt");
+  EXPECT_EQ(ListFolder(frames), expected_files);
+  EXPECT_EQ(ReadFile(frames + "/frames.txt"), expected_manifest);
+  for (size_t i = 0; i < changed.size(); ++i) {
+    EXPECT_TRUE(SamePixels(ReadPngOrDie(folder + "/" + changed[i].file),
+                           ReadPngOrDie(frames + "/" + FrameName(i))))
+        << FrameName(i) << " vs " << changed[i].file;
+  }
+  // What extract wrote is itself a fixture that replays to the same frames.
+  EXPECT_TRUE(DecodesToFrames(svg, frames));
+}
+
+TEST(Cli, QuietReplayPrintsNothing) {
+  TempDir dir;
+  const CommandResult r = RunSvgcast(
+      {"replay", FixturePath("boxes"), "-o", dir.File("out.svg"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, DashWritesTheSvgToStdout) {
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  const CommandResult to_file =
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", svg});
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  const CommandResult to_stdout =
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", "-"});
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  EXPECT_TRUE(Contains(to_stdout.err, "svgcast: wrote stdout: "));
+  ASSERT_FALSE(to_stdout.out.empty());
+  EXPECT_TRUE(to_stdout.out == ReadFile(svg))
+      << "stdout differs from the file (" << to_stdout.out.size() << " vs "
+      << ReadFile(svg).size() << " bytes)";
+  EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{"out.svg"});
+}
+
+TEST(Cli, FpsPlaysAFolderWithoutFramesTxtInNaturalOrder) {
+  TempDir dir;
+  const std::string folder = FixturePath("bare");
+  ASSERT_FALSE(FileExists(folder + "/frames.txt"));
+  const std::string svg = dir.File("out.svg");
+
+  const CommandResult without = RunSvgcast({"replay", folder, "-o", svg});
+  EXPECT_NE(without.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(without.err));
+  EXPECT_TRUE(Contains(without.err, folder));
+  EXPECT_TRUE(Contains(without.err, "--fps"));
+  EXPECT_FALSE(FileExists(svg));
+
+  const CommandResult r =
+      RunSvgcast({"replay", folder, "--fps", "4", "-o", svg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "frames   3 (3 changed, 0 identical)"));
+  const std::string frames = dir.File("frames");
+  const CommandResult x = RunSvgcast({"extract", svg, frames, "-q"});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  EXPECT_EQ(x.err, "");
+  // 1.png, 2.png, 10.png (not 1, 10, 2), 250 ms apart.
+  EXPECT_EQ(ReadFile(frames + "/frames.txt"),
+            "00000.png 0\n00001.png 250\n00002.png 500\n");
+  const char* order[] = {"1.png", "2.png", "10.png"};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(SamePixels(ReadPngOrDie(folder + "/" + order[i]),
+                           ReadPngOrDie(frames + "/" + FrameName(i))))
+        << order[i];
+  }
+}
+
+TEST(Cli, FpsOverridesFramesTxtTimes) {
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r = RunSvgcast(
+      {"replay", FixturePath("scroll"), "--fps", "8", "-o", svg, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string frames = dir.File("frames");
+  ASSERT_EQ(RunSvgcast({"extract", svg, frames, "-q"}).exit_code, 0);
+  std::vector<ManifestEntry> entries;
+  ASSERT_TRUE(
+      ParseManifest(ReadFile(frames + "/frames.txt"), "frames.txt", &entries)
+          .ok());
+  ASSERT_FALSE(entries.empty());
+  for (const ManifestEntry& entry : entries) {
+    EXPECT_EQ(entry.timestamp_us % 125000, 0) << entry.timestamp_us;
+  }
+}
+
+}  // namespace
+}  // namespace svgcast::test

@@ -1,0 +1,64 @@
+// The SVG is byte-identical whatever the number of processing threads.
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+// Replays `folder` once per thread count and expects the same bytes each
+// time (and a non-trivial SVG).
+void ExpectSameSvgForThreads(const std::string& folder,
+                             const std::vector<int>& threads) {
+  TempDir dir;
+  std::string first;
+  for (const int n : threads) {
+    SCOPED_TRACE("threads " + std::to_string(n));
+    const std::string svg = dir.File("out-" + std::to_string(n) + ".svg");
+    ASSERT_TRUE(Replay(folder, svg, n));
+    const std::string bytes = ReadFile(svg);
+    ASSERT_NE(bytes.find("</svg>"), std::string::npos);
+    if (first.empty()) {
+      first = bytes;
+    } else {
+      EXPECT_TRUE(bytes == first)
+          << "threads " << n << " wrote " << bytes.size()
+          << " bytes that differ from threads " << threads.front() << " ("
+          << first.size() << " bytes)";
+    }
+  }
+}
+
+class Determinism : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Determinism, SameBytesWithOneTwoAndEightThreads) {
+  ExpectSameSvgForThreads(FixturePath(GetParam()), {1, 2, 8});
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
+                         ::testing::Values("boxes", "scroll",
+                                           "anchor-patches/letter"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) {
+                               c = '_';
+                             }
+                           }
+                           return name;
+                         });
+
+// The reference demo (270 frames of 1200x744), where the shared corpus is
+// next to the checkout.
+TEST(DeterminismCorpus, AnchorElectron) {
+  const std::string folder = CorpusPath("anchor-electron");
+  if (folder.empty()) GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
+  ExpectSameSvgForThreads(folder, {1, 8});
+}
+
+}  // namespace
+}  // namespace svgcast::test

@@ -1,0 +1,357 @@
+// OpenFixtureSource: manifest and bare folders, order, timestamps, errors.
+#include "capture/fixture_source.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "capture/png_reader.h"
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+::testing::AssertionResult HasSubstr(const std::string& text,
+                                     const std::string& part) {
+  if (text.find(part) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "'" << text << "' does not contain '" << part << "'";
+}
+
+const int64_t kBoxesMs[] = {0,   100, 150,  200,  250,  400,
+                            433, 500, 1000, 1200, 1700, 2200};
+
+std::unique_ptr<FrameSource> OpenOk(const std::string& folder, double fps = 0) {
+  std::unique_ptr<FrameSource> source;
+  const Status s = OpenFixtureSource({folder, fps}, &source);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return source;
+}
+
+// The error of a sequence that must not open.
+std::string OpenError(const std::string& folder, double fps = 0) {
+  std::unique_ptr<FrameSource> source;
+  const Status s = OpenFixtureSource({folder, fps}, &source);
+  EXPECT_FALSE(s.ok()) << folder << " opened";
+  EXPECT_EQ(source, nullptr);
+  return s.message();
+}
+
+cv::Mat ReadOk(const std::string& path) {
+  cv::Mat image;
+  const Status s = ReadPngFile(path, &image);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return image;
+}
+
+struct Captured {
+  cv::Mat pixels;
+  int64_t timestamp_us = 0;
+};
+
+// Captures every remaining frame.
+std::vector<Captured> CaptureAll(FrameSource& source) {
+  std::vector<Captured> frames;
+  while (source.WaitForNextFrame()) {
+    Captured frame;
+    const Status s = source.Capture(&frame.pixels, &frame.timestamp_us);
+    EXPECT_TRUE(s.ok()) << s.message();
+    if (!s.ok()) break;
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+// A copy of fixtures/boxes in a temporary folder, to break.
+class FixtureSourceErrorTest : public ::testing::Test {
+ protected:
+  FixtureSourceErrorTest() { CopyFolder(FixturePath("boxes"), dir_.path()); }
+  const std::string& folder() const { return dir_.path(); }
+  std::string File(const std::string& name) const { return dir_.File(name); }
+
+  TempDir dir_;
+};
+
+TEST(FixtureSourceTest, OpensBoxes) {
+  const auto source = OpenOk(FixturePath("boxes"));
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(source->frame_size(), cv::Size(64, 48));
+  ASSERT_TRUE(source->frame_count().has_value());
+  EXPECT_EQ(*source->frame_count(), 12u);
+}
+
+TEST(FixtureSourceTest, CapturesTheFilesWithManifestTimestamps) {
+  const auto source = OpenOk(FixturePath("boxes"));
+  ASSERT_NE(source, nullptr);
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 12u);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%03zu.png", i);
+    SCOPED_TRACE(name);
+    EXPECT_EQ(frames[i].timestamp_us, kBoxesMs[i] * 1000);
+    ASSERT_EQ(frames[i].pixels.type(), CV_8UC4);
+    EXPECT_TRUE(SamePixels(ReadOk(FixturePath(std::string("boxes/") + name)),
+                           frames[i].pixels));
+  }
+  // Frames 1 and 2 differ (the box moves), so order matters above.
+  EXPECT_FALSE(SamePixels(frames[1].pixels, frames[2].pixels));
+  EXPECT_FALSE(source->WaitForNextFrame()) << "the stream has ended";
+  EXPECT_FALSE(source->WaitForNextFrame());
+}
+
+TEST(FixtureSourceTest, EachCaptureIsANewBuffer) {
+  const auto source = OpenOk(FixturePath("boxes"));
+  ASSERT_NE(source, nullptr);
+  cv::Mat first;
+  int64_t t = -1;
+  ASSERT_TRUE(source->WaitForNextFrame());
+  ASSERT_TRUE(source->Capture(&first, &t).ok());
+  const cv::Mat kept = first;  // as if published
+  cv::Mat second = first;
+  ASSERT_TRUE(source->WaitForNextFrame());
+  ASSERT_TRUE(source->Capture(&second, &t).ok());
+  EXPECT_NE(second.data, kept.data);
+  EXPECT_TRUE(SamePixels(ReadOk(FixturePath("boxes/000.png")), kept));
+}
+
+TEST(FixtureSourceTest, SkipPassesOverAFrame) {
+  const auto source = OpenOk(FixturePath("boxes"));
+  ASSERT_NE(source, nullptr);
+  ASSERT_TRUE(source->WaitForNextFrame());
+  source->Skip();  // 000.png
+  ASSERT_TRUE(source->WaitForNextFrame());
+  Captured frame;
+  ASSERT_TRUE(source->Capture(&frame.pixels, &frame.timestamp_us).ok());
+  EXPECT_EQ(frame.timestamp_us, 100000);
+  EXPECT_TRUE(SamePixels(ReadOk(FixturePath("boxes/001.png")), frame.pixels));
+
+  for (int i = 0; i < 3; ++i) {  // 002, 003, 004
+    ASSERT_TRUE(source->WaitForNextFrame());
+    source->Skip();
+  }
+  const std::vector<Captured> rest = CaptureAll(*source);
+  ASSERT_EQ(rest.size(), 7u);  // 005 .. 011
+  EXPECT_EQ(rest[0].timestamp_us, 400000);
+  EXPECT_TRUE(SamePixels(ReadOk(FixturePath("boxes/005.png")), rest[0].pixels));
+  EXPECT_EQ(rest[6].timestamp_us, 2200000);
+}
+
+TEST(FixtureSourceTest, SkippingEveryFrameEndsTheStream) {
+  const auto source = OpenOk(FixturePath("boxes"));
+  ASSERT_NE(source, nullptr);
+  int skipped = 0;
+  while (source->WaitForNextFrame()) {
+    source->Skip();
+    ++skipped;
+  }
+  EXPECT_EQ(skipped, 12);
+}
+
+TEST(FixtureSourceTest, FpsOverridesManifestTimestamps) {
+  const auto source = OpenOk(FixturePath("boxes"), 10);
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->frame_count(), 12u);
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 12u);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(frames[i].timestamp_us, static_cast<int64_t>(i) * 100000);
+  }
+  EXPECT_TRUE(
+      SamePixels(ReadOk(FixturePath("boxes/011.png")), frames[11].pixels));
+}
+
+TEST(FixtureSourceTest, BareFolderNeedsFps) {
+  const std::string folder = FixturePath("bare");
+  const std::string message = OpenError(folder);
+  EXPECT_TRUE(HasSubstr(message, folder));
+  EXPECT_TRUE(HasSubstr(message, "--fps"));
+  EXPECT_TRUE(HasSubstr(message, "frames.txt"));
+  EXPECT_TRUE(HasSubstr(message, "3 PNG files"));
+}
+
+TEST(FixtureSourceTest, BareFolderPlaysInNaturalOrderAtFps) {
+  const auto source = OpenOk(FixturePath("bare"), 4);
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(source->frame_size(), cv::Size(32, 24));
+  EXPECT_EQ(*source->frame_count(), 3u);
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 3u);
+  const char* const names[] = {"1.png", "2.png", "10.png"};
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(names[i]);
+    EXPECT_EQ(frames[i].timestamp_us, static_cast<int64_t>(i) * 250000);
+    EXPECT_TRUE(SamePixels(ReadOk(FixturePath(std::string("bare/") + names[i])),
+                           frames[i].pixels));
+  }
+}
+
+TEST(FixtureSourceTest, FractionalFpsRoundsToMicroseconds) {
+  const auto source = OpenOk(FixturePath("bare"), 3);
+  ASSERT_NE(source, nullptr);
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0].timestamp_us, 0);
+  EXPECT_EQ(frames[1].timestamp_us, 333333);
+  EXPECT_EQ(frames[2].timestamp_us, 666667);
+}
+
+TEST(FixtureSourceTest, NaturalOrderWithPrefixesAndZeros) {
+  TempDir dir;
+  const cv::Size size(4, 4);
+  // Written out of order; the pixel's blue value is the expected position.
+  const std::vector<std::string> in_order = {
+      "frame1.png", "frame02.png", "frame3.PNG", "frame10.png", "frame100.png"};
+  const std::vector<std::string> written = {
+      "frame100.png", "frame3.PNG", "frame1.png", "frame10.png", "frame02.png"};
+  for (const std::string& name : written) {
+    const size_t position =
+        std::find(in_order.begin(), in_order.end(), name) - in_order.begin();
+    WritePngFile(
+        dir.File(name),
+        SolidFrame(size, cv::Scalar(static_cast<double>(position), 0, 0)));
+  }
+  WriteFile(dir.File("notes.txt"), "not a frame");
+  std::filesystem::create_directory(dir.File("sub.png"));  // not a file
+
+  const auto source = OpenOk(dir.path(), 25);
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->frame_count(), in_order.size());
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), in_order.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(frames[i].pixels.at<cv::Vec4b>(0, 0)[0], i) << in_order[i];
+    EXPECT_EQ(frames[i].timestamp_us, static_cast<int64_t>(i) * 40000);
+  }
+}
+
+TEST(FixtureSourceTest, MissingFolder) {
+  TempDir dir;
+  const std::string folder = dir.File("nowhere");
+  const std::string message = OpenError(folder, 10);
+  EXPECT_TRUE(HasSubstr(message, folder));
+  EXPECT_TRUE(HasSubstr(message, "no such folder"));
+}
+
+TEST(FixtureSourceTest, FileInsteadOfFolder) {
+  const std::string file = FixturePath("boxes/000.png");
+  const std::string message = OpenError(file, 10);
+  EXPECT_TRUE(HasSubstr(message, file));
+  EXPECT_TRUE(HasSubstr(message, "not a folder"));
+}
+
+TEST(FixtureSourceTest, EmptyFolder) {
+  TempDir dir;
+  for (const double fps : {0.0, 10.0}) {
+    const std::string message = OpenError(dir.path(), fps);
+    EXPECT_TRUE(HasSubstr(message, dir.path()));
+    EXPECT_TRUE(HasSubstr(message, "no frames"));
+  }
+}
+
+TEST_F(FixtureSourceErrorTest, CopyOpens) {
+  const auto source = OpenOk(folder());
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->frame_count(), 12u);
+}
+
+TEST_F(FixtureSourceErrorTest, ManifestListsAMissingFile) {
+  std::filesystem::remove(File("007.png"));
+  const std::string message = OpenError(folder());
+  EXPECT_TRUE(HasSubstr(message, "007.png"));
+  EXPECT_TRUE(HasSubstr(message, "No such file"));
+}
+
+TEST_F(FixtureSourceErrorTest, NonPngFile) {
+  WriteFile(File("003.png"), "this is a text file, not a picture\n");
+  const std::string message = OpenError(folder());
+  EXPECT_TRUE(HasSubstr(message, "003.png"));
+  EXPECT_TRUE(HasSubstr(message, "not a PNG"));
+}
+
+TEST_F(FixtureSourceErrorTest, EmptyPngFile) {
+  WriteFile(File("011.png"), "");
+  const std::string message = OpenError(folder());
+  EXPECT_TRUE(HasSubstr(message, "011.png"));
+  EXPECT_TRUE(HasSubstr(message, "empty"));
+}
+
+TEST_F(FixtureSourceErrorTest, FramesOfDifferentSizes) {
+  WritePngFile(File("005.png"), SolidFrame({32, 24}, cv::Scalar(1, 2, 3)));
+  const std::string message = OpenError(folder());
+  EXPECT_TRUE(HasSubstr(message, "005.png"));
+  EXPECT_TRUE(HasSubstr(message, "32x24"));
+  EXPECT_TRUE(HasSubstr(message, "64x48"));
+  EXPECT_FALSE(HasSubstr(message, "004.png"));
+}
+
+TEST_F(FixtureSourceErrorTest, MalformedManifestLine) {
+  std::string manifest = ReadFile(File("frames.txt"));
+  const size_t line3 = manifest.find("002.png 150\n");
+  ASSERT_NE(line3, std::string::npos);
+  manifest.replace(line3, 12, "002.png\n");
+  WriteFile(File("frames.txt"), manifest);
+  const std::string message = OpenError(folder());
+  EXPECT_TRUE(HasSubstr(message, "frames.txt:3: "));
+  EXPECT_TRUE(HasSubstr(message, folder()));
+}
+
+TEST_F(FixtureSourceErrorTest, NonIncreasingManifestTimestamp) {
+  std::string manifest = ReadFile(File("frames.txt"));
+  const size_t at = manifest.find("009.png 1200\n");
+  ASSERT_NE(at, std::string::npos);
+  manifest.replace(at, 13, "009.png 999\n");
+  WriteFile(File("frames.txt"), manifest);
+  const std::string message = OpenError(folder());
+  EXPECT_TRUE(HasSubstr(message, "frames.txt:10: "));
+}
+
+TEST_F(FixtureSourceErrorTest, ManifestWithFewerFilesUsesOnlyThose) {
+  WriteFile(File("frames.txt"), "# two frames\n010.png 5\n001.png 7.5\n");
+  const auto source = OpenOk(folder());
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->frame_count(), 2u);
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].timestamp_us, 5000);
+  EXPECT_EQ(frames[1].timestamp_us, 7500);
+  EXPECT_TRUE(SamePixels(ReadOk(File("010.png")), frames[0].pixels));
+  EXPECT_TRUE(SamePixels(ReadOk(File("001.png")), frames[1].pixels));
+}
+
+TEST_F(FixtureSourceErrorTest, CorruptPixelDataFailsAtCapture) {
+  // The header is fine, so the sequence opens; the decode fails on the
+  // capture thread and names the file.
+  std::string png = ReadFile(File("002.png"));
+  const size_t idat = png.find("IDAT");
+  ASSERT_NE(idat, std::string::npos);
+  for (size_t i = idat + 4; i < idat + 24 && i < png.size(); ++i) {
+    png[i] = static_cast<char>(png[i] ^ 0xFF);
+  }
+  WriteFile(File("002.png"), png);
+  const auto source = OpenOk(folder());
+  ASSERT_NE(source, nullptr);
+  cv::Mat pixels;
+  int64_t t = 0;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(source->WaitForNextFrame());
+    ASSERT_TRUE(source->Capture(&pixels, &t).ok());
+  }
+  ASSERT_TRUE(source->WaitForNextFrame());
+  const Status s = source->Capture(&pixels, &t);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(HasSubstr(s.message(), "002.png"));
+  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+}
+
+}  // namespace
+}  // namespace svgcast::test

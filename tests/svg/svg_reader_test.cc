@@ -1,0 +1,323 @@
+// svg/svg_reader.h: golden decode, <use>, document-order painting, errors.
+#include "svg/svg_reader.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "processing/png_encoder.h"
+#include "svg/base64.h"
+#include "tests/svg/golden_frames.h"
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+struct Decoded {
+  Status status;
+  std::vector<int64_t> times;
+  std::vector<cv::Mat> canvases;
+};
+
+Decoded DecodeAll(const std::string& path) {
+  Decoded d;
+  d.status = DecodeScreencast(path, [&](const DecodedFrame& frame) {
+    d.times.push_back(frame.time_us);
+    d.canvases.push_back(frame.pixels.clone());
+    return Status::Ok();
+  });
+  return d;
+}
+
+std::string PngDataUri(const cv::Mat& bgrx) {
+  std::vector<uint8_t> png;
+  const Status s = EncodePng(bgrx, PngOptions{}, &png);
+  EXPECT_TRUE(s.ok()) << s.message();
+  std::string uri = "data:image/png;base64,";
+  AppendBase64(png.data(), png.size(), &uri);
+  return uri;
+}
+
+std::string ImageTag(const std::string& id, cv::Point at, const cv::Mat& bgrx) {
+  return "<image id=\"" + id + "\" x=\"" + std::to_string(at.x) + "\" y=\"" +
+         std::to_string(at.y) + "\" width=\"" + std::to_string(bgrx.cols) +
+         "\" height=\"" + std::to_string(bgrx.rows) + "\" href=\"" +
+         PngDataUri(bgrx) + "\"/>";
+}
+
+// An svgcast SVG with `body` after the header.
+std::string Svg(cv::Size size, const std::string& body) {
+  const std::string w = std::to_string(size.width);
+  const std::string h = std::to_string(size.height);
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w +
+         "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
+         "\">\n<metadata>svgcast 1</metadata>\n"
+         "<style>g{visibility:hidden;animation:a 0s forwards}"
+         "@keyframes a{to{visibility:visible}}</style>\n" +
+         body + "\n</svg>\n";
+}
+
+std::string Group(const std::string& delay, const std::string& content) {
+  return "<g style=\"animation-delay:" + delay + "\">" + content + "</g>\n";
+}
+
+const cv::Scalar kWhite(255, 255, 255);
+const cv::Scalar kRed(0, 0, 255);
+const cv::Scalar kGreen(0, 255, 0);
+const cv::Scalar kBlue(255, 0, 0);
+
+TEST(SvgReader, DecodesTheGoldenFile) {
+  const Decoded d = DecodeAll(GoldenSvgPath());
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  const std::vector<GoldenFrame> golden = GoldenSequence();
+  // The last golden frame is a repeat: no change, no decoded frame.
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 146500, 300000}));
+  for (size_t i = 0; i < d.times.size(); ++i) {
+    EXPECT_TRUE(SamePixels(golden[i].canvas, d.canvases[i])) << "frame " << i;
+  }
+}
+
+TEST(SvgReader, UsePlacesTheEarlierImageMoved) {
+  TempDir dir;
+  const std::string path = dir.File("use.svg");
+  const cv::Size size(6, 4);
+  const cv::Mat red = SolidFrame({2, 2}, kRed);
+  WriteFile(
+      path,
+      Svg(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+                    Group("100ms", ImageTag("b", {1, 0}, red)) +
+                    Group("200ms", "<use href=\"#b\" x=\"2\" y=\"2\"/>") +
+                    // Partly outside the canvas: clipped.
+                    Group("300ms", "<use href=\"#b\" x=\"4\" y=\"-1\"/>")));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000, 300000}));
+
+  cv::Mat expected = SolidFrame(size, kWhite);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[0]));
+  expected(cv::Rect(1, 0, 2, 2)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  expected(cv::Rect(3, 2, 2, 2)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
+  expected(cv::Rect(5, 0, 1, 1)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[3]));
+}
+
+// A browser shows, at time t, every element whose time has come, painted in
+// document order, whatever the order of the times. Here the 200 ms group
+// comes first in the document, so the 100 ms group stays on top of it.
+TEST(SvgReader, LayersOutOfTimeOrderPaintInDocumentOrder) {
+  TempDir dir;
+  const std::string path = dir.File("order.svg");
+  const cv::Size size(4, 2);
+  WriteFile(
+      path,
+      Svg(size,
+          ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+              Group("200ms", ImageTag("b", {0, 0}, SolidFrame(size, kRed))) +
+              Group("100ms",
+                    ImageTag("c", {2, 0}, SolidFrame({2, 2}, kGreen))) +
+              Group("50ms", ImageTag("d", {3, 1}, SolidFrame({1, 1}, kBlue)))));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 50000, 100000, 200000}));
+
+  // W W W W    W W W W    W W G G    R R G G
+  // W W W W    W W W B    W W G B    R R G B
+  cv::Mat expected = SolidFrame(size, kWhite);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[0])) << "at 0 ms";
+  expected.at<cv::Vec4b>(1, 3) = cv::Vec4b(255, 0, 0, 255);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1])) << "at 50 ms";
+  expected(cv::Rect(2, 0, 2, 2)).setTo(cv::Scalar(0, 255, 0, 255));
+  expected.at<cv::Vec4b>(1, 3) = cv::Vec4b(255, 0, 0, 255);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[2])) << "at 100 ms";
+  expected(cv::Rect(0, 0, 2, 2)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[3])) << "at 200 ms";
+}
+
+TEST(SvgReader, GroupsWithTheSameTimeAreOneChange) {
+  TempDir dir;
+  const std::string path = dir.File("same.svg");
+  const cv::Size size(4, 2);
+  WriteFile(
+      path,
+      Svg(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+                    Group("10.25ms",
+                          ImageTag("b", {0, 0}, SolidFrame({1, 1}, kRed))) +
+                    Group("10.25ms",
+                          ImageTag("c", {1, 0}, SolidFrame({1, 1}, kRed)))));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 10250}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(0, 0, 2, 1)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+}
+
+TEST(SvgReader, StopsAtTheCallbacksError) {
+  int calls = 0;
+  const Status s =
+      DecodeScreencast(GoldenSvgPath(), [&](const DecodedFrame&) -> Status {
+        ++calls;
+        return calls == 2 ? Status::Error("stop here") : Status::Ok();
+      });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "stop here");
+  EXPECT_EQ(calls, 2);
+}
+
+// Each malformed input: an error of one line that starts with the file's
+// path and says what is wrong.
+class SvgReaderError : public ::testing::Test {
+ protected:
+  void ExpectError(const std::string& contents, const std::string& problem) {
+    const std::string path = dir_.File("bad.svg");
+    WriteFile(path, contents);
+    ExpectErrorAt(path, problem);
+  }
+
+  void ExpectErrorAt(const std::string& path, const std::string& problem) {
+    int calls = 0;
+    const Status s = DecodeScreencast(path, [&](const DecodedFrame&) {
+      ++calls;
+      return Status::Ok();
+    });
+    ASSERT_FALSE(s.ok()) << "decoded " << path;
+    EXPECT_EQ(calls, 0) << "frames delivered before the error";
+    EXPECT_EQ(s.message().find('\n'), std::string::npos)
+        << "not one line: " << s.message();
+    EXPECT_EQ(s.message().rfind(path + ": ", 0), 0u)
+        << "does not start with the path: " << s.message();
+    EXPECT_NE(s.message().find(problem), std::string::npos)
+        << "\"" << problem << "\" not in: " << s.message();
+  }
+
+  std::string Poster() {
+    return ImageTag("a", {0, 0}, SolidFrame({4, 2}, kWhite));
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(SvgReaderError, MissingFile) {
+  ExpectErrorAt(dir_.File("missing.svg"), "no such file");
+}
+
+TEST_F(SvgReaderError, NotXml) { ExpectError("this is not <xml", "XML error"); }
+
+TEST_F(SvgReaderError, EmptyFile) { ExpectError("", "XML error"); }
+
+TEST_F(SvgReaderError, BinaryFile) {
+  std::vector<uint8_t> png;
+  ASSERT_TRUE(EncodePng(SolidFrame({4, 2}, kRed), PngOptions{}, &png).ok());
+  ExpectError(std::string(png.begin(), png.end()), "not an svgcast SVG");
+}
+
+TEST_F(SvgReaderError, RootIsNotSvg) {
+  ExpectError("<html><metadata>svgcast 1</metadata></html>",
+              "the root is not <svg>");
+}
+
+TEST_F(SvgReaderError, SvgWithoutSvgcastMetadata) {
+  ExpectError(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\">"
+      "<rect width=\"4\" height=\"2\"/></svg>",
+      "no <metadata>svgcast 1</metadata>");
+}
+
+TEST_F(SvgReaderError, OtherSvgcastVersion) {
+  std::string svg = Svg({4, 2}, Poster());
+  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+  ExpectError(svg, "no <metadata>svgcast 1</metadata>");
+}
+
+TEST_F(SvgReaderError, NoSize) {
+  std::string svg = Svg({4, 2}, Poster());
+  svg.replace(svg.find(" width=\"4\""), 10, "");
+  ExpectError(svg, "no usable width and height");
+}
+
+TEST_F(SvgReaderError, NoImages) { ExpectError(Svg({4, 2}, ""), "no images"); }
+
+TEST_F(SvgReaderError, ImageWithNonPngHref) {
+  ExpectError(Svg({4, 2},
+                  "<image width=\"4\" height=\"2\" "
+                  "href=\"data:image/jpeg;base64,/9j/4AAQ\"/>"),
+              "is not an embedded PNG");
+  ExpectError(Svg({4, 2}, "<image width=\"4\" height=\"2\" href=\"a.png\"/>"),
+              "is not an embedded PNG");
+}
+
+TEST_F(SvgReaderError, CorruptBase64) {
+  std::string image = Poster();
+  const size_t comma = image.find("base64,") + 7;
+  image.insert(comma + 8, "*");
+  ExpectError(Svg({4, 2}, image), "corrupt base64");
+}
+
+TEST_F(SvgReaderError, Base64OfSomethingThatIsNotAPng) {
+  ExpectError(Svg({4, 2},
+                  "<image width=\"4\" height=\"2\" "
+                  "href=\"data:image/png;base64,aGVsbG8gd29ybGQ=\"/>"),
+              "not a PNG");
+}
+
+TEST_F(SvgReaderError, PngSizeDoesNotMatch) {
+  std::string image = Poster();
+  image.replace(image.find("width=\"4\""), 9, "width=\"5\"");
+  ExpectError(Svg({4, 2}, image), "is 5x2 but its PNG is 4x2");
+}
+
+TEST_F(SvgReaderError, CoordinateNotAWholeNumber) {
+  std::string image = Poster();
+  image.replace(image.find("x=\"0\""), 5, "x=\"1.5\"");
+  ExpectError(Svg({4, 2}, image), "x=\"1.5\", not a whole number");
+}
+
+TEST_F(SvgReaderError, UseOfAnUnknownId) {
+  ExpectError(Svg({4, 2}, Poster() + Group("10ms", "<use href=\"#zz\"/>")),
+              "refers to #zz");
+}
+
+TEST_F(SvgReaderError, UseOfALaterId) {
+  ExpectError(
+      Svg({4, 2},
+          Poster() + Group("10ms", "<use href=\"#b\"/>") +
+              Group("20ms", ImageTag("b", {0, 0}, SolidFrame({1, 1}, kRed)))),
+      "refers to #b");
+}
+
+TEST_F(SvgReaderError, IdUsedTwice) {
+  ExpectError(Svg({4, 2}, Poster() + Group("10ms", Poster())),
+              "id \"a\" used twice");
+}
+
+TEST_F(SvgReaderError, GroupWithoutAnimationDelay) {
+  ExpectError(Svg({4, 2}, Poster() + "<g>" + Poster() + "</g>"),
+              "has no animation-delay");
+  ExpectError(
+      Svg({4, 2}, Poster() + "<g style=\"opacity:0.5\">" + Poster() + "</g>"),
+      "has no animation-delay");
+}
+
+TEST_F(SvgReaderError, GroupWithABadAnimationDelay) {
+  for (const char* delay : {"1.2345ms", "-5ms", "abcms", "1.ms", "ms"}) {
+    SCOPED_TRACE(delay);
+    ExpectError(Svg({4, 2}, Poster() + Group(delay, "")),
+                "bad animation-delay");
+  }
+}
+
+TEST_F(SvgReaderError, UnexpectedElement) {
+  ExpectError(Svg({4, 2}, Poster() + "<rect width=\"4\" height=\"2\"/>"),
+              "unexpected <rect>");
+}
+
+TEST_F(SvgReaderError, UnexpectedElementInAGroup) {
+  ExpectError(Svg({4, 2}, Poster() + Group("10ms", "<g/>")), "unexpected <g>");
+}
+
+}  // namespace
+}  // namespace svgcast::test
