@@ -187,7 +187,7 @@ void Pipeline::Write(const EncodedFramePtr& frame) {
     Fail(e.what());
   }
   // Frame `seq` is the base of the next diff; everything before it is done.
-  cache_.ReleaseBefore(ticket.seq == 0 ? 0 : ticket.seq - 1);
+  cache_.ReleaseBefore(ticket.seq);
   if (ticket.is_end()) {
     Status status;
     if (failed()) {

@@ -1,0 +1,710 @@
+// Pipeline: order, release, drain, losslessness, failures and determinism.
+#include "processing/pipeline.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "capture/frame.h"
+#include "capture/frame_cache.h"
+#include "capture/png_reader.h"
+#include "processing/frame_diff.h"
+#include "processing/frame_sink.h"
+#include "processing/png_encoder.h"
+#include "processing/region_optimizer.h"
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+constexpr int64_t kFrameIntervalUs = 40'000;
+
+// What the sink saw of one frame.
+struct Written {
+  uint64_t seq = 0;
+  int64_t timestamp_us = 0;
+  std::vector<cv::Rect> rects;
+  std::vector<std::vector<uint8_t>> pngs;
+
+  bool operator==(const Written&) const = default;
+};
+
+// A FrameSink that records every call, and at every WriteFrame(seq) checks
+// the protocol against the cache: frame seq is still cached, the frames
+// before seq - 1 are released, nothing overlaps, nothing follows Finish().
+// It can be told to throw at one frame. The graph calls it from different
+// threads; everything it keeps is guarded by its mutex.
+class RecordingSink : public FrameSink {
+ public:
+  RecordingSink(const FrameCache& cache, std::optional<uint64_t> throw_at,
+                bool finish_throws)
+      : cache_(cache), throw_at_(throw_at), finish_throws_(finish_throws) {}
+
+  void WriteFrame(const EncodedFrame& frame) override {
+    CallGuard guard(this, "WriteFrame");
+    Written w;
+    w.seq = frame.ticket.seq;
+    w.timestamp_us = frame.ticket.timestamp_us;
+    for (const EncodedPatch& patch : frame.patches) {
+      w.rects.push_back(patch.rect);
+      if (patch.png == nullptr) {
+        Violation("frame " + std::to_string(w.seq) + ": patch without PNG");
+        w.pngs.emplace_back();
+      } else {
+        w.pngs.push_back(*patch.png);
+      }
+    }
+    if (frame.ticket.is_end()) Violation("WriteFrame with the end marker");
+    if (frame.failed) Violation("WriteFrame with a failed frame");
+    CheckCache(w.seq);
+    {
+      std::lock_guard lock(mutex_);
+      if (finish_calls_ != 0) Violation("WriteFrame after Finish");
+      written_.push_back(std::move(w));
+    }
+    if (throw_at_ == frame.ticket.seq) {
+      throw std::runtime_error("sink: disk full at frame " +
+                               std::to_string(frame.ticket.seq));
+    }
+  }
+
+  void Finish() override {
+    CallGuard guard(this, "Finish");
+    std::lock_guard lock(mutex_);
+    ++finish_calls_;
+    if (finish_throws_) throw std::runtime_error("sink: cannot close output");
+  }
+
+  std::vector<Written> written() const {
+    std::lock_guard lock(mutex_);
+    return written_;
+  }
+  int finish_calls() const {
+    std::lock_guard lock(mutex_);
+    return finish_calls_;
+  }
+  std::vector<std::string> violations() const {
+    std::lock_guard lock(violation_mutex_);
+    return violations_;
+  }
+
+ private:
+  // Flags a call that overlaps another (the writer must be serial).
+  class CallGuard {
+   public:
+    CallGuard(RecordingSink* sink, const char* what) : sink_(sink) {
+      if (sink_->active_calls_.fetch_add(1) != 0) {
+        sink_->Violation(std::string(what) + " overlaps another call");
+      }
+    }
+    ~CallGuard() { sink_->active_calls_.fetch_sub(1); }
+
+   private:
+    RecordingSink* sink_;
+  };
+
+  void Violation(const std::string& what) {
+    std::lock_guard lock(violation_mutex_);
+    violations_.push_back(what);
+  }
+
+  void CheckCache(uint64_t seq) {
+    const std::string at = "at WriteFrame(" + std::to_string(seq) + "): ";
+    try {
+      const CropReply reply = cache_.Crop({seq, std::nullopt});
+      if (reply.pixels.empty()) Violation(at + "empty crop of the frame");
+    } catch (const std::logic_error&) {
+      Violation(at + "the frame itself is no longer cached");
+    }
+    if (seq >= 2) {
+      bool threw = false;
+      try {
+        (void)cache_.Crop({seq - 2, std::nullopt});
+      } catch (const std::logic_error&) {
+        threw = true;
+      }
+      if (!threw) Violation(at + "frame seq - 2 is still cached");
+    }
+    const CacheStats stats = cache_.Stats();
+    if (seq >= 1 && stats.released < seq - 1) {
+      Violation(at + "only " + std::to_string(stats.released) +
+                " frames released");
+    }
+  }
+
+  const FrameCache& cache_;
+  const std::optional<uint64_t> throw_at_;
+  const bool finish_throws_;
+  std::atomic<int> active_calls_{0};
+  mutable std::mutex mutex_;  // guards written_ and finish_calls_
+  std::vector<Written> written_;
+  int finish_calls_ = 0;
+  // violations_ has its own mutex: Violation() is called with mutex_ held.
+  mutable std::mutex violation_mutex_;
+  std::vector<std::string> violations_;
+};
+
+// The frames of a short screencast (117x83: not a multiple of the tile):
+// some frames identical to the one before, some with a few changed blocks
+// or pixels, some changed all over. X is always 255, as every source makes
+// it.
+std::vector<cv::Mat> MakeFrames(int count, uint32_t seed) {
+  const cv::Size size(117, 83);
+  std::mt19937 rng(seed);
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  auto noise = [&](cv::Mat& area) {
+    for (int y = 0; y < area.rows; ++y) {
+      for (int x = 0; x < area.cols; ++x) {
+        area.at<cv::Vec4b>(y, x) =
+            cv::Vec4b(static_cast<uint8_t>(uniform(0, 255)),
+                      static_cast<uint8_t>(uniform(0, 255)),
+                      static_cast<uint8_t>(uniform(0, 255)), 255);
+      }
+    }
+  };
+  auto scribble = [&](cv::Mat& frame) {
+    const int blocks = uniform(1, 4);
+    for (int b = 0; b < blocks; ++b) {
+      const int x = uniform(0, size.width - 1);
+      const int y = uniform(0, size.height - 1);
+      cv::Rect block(x, y, uniform(1, 30), uniform(1, 20));
+      block &= cv::Rect(0, 0, size.width, size.height);
+      cv::Mat area = frame(block);
+      if (uniform(0, 1) == 0) {
+        noise(area);
+      } else {
+        area.setTo(
+            cv::Scalar(uniform(0, 255), uniform(0, 255), uniform(0, 255), 255));
+      }
+    }
+    const int pixels = uniform(0, 3);
+    for (int p = 0; p < pixels; ++p) {
+      frame.at<cv::Vec4b>(uniform(0, size.height - 1),
+                          uniform(0, size.width - 1))[uniform(0, 2)] ^= 0x80;
+    }
+  };
+
+  std::vector<cv::Mat> frames;
+  cv::Mat first = SolidFrame(size, cv::Scalar(235, 235, 235));
+  scribble(first);
+  frames.push_back(first);
+  for (int i = 1; i < count; ++i) {
+    cv::Mat next = frames.back().clone();
+    switch (i % 7) {
+      case 2:
+      case 5:
+        break;  // identical to the previous frame
+      case 6: {
+        noise(next);  // changed all over
+        break;
+      }
+      default:
+        scribble(next);
+    }
+    frames.push_back(next);
+  }
+  return frames;
+}
+
+bool SameBytes(const cv::Mat& a, const cv::Mat& b) {
+  for (int y = 0; y < a.rows; ++y) {
+    if (std::memcmp(a.ptr(y), b.ptr(y), a.cols * a.elemSize()) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// What the pipeline must produce with default options, computed serially
+// with the same pure functions.
+std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
+  std::vector<Written> expected;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    Written w;
+    w.seq = i;
+    w.timestamp_us = static_cast<int64_t>(i) * kFrameIntervalUs;
+    const cv::Mat& cur = frames[i];
+    w.rects = i == 0 ? std::vector<cv::Rect>{{0, 0, cur.cols, cur.rows}}
+                     : PlanPatches(DiffRegions(frames[i - 1], cur, {}), {});
+    for (const cv::Rect& r : w.rects) {
+      std::vector<uint8_t> png;
+      EXPECT_TRUE(EncodePng(cur(r), PngOptions{}, &png).ok());
+      w.pngs.push_back(std::move(png));
+    }
+    expected.push_back(std::move(w));
+  }
+  return expected;
+}
+
+struct FeedResult {
+  uint64_t published = 0;
+  bool aborted = false;  // Admit() said kAborted
+  std::string error;
+};
+
+// The capture thread's part: admit, publish and post every frame, then the
+// end marker (seq one past the last published frame).
+void Feed(FrameCache& cache, Pipeline& pipeline,
+          const std::vector<cv::Mat>& frames, FeedResult* result) {
+  try {
+    for (const cv::Mat& pixels : frames) {
+      const FrameCache::Admission admission =
+          cache.Admit(FrameBytes(pixels.size()));
+      if (admission == FrameCache::Admission::kAborted) {
+        result->aborted = true;
+        break;
+      }
+      if (admission != FrameCache::Admission::kReady) {
+        result->error = "unexpected admission";
+        break;
+      }
+      auto frame = std::make_shared<Frame>();
+      frame->seq = result->published;
+      frame->timestamp_us =
+          static_cast<int64_t>(result->published) * kFrameIntervalUs;
+      frame->pixels = pixels;  // shared, read only from here on
+      const FrameTicket ticket{FrameTicket::Kind::kFrame, frame->seq,
+                               frame->timestamp_us};
+      cache.Publish(std::move(frame));
+      pipeline.Post(ticket);
+      ++result->published;
+    }
+  } catch (const std::exception& e) {
+    result->error = e.what();
+  }
+  pipeline.Post({FrameTicket::Kind::kEnd, result->published,
+                 static_cast<int64_t>(result->published) * kFrameIntervalUs});
+}
+
+// Perturbation, not waiting: 0..2 ms per (seq, stage), from a seeded RNG.
+void RandomDelay(uint32_t seed, PipelineStage stage, uint64_t seq) {
+  std::mt19937 rng(seed ^
+                   static_cast<uint32_t>(seq * 8 + static_cast<int>(stage)));
+  std::this_thread::sleep_for(std::chrono::microseconds(rng() % 2001));
+}
+
+using Hook = std::function<void(const FrameCache& cache, PipelineStage stage,
+                                uint64_t seq)>;
+
+struct RunConfig {
+  int threads = 1;
+  CacheLimits limits;
+  Hook hook;
+  std::optional<uint64_t> sink_throw_at;
+  bool sink_finish_throws = false;
+};
+
+struct RunResult {
+  Status status;
+  std::vector<Written> written;
+  int finish_calls = 0;
+  std::vector<std::string> violations;
+  FeedResult feed;
+  CacheStats cache;
+  FrameCache::Admission later_admission = FrameCache::Admission::kReady;
+  PipelineStats stats;
+  uint64_t frames_written = 0;
+  std::vector<uint64_t> progress;  // on_frame_written calls
+};
+
+RunResult RunPipeline(const std::vector<cv::Mat>& frames,
+                      const RunConfig& config) {
+  FrameCache cache(config.limits, WhenFull::kWait);
+  RecordingSink sink(cache, config.sink_throw_at, config.sink_finish_throws);
+  std::mutex progress_mutex;
+  std::vector<uint64_t> progress;
+  PipelineOptions options;
+  options.threads = config.threads;
+  options.on_frame_written = [&](uint64_t frames_written) {
+    std::lock_guard lock(progress_mutex);
+    progress.push_back(frames_written);
+  };
+  if (config.hook) {
+    options.stage_hook = [&cache, hook = config.hook](PipelineStage stage,
+                                                      uint64_t seq) {
+      hook(cache, stage, seq);
+    };
+  }
+  RunResult result;
+  {
+    Pipeline pipeline(cache, sink, options);
+    EXPECT_EQ(pipeline.threads(), config.threads);
+    std::thread feeder([&] { Feed(cache, pipeline, frames, &result.feed); });
+    result.status = pipeline.Wait();
+    feeder.join();
+    result.stats = pipeline.stats();
+    result.frames_written = pipeline.frames_written();
+  }
+  {
+    std::lock_guard lock(progress_mutex);
+    result.progress = progress;
+  }
+  result.written = sink.written();
+  result.finish_calls = sink.finish_calls();
+  result.violations = sink.violations();
+  result.cache = cache.Stats();
+  result.later_admission = cache.Admit(FrameBytes(frames.front().size()));
+  return result;
+}
+
+// Pastes every patch, decoded by our PNG reader, onto a canvas and checks
+// that after each frame the canvas is that frame.
+::testing::AssertionResult Reproduces(const std::vector<cv::Mat>& frames,
+                                      const std::vector<Written>& written) {
+  cv::Mat canvas(frames.front().size(), CV_8UC4, cv::Scalar(1, 2, 3, 255));
+  const cv::Rect bounds(0, 0, canvas.cols, canvas.rows);
+  for (const Written& w : written) {
+    for (size_t i = 0; i < w.rects.size(); ++i) {
+      const cv::Rect& r = w.rects[i];
+      if ((r & bounds) != r || r.empty()) {
+        return ::testing::AssertionFailure()
+               << "frame " << w.seq << ": patch " << r << " outside";
+      }
+      cv::Mat patch;
+      const Status s = DecodePng(w.pngs[i].data(), w.pngs[i].size(), &patch);
+      if (!s.ok()) {
+        return ::testing::AssertionFailure()
+               << "frame " << w.seq << ": " << s.message();
+      }
+      if (patch.size() != r.size()) {
+        return ::testing::AssertionFailure()
+               << "frame " << w.seq << ": patch " << r << " decodes to "
+               << patch.size();
+      }
+      patch.copyTo(canvas(r));
+    }
+    ::testing::AssertionResult same = SamePixels(frames[w.seq], canvas);
+    if (!same) {
+      return ::testing::AssertionFailure()
+             << "canvas after frame " << w.seq << ": " << same.message();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+void ExpectInOrderOnce(const std::vector<Written>& written, size_t count) {
+  ASSERT_EQ(written.size(), count);
+  for (size_t i = 0; i < written.size(); ++i) {
+    EXPECT_EQ(written[i].seq, i);
+    EXPECT_EQ(written[i].timestamp_us,
+              static_cast<int64_t>(i) * kFrameIntervalUs);
+  }
+}
+
+std::string Describe(const std::vector<std::string>& violations) {
+  std::string text;
+  for (const std::string& v : violations) text += v + "\n";
+  return text;
+}
+
+class PipelineThreadsTest : public ::testing::TestWithParam<int> {};
+
+// (1) Random processing delays: every frame reaches the sink once, in
+// order, then Finish once; releases follow the writer; the cache drains;
+// the patches reproduce every frame exactly.
+TEST_P(PipelineThreadsTest, WritesEveryFrameInOrderAndDrains) {
+  const int threads = GetParam();
+  const std::vector<cv::Mat> frames = MakeFrames(40, 17);
+  RunConfig config;
+  config.threads = threads;
+  config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
+    RandomDelay(1234, stage, seq);
+  };
+  const RunResult run = RunPipeline(frames, config);
+
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  EXPECT_TRUE(run.feed.error.empty()) << run.feed.error;
+  EXPECT_FALSE(run.feed.aborted);
+  EXPECT_EQ(run.feed.published, frames.size());
+  EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  ExpectInOrderOnce(run.written, frames.size());
+  EXPECT_EQ(run.finish_calls, 1);
+
+  // Drained: nothing left cached, every published frame released.
+  EXPECT_EQ(run.cache.published, frames.size());
+  EXPECT_EQ(run.cache.released, run.cache.published);
+  EXPECT_EQ(run.cache.frames, 0u);
+  EXPECT_EQ(run.cache.bytes, 0u);
+  EXPECT_EQ(run.later_admission, FrameCache::Admission::kReady);
+
+  EXPECT_EQ(run.frames_written, frames.size());
+  std::vector<uint64_t> progress(frames.size());
+  std::iota(progress.begin(), progress.end(), 1);
+  EXPECT_EQ(run.progress, progress);  // on_frame_written: 1, 2, ..., n
+  EXPECT_EQ(run.stats.frames, frames.size());
+  uint64_t changed = 0, patches = 0;
+  for (const Written& w : run.written) {
+    changed += w.rects.empty() ? 0 : 1;
+    patches += w.rects.size();
+  }
+  EXPECT_EQ(run.stats.changed_frames, changed);
+  EXPECT_EQ(run.stats.patches, patches);
+
+  // Frame 0 is the poster: one patch of the whole frame.
+  ASSERT_FALSE(run.written.empty());
+  EXPECT_EQ(run.written[0].rects,
+            (std::vector<cv::Rect>{{0, 0, frames[0].cols, frames[0].rows}}));
+  // A frame identical to the one before has no patches; any other has some.
+  int identical = 0;
+  for (size_t i = 1; i < run.written.size(); ++i) {
+    const bool same = SameBytes(frames[i - 1], frames[i]);
+    identical += same ? 1 : 0;
+    EXPECT_EQ(run.written[i].rects.empty(), same) << "frame " << i;
+  }
+  EXPECT_GE(identical, 5);  // the sequence really has such frames
+
+  EXPECT_TRUE(Reproduces(frames, run.written));
+}
+
+// (2) A cache of two frames under kWait: the capture side waits for the
+// writer, and everything still gets through.
+TEST_P(PipelineThreadsTest, TwoFrameCacheWithWaitProcessesEverything) {
+  const int threads = GetParam();
+  const std::vector<cv::Mat> frames = MakeFrames(30, 23);
+  RunConfig config;
+  config.threads = threads;
+  config.limits.max_frames = 2;
+  config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
+    RandomDelay(777, stage, seq);
+  };
+  const RunResult run = RunPipeline(frames, config);
+
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  EXPECT_TRUE(run.feed.error.empty()) << run.feed.error;
+  EXPECT_EQ(run.feed.published, frames.size());
+  EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  ExpectInOrderOnce(run.written, frames.size());
+  EXPECT_EQ(run.finish_calls, 1);
+  EXPECT_LE(run.cache.peak_frames, 2u);
+  EXPECT_LE(run.cache.waited, frames.size() - 2);
+  EXPECT_EQ(run.cache.dropped, 0u);
+  EXPECT_EQ(run.cache.frames, 0u);
+  EXPECT_EQ(run.cache.released, frames.size());
+  EXPECT_TRUE(Reproduces(frames, run.written));
+}
+
+// Spins (yielding) until `done`; false after a minute, so that a broken
+// implementation fails instead of hanging. Used only to wait for the
+// capture thread to block inside Admit(), which signals nothing.
+bool SpinUntil(const std::function<bool()>& done) {
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+// With the same cap, the writer of frame j holds back until the capture
+// thread is waiting for room for frame j + 1. Then every frame from 2 on has
+// to wait exactly once, and stats().waited says so.
+TEST_P(PipelineThreadsTest, TwoFrameCacheCountsEveryWait) {
+  const int threads = GetParam();
+  const std::vector<cv::Mat> frames = MakeFrames(12, 29);
+  const uint64_t n = frames.size();
+  std::atomic<bool> gave_up{false};
+  RunConfig config;
+  config.threads = threads;
+  config.limits.max_frames = 2;
+  config.hook = [n, &gave_up](const FrameCache& cache, PipelineStage stage,
+                              uint64_t seq) {
+    if (stage != PipelineStage::kWrite || seq == 0 || seq + 1 >= n) return;
+    // Frames seq - 1 and seq fill the cache until this write releases
+    // seq - 1, so frame seq + 1 is the seq-th frame to wait.
+    if (!SpinUntil([&] { return cache.Stats().waited >= seq; })) {
+      gave_up.store(true);
+    }
+  };
+  const RunResult run = RunPipeline(frames, config);
+
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  EXPECT_FALSE(gave_up.load()) << "the capture thread never waited";
+  EXPECT_EQ(run.feed.published, n);
+  ExpectInOrderOnce(run.written, n);
+  EXPECT_EQ(run.finish_calls, 1);
+  EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  EXPECT_EQ(run.cache.waited, n - 2);
+  EXPECT_EQ(run.cache.peak_frames, 2u);
+  EXPECT_EQ(run.cache.frames, 0u);
+  EXPECT_TRUE(Reproduces(frames, run.written));
+}
+
+// (4) The sink sees the same frames, rects and PNG bytes whatever the
+// thread count and delays, and exactly what the pure functions give.
+TEST(PipelineTest, OutputIsIdenticalForAnyThreadCount) {
+  const std::vector<cv::Mat> frames = MakeFrames(35, 31);
+  const std::vector<Written> expected = ExpectedOutput(frames);
+  uint32_t delay_seed = 1;
+  for (int threads : {1, 2, 8}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    RunConfig config;
+    config.threads = threads;
+    const uint32_t seed = delay_seed++;
+    config.hook = [seed](const FrameCache&, PipelineStage stage, uint64_t seq) {
+      RandomDelay(seed, stage, seq);
+    };
+    const RunResult run = RunPipeline(frames, config);
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    ASSERT_EQ(run.written.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(run.written[i].rects, expected[i].rects) << "frame " << i;
+      EXPECT_TRUE(run.written[i] == expected[i]) << "frame " << i;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, PipelineThreadsTest,
+                         ::testing::Values(1, 2, 8),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return "t" + std::to_string(info.param);
+                         });
+
+// (3) A node throws at frame 5: Wait() reports it, Finish() is not called,
+// nothing from frame 5 on is written, the cache is aborted and the capture
+// thread (blocked on a two-frame cache) gets out.
+struct FailureCase {
+  PipelineStage stage;
+  int threads;
+};
+
+void PrintTo(const FailureCase& c, std::ostream* os) {
+  *os << "stage " << static_cast<int>(c.stage) << ", " << c.threads
+      << " threads";
+}
+
+class PipelineFailureTest : public ::testing::TestWithParam<FailureCase> {};
+
+TEST_P(PipelineFailureTest, StageFailureStopsEverything) {
+  const FailureCase c = GetParam();
+  const std::vector<cv::Mat> frames = MakeFrames(20, 37);
+  const std::string text = "injected failure in stage " +
+                           std::to_string(static_cast<int>(c.stage)) +
+                           " at frame 5";
+  RunConfig config;
+  config.threads = c.threads;
+  config.limits.max_frames = 2;
+  config.hook = [&](const FrameCache&, PipelineStage stage, uint64_t seq) {
+    RandomDelay(99, stage, seq);
+    if (stage == c.stage && seq == 5) throw std::runtime_error(text);
+  };
+  const RunResult run = RunPipeline(frames, config);
+
+  ASSERT_FALSE(run.status.ok());
+  EXPECT_NE(run.status.message().find(text), std::string::npos)
+      << run.status.message();
+  EXPECT_EQ(run.finish_calls, 0);
+  EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  ASSERT_LE(run.written.size(), 5u);
+  ExpectInOrderOnce(run.written, run.written.size());
+  EXPECT_EQ(run.stats.frames, run.written.size());
+  EXPECT_TRUE(Reproduces(frames, run.written));
+
+  // The capture thread was stopped by the abort: with room for two frames
+  // it cannot have got past frame 7 (admitting 7 needs the write of 6).
+  EXPECT_TRUE(run.feed.aborted);
+  EXPECT_TRUE(run.feed.error.empty()) << run.feed.error;
+  EXPECT_LE(run.feed.published, 7u);
+  EXPECT_GE(run.feed.published, 6u);  // 5 and the frame after it
+  EXPECT_EQ(run.later_admission, FrameCache::Admission::kAborted);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stages, PipelineFailureTest,
+    ::testing::Values(FailureCase{PipelineStage::kEncode, 1},
+                      FailureCase{PipelineStage::kEncode, 2},
+                      FailureCase{PipelineStage::kEncode, 8},
+                      FailureCase{PipelineStage::kDiff, 2},
+                      FailureCase{PipelineStage::kOptimize, 2},
+                      FailureCase{PipelineStage::kWrite, 2}),
+    [](const ::testing::TestParamInfo<FailureCase>& info) {
+      return "stage" + std::to_string(static_cast<int>(info.param.stage)) +
+             "_t" + std::to_string(info.param.threads);
+    });
+
+// (5) The sink throws: Wait() returns its message and nothing more is
+// written.
+TEST(PipelineTest, SinkFailureIsReported) {
+  const std::vector<cv::Mat> frames = MakeFrames(20, 41);
+  for (int threads : {1, 2, 8}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    RunConfig config;
+    config.threads = threads;
+    config.limits.max_frames = 2;
+    config.sink_throw_at = 3;
+    config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
+      RandomDelay(5, stage, seq);
+    };
+    const RunResult run = RunPipeline(frames, config);
+
+    ASSERT_FALSE(run.status.ok());
+    EXPECT_NE(run.status.message().find("sink: disk full at frame 3"),
+              std::string::npos)
+        << run.status.message();
+    EXPECT_EQ(run.finish_calls, 0);
+    EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+    ExpectInOrderOnce(run.written, 4);  // 0..3; 3 threw
+    EXPECT_TRUE(run.feed.aborted);
+    EXPECT_LE(run.feed.published, 5u);
+    EXPECT_EQ(run.later_admission, FrameCache::Admission::kAborted);
+  }
+}
+
+// Finish() throws: Wait() returns its message, after every frame was
+// written.
+TEST(PipelineTest, SinkFinishFailureIsReported) {
+  const std::vector<cv::Mat> frames = MakeFrames(10, 47);
+  for (int threads : {1, 8}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    RunConfig config;
+    config.threads = threads;
+    config.sink_finish_throws = true;
+    const RunResult run = RunPipeline(frames, config);
+    ASSERT_FALSE(run.status.ok());
+    EXPECT_NE(run.status.message().find("sink: cannot close output"),
+              std::string::npos)
+        << run.status.message();
+    EXPECT_EQ(run.finish_calls, 1);
+    ExpectInOrderOnce(run.written, frames.size());
+    EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  }
+}
+
+// Without a cap and without delays, failures still end the stream cleanly.
+TEST(PipelineTest, FailureWithUncappedCache) {
+  const std::vector<cv::Mat> frames = MakeFrames(20, 43);
+  RunConfig config;
+  config.threads = 4;
+  config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
+    if (stage == PipelineStage::kEncode && seq == 5) {
+      throw std::runtime_error("boom at 5");
+    }
+  };
+  const RunResult run = RunPipeline(frames, config);
+  ASSERT_FALSE(run.status.ok());
+  EXPECT_NE(run.status.message().find("boom at 5"), std::string::npos);
+  EXPECT_EQ(run.finish_calls, 0);
+  EXPECT_LE(run.written.size(), 5u);
+  EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  EXPECT_EQ(run.later_admission, FrameCache::Admission::kAborted);
+}
+
+}  // namespace
+}  // namespace svgcast::test
