@@ -46,8 +46,8 @@ int RunExtract(const ExtractOptions& options) {
   std::string manifest;
   size_t count = 0;
   const PngOptions png_options{3};  // decoded frames are for checking: fast
-  Status status = DecodeScreencast(
-      options.input, [&](const DecodedFrame& frame) -> Status {
+  Status status =
+      DecodeScreencast(options.input, [&](const DecodedFrame& frame) -> Status {
         if (Status s = make_folder(); !s.ok()) return s;
         const std::string name = FrameName(count++);
         std::vector<uint8_t> png;
@@ -58,8 +58,8 @@ int RunExtract(const ExtractOptions& options) {
         const std::string path = (folder / name).string();
         if (Status s = OutputFile::Open(path, &file); !s.ok()) return s;
         try {
-          file->Write(std::string_view(reinterpret_cast<const char*>(png.data()),
-                                       png.size()));
+          file->Write(std::string_view(
+              reinterpret_cast<const char*>(png.data()), png.size()));
         } catch (const std::exception& e) {
           return Status::Error(e.what());
         }

@@ -37,8 +37,9 @@ int main(int argc, char** argv) {
       "line) into an animated SVG.");
   replay_cmd->add_option("folder", replay.input, "Folder of PNG frames")
       ->required();
-  replay_cmd->add_option("-o,--output", replay.output,
-                         "Output .svg file, or - for standard output")
+  replay_cmd
+      ->add_option("-o,--output", replay.output,
+                   "Output .svg file, or - for standard output")
       ->required();
   replay_cmd
       ->add_option("--fps", replay.fps,

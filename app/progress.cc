@@ -29,13 +29,13 @@ void ProgressLine::Print(uint64_t done, double seconds) {
   char line[160];
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
   if (total_ && *total_ > 0) {
-    std::snprintf(line, sizeof line,
-                  "svgcast: %s %llu/%llu frames (%.0f%%), %.1f s, %.1f frames/s",
-                  verb_.c_str(), static_cast<unsigned long long>(done),
-                  static_cast<unsigned long long>(*total_),
-                  100.0 * static_cast<double>(done) /
-                      static_cast<double>(*total_),
-                  seconds, rate);
+    std::snprintf(
+        line, sizeof line,
+        "svgcast: %s %llu/%llu frames (%.0f%%), %.1f s, %.1f frames/s",
+        verb_.c_str(), static_cast<unsigned long long>(done),
+        static_cast<unsigned long long>(*total_),
+        100.0 * static_cast<double>(done) / static_cast<double>(*total_),
+        seconds, rate);
   } else {
     std::snprintf(line, sizeof line, "svgcast: %s %llu frames, %.1f s",
                   verb_.c_str(), static_cast<unsigned long long>(done),

@@ -1,10 +1,10 @@
 #include "app/replay_command.h"
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
+
+#include <sys/resource.h>
 
 #include "app/interrupt.h"
 #include "app/progress.h"
@@ -40,12 +40,13 @@ int RunReplay(const ReplayOptions& options) {
     return Fail(s.message());
   }
   const cv::Size size = source->frame_size();
-  const CacheLimits limits{options.cache_frames, options.cache_mb * 1000 * 1000};
+  const CacheLimits limits{options.cache_frames,
+                           options.cache_mb * 1000 * 1000};
   if (!FrameCache::HoldsTwoFrames(limits, FrameBytes(size))) {
     return Fail("--cache-frames/--cache-mb: the cache must hold two " +
                 std::to_string(size.width) + "x" + std::to_string(size.height) +
-                " frames (" + std::to_string(FrameBytes(size) * 2 / 1000000 + 1) +
-                " MB)");
+                " frames (" +
+                std::to_string(FrameBytes(size) * 2 / 1000000 + 1) + " MB)");
   }
   std::unique_ptr<OutputFile> out;
   if (Status s = OutputFile::Open(options.output, &out); !s.ok()) {
@@ -53,9 +54,9 @@ int RunReplay(const ReplayOptions& options) {
   }
 
   InterruptHandler interrupt(out->temp_path());
-  ProgressLine progress("replay", source->frame_count(),
-                        options.quiet ? ProgressLine::Mode::kQuiet
-                                      : ProgressLine::Mode::kAuto);
+  ProgressLine progress(
+      "replay", source->frame_count(),
+      options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
   FrameCache cache(limits, options.when_full);
   SvgWriter writer(size, out.get());
   PipelineOptions pipeline_options;
@@ -84,27 +85,27 @@ int RunReplay(const ReplayOptions& options) {
   const bool interrupted = captured.end == CaptureResult::End::kStopped;
   if (!options.quiet) {
     const std::string name = out->is_stdout() ? "stdout" : out->path();
-    std::fprintf(stderr,
-                 "svgcast: wrote %s: %llu bytes\n"
-                 "  frames   %llu (%llu changed, %llu identical)\n"
-                 "  patches  %llu (%llu images, %llu reused)\n"
-                 "  time     %.2f s, %.1f frames/s, %d threads\n"
-                 "  cache    peak %zu frames / %.1f MB; %llu frames waited "
-                 "for room (%.2f s), %llu dropped\n"
-                 "  memory   peak %.0f MB\n",
-                 name.c_str(), static_cast<unsigned long long>(out->bytes_written()),
-                 static_cast<unsigned long long>(ps.frames),
-                 static_cast<unsigned long long>(ps.changed_frames),
-                 static_cast<unsigned long long>(ps.frames - ps.changed_frames),
-                 static_cast<unsigned long long>(ps.patches),
-                 static_cast<unsigned long long>(ss.images),
-                 static_cast<unsigned long long>(ss.reused), seconds,
-                 seconds > 0 ? static_cast<double>(ps.frames) / seconds : 0.0,
-                 pipeline.threads(), cs.peak_frames, Megabytes(cs.peak_bytes),
-                 static_cast<unsigned long long>(cs.waited),
-                 static_cast<double>(cs.wait_us) / 1e6,
-                 static_cast<unsigned long long>(cs.dropped),
-                 PeakRssMegabytes());
+    std::fprintf(
+        stderr,
+        "svgcast: wrote %s: %llu bytes\n"
+        "  frames   %llu (%llu changed, %llu identical)\n"
+        "  patches  %llu (%llu images, %llu reused)\n"
+        "  time     %.2f s, %.1f frames/s, %d threads\n"
+        "  cache    peak %zu frames / %.1f MB; %llu frames waited "
+        "for room (%.2f s), %llu dropped\n"
+        "  memory   peak %.0f MB\n",
+        name.c_str(), static_cast<unsigned long long>(out->bytes_written()),
+        static_cast<unsigned long long>(ps.frames),
+        static_cast<unsigned long long>(ps.changed_frames),
+        static_cast<unsigned long long>(ps.frames - ps.changed_frames),
+        static_cast<unsigned long long>(ps.patches),
+        static_cast<unsigned long long>(ss.images),
+        static_cast<unsigned long long>(ss.reused), seconds,
+        seconds > 0 ? static_cast<double>(ps.frames) / seconds : 0.0,
+        pipeline.threads(), cs.peak_frames, Megabytes(cs.peak_bytes),
+        static_cast<unsigned long long>(cs.waited),
+        static_cast<double>(cs.wait_us) / 1e6,
+        static_cast<unsigned long long>(cs.dropped), PeakRssMegabytes());
   }
   if (interrupted) {
     std::fprintf(stderr,

@@ -15,14 +15,14 @@
 namespace svgcast {
 
 struct ReplayOptions {
-  std::string input;       // fixture folder
-  std::string output;      // .svg path or "-"
-  double fps = 0;          // > 0: fixed rate instead of frames.txt times
-  int threads = 0;         // processing threads; 0: one per core
-  size_t cache_frames = 0;           // 0: no cap on the count
-  size_t cache_mb = 1024;            // 0: no cap on the bytes
+  std::string input;        // fixture folder
+  std::string output;       // .svg path or "-"
+  double fps = 0;           // > 0: fixed rate instead of frames.txt times
+  int threads = 0;          // processing threads; 0: one per core
+  size_t cache_frames = 0;  // 0: no cap on the count
+  size_t cache_mb = 1024;   // 0: no cap on the bytes
   WhenFull when_full = WhenFull::kWait;
-  bool quiet = false;      // no progress line, no summary
+  bool quiet = false;  // no progress line, no summary
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed),

@@ -29,9 +29,9 @@ struct CaptureResult {
   enum class End { kSourceEnded = 1, kStopped, kCacheAborted, kFailed };
 
   End end = End::kSourceEnded;
-  Status status;            // the error when end == kFailed
-  uint64_t frames = 0;      // published (and posted)
-  uint64_t skipped = 0;     // skipped because the cache was full
+  Status status;         // the error when end == kFailed
+  uint64_t frames = 0;   // published (and posted)
+  uint64_t skipped = 0;  // skipped because the cache was full
   int64_t last_timestamp_us = 0;
 };
 

@@ -60,8 +60,12 @@ bool NaturalLess(const std::string& a, const std::string& b) {
     if (std::isdigit(static_cast<unsigned char>(a[i])) &&
         std::isdigit(static_cast<unsigned char>(b[j]))) {
       size_t i_end = i, j_end = j;
-      while (i_end < a.size() && std::isdigit(static_cast<unsigned char>(a[i_end]))) ++i_end;
-      while (j_end < b.size() && std::isdigit(static_cast<unsigned char>(b[j_end]))) ++j_end;
+      while (i_end < a.size() &&
+             std::isdigit(static_cast<unsigned char>(a[i_end])))
+        ++i_end;
+      while (j_end < b.size() &&
+             std::isdigit(static_cast<unsigned char>(b[j_end])))
+        ++j_end;
       std::string_view x(a.data() + i, i_end - i), y(b.data() + j, j_end - j);
       while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
       while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
@@ -138,10 +142,9 @@ Status OpenFixtureSource(const FixtureOptions& options,
                            ": no frames (no frames.txt and no .png files)");
     }
     if (options.fps <= 0) {
-      return Status::Error(options.folder +
-                           ": has no frames.txt; pass --fps N to play its " +
-                           std::to_string(names.size()) +
-                           " PNG files at N frames per second");
+      return Status::Error(
+          options.folder + ": has no frames.txt; pass --fps N to play its " +
+          std::to_string(names.size()) + " PNG files at N frames per second");
     }
     for (const std::string& name : names) {
       frames.push_back({(folder / name).string(), 0});
@@ -161,13 +164,11 @@ Status OpenFixtureSource(const FixtureOptions& options,
     if (i == 0) {
       size = this_size;
     } else if (this_size != size) {
-      return Status::Error(frames[i].path + ": frame is " +
-                           std::to_string(this_size.width) + "x" +
-                           std::to_string(this_size.height) +
-                           ", the first frame is " +
-                           std::to_string(size.width) + "x" +
-                           std::to_string(size.height) +
-                           " (all frames must have one size)");
+      return Status::Error(
+          frames[i].path + ": frame is " + std::to_string(this_size.width) +
+          "x" + std::to_string(this_size.height) + ", the first frame is " +
+          std::to_string(size.width) + "x" + std::to_string(size.height) +
+          " (all frames must have one size)");
     }
   }
   *source = std::make_unique<FixtureSource>(std::move(frames), size);

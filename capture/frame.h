@@ -37,8 +37,7 @@ struct FrameTicket {
 
 // Bytes of pixel memory a frame of this size holds.
 inline size_t FrameBytes(cv::Size size) {
-  return static_cast<size_t>(size.width) * static_cast<size_t>(size.height) *
-         4;
+  return static_cast<size_t>(size.width) * static_cast<size_t>(size.height) * 4;
 }
 
 }  // namespace svgcast

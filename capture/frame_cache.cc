@@ -19,7 +19,8 @@ bool FrameCache::HasRoomLocked(size_t frame_bytes) const {
   if (limits_.max_frames != 0 && stats_.frames + 1 > limits_.max_frames) {
     return false;
   }
-  if (limits_.max_bytes != 0 && stats_.bytes + frame_bytes > limits_.max_bytes) {
+  if (limits_.max_bytes != 0 &&
+      stats_.bytes + frame_bytes > limits_.max_bytes) {
     return false;
   }
   return true;

@@ -52,15 +52,15 @@ struct CropReply {
 };
 
 struct CacheStats {
-  size_t frames = 0;           // cached now
-  size_t bytes = 0;            // cached now
+  size_t frames = 0;  // cached now
+  size_t bytes = 0;   // cached now
   size_t peak_frames = 0;
   size_t peak_bytes = 0;
-  uint64_t published = 0;      // frames accepted so far
-  uint64_t released = 0;       // frames released so far
-  uint64_t waited = 0;         // frames that had to wait for room (kWait)
-  int64_t wait_us = 0;         // total time spent waiting for room
-  uint64_t dropped = 0;        // frames not captured at the cap (kDrop)
+  uint64_t published = 0;  // frames accepted so far
+  uint64_t released = 0;   // frames released so far
+  uint64_t waited = 0;     // frames that had to wait for room (kWait)
+  int64_t wait_us = 0;     // total time spent waiting for room
+  uint64_t dropped = 0;    // frames not captured at the cap (kDrop)
 };
 
 class FrameCache {
@@ -108,7 +108,7 @@ class FrameCache {
   const WhenFull when_full_;
 
   mutable std::mutex mutex_;
-  std::condition_variable_any room_;   // signalled on release and abort
+  std::condition_variable_any room_;     // signalled on release and abort
   std::map<uint64_t, FramePtr> frames_;  // guarded by mutex_
   CacheStats stats_;                     // guarded by mutex_
   bool aborted_ = false;                 // guarded by mutex_

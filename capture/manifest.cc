@@ -62,7 +62,8 @@ Status ParseManifest(const std::string& text, const std::string& name,
     const std::string where = name + ":" + std::to_string(line_number) + ": ";
     const size_t split = line.find_last_of(" \t");
     if (split == std::string_view::npos) {
-      return Status::Error(where + "expected '<file name> <timestamp ms>', got '" +
+      return Status::Error(where +
+                           "expected '<file name> <timestamp ms>', got '" +
                            std::string(line) + "'");
     }
     const std::string_view file = Trim(line.substr(0, split));

@@ -110,7 +110,8 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
   FrameChanges changes{ticket, {}, false};
   if (ticket.is_end()) return changes;
   try {
-    if (options_.stage_hook) options_.stage_hook(PipelineStage::kDiff, ticket.seq);
+    if (options_.stage_hook)
+      options_.stage_hook(PipelineStage::kDiff, ticket.seq);
     if (failed()) {
       changes.failed = true;
       return changes;
@@ -172,7 +173,8 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
 void Pipeline::Write(const EncodedFramePtr& frame) {
   const FrameTicket& ticket = frame->ticket;
   try {
-    if (options_.stage_hook) options_.stage_hook(PipelineStage::kWrite, ticket.seq);
+    if (options_.stage_hook)
+      options_.stage_hook(PipelineStage::kWrite, ticket.seq);
     if (!failed() && !frame->failed) {
       if (ticket.is_end()) {
         sink_.Finish();

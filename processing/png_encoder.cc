@@ -86,8 +86,8 @@ Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
   png->clear();
   ByteSink sink{png, false};
   ErrorText error{};
-  if (!EncodeWithLibpng(rows.data(), bgrx.cols, bgrx.rows,
-                        options.zlib_level, &sink, &error)) {
+  if (!EncodeWithLibpng(rows.data(), bgrx.cols, bgrx.rows, options.zlib_level,
+                        &sink, &error)) {
     return Status::Error(std::string("PNG encoder: ") + error.text);
   }
   return Status::Ok();

@@ -11,7 +11,8 @@ constexpr char kAlphabet[] =
 constexpr std::array<int8_t, 256> MakeReverse() {
   std::array<int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 
@@ -25,8 +26,8 @@ void AppendBase64(const uint8_t* data, size_t size, std::string* out) {
   char* dst = out->data() + start;
   size_t i = 0;
   for (; i + 3 <= size; i += 3) {
-    const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) |
-                       uint32_t{data[i + 2]};
+    const uint32_t v = (uint32_t{data[i]} << 16) |
+                       (uint32_t{data[i + 1]} << 8) | uint32_t{data[i + 2]};
     *dst++ = kAlphabet[(v >> 18) & 63];
     *dst++ = kAlphabet[(v >> 12) & 63];
     *dst++ = kAlphabet[(v >> 6) & 63];

@@ -1,13 +1,14 @@
 #include "svg/output_file.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+
+#include <sys/stat.h>
 
 namespace svgcast {
 namespace {
@@ -31,8 +32,8 @@ Status OutputFile::Open(const std::string& path,
   const std::filesystem::path temp =
       target.parent_path() / ("." + target.filename().string() + "." +
                               std::to_string(::getpid()) + ".svgcast-tmp");
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                        0666);
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return Status::FromErrno(path + ": cannot write", errno);
   out->reset(new OutputFile(path, temp.string(), fd));
   return Status::Ok();
@@ -74,10 +75,12 @@ Status OutputFile::FlushBuffer() {
 void OutputFile::Write(std::string_view bytes) {
   bytes_written_ += bytes.size();
   if (buffer_.size() + bytes.size() > kBufferBytes) {
-    if (Status s = FlushBuffer(); !s.ok()) throw std::runtime_error(s.message());
+    if (Status s = FlushBuffer(); !s.ok())
+      throw std::runtime_error(s.message());
   }
   if (bytes.size() >= kBufferBytes) {  // large: write straight through
-    if (Status s = WriteAll(bytes); !s.ok()) throw std::runtime_error(s.message());
+    if (Status s = WriteAll(bytes); !s.ok())
+      throw std::runtime_error(s.message());
     return;
   }
   buffer_.append(bytes);
@@ -91,7 +94,8 @@ Status OutputFile::Commit() {
   }
   const int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) return Status::FromErrno(path_ + ": cannot write", errno);
+  if (::close(fd) != 0)
+    return Status::FromErrno(path_ + ": cannot write", errno);
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     return Status::FromErrno(path_ + ": cannot write", errno);
   }

@@ -86,8 +86,9 @@ Status Reader::ReadDelay(const pugi::xml_node& group, int64_t* time_us) const {
       style.substr(kKey.size(), style.size() - kKey.size() - 2);
   const size_t dot = number.find('.');
   const std::string_view whole = number.substr(0, dot);
-  const std::string_view fraction =
-      dot == std::string_view::npos ? std::string_view() : number.substr(dot + 1);
+  const std::string_view fraction = dot == std::string_view::npos
+                                        ? std::string_view()
+                                        : number.substr(dot + 1);
   int64_t ms = 0;
   auto [end, error] =
       std::from_chars(whole.data(), whole.data() + whole.size(), ms);
@@ -166,7 +167,8 @@ void Paint(const Layer& layer, cv::Mat* canvas) {
   layer.image->pixels(visible - layer.at).copyTo((*canvas)(visible));
 }
 
-Status Reader::Read(const std::function<Status(const DecodedFrame&)>& on_frame) {
+Status Reader::Read(
+    const std::function<Status(const DecodedFrame&)>& on_frame) {
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed = doc.load_file(path_.c_str());
   if (parsed.status == pugi::status_file_not_found) {
@@ -221,11 +223,9 @@ Status Reader::Read(const std::function<Status(const DecodedFrame&)>& on_frame) 
   // A browser paints, at time t, every element whose time has come, in
   // document order. svgcast writes groups in time order, so each change
   // time only adds layers; any other order is repainted from scratch.
-  const bool in_time_order =
-      std::is_sorted(layers_.begin(), layers_.end(),
-                     [](const Layer& a, const Layer& b) {
-                       return a.time_us < b.time_us;
-                     });
+  const bool in_time_order = std::is_sorted(
+      layers_.begin(), layers_.end(),
+      [](const Layer& a, const Layer& b) { return a.time_us < b.time_us; });
   std::vector<int64_t> times;
   for (const Layer& layer : layers_) times.push_back(layer.time_us);
   std::sort(times.begin(), times.end());

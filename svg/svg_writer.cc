@@ -66,7 +66,8 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, std::string* markup) {
   *markup += "<image id=\"" + image.id + "\"";
   if (patch.rect.x != 0) *markup += Attr("x", patch.rect.x);
   if (patch.rect.y != 0) *markup += Attr("y", patch.rect.y);
-  *markup += Attr("width", patch.rect.width) + Attr("height", patch.rect.height) +
+  *markup += Attr("width", patch.rect.width) +
+             Attr("height", patch.rect.height) +
              " href=\"data:image/png;base64,";
   AppendBase64(png.data(), png.size(), markup);
   *markup += "\"/>";

@@ -39,9 +39,9 @@
 namespace svgcast {
 
 struct SvgStats {
-  uint64_t images = 0;      // PNGs written
-  uint64_t reused = 0;      // patches placed again by <use>
-  uint64_t png_bytes = 0;   // PNG bytes written (before base64)
+  uint64_t images = 0;     // PNGs written
+  uint64_t reused = 0;     // patches placed again by <use>
+  uint64_t png_bytes = 0;  // PNG bytes written (before base64)
 };
 
 class SvgWriter final : public FrameSink {

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +10,8 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+
+#include <sys/wait.h>
 
 #include "app/replay_command.h"
 #include "capture/manifest.h"
@@ -36,7 +37,8 @@ std::string CorpusPath(const std::string& name) {
 }
 
 TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "svgcast-test-XXXXXX").string();
+  std::string pattern =
+      (fs::temp_directory_path() / "svgcast-test-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp failed";
   }
@@ -151,7 +153,8 @@ CommandResult RunSvgcast(const std::vector<std::string>& args) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = ReadFile(out_path);
   result.err = ReadFile(err_path);
   return result;
@@ -176,7 +179,8 @@ CommandResult RunSvgcast(const std::vector<std::string>& args) {
                                            const std::string& folder) {
   std::vector<ManifestEntry> entries;
   const std::string manifest = folder + "/frames.txt";
-  if (Status s = ParseManifest(ReadFile(manifest), manifest, &entries); !s.ok()) {
+  if (Status s = ParseManifest(ReadFile(manifest), manifest, &entries);
+      !s.ok()) {
     return ::testing::AssertionFailure() << s.message();
   }
   const int64_t origin_us = entries.front().timestamp_us;
@@ -210,8 +214,8 @@ CommandResult RunSvgcast(const std::vector<std::string>& args) {
     }
     return true;
   };
-  const Status decoded = DecodeScreencast(
-      svg_path, [&](const DecodedFrame& frame) -> Status {
+  const Status decoded =
+      DecodeScreencast(svg_path, [&](const DecodedFrame& frame) -> Status {
         if (!check_frames_before(frame.time_us)) return Status::Error(failure);
         // A change must happen at some frame's time.
         const bool at_frame_time =
