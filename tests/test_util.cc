@@ -100,6 +100,15 @@ std::vector<std::string> ListFolder(const std::string& path) {
   return names;
 }
 
+::testing::AssertionResult Contains(const std::string& text,
+                                    const std::string& part) {
+  if (text.find(part) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "\"" << part << "\" not found in:\n"
+                                       << text;
+}
+
 ::testing::AssertionResult SamePixels(const cv::Mat& expected,
                                       const cv::Mat& actual) {
   if (expected.size() != actual.size() || expected.type() != CV_8UC4 ||

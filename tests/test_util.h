@@ -48,6 +48,10 @@ void CopyFolder(const std::string& from, const std::string& to);
 // Files in a folder (names only, sorted).
 std::vector<std::string> ListFolder(const std::string& path);
 
+// True when `text` contains `part`; otherwise shows both.
+::testing::AssertionResult Contains(const std::string& text,
+                                    const std::string& part);
+
 // True when the two BGRX images have the same size and the same B, G, R
 // everywhere (X is ignored); otherwise says where the first difference is.
 ::testing::AssertionResult SamePixels(const cv::Mat& expected,

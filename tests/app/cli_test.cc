@@ -13,15 +13,6 @@
 namespace svgcast::test {
 namespace {
 
-::testing::AssertionResult Contains(const std::string& text,
-                                    const std::string& part) {
-  if (text.find(part) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "\"" << part << "\" not found in:\n"
-                                       << text;
-}
-
 // Exactly one line, ending in a newline, starting with "svgcast: ".
 ::testing::AssertionResult IsOneErrorLine(const std::string& err) {
   if (err.rfind("svgcast: ", 0) != 0 || err.empty() || err.back() != '\n' ||

@@ -18,15 +18,6 @@
 namespace svgcast::test {
 namespace {
 
-::testing::AssertionResult HasSubstr(const std::string& text,
-                                     const std::string& part) {
-  if (text.find(part) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "'" << text << "' does not contain '" << part << "'";
-}
-
 const int64_t kBoxesMs[] = {0,   100, 150,  200,  250,  400,
                             433, 500, 1000, 1200, 1700, 2200};
 
@@ -173,10 +164,10 @@ TEST(FixtureSourceTest, FpsOverridesManifestTimestamps) {
 TEST(FixtureSourceTest, BareFolderNeedsFps) {
   const std::string folder = FixturePath("bare");
   const std::string message = OpenError(folder);
-  EXPECT_TRUE(HasSubstr(message, folder));
-  EXPECT_TRUE(HasSubstr(message, "--fps"));
-  EXPECT_TRUE(HasSubstr(message, "frames.txt"));
-  EXPECT_TRUE(HasSubstr(message, "3 PNG files"));
+  EXPECT_TRUE(Contains(message, folder));
+  EXPECT_TRUE(Contains(message, "--fps"));
+  EXPECT_TRUE(Contains(message, "frames.txt"));
+  EXPECT_TRUE(Contains(message, "3 PNG files"));
 }
 
 TEST(FixtureSourceTest, BareFolderPlaysInNaturalOrderAtFps) {
@@ -238,23 +229,23 @@ TEST(FixtureSourceTest, MissingFolder) {
   TempDir dir;
   const std::string folder = dir.File("nowhere");
   const std::string message = OpenError(folder, 10);
-  EXPECT_TRUE(HasSubstr(message, folder));
-  EXPECT_TRUE(HasSubstr(message, "no such folder"));
+  EXPECT_TRUE(Contains(message, folder));
+  EXPECT_TRUE(Contains(message, "no such folder"));
 }
 
 TEST(FixtureSourceTest, FileInsteadOfFolder) {
   const std::string file = FixturePath("boxes/000.png");
   const std::string message = OpenError(file, 10);
-  EXPECT_TRUE(HasSubstr(message, file));
-  EXPECT_TRUE(HasSubstr(message, "not a folder"));
+  EXPECT_TRUE(Contains(message, file));
+  EXPECT_TRUE(Contains(message, "not a folder"));
 }
 
 TEST(FixtureSourceTest, EmptyFolder) {
   TempDir dir;
   for (const double fps : {0.0, 10.0}) {
     const std::string message = OpenError(dir.path(), fps);
-    EXPECT_TRUE(HasSubstr(message, dir.path()));
-    EXPECT_TRUE(HasSubstr(message, "no frames"));
+    EXPECT_TRUE(Contains(message, dir.path()));
+    EXPECT_TRUE(Contains(message, "no frames"));
   }
 }
 
@@ -267,31 +258,31 @@ TEST_F(FixtureSourceErrorTest, CopyOpens) {
 TEST_F(FixtureSourceErrorTest, ManifestListsAMissingFile) {
   std::filesystem::remove(File("007.png"));
   const std::string message = OpenError(folder());
-  EXPECT_TRUE(HasSubstr(message, "007.png"));
-  EXPECT_TRUE(HasSubstr(message, "No such file"));
+  EXPECT_TRUE(Contains(message, "007.png"));
+  EXPECT_TRUE(Contains(message, "No such file"));
 }
 
 TEST_F(FixtureSourceErrorTest, NonPngFile) {
   WriteFile(File("003.png"), "this is a text file, not a picture\n");
   const std::string message = OpenError(folder());
-  EXPECT_TRUE(HasSubstr(message, "003.png"));
-  EXPECT_TRUE(HasSubstr(message, "not a PNG"));
+  EXPECT_TRUE(Contains(message, "003.png"));
+  EXPECT_TRUE(Contains(message, "not a PNG"));
 }
 
 TEST_F(FixtureSourceErrorTest, EmptyPngFile) {
   WriteFile(File("011.png"), "");
   const std::string message = OpenError(folder());
-  EXPECT_TRUE(HasSubstr(message, "011.png"));
-  EXPECT_TRUE(HasSubstr(message, "empty"));
+  EXPECT_TRUE(Contains(message, "011.png"));
+  EXPECT_TRUE(Contains(message, "empty"));
 }
 
 TEST_F(FixtureSourceErrorTest, FramesOfDifferentSizes) {
   WritePngFile(File("005.png"), SolidFrame({32, 24}, cv::Scalar(1, 2, 3)));
   const std::string message = OpenError(folder());
-  EXPECT_TRUE(HasSubstr(message, "005.png"));
-  EXPECT_TRUE(HasSubstr(message, "32x24"));
-  EXPECT_TRUE(HasSubstr(message, "64x48"));
-  EXPECT_FALSE(HasSubstr(message, "004.png"));
+  EXPECT_TRUE(Contains(message, "005.png"));
+  EXPECT_TRUE(Contains(message, "32x24"));
+  EXPECT_TRUE(Contains(message, "64x48"));
+  EXPECT_FALSE(Contains(message, "004.png"));
 }
 
 TEST_F(FixtureSourceErrorTest, MalformedManifestLine) {
@@ -301,8 +292,8 @@ TEST_F(FixtureSourceErrorTest, MalformedManifestLine) {
   manifest.replace(line3, 12, "002.png\n");
   WriteFile(File("frames.txt"), manifest);
   const std::string message = OpenError(folder());
-  EXPECT_TRUE(HasSubstr(message, "frames.txt:3: "));
-  EXPECT_TRUE(HasSubstr(message, folder()));
+  EXPECT_TRUE(Contains(message, "frames.txt:3: "));
+  EXPECT_TRUE(Contains(message, folder()));
 }
 
 TEST_F(FixtureSourceErrorTest, NonIncreasingManifestTimestamp) {
@@ -312,7 +303,7 @@ TEST_F(FixtureSourceErrorTest, NonIncreasingManifestTimestamp) {
   manifest.replace(at, 13, "009.png 999\n");
   WriteFile(File("frames.txt"), manifest);
   const std::string message = OpenError(folder());
-  EXPECT_TRUE(HasSubstr(message, "frames.txt:10: "));
+  EXPECT_TRUE(Contains(message, "frames.txt:10: "));
 }
 
 TEST_F(FixtureSourceErrorTest, ManifestWithFewerFilesUsesOnlyThose) {
@@ -349,8 +340,8 @@ TEST_F(FixtureSourceErrorTest, CorruptPixelDataFailsAtCapture) {
   ASSERT_TRUE(source->WaitForNextFrame());
   const Status s = source->Capture(&pixels, &t);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "002.png"));
-  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+  EXPECT_TRUE(Contains(s.message(), "002.png"));
+  EXPECT_TRUE(Contains(s.message(), "corrupt"));
 }
 
 }  // namespace

@@ -7,17 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_util.h"
+
 namespace svgcast {
 namespace {
 
-::testing::AssertionResult HasSubstr(const std::string& text,
-                                     const std::string& part) {
-  if (text.find(part) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "'" << text << "' does not contain '" << part << "'";
-}
+using test::Contains;
 
 ::testing::AssertionResult StartsWith(const std::string& text,
                                       const std::string& prefix) {
@@ -129,7 +124,7 @@ TEST(ManifestTest, MalformedLineNamesFileAndLine) {
   const std::string message =
       ParseError("a.png 0\n# comment\nnotimestamp\nc.png 20\n");
   EXPECT_TRUE(StartsWith(message, "dir/frames.txt:3: "));
-  EXPECT_TRUE(HasSubstr(message, "notimestamp"));
+  EXPECT_TRUE(Contains(message, "notimestamp"));
 }
 
 TEST(ManifestTest, NonNumericTimestampIsAnError) {
@@ -137,15 +132,15 @@ TEST(ManifestTest, NonNumericTimestampIsAnError) {
        {"abc", "-5", "+5", "1e3", "12ms", "1,5", "0x10", ".5", "5.", "1.2.3"}) {
     const std::string message = ParseError("a.png 0\nb.png " + stamp + "\n");
     EXPECT_TRUE(StartsWith(message, "dir/frames.txt:2: ")) << stamp;
-    EXPECT_TRUE(HasSubstr(message, "'" + stamp + "'")) << stamp;
-    EXPECT_TRUE(HasSubstr(message, "not a number")) << stamp;
+    EXPECT_TRUE(Contains(message, "'" + stamp + "'")) << stamp;
+    EXPECT_TRUE(Contains(message, "not a number")) << stamp;
   }
 }
 
 TEST(ManifestTest, MoreThanThreeDecimalsIsAnError) {
   const std::string message = ParseError("a.png 1.2345\n");
   EXPECT_TRUE(StartsWith(message, "dir/frames.txt:1: "));
-  EXPECT_TRUE(HasSubstr(message, "1.2345"));
+  EXPECT_TRUE(Contains(message, "1.2345"));
 }
 
 TEST(ManifestTest, HugeTimestampIsAnError) {
@@ -156,23 +151,23 @@ TEST(ManifestTest, HugeTimestampIsAnError) {
 TEST(ManifestTest, EqualTimestampIsAnError) {
   const std::string message = ParseError("a.png 0\nb.png 100\nc.png 100\n");
   EXPECT_TRUE(StartsWith(message, "dir/frames.txt:3: "));
-  EXPECT_TRUE(HasSubstr(message, "not after"));
-  EXPECT_TRUE(HasSubstr(message, "100"));
+  EXPECT_TRUE(Contains(message, "not after"));
+  EXPECT_TRUE(Contains(message, "100"));
 }
 
 TEST(ManifestTest, SmallerTimestampIsAnError) {
   const std::string message =
       ParseError("a.png 0\nb.png 100.5\n\nc.png 50.25\n");
   EXPECT_TRUE(StartsWith(message, "dir/frames.txt:4: "));
-  EXPECT_TRUE(HasSubstr(message, "50.25"));
-  EXPECT_TRUE(HasSubstr(message, "100.5"));
+  EXPECT_TRUE(Contains(message, "50.25"));
+  EXPECT_TRUE(Contains(message, "100.5"));
 }
 
 TEST(ManifestTest, EmptyManifestIsAnError) {
   for (const std::string text : {"", "\n\n", "# only a comment\n\n  \n"}) {
     const std::string message = ParseError(text, "seq/frames.txt");
     EXPECT_TRUE(StartsWith(message, "seq/frames.txt"));
-    EXPECT_TRUE(HasSubstr(message, "no frames"));
+    EXPECT_TRUE(Contains(message, "no frames"));
   }
 }
 

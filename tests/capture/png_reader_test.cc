@@ -15,15 +15,6 @@
 namespace svgcast::test {
 namespace {
 
-::testing::AssertionResult HasSubstr(const std::string& text,
-                                     const std::string& part) {
-  if (text.find(part) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "'" << text << "' does not contain '" << part << "'";
-}
-
 std::string ColorTypeFile(const std::string& name) {
   return FixturePath("colortypes/" + name);
 }
@@ -403,15 +394,15 @@ TEST(PngReaderTest, FlippedIdatBytesAreCorrupt) {
   std::string path;
   Status s = ReadBytesAsFile(dir, bad, &image, &path);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "corrupt"));
   EXPECT_TRUE(image.empty()) << "a failed decode leaves no image";
 
   // With a matching CRC, zlib catches it.
   FixCrc(&bad, idat);
   s = ReadBytesAsFile(dir, bad, &image, &path);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+  EXPECT_TRUE(Contains(s.message(), "corrupt"));
 
   // So it does when only the compressed data (not the zlib header) changes.
   bad = good;
@@ -419,7 +410,7 @@ TEST(PngReaderTest, FlippedIdatBytesAreCorrupt) {
   FixCrc(&bad, idat);
   s = ReadBytesAsFile(dir, bad, &image, &path);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+  EXPECT_TRUE(Contains(s.message(), "corrupt"));
 }
 
 TEST(PngReaderTest, EveryTruncationIsAnError) {
@@ -432,9 +423,9 @@ TEST(PngReaderTest, EveryTruncationIsAnError) {
         DecodePng(reinterpret_cast<const uint8_t*>(good.data()), size, &image);
     ASSERT_FALSE(s.ok());
     if (size < 8) {
-      EXPECT_TRUE(HasSubstr(s.message(), "not a PNG"));
+      EXPECT_TRUE(Contains(s.message(), "not a PNG"));
     } else {
-      EXPECT_TRUE(HasSubstr(s.message(), "truncated"));
+      EXPECT_TRUE(Contains(s.message(), "truncated"));
     }
   }
 }
@@ -449,8 +440,8 @@ TEST(PngReaderTest, TruncatedFileNamesThePath) {
   const Status s =
       ReadBytesAsFile(dir, good.substr(0, idat + 8 + 10), &image, &path);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "truncated"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "truncated"));
 }
 
 TEST(PngReaderTest, NotAPng) {
@@ -460,12 +451,12 @@ TEST(PngReaderTest, NotAPng) {
   Status s =
       ReadBytesAsFile(dir, "GIF89a this is not a png at all", &image, &path);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "not a PNG"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "not a PNG"));
 
   s = ReadBytesAsFile(dir, "\x89PNG", &image, &path);  // too short
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "not a PNG"));
+  EXPECT_TRUE(Contains(s.message(), "not a PNG"));
 }
 
 TEST(PngReaderTest, EmptyFile) {
@@ -474,8 +465,8 @@ TEST(PngReaderTest, EmptyFile) {
   std::string path;
   const Status s = ReadBytesAsFile(dir, "", &image, &path);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "empty"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "empty"));
 }
 
 TEST(PngReaderTest, MissingFileNamesThePath) {
@@ -484,13 +475,13 @@ TEST(PngReaderTest, MissingFileNamesThePath) {
   cv::Mat image;
   const Status s = ReadPngFile(path, &image);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path));
-  EXPECT_TRUE(HasSubstr(s.message(), "No such file"));
+  EXPECT_TRUE(Contains(s.message(), path));
+  EXPECT_TRUE(Contains(s.message(), "No such file"));
 
   cv::Size size;
   const Status s2 = ReadPngSize(path, &size);
   ASSERT_FALSE(s2.ok());
-  EXPECT_TRUE(HasSubstr(s2.message(), path));
+  EXPECT_TRUE(Contains(s2.message(), path));
 }
 
 TEST(PngReaderTest, ReadPngSizeOfGoodFiles) {
@@ -514,32 +505,32 @@ TEST(PngReaderTest, ReadPngSizeOfBadHeaders) {
   WriteFile(path, "");
   Status s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "empty"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "empty"));
 
   WriteFile(path, "hello, world, this is text");
   s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "not a PNG"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "not a PNG"));
 
   WriteFile(path, good.substr(0, 8));  // signature only
   s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
-  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), "corrupt"));
 
   WriteFile(path, good.substr(0, 20));  // header cut short
   s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "corrupt"));
+  EXPECT_TRUE(Contains(s.message(), "corrupt"));
 
   std::string no_ihdr = good;
   no_ihdr.replace(12, 4, "IDAT");
   WriteFile(path, no_ihdr);
   s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "IHDR"));
+  EXPECT_TRUE(Contains(s.message(), "IHDR"));
 
   EXPECT_EQ(size, cv::Size(7, 7)) << "a failed read leaves the size alone";
 }
@@ -566,19 +557,19 @@ TEST(PngReaderTest, ReadPngSizeRefusesOversizeAndZeroDimensions) {
   WriteFile(path, WithSize(good, kMaxImageSidePx + 1, 16));
   Status s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), path + ": "));
+  EXPECT_TRUE(Contains(s.message(), path + ": "));
   EXPECT_TRUE(
-      HasSubstr(s.message(), std::to_string(kMaxImageSidePx + 1) + "x16"));
+      Contains(s.message(), std::to_string(kMaxImageSidePx + 1) + "x16"));
 
   WriteFile(path, WithSize(good, 24, 0x80000000u));
   s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "24x2147483648"));
+  EXPECT_TRUE(Contains(s.message(), "24x2147483648"));
 
   WriteFile(path, WithSize(good, 0, 16));
   s = ReadPngSize(path, &size);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(HasSubstr(s.message(), "0x16"));
+  EXPECT_TRUE(Contains(s.message(), "0x16"));
 }
 
 TEST(PngReaderTest, DecodeRefusesOversizeHeaderBeforeAllocating) {
@@ -591,7 +582,7 @@ TEST(PngReaderTest, DecodeRefusesOversizeHeaderBeforeAllocating) {
     const Status s = DecodePng(reinterpret_cast<const uint8_t*>(png.data()),
                                png.size(), &image);
     ASSERT_FALSE(s.ok()) << w << "x" << h;
-    EXPECT_TRUE(HasSubstr(s.message(), "corrupt")) << w << "x" << h;
+    EXPECT_TRUE(Contains(s.message(), "corrupt")) << w << "x" << h;
     EXPECT_TRUE(image.empty());
   }
 }

@@ -39,15 +39,6 @@ std::string Pattern(size_t size, int seed) {
   return bytes;
 }
 
-::testing::AssertionResult Contains(const std::string& text,
-                                    const std::string& part) {
-  if (text.find(part) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "\"" << text << "\" does not contain \"" << part << "\"";
-}
-
 ::testing::AssertionResult IsOneLineNaming(const Status& s,
                                            const std::string& path) {
   if (s.ok()) return ::testing::AssertionFailure() << "no error";

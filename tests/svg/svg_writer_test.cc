@@ -23,15 +23,6 @@ constexpr char kStyle[] =
     "<style>g{visibility:hidden;animation:a 0s forwards}"
     "@keyframes a{to{visibility:visible}}</style>\n";
 
-::testing::AssertionResult Contains(const std::string& text,
-                                    const std::string& part) {
-  if (text.find(part) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "\"" << part << "\" not found in:\n"
-                                       << text;
-}
-
 int Count(const std::string& text, const std::string& part) {
   int n = 0;
   for (size_t at = text.find(part); at != std::string::npos;
