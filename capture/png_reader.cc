@@ -126,14 +126,19 @@ png_bytep* AllocateMat(void* context, int width, int height) {
 }
 
 Status ReadWholeFile(const std::string& path, std::vector<uint8_t>* bytes) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  // Chunked, so files of unknown size (a pipe, a FIFO) read as well.
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Status::FromErrno(path, errno);
-  const std::streamoff size = in.tellg();
-  if (size < 0) return Status::Error(path + ": cannot read");
-  bytes->resize(static_cast<size_t>(size));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(bytes->data()), size);
-  if (in.gcount() != size) return Status::Error(path + ": cannot read");
+  constexpr size_t kChunk = 1 << 16;
+  bytes->clear();
+  for (;;) {
+    const size_t old_size = bytes->size();
+    bytes->resize(old_size + kChunk);
+    in.read(reinterpret_cast<char*>(bytes->data() + old_size), kChunk);
+    bytes->resize(old_size + static_cast<size_t>(in.gcount()));
+    if (!in) break;
+  }
+  if (in.bad()) return Status::Error(path + ": cannot read");
   return Status::Ok();
 }
 
