@@ -9,6 +9,8 @@
 //   300 ms     that pattern again at (1,4) (same PNG)     -> <g><use x=-5 y=2>
 //              and a white 2x2 block at (10,0)               <image></g>
 //   400 ms     no change                                  -> nothing
+//
+// Threading: pure functions building values; call from the test's thread.
 #ifndef SVGCAST_TESTS_SVG_GOLDEN_FRAMES_H_
 #define SVGCAST_TESTS_SVG_GOLDEN_FRAMES_H_
 
