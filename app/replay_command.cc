@@ -63,9 +63,11 @@ int RunReplay(const ReplayOptions& options) {
   pipeline_options.threads = options.threads;
   pipeline_options.on_frame_written = [&](uint64_t n) { progress.Update(n); };
   Pipeline pipeline(cache, writer, std::move(pipeline_options));
+  CaptureOptions capture_options;
+  capture_options.interrupted = InterruptHandler::flag();
   CaptureThread capture(
       *source, cache, [&](const FrameTicket& t) { pipeline.Post(t); },
-      InterruptHandler::flag());
+      capture_options);
 
   const Status processed = pipeline.Wait();
   const CaptureResult captured = capture.Join();

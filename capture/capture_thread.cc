@@ -4,14 +4,16 @@
 #include <memory>
 #include <utility>
 
+#include "capture/clock.h"
+
 namespace svgcast {
 
 CaptureThread::CaptureThread(FrameSource& source, FrameCache& cache,
-                             PostFn post, const std::atomic<bool>* interrupted)
+                             PostFn post, CaptureOptions options)
     : source_(source),
       cache_(cache),
       post_(std::move(post)),
-      interrupted_(interrupted),
+      options_(std::move(options)),
       thread_([this](std::stop_token stop) { Run(stop); }) {}
 
 CaptureThread::~CaptureThread() {
@@ -29,19 +31,29 @@ CaptureResult CaptureThread::Join() {
 void CaptureThread::Run(std::stop_token stop) {
   using End = CaptureResult::End;
   CaptureResult result;
+  FrameTimer* const timer = options_.timer;
   const size_t frame_bytes = FrameBytes(source_.frame_size());
   bool have_origin = false;
   int64_t origin_us = 0;
   try {
     for (;;) {
       if (stop.stop_requested() ||
-          (interrupted_ != nullptr && interrupted_->load())) {
+          (options_.interrupted != nullptr && options_.interrupted->load())) {
         result.end = End::kStopped;
         break;
       }
-      if (!source_.WaitForNextFrame()) {
+      if (options_.should_stop && options_.should_stop()) {
+        result.end = End::kStopCondition;
+        break;
+      }
+      Tick tick;
+      if (!source_.WaitForNextFrame(&tick)) {
         result.end = End::kSourceEnded;
         break;
+      }
+      if (tick.skipped != 0) {
+        result.skipped_ticks += tick.skipped;
+        if (timer != nullptr) timer->OnSkippedTicks(tick.skipped);
       }
       const FrameCache::Admission admission = cache_.Admit(frame_bytes, stop);
       if (admission == FrameCache::Admission::kStopped) {
@@ -55,25 +67,38 @@ void CaptureThread::Run(std::stop_token stop) {
       if (admission == FrameCache::Admission::kDropped) {
         source_.Skip();
         ++result.skipped;
+        if (timer != nullptr) timer->OnDropped(DropReason::kCacheFull);
         continue;
       }
       auto frame = std::make_shared<Frame>();
-      int64_t source_us = 0;
-      Status status = source_.Capture(&frame->pixels, &source_us);
+      const int64_t start_ns = MonotonicNowNs();
+      Status status = source_.Capture(frame.get());
+      const int64_t end_ns = MonotonicNowNs();
       if (!status.ok()) {
-        result.end = End::kFailed;
+        result.end = status.source_lost() ? End::kSourceLost : End::kFailed;
         result.status = std::move(status);
         break;
       }
       if (!have_origin) {
-        origin_us = source_us;
+        origin_us = frame->timestamp_us;
         have_origin = true;
       }
+      const int64_t timestamp_us = frame->timestamp_us - origin_us;
+      if (options_.max_duration_us > 0 &&
+          timestamp_us >= options_.max_duration_us) {
+        result.end = End::kDurationReached;
+        break;
+      }
       frame->seq = result.frames;
-      frame->timestamp_us = source_us - origin_us;
+      frame->timestamp_us = timestamp_us;
       const FrameTicket ticket{FrameTicket::Kind::kFrame, frame->seq,
                                frame->timestamp_us};
       cache_.Publish(std::move(frame));  // immutable from here on
+      if (timer != nullptr) {
+        const CacheStats cache = cache_.Stats();
+        timer->OnCaptured({ticket.seq, tick.deadline_ns, start_ns, end_ns,
+                           cache.frames, cache.bytes, 0});
+      }
       post_(ticket);
       result.last_timestamp_us = ticket.timestamp_us;
       ++result.frames;

@@ -1,10 +1,11 @@
-// CaptureThread: the capture side's one thread. It pulls frames from a
-// FrameSource, admits each into the FrameCache (which applies the cap
-// policy), publishes it, and posts its FrameTicket into the processing side.
-// When the source ends, a stop is requested, the cache is aborted or a
-// capture fails, it posts the end marker (seq one past the last frame) and
-// the thread finishes. It does nothing else, so processing can never make it
-// late.
+// CaptureThread: the capture side's one thread. It waits for each frame to
+// be due, admits it into the FrameCache (which applies the cap policy),
+// captures and publishes it, and posts its FrameTicket into the processing
+// side. When the source ends, a stop is requested, the duration is reached,
+// the cache is aborted or a capture fails, it posts the end marker (seq one
+// past the last frame) and the thread finishes. It does nothing else, so
+// processing can never make it late; with a FrameTimer it records when each
+// frame was due, captured and how full the cache was.
 //
 // Threading: construct and destroy on the owning thread; the destructor
 // requests a stop and joins. RequestStop() and frames_captured() are
@@ -21,17 +22,39 @@
 #include "capture/frame.h"
 #include "capture/frame_cache.h"
 #include "capture/frame_source.h"
+#include "capture/frame_timer.h"
 #include "capture/status.h"
 
 namespace svgcast {
 
+struct CaptureOptions {
+  // Polled before every frame; a signal handler may set it.
+  const std::atomic<bool>* interrupted = nullptr;
+  // Polled before every frame on the capture thread (e.g. "the recorded
+  // command has exited"); true ends the stream.
+  std::function<bool()> should_stop;
+  // > 0: end the stream before the first frame at or after this time.
+  int64_t max_duration_us = 0;
+  // Optional; must outlive the thread.
+  FrameTimer* timer = nullptr;
+};
+
 struct CaptureResult {
-  enum class End { kSourceEnded = 1, kStopped, kCacheAborted, kFailed };
+  enum class End {
+    kSourceEnded = 1,  // the source ran out (replay: all frames)
+    kStopped,          // RequestStop() or `interrupted` (Ctrl-C)
+    kStopCondition,    // should_stop() said so
+    kDurationReached,  // max_duration_us
+    kSourceLost,       // the source went away (status says why); keep output
+    kCacheAborted,     // processing failed and aborted the cache
+    kFailed,           // a capture failed (status says why); discard output
+  };
 
   End end = End::kSourceEnded;
-  Status status;         // the error when end == kFailed
-  uint64_t frames = 0;   // published (and posted)
-  uint64_t skipped = 0;  // skipped because the cache was full
+  Status status;          // why, for kSourceLost and kFailed
+  uint64_t frames = 0;    // published (and posted)
+  uint64_t skipped = 0;   // not captured because the cache was full
+  uint64_t skipped_ticks = 0;  // ticks the source could not keep
   int64_t last_timestamp_us = 0;
 };
 
@@ -40,10 +63,9 @@ class CaptureThread {
   using PostFn = std::function<void(const FrameTicket&)>;
 
   // Starts the thread at once. `source`, `cache` and `post` must outlive
-  // this object. `interrupted`, if given, is polled before every frame
-  // (a signal handler may set it).
+  // this object.
   CaptureThread(FrameSource& source, FrameCache& cache, PostFn post,
-                const std::atomic<bool>* interrupted = nullptr);
+                CaptureOptions options = {});
   CaptureThread(const CaptureThread&) = delete;
   CaptureThread& operator=(const CaptureThread&) = delete;
   ~CaptureThread();
@@ -67,7 +89,7 @@ class CaptureThread {
   FrameSource& source_;
   FrameCache& cache_;
   const PostFn post_;
-  const std::atomic<bool>* const interrupted_;
+  const CaptureOptions options_;
   std::atomic<uint64_t> frames_captured_{0};
   CaptureResult result_;  // written by the thread, read after join
   std::jthread thread_;   // last: starts after the members above exist

@@ -33,15 +33,18 @@ class FixtureSource final : public FrameSource {
   std::optional<uint64_t> frame_count() const override {
     return frames_.size();
   }
-  bool WaitForNextFrame() override { return next_ < frames_.size(); }
+  bool WaitForNextFrame(Tick* tick) override {
+    *tick = Tick{};
+    return next_ < frames_.size();
+  }
 
-  Status Capture(cv::Mat* pixels, int64_t* timestamp_us) override {
-    const FixtureFrame& frame = frames_[next_++];
-    if (Status s = ReadPngFile(frame.path, pixels); !s.ok()) return s;
-    if (pixels->size() != size_) {  // the header check makes this rare
-      return Status::Error(frame.path + ": frame size changed mid-stream");
+  Status Capture(Frame* frame) override {
+    const FixtureFrame& fixture = frames_[next_++];
+    if (Status s = ReadPngFile(fixture.path, &frame->pixels); !s.ok()) return s;
+    if (frame->pixels.size() != size_) {  // the header check makes this rare
+      return Status::Error(fixture.path + ": frame size changed mid-stream");
     }
-    *timestamp_us = frame.timestamp_us;
+    frame->timestamp_us = fixture.timestamp_us;
     return Status::Ok();
   }
 

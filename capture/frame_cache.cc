@@ -80,9 +80,9 @@ CropReply FrameCache::Crop(const CropRequest& request) const {
     throw std::logic_error("frame cache: crop outside frame " +
                            std::to_string(request.seq));
   }
-  // The ROI header shares the frame's reference-counted buffer, so the view
-  // stays valid even if the frame is released while it is in use.
-  return CropReply{request.seq, rect, frame->pixels(rect)};
+  // The reply holds the frame, so the view stays valid even if the cache
+  // releases the frame while it is in use.
+  return CropReply{request.seq, rect, frame->pixels(rect), frame};
 }
 
 void FrameCache::ReleaseBefore(uint64_t seq) {

@@ -14,8 +14,8 @@
 //
 // Threading: Admit() and Publish() are for the one capture thread. Crop(),
 // ReleaseBefore(), Abort() and Stats() are thread-safe. A CropReply is a
-// read-only view that shares the frame's immutable pixels (no copy); keep it
-// only while working on that frame.
+// read-only view that shares the frame's immutable pixels (no copy) and
+// keeps them alive; keep it only while working on that frame.
 #ifndef SVGCAST_CAPTURE_FRAME_CACHE_H_
 #define SVGCAST_CAPTURE_FRAME_CACHE_H_
 
@@ -49,6 +49,7 @@ struct CropReply {
   uint64_t seq = 0;
   cv::Rect rect;
   cv::Mat pixels;  // CV_8UC4 BGRX view of rect; read only
+  FramePtr frame;  // keeps the pixels alive while the reply is held
 };
 
 struct CacheStats {

@@ -1,10 +1,10 @@
-// FrameSource: where frames come from (a folder of fixture PNGs now; the X11
-// screen and video files later). The CaptureThread drives it: wait until the
-// next frame is due, then either capture it into a new buffer that the frame
-// cache will keep, or skip it when the cache is full.
+// FrameSource: where frames come from (a folder of fixture PNGs, the X11
+// screen; video files later). The CaptureThread drives it: wait until the
+// next frame is due, then either capture it (into memory the frame cache
+// will keep) or skip it when the cache is full.
 //
 // Threading: a source is created on one thread and then used only by the
-// capture thread; none of its methods is thread-safe.
+// capture thread; none of its methods is thread-safe unless it says so.
 #ifndef SVGCAST_CAPTURE_FRAME_SOURCE_H_
 #define SVGCAST_CAPTURE_FRAME_SOURCE_H_
 
@@ -14,9 +14,16 @@
 
 #include <opencv2/core.hpp>
 
+#include "capture/frame.h"
 #include "capture/status.h"
 
 namespace svgcast {
+
+// When a frame was due, for the frame timer.
+struct Tick {
+  int64_t deadline_ns = 0;  // CLOCK_MONOTONIC; 0: the source is not paced
+  uint64_t skipped = 0;     // ticks missed (woke too late) before this one
+};
 
 class FrameSource {
  public:
@@ -31,14 +38,18 @@ class FrameSource {
   // How many frames the source will give, when it knows up front.
   virtual std::optional<uint64_t> frame_count() const = 0;
 
-  // Waits until the next frame is due (live sources sleep until their next
-  // tick). False when the stream has ended.
-  virtual bool WaitForNextFrame() = 0;
+  // Waits until the next frame is due (paced sources sleep until their next
+  // deadline). False when the stream has ended normally.
+  virtual bool WaitForNextFrame(Tick* tick) = 0;
 
-  // Captures the due frame into `pixels` (a new CV_8UC4 BGRX buffer, which
-  // the caller publishes) and says when it was on screen, in microseconds
-  // on the source's own clock (strictly increasing).
-  virtual Status Capture(cv::Mat* pixels, int64_t* timestamp_us) = 0;
+  // Captures the due frame: fills frame->pixels (CV_8UC4 BGRX, memory the
+  // frame may keep: either owned by the Mat or kept alive by
+  // frame->storage), frame->timestamp_us (when it was on screen, on the
+  // source's own clock, strictly increasing) and frame->cursor (if the
+  // source records the pointer). An error ends the stream: a
+  // Status::SourceLost() one keeps what was captured before, any other
+  // fails the whole run.
+  virtual Status Capture(Frame* frame) = 0;
 
   // The due frame is not wanted (the cache is full under the drop policy).
   virtual void Skip() = 0;

@@ -23,15 +23,25 @@ class [[nodiscard]] Status {
   }
   // "<context>: <strerror(errno_value)>".
   static Status FromErrno(const std::string& context, int errno_value);
+  // A live source went away mid-stream (the X server died): the stream ends
+  // there, and what was captured before is still a good recording.
+  static Status SourceLost(std::string message) {
+    return Status(Code::kSourceLost, std::move(message));
+  }
 
-  bool ok() const { return !failed_; }
+  bool ok() const { return code_ == Code::kOk; }
+  bool source_lost() const { return code_ == Code::kSourceLost; }
   const std::string& message() const { return message_; }
 
  private:
-  explicit Status(std::string message)
-      : failed_(true), message_(std::move(message)) {}
+  enum class Code { kOk = 1, kError, kSourceLost };
 
-  bool failed_ = false;
+  explicit Status(std::string message)
+      : code_(Code::kError), message_(std::move(message)) {}
+  Status(Code code, std::string message)
+      : code_(code), message_(std::move(message)) {}
+
+  Code code_ = Code::kOk;
   std::string message_;
 };
 

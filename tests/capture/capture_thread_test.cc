@@ -26,6 +26,12 @@ const cv::Size kSize(4, 3);
 // A deterministic source: frame i is a solid BGR (i, 7, 9) image at
 // first_us + i * step_us. It can fail (or throw) when capturing one frame,
 // and can hold the capture thread at one frame until the test lets it go.
+CaptureOptions Interruptible(const std::atomic<bool>* interrupted) {
+  CaptureOptions options;
+  options.interrupted = interrupted;
+  return options;
+}
+
 class ScriptedSource final : public FrameSource {
  public:
   struct Script {
@@ -35,6 +41,7 @@ class ScriptedSource final : public FrameSource {
     int64_t step_us = 40'000;
     std::optional<uint64_t> fail_at;   // Capture() returns an error
     std::optional<uint64_t> throw_at;  // Capture() throws
+    std::optional<uint64_t> lost_at;   // Capture() says the source is lost
     std::optional<uint64_t> gate_at;   // WaitForNextFrame() holds here
     std::function<void(uint64_t skips)> on_skip;  // after each Skip()
   };
@@ -47,7 +54,8 @@ class ScriptedSource final : public FrameSource {
     return script_.frames;
   }
 
-  bool WaitForNextFrame() override {
+  bool WaitForNextFrame(Tick* tick) override {
+    *tick = Tick{};
     ++wait_calls_;
     if (script_.gate_at && next_ == *script_.gate_at) {
       reached_.set_value();
@@ -56,15 +64,19 @@ class ScriptedSource final : public FrameSource {
     return script_.endless || next_ < script_.frames;
   }
 
-  Status Capture(cv::Mat* pixels, int64_t* timestamp_us) override {
+  Status Capture(Frame* frame) override {
     const uint64_t i = next_++;
     ++captures_;
     if (script_.fail_at == i) {
       return Status::Error("frame " + std::to_string(i) + ": scripted failure");
     }
+    if (script_.lost_at == i) {
+      return Status::SourceLost("frame " + std::to_string(i) + ": gone");
+    }
     if (script_.throw_at == i) throw std::runtime_error("scripted exception");
-    *pixels = SolidFrame(kSize, cv::Scalar(static_cast<double>(i % 256), 7, 9));
-    *timestamp_us =
+    frame->pixels =
+        SolidFrame(kSize, cv::Scalar(static_cast<double>(i % 256), 7, 9));
+    frame->timestamp_us =
         script_.first_us + static_cast<int64_t>(i) * script_.step_us;
     return Status::Ok();
   }
@@ -276,7 +288,8 @@ TEST(CaptureThreadTest, InterruptedBeforeStartEndsAtOnce) {
   FrameCache cache({}, WhenFull::kWait);
   Tickets tickets;
   const std::atomic<bool> interrupted{true};
-  CaptureThread thread(source, cache, tickets.Post(), &interrupted);
+  CaptureThread thread(source, cache, tickets.Post(),
+                       Interruptible(&interrupted));
   const CaptureResult result = thread.Join();
 
   EXPECT_EQ(result.end, End::kStopped);
@@ -297,7 +310,8 @@ TEST(CaptureThreadTest, InterruptedMidStreamEndsAfterTheCurrentFrame) {
   FrameCache cache({}, WhenFull::kWait);
   Tickets tickets;
   std::atomic<bool> interrupted{false};
-  CaptureThread thread(source, cache, tickets.Post(), &interrupted);
+  CaptureThread thread(source, cache, tickets.Post(),
+                       Interruptible(&interrupted));
   source.WaitAtGate();
   interrupted = true;  // as the SIGINT handler does
   source.OpenGate();

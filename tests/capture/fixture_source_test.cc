@@ -49,12 +49,29 @@ struct Captured {
   int64_t timestamp_us = 0;
 };
 
+bool Next(FrameSource& source) {
+  Tick tick;
+  const bool more = source.WaitForNextFrame(&tick);
+  EXPECT_EQ(tick.deadline_ns, 0) << "replay is not paced";
+  EXPECT_EQ(tick.skipped, 0u);
+  return more;
+}
+
+Status Grab(FrameSource& source, cv::Mat* pixels, int64_t* timestamp_us) {
+  Frame frame;
+  Status status = source.Capture(&frame);
+  *pixels = frame.pixels;
+  *timestamp_us = frame.timestamp_us;
+  EXPECT_FALSE(frame.cursor.has_value());
+  return status;
+}
+
 // Captures every remaining frame.
 std::vector<Captured> CaptureAll(FrameSource& source) {
   std::vector<Captured> frames;
-  while (source.WaitForNextFrame()) {
+  while (Next(source)) {
     Captured frame;
-    const Status s = source.Capture(&frame.pixels, &frame.timestamp_us);
+    const Status s = Grab(source, &frame.pixels, &frame.timestamp_us);
     EXPECT_TRUE(s.ok()) << s.message();
     if (!s.ok()) break;
     frames.push_back(std::move(frame));
@@ -96,8 +113,8 @@ TEST(FixtureSourceTest, CapturesTheFilesWithManifestTimestamps) {
   }
   // Frames 1 and 2 differ (the box moves), so order matters above.
   EXPECT_FALSE(SamePixels(frames[1].pixels, frames[2].pixels));
-  EXPECT_FALSE(source->WaitForNextFrame()) << "the stream has ended";
-  EXPECT_FALSE(source->WaitForNextFrame());
+  EXPECT_FALSE(Next(*source)) << "the stream has ended";
+  EXPECT_FALSE(Next(*source));
 }
 
 TEST(FixtureSourceTest, EachCaptureIsANewBuffer) {
@@ -105,12 +122,12 @@ TEST(FixtureSourceTest, EachCaptureIsANewBuffer) {
   ASSERT_NE(source, nullptr);
   cv::Mat first;
   int64_t t = -1;
-  ASSERT_TRUE(source->WaitForNextFrame());
-  ASSERT_TRUE(source->Capture(&first, &t).ok());
+  ASSERT_TRUE(Next(*source));
+  ASSERT_TRUE(Grab(*source, &first, &t).ok());
   const cv::Mat kept = first;  // as if published
   cv::Mat second = first;
-  ASSERT_TRUE(source->WaitForNextFrame());
-  ASSERT_TRUE(source->Capture(&second, &t).ok());
+  ASSERT_TRUE(Next(*source));
+  ASSERT_TRUE(Grab(*source, &second, &t).ok());
   EXPECT_NE(second.data, kept.data);
   EXPECT_TRUE(SamePixels(ReadOk(FixturePath("boxes/000.png")), kept));
 }
@@ -118,16 +135,16 @@ TEST(FixtureSourceTest, EachCaptureIsANewBuffer) {
 TEST(FixtureSourceTest, SkipPassesOverAFrame) {
   const auto source = OpenOk(FixturePath("boxes"));
   ASSERT_NE(source, nullptr);
-  ASSERT_TRUE(source->WaitForNextFrame());
+  ASSERT_TRUE(Next(*source));
   source->Skip();  // 000.png
-  ASSERT_TRUE(source->WaitForNextFrame());
+  ASSERT_TRUE(Next(*source));
   Captured frame;
-  ASSERT_TRUE(source->Capture(&frame.pixels, &frame.timestamp_us).ok());
+  ASSERT_TRUE(Grab(*source, &frame.pixels, &frame.timestamp_us).ok());
   EXPECT_EQ(frame.timestamp_us, 100000);
   EXPECT_TRUE(SamePixels(ReadOk(FixturePath("boxes/001.png")), frame.pixels));
 
   for (int i = 0; i < 3; ++i) {  // 002, 003, 004
-    ASSERT_TRUE(source->WaitForNextFrame());
+    ASSERT_TRUE(Next(*source));
     source->Skip();
   }
   const std::vector<Captured> rest = CaptureAll(*source);
@@ -141,7 +158,7 @@ TEST(FixtureSourceTest, SkippingEveryFrameEndsTheStream) {
   const auto source = OpenOk(FixturePath("boxes"));
   ASSERT_NE(source, nullptr);
   int skipped = 0;
-  while (source->WaitForNextFrame()) {
+  while (Next(*source)) {
     source->Skip();
     ++skipped;
   }
@@ -334,11 +351,11 @@ TEST_F(FixtureSourceErrorTest, CorruptPixelDataFailsAtCapture) {
   cv::Mat pixels;
   int64_t t = 0;
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(source->WaitForNextFrame());
-    ASSERT_TRUE(source->Capture(&pixels, &t).ok());
+    ASSERT_TRUE(Next(*source));
+    ASSERT_TRUE(Grab(*source, &pixels, &t).ok());
   }
-  ASSERT_TRUE(source->WaitForNextFrame());
-  const Status s = source->Capture(&pixels, &t);
+  ASSERT_TRUE(Next(*source));
+  const Status s = Grab(*source, &pixels, &t);
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(Contains(s.message(), "002.png"));
   EXPECT_TRUE(Contains(s.message(), "corrupt"));
