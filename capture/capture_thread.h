@@ -51,9 +51,9 @@ struct CaptureResult {
   };
 
   End end = End::kSourceEnded;
-  Status status;          // why, for kSourceLost and kFailed
-  uint64_t frames = 0;    // published (and posted)
-  uint64_t skipped = 0;   // not captured because the cache was full
+  Status status;               // why, for kSourceLost and kFailed
+  uint64_t frames = 0;         // published (and posted)
+  uint64_t skipped = 0;        // not captured because the cache was full
   uint64_t skipped_ticks = 0;  // ticks the source could not keep
   int64_t last_timestamp_us = 0;
 };

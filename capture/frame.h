@@ -23,8 +23,8 @@ namespace svgcast {
 struct CursorSample {
   // Same serial, same image: an image is stored once per serial.
   uint64_t shape_serial = 0;
-  cv::Mat image;      // CV_8UC4 BGRA, straight (not premultiplied) alpha
-  cv::Point hotspot;  // inside image: the point that sits at `position`
+  cv::Mat image;       // CV_8UC4 BGRA, straight (not premultiplied) alpha
+  cv::Point hotspot;   // inside image: the point that sits at `position`
   cv::Point position;  // of the hotspot, in frame coordinates
   bool visible = true;
 };
@@ -55,8 +55,7 @@ struct FrameTicket {
 
 // Bytes of pixel memory a frame of this size holds.
 inline size_t FrameBytes(cv::Size size) {
-  return static_cast<size_t>(size.width) * static_cast<size_t>(size.height) *
-         4;
+  return static_cast<size_t>(size.width) * static_cast<size_t>(size.height) * 4;
 }
 
 }  // namespace svgcast

@@ -88,8 +88,8 @@ class FrameTimer {
  private:
   const int64_t period_ns_;
   mutable std::mutex mutex_;
-  std::vector<FrameTimes> rows_;  // guarded by mutex_
-  uint64_t skipped_ticks_ = 0;    // guarded by mutex_
+  std::vector<FrameTimes> rows_;     // guarded by mutex_
+  uint64_t skipped_ticks_ = 0;       // guarded by mutex_
   uint64_t dropped_cache_full_ = 0;  // guarded by mutex_
 };
 
