@@ -55,7 +55,7 @@ void ReadFromMemory(png_structp png, png_bytep out, size_t length) {
 
 // The one function that calls setjmp: C style on purpose. Returns true on
 // success; on failure `error` says why.
-bool DecodeWithLibpng(MemoryReader* reader, RowTarget* target,
+bool DecodeWithLibpng(MemoryReader* reader, RowTarget* target, bool keep_alpha,
                       ErrorText* error) {
   png_structp png =
       png_create_read_struct(PNG_LIBPNG_VER_STRING, error, OnError, OnWarning);
@@ -84,12 +84,17 @@ bool DecodeWithLibpng(MemoryReader* reader, RowTarget* target,
     png_set_gray_to_rgb(png);
   }
   png_set_scale_16(png);
-  // Always: besides removing an alpha channel, this makes libpng drop a
-  // tRNS chunk, which png_set_palette_to_rgb would otherwise expand into an
-  // alpha byte where the filler (X = 255) belongs.
-  png_set_strip_alpha(png);
+  if (keep_alpha) {
+    png_set_tRNS_to_alpha(png);
+    png_set_add_alpha(png, 0xFF, PNG_FILLER_AFTER);  // opaque if none
+  } else {
+    // Always: besides removing an alpha channel, this makes libpng drop a
+    // tRNS chunk, which png_set_palette_to_rgb would otherwise expand into
+    // an alpha byte where the filler (X = 255) belongs.
+    png_set_strip_alpha(png);
+    png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
+  }
   png_set_bgr(png);
-  png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
   png_set_interlace_handling(png);
   png_read_update_info(png, info);
 
@@ -142,9 +147,8 @@ Status ReadWholeFile(const std::string& path, std::vector<uint8_t>* bytes) {
   return Status::Ok();
 }
 
-}  // namespace
-
-Status DecodePng(const uint8_t* data, size_t size, cv::Mat* bgrx) {
+Status Decode(const uint8_t* data, size_t size, bool keep_alpha,
+              cv::Mat* bgrx) {
   if (size == 0) return Status::Error("empty file, not a PNG");
   if (size < sizeof kSignature ||
       std::memcmp(data, kSignature, sizeof kSignature) != 0) {
@@ -154,11 +158,21 @@ Status DecodePng(const uint8_t* data, size_t size, cv::Mat* bgrx) {
   MatTarget mat_target{bgrx, {}};
   RowTarget target{AllocateMat, &mat_target};
   ErrorText error{};
-  if (!DecodeWithLibpng(&reader, &target, &error)) {
+  if (!DecodeWithLibpng(&reader, &target, keep_alpha, &error)) {
     *bgrx = cv::Mat();
     return Status::Error(std::string("corrupt PNG: ") + error.text);
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status DecodePng(const uint8_t* data, size_t size, cv::Mat* bgrx) {
+  return Decode(data, size, /*keep_alpha=*/false, bgrx);
+}
+
+Status DecodePngWithAlpha(const uint8_t* data, size_t size, cv::Mat* bgra) {
+  return Decode(data, size, /*keep_alpha=*/true, bgra);
 }
 
 Status ReadPngFile(const std::string& path, cv::Mat* bgrx) {

@@ -28,6 +28,11 @@ inline constexpr int kMaxImageSidePx = 16384;
 // a file name (the caller adds one).
 Status DecodePng(const uint8_t* data, size_t size, cv::Mat* bgrx);
 
+// Decodes PNG data in memory keeping transparency: CV_8UC4 BGRA with
+// straight alpha (tRNS becomes alpha; an image without any is opaque). For
+// overlays such as the mouse pointer, not for screen frames.
+Status DecodePngWithAlpha(const uint8_t* data, size_t size, cv::Mat* bgra);
+
 // Reads and decodes a PNG file; errors read "<path>: <problem>".
 Status ReadPngFile(const std::string& path, cv::Mat* bgrx);
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -23,7 +24,8 @@ using PngBytes = std::shared_ptr<const std::vector<uint8_t>>;
 struct FrameChanges {
   FrameTicket ticket;
   std::vector<cv::Rect> regions;
-  bool failed = false;  // an earlier node failed on this frame
+  std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
+  bool failed = false;                 // an earlier node failed on this frame
 };
 
 struct EncodedPatch {
@@ -36,6 +38,7 @@ struct EncodedPatch {
 struct EncodedFrame {
   FrameTicket ticket;
   std::vector<EncodedPatch> patches;
+  std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;
 };
 

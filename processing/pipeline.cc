@@ -85,13 +85,22 @@ Pipeline::Pipeline(FrameCache& cache, FrameSink& sink, PipelineOptions options)
     : cache_(cache),
       sink_(sink),
       options_(std::move(options)),
-      threads_(ResolveThreads(options_.threads)),
-      done_future_(done_.get_future()),
-      graph_(std::make_unique<Graph>(threads_, this)) {}
+      threads_(options_.mode == ProcessingMode::kInline
+                   ? 0
+                   : ResolveThreads(options_.threads)),
+      done_future_(done_.get_future()) {
+  if (options_.mode == ProcessingMode::kOffloaded) {
+    graph_ = std::make_unique<Graph>(threads_, this);
+  }
+}
 
 Pipeline::~Pipeline() = default;
 
 void Pipeline::Post(const FrameTicket& ticket) {
+  if (graph_ == nullptr) {  // inline: the same stages, on this thread
+    Write(Encode(Optimize(Diff(ticket))));
+    return;
+  }
   graph_->nodes->diff.try_put(ticket);
 }
 
@@ -107,7 +116,7 @@ void Pipeline::Fail(const std::string& message) {
 }
 
 FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
-  FrameChanges changes{ticket, {}, false};
+  FrameChanges changes{ticket, {}, std::nullopt, false};
   if (ticket.is_end()) return changes;
   try {
     if (options_.stage_hook)
@@ -117,6 +126,7 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
       return changes;
     }
     const CropReply cur = cache_.Crop({ticket.seq, std::nullopt});
+    changes.cursor = cur.frame->cursor;
     if (ticket.seq == 0) {  // the poster: the whole first frame
       changes.regions.push_back(cur.rect);
     } else {
@@ -131,7 +141,7 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
 }
 
 FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
-  FrameChanges plan{changes.ticket, {}, changes.failed};
+  FrameChanges plan{changes.ticket, {}, changes.cursor, changes.failed};
   if (changes.ticket.is_end() || changes.failed) return plan;
   try {
     if (options_.stage_hook) {
@@ -148,6 +158,7 @@ FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
 EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
   auto frame = std::make_shared<EncodedFrame>();
   frame->ticket = plan.ticket;
+  frame->cursor = plan.cursor;
   frame->failed = plan.failed;
   if (plan.ticket.is_end() || plan.failed) return frame;
   try {

@@ -15,7 +15,8 @@
 // Threading: construct, Wait() and destroy on the owning thread. Post() is
 // for the capture thread (one thread, tickets in seq order). frames_written()
 // is thread-safe. The graph runs on its own task arena of `threads` worker
-// threads; the owning thread only waits.
+// threads; the owning thread only waits. In ProcessingMode::kInline there is
+// no graph: Post() does all the work on the capture thread.
 #ifndef SVGCAST_PROCESSING_PIPELINE_H_
 #define SVGCAST_PROCESSING_PIPELINE_H_
 
@@ -39,8 +40,15 @@ namespace svgcast {
 
 enum class PipelineStage { kDiff = 1, kOptimize, kEncode, kWrite };
 
+// Where the processing runs. kOffloaded is svgcast: the flow graph, off the
+// capture thread. kInline runs every stage on the capture thread inside
+// Post(): the naive design svgcast exists to replace, kept so `svgcast
+// profile` can show the difference.
+enum class ProcessingMode { kOffloaded = 1, kInline };
+
 struct PipelineOptions {
-  int threads = 0;  // worker threads; 0: one per core
+  ProcessingMode mode = ProcessingMode::kOffloaded;
+  int threads = 0;  // worker threads (kOffloaded); 0: one per core
   DiffOptions diff;
   CostModel cost;
   PngOptions png;
@@ -75,7 +83,7 @@ class Pipeline {
   // Owning thread, after Wait().
   PipelineStats stats() const { return stats_; }
 
-  // The number of processing threads the graph runs on.
+  // The number of processing threads the graph runs on (0 when inline).
   int threads() const { return threads_; }
 
   uint64_t frames_written() const {

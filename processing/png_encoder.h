@@ -24,6 +24,11 @@ struct PngOptions {
 Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
                  std::vector<uint8_t>* png);
 
+// An overlay with transparency (the mouse pointer): CV_8UC4 BGRA with
+// straight alpha -> 8-bit RGBA PNG, again without ancillary chunks.
+Status EncodePngWithAlpha(const cv::Mat& bgra, const PngOptions& options,
+                          std::vector<uint8_t>* png);
+
 }  // namespace svgcast
 
 #endif  // SVGCAST_PROCESSING_PNG_ENCODER_H_

@@ -18,16 +18,21 @@ namespace {
 
 constexpr std::string_view kPngDataPrefix = "data:image/png;base64,";
 
+constexpr int64_t kForever = INT64_MAX;
+
 struct Image {
-  cv::Mat pixels;  // BGRX
+  cv::Mat pixels;  // BGRX, or BGRA when has_alpha
   cv::Point origin;
+  bool has_alpha = false;
 };
 
-// One thing painted: an image (or a <use> of one) from time_us on.
+// One thing painted: an image (or a <use> of one), shown from time_us
+// until (not including) hide_us.
 struct Layer {
   int64_t time_us;
   const Image* image;
   cv::Point at;
+  int64_t hide_us = kForever;
 };
 
 class Reader {
@@ -42,15 +47,24 @@ class Reader {
   }
   Status ReadInt(const pugi::xml_node& node, const char* name, int fallback,
                  int* value) const;
-  Status ReadImage(const pugi::xml_node& node, int64_t time_us);
+  // An <image>: painted from time_us on, or only defined (in <defs>).
+  Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted,
+                   bool with_alpha);
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
-  Status ReadDelay(const pugi::xml_node& group, int64_t* time_us) const;
+  // A top-level pointer <use> (class c: shown between two delays; class d:
+  // from one delay on).
+  Status ReadOverlay(const pugi::xml_node& node);
+  // style="animation-delay:<ms>ms[,<ms>ms...]", ms with up to 3 decimals.
+  Status ReadDelays(const pugi::xml_node& node,
+                    std::vector<int64_t>* times_us) const;
+  Status Render(const std::function<Status(const DecodedFrame&)>& on_frame);
 
   const std::string path_;
   cv::Size size_;
   std::vector<std::unique_ptr<Image>> images_;
   std::map<std::string, const Image*, std::less<>> images_by_id_;
-  std::vector<Layer> layers_;
+  std::vector<Layer> layers_;    // shown for good, in document order
+  std::vector<Layer> overlays_;  // shown for a while; after every layer
 };
 
 std::string Describe(const pugi::xml_node& node) {
@@ -75,15 +89,8 @@ Status Reader::ReadInt(const pugi::xml_node& node, const char* name,
   return Status::Ok();
 }
 
-Status Reader::ReadDelay(const pugi::xml_node& group, int64_t* time_us) const {
-  // style="animation-delay:<ms>ms", ms with up to three decimals.
-  const std::string_view style = group.attribute("style").value();
-  constexpr std::string_view kKey = "animation-delay:";
-  if (!style.starts_with(kKey) || !style.ends_with("ms")) {
-    return Bad(Describe(group) + " has no animation-delay in ms");
-  }
-  const std::string_view number =
-      style.substr(kKey.size(), style.size() - kKey.size() - 2);
+// "146", "146.5" (ms) -> microseconds.
+bool ParseMs(std::string_view number, int64_t* us) {
   const size_t dot = number.find('.');
   const std::string_view whole = number.substr(0, dot);
   const std::string_view fraction = dot == std::string_view::npos
@@ -100,12 +107,37 @@ Status Reader::ReadDelay(const pugi::xml_node& group, int64_t* time_us) const {
     ok = fraction[i] >= '0' && fraction[i] <= '9';
     fraction_us += (fraction[i] - '0') * (i == 0 ? 100 : i == 1 ? 10 : 1);
   }
-  if (!ok) return Bad(Describe(group) + " has a bad animation-delay");
-  *time_us = ms * 1000 + fraction_us;
+  *us = ms * 1000 + fraction_us;
+  return ok;
+}
+
+Status Reader::ReadDelays(const pugi::xml_node& node,
+                          std::vector<int64_t>* times_us) const {
+  const std::string_view style = node.attribute("style").value();
+  constexpr std::string_view kKey = "animation-delay:";
+  if (!style.starts_with(kKey)) {
+    return Bad(Describe(node) + " has no animation-delay in ms");
+  }
+  times_us->clear();
+  std::string_view rest = style.substr(kKey.size());
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view()
+                                           : rest.substr(comma + 1);
+    int64_t us = 0;
+    if (!item.ends_with("ms") ||
+        !ParseMs(item.substr(0, item.size() - 2), &us)) {
+      return Bad(Describe(node) + " has a bad animation-delay");
+    }
+    times_us->push_back(us);
+  }
+  if (times_us->empty()) return Bad(Describe(node) + " has no animation-delay");
   return Status::Ok();
 }
 
-Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us) {
+Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
+                         bool painted, bool with_alpha) {
   const std::string id = node.attribute("id").value();
   int x, y, width, height;
   for (auto [name, fallback, value] :
@@ -125,9 +157,11 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us) {
     return Bad(Describe(node) + " has corrupt base64 data");
   }
   auto image = std::make_unique<Image>();
-  if (Status s = DecodePng(png.data(), png.size(), &image->pixels); !s.ok()) {
-    return Bad(Describe(node) + ": " + s.message());
-  }
+  image->has_alpha = with_alpha;
+  const Status decoded =
+      with_alpha ? DecodePngWithAlpha(png.data(), png.size(), &image->pixels)
+                 : DecodePng(png.data(), png.size(), &image->pixels);
+  if (!decoded.ok()) return Bad(Describe(node) + ": " + decoded.message());
   if (image->pixels.cols != width || image->pixels.rows != height) {
     return Bad(Describe(node) + " is " + std::to_string(width) + "x" +
                std::to_string(height) + " but its PNG is " +
@@ -138,7 +172,10 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us) {
   if (!id.empty() && !images_by_id_.emplace(id, image.get()).second) {
     return Bad("id \"" + id + "\" used twice");
   }
-  layers_.push_back({time_us, image.get(), image->origin});
+  if (painted) {
+    if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
+    layers_.push_back({time_us, image.get(), image->origin});
+  }
   images_.push_back(std::move(image));
   return Status::Ok();
 }
@@ -155,16 +192,60 @@ Status Reader::ReadUse(const pugi::xml_node& node, int64_t time_us) {
   if (Status s = ReadInt(node, "x", 0, &dx); !s.ok()) return s;
   if (Status s = ReadInt(node, "y", 0, &dy); !s.ok()) return s;
   const Image* image = it->second;
+  if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
   layers_.push_back({time_us, image, image->origin + cv::Point(dx, dy)});
   return Status::Ok();
 }
 
+Status Reader::ReadOverlay(const pugi::xml_node& node) {
+  const std::string_view href = node.attribute("href").value();
+  const std::string_view kind = node.attribute("class").value();
+  auto it = href.starts_with("#") ? images_by_id_.find(href.substr(1))
+                                  : images_by_id_.end();
+  if (it == images_by_id_.end()) {
+    return Bad(Describe(node) + " does not refer to an earlier image");
+  }
+  std::vector<int64_t> times;
+  if (Status s = ReadDelays(node, &times); !s.ok()) return s;
+  Layer overlay{times[0], it->second, it->second->origin};
+  if (kind == "c" && times.size() == 2 && times[1] >= times[0]) {
+    overlay.hide_us = times[1];
+  } else if (!(kind == "d" && times.size() == 1)) {
+    return Bad(Describe(node) + " is not a pointer (class c or d)");
+  }
+  int x, y;
+  if (Status s = ReadInt(node, "x", 0, &x); !s.ok()) return s;
+  if (Status s = ReadInt(node, "y", 0, &y); !s.ok()) return s;
+  overlay.at += cv::Point(x, y);
+  overlays_.push_back(overlay);
+  return Status::Ok();
+}
+
+// Paints a layer over the canvas: a copy for opaque images, "source over"
+// with straight alpha otherwise (rounded to the nearest 8-bit value, as
+// browsers blend images).
 void Paint(const Layer& layer, cv::Mat* canvas) {
   const cv::Rect canvas_rect(0, 0, canvas->cols, canvas->rows);
   const cv::Rect target(layer.at, layer.image->pixels.size());
   const cv::Rect visible = target & canvas_rect;
   if (visible.empty()) return;
-  layer.image->pixels(visible - layer.at).copyTo((*canvas)(visible));
+  const cv::Mat source = layer.image->pixels(visible - layer.at);
+  cv::Mat destination = (*canvas)(visible);
+  if (!layer.image->has_alpha) {
+    source.copyTo(destination);
+    return;
+  }
+  for (int y = 0; y < source.rows; ++y) {
+    const auto* src = source.ptr<cv::Vec4b>(y);
+    auto* dst = destination.ptr<cv::Vec4b>(y);
+    for (int x = 0; x < source.cols; ++x) {
+      const int alpha = src[x][3];
+      for (int c = 0; c < 3; ++c) {
+        dst[x][c] = static_cast<uint8_t>(
+            (src[x][c] * alpha + dst[x][c] * (255 - alpha) + 127) / 255);
+      }
+    }
+  }
 }
 
 Status Reader::Read(
@@ -200,42 +281,67 @@ Status Reader::Read(
   for (const pugi::xml_node& node : root.children()) {
     if (node.type() != pugi::node_element) continue;
     const std::string_view name = node.name();
+    Status s;
     if (name == "metadata" || name == "style") continue;
     if (name == "image") {
-      if (Status s = ReadImage(node, 0); !s.ok()) return s;
-    } else if (name == "g") {
-      int64_t time_us;
-      if (Status s = ReadDelay(node, &time_us); !s.ok()) return s;
+      s = ReadImage(node, 0, /*painted=*/true, /*with_alpha=*/false);
+    } else if (name == "defs") {  // pointer images: defined, not painted
       for (const pugi::xml_node& child : node.children()) {
         if (child.type() != pugi::node_element) continue;
-        const std::string_view child_name = child.name();
-        Status s = child_name == "image" ? ReadImage(child, time_us)
-                   : child_name == "use" ? ReadUse(child, time_us)
-                                         : Bad("unexpected " + Describe(child));
+        s = std::string_view(child.name()) == "image"
+                ? ReadImage(child, 0, /*painted=*/false, /*with_alpha=*/true)
+                : Bad("unexpected " + Describe(child));
         if (!s.ok()) return s;
       }
+    } else if (name == "g") {
+      std::vector<int64_t> times;
+      s = ReadDelays(node, &times);
+      if (s.ok() && times.size() != 1) s = Bad(Describe(node) + ": one delay");
+      for (const pugi::xml_node& child : node.children()) {
+        if (!s.ok()) break;
+        if (child.type() != pugi::node_element) continue;
+        const std::string_view child_name = child.name();
+        s = child_name == "image"
+                ? ReadImage(child, times[0], /*painted=*/true, false)
+            : child_name == "use" ? ReadUse(child, times[0])
+                                  : Bad("unexpected " + Describe(child));
+      }
+    } else if (name == "use") {
+      s = ReadOverlay(node);
     } else {
-      return Bad("unexpected " + Describe(node));
+      s = Bad("unexpected " + Describe(node));
     }
+    if (!s.ok()) return s;
   }
   if (layers_.empty()) return Bad("no images");
+  return Render(on_frame);
+}
 
-  // A browser paints, at time t, every element whose time has come, in
-  // document order. svgcast writes groups in time order, so each change
-  // time only adds layers; any other order is repainted from scratch.
+Status Reader::Render(
+    const std::function<Status(const DecodedFrame&)>& on_frame) {
+  // A browser paints, at time t, every element whose time has come (and,
+  // for the pointer, not gone), in document order. svgcast writes groups in
+  // time order, so each change time only adds layers; any other order is
+  // repainted from scratch. The pointer overlays come after every layer, so
+  // they are painted over a copy of the canvas.
   const bool in_time_order = std::is_sorted(
       layers_.begin(), layers_.end(),
       [](const Layer& a, const Layer& b) { return a.time_us < b.time_us; });
   std::vector<int64_t> times;
   for (const Layer& layer : layers_) times.push_back(layer.time_us);
+  for (const Layer& overlay : overlays_) {
+    times.push_back(overlay.time_us);
+    if (overlay.hide_us != kForever) times.push_back(overlay.hide_us);
+  }
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
 
   cv::Mat canvas(size_, CV_8UC4, cv::Scalar(0, 0, 0, 255));
+  cv::Mat shown;
   size_t next_layer = 0;
   for (int64_t time : times) {
     if (in_time_order) {
-      for (; next_layer < layers_.size() && layers_[next_layer].time_us == time;
+      for (; next_layer < layers_.size() && layers_[next_layer].time_us <= time;
            ++next_layer) {
         Paint(layers_[next_layer], &canvas);
       }
@@ -245,7 +351,18 @@ Status Reader::Read(
         if (layer.time_us <= time) Paint(layer, &canvas);
       }
     }
-    if (Status s = on_frame(DecodedFrame{time, canvas}); !s.ok()) return s;
+    const cv::Mat* frame = &canvas;
+    bool copied = false;
+    for (const Layer& overlay : overlays_) {
+      if (overlay.time_us > time || time >= overlay.hide_us) continue;
+      if (!copied) {
+        canvas.copyTo(shown);
+        copied = true;
+        frame = &shown;
+      }
+      Paint(overlay, &shown);
+    }
+    if (Status s = on_frame(DecodedFrame{time, *frame}); !s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -1,8 +1,10 @@
 #include "svg/svg_writer.h"
 
 #include <stdexcept>
+#include <utility>
 
 #include "capture/manifest.h"
+#include "processing/png_encoder.h"
 #include "svg/base64.h"
 
 namespace svgcast {
@@ -76,14 +78,68 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, std::string* markup) {
   same_hash.push_back(std::move(image));
 }
 
+void SvgWriter::TrackCursor(const CursorSample& cursor, int64_t time_us,
+                            std::string* markup) {
+  std::optional<CursorSpan> now;
+  if (cursor.visible && !cursor.image.empty()) {
+    auto [it, added] = cursor_images_.try_emplace(cursor.shape_serial);
+    if (added) {
+      std::vector<uint8_t> png;
+      if (Status s = EncodePngWithAlpha(cursor.image, PngOptions{}, &png);
+          !s.ok()) {
+        throw std::runtime_error(s.message());
+      }
+      it->second = IdFor(next_id_++);
+      *markup += "<defs><image id=\"" + it->second + "\"" +
+                 Attr("width", cursor.image.cols) +
+                 Attr("height", cursor.image.rows) +
+                 " href=\"data:image/png;base64,";
+      AppendBase64(png.data(), png.size(), markup);
+      *markup += "\"/></defs>\n";
+      stats_.cursor_images += 1;
+      stats_.png_bytes += png.size();
+    }
+    now = CursorSpan{it->second, cursor.position - cursor.hotspot, time_us};
+  }
+  const bool same = now.has_value() == cursor_span_.has_value() &&
+                    (!now || (now->image_id == cursor_span_->image_id &&
+                              now->top_left == cursor_span_->top_left));
+  if (same) return;
+  CloseCursorSpan(time_us);
+  cursor_span_ = now;
+}
+
+void SvgWriter::CloseCursorSpan(int64_t until_us) {
+  if (!cursor_span_) return;
+  const CursorSpan& span = *cursor_span_;
+  cursor_markup_ += "<use href=\"#" + span.image_id + "\"" +
+                    Attr("x", span.top_left.x) + Attr("y", span.top_left.y);
+  if (until_us >= 0) {
+    cursor_markup_ += " class=\"c\" style=\"animation-delay:" +
+                      FormatMilliseconds(span.since_us) + "ms," +
+                      FormatMilliseconds(until_us) + "ms\"/>\n";
+  } else {  // the last one: shown for good
+    cursor_markup_ += " class=\"d\" style=\"animation-delay:" +
+                      FormatMilliseconds(span.since_us) + "ms\"/>\n";
+  }
+  stats_.cursor_moves += 1;
+  cursor_span_.reset();
+}
+
 void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   WriteHeaderOnce();
-  if (frame.patches.empty()) return;  // identical to the frame before
   std::string markup;
+  if (frame.cursor) {
+    TrackCursor(*frame.cursor, frame.ticket.timestamp_us, &markup);
+  }
+  if (frame.patches.empty()) {  // identical to the frame before
+    if (!markup.empty()) out_->Write(markup);
+    return;
+  }
   const bool poster = frame.ticket.seq == 0;
   if (!poster) {
-    markup = "<g style=\"animation-delay:" +
-             FormatMilliseconds(frame.ticket.timestamp_us) + "ms\">";
+    markup += "<g style=\"animation-delay:" +
+              FormatMilliseconds(frame.ticket.timestamp_us) + "ms\">";
   }
   for (const EncodedPatch& patch : frame.patches) {
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
@@ -98,6 +154,14 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
 
 void SvgWriter::Finish() {
   WriteHeaderOnce();
+  CloseCursorSpan(-1);
+  if (!cursor_markup_.empty()) {
+    out_->Write(
+        "<style>.c{visibility:hidden;animation:a 0s forwards,h 0s forwards}"
+        ".d{visibility:hidden;animation:a 0s forwards}"
+        "@keyframes h{to{visibility:hidden}}</style>\n");
+    out_->Write(cursor_markup_);
+  }
   out_->Write("</svg>\n");
 }
 

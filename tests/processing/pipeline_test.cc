@@ -12,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -304,6 +305,7 @@ using Hook = std::function<void(const FrameCache& cache, PipelineStage stage,
                                 uint64_t seq)>;
 
 struct RunConfig {
+  ProcessingMode mode = ProcessingMode::kOffloaded;
   int threads = 1;
   CacheLimits limits;
   Hook hook;
@@ -331,6 +333,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   std::mutex progress_mutex;
   std::vector<uint64_t> progress;
   PipelineOptions options;
+  options.mode = config.mode;
   options.threads = config.threads;
   options.on_frame_written = [&](uint64_t frames_written) {
     std::lock_guard lock(progress_mutex);
@@ -345,7 +348,8 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   RunResult result;
   {
     Pipeline pipeline(cache, sink, options);
-    EXPECT_EQ(pipeline.threads(), config.threads);
+    EXPECT_EQ(pipeline.threads(),
+              config.mode == ProcessingMode::kInline ? 0 : config.threads);
     std::thread feeder([&] { Feed(cache, pipeline, frames, &result.feed); });
     result.status = pipeline.Wait();
     feeder.join();
@@ -569,6 +573,33 @@ TEST(PipelineTest, OutputIsIdenticalForAnyThreadCount) {
       EXPECT_TRUE(run.written[i] == expected[i]) << "frame " << i;
     }
   }
+}
+
+// Inline mode (what `svgcast profile` compares against): every stage runs
+// inside Post() on the capture thread, with the same output.
+TEST(PipelineTest, InlineModeRunsOnTheCapturingThreadWithTheSameOutput) {
+  const std::vector<cv::Mat> frames = MakeFrames(20, 37);
+  const std::vector<Written> expected = ExpectedOutput(frames);
+  std::mutex mutex;
+  std::set<std::thread::id> hook_threads;
+  RunConfig config;
+  config.mode = ProcessingMode::kInline;
+  config.hook = [&](const FrameCache&, PipelineStage, uint64_t) {
+    std::lock_guard lock(mutex);
+    hook_threads.insert(std::this_thread::get_id());
+  };
+  const RunResult run = RunPipeline(frames, config);
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  ASSERT_EQ(run.written.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_TRUE(run.written[i] == expected[i]) << "frame " << i;
+  }
+  EXPECT_EQ(run.finish_calls, 1);
+  EXPECT_EQ(run.cache.frames, 0u);
+  // One thread ran every stage of every frame: the feeding (capture) one,
+  // which is not this test's main thread.
+  ASSERT_EQ(hook_threads.size(), 1u);
+  EXPECT_NE(*hook_threads.begin(), std::this_thread::get_id());
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, PipelineThreadsTest,
