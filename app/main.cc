@@ -12,11 +12,64 @@
 #include <CLI/CLI.hpp>
 
 #include "app/extract_command.h"
+#include "app/profile_command.h"
+#include "app/record_command.h"
 #include "app/replay_command.h"
 
 namespace {
 
 constexpr char kVersion[] = "svgcast 0.1.0";
+
+const std::map<std::string, svgcast::WhenFull> kWhenFull{
+    {"wait", svgcast::WhenFull::kWait}, {"drop", svgcast::WhenFull::kDrop}};
+const std::map<std::string, svgcast::ProcessingMode> kProcessing{
+    {"offloaded", svgcast::ProcessingMode::kOffloaded},
+    {"inline", svgcast::ProcessingMode::kInline}};
+
+// The options `record` and `profile` share: what to capture and how.
+void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
+  cmd->add_option("--fps", o->fps, "Frames per second to capture")
+      ->check(CLI::Range(0.1, 240.0).description("0.1 to 240"))
+      ->capture_default_str();
+  cmd->add_option("--duration", o->duration,
+                  "Stop after this long (10s, 500ms, 2m; default: until "
+                  "Ctrl-C or the command exits)");
+  cmd->add_option("--region", o->region,
+                  "Record only this part of the screen: x,y,WIDTHxHEIGHT");
+  cmd->add_option("--window", o->window,
+                  "Follow one window: its id (0x... or decimal) or name");
+  cmd->add_option("--countdown", o->countdown_s,
+                  "Wait this many seconds (counting down) before recording")
+      ->check(CLI::Range(0, 60));
+  cmd->add_flag("--cursor", o->cursor,
+                "Record the mouse pointer (as its own layer)");
+  cmd->add_option("--display", o->display,
+                  "The X display to record (default: $DISPLAY)");
+  cmd->add_option("--size", o->size,
+                  "Size of the virtual display a command runs in")
+      ->capture_default_str();
+  cmd->add_option("--timer-log", o->timer_log,
+                  "Write the frame timer's per-frame rows here (CSV)");
+  cmd->add_option("--timer-plot", o->timer_plot,
+                  "Draw the frame timer's chart here (SVG)");
+  cmd->add_option("--threads", o->threads,
+                  "Processing threads (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--cache-frames", o->cache_frames,
+                  "Most frames the frame cache holds (0: no cap)")
+      ->capture_default_str();
+  cmd->add_option("--cache-mb", o->cache_mb,
+                  "Most megabytes of pixels the frame cache holds (0: no cap)")
+      ->capture_default_str();
+  cmd->add_option("--when-full", o->when_full,
+                  "At the cache cap: drop frames (never block capture) or "
+                  "wait for processing")
+      ->transform(CLI::CheckedTransformer(kWhenFull, CLI::ignore_case))
+      ->default_str("drop");
+  cmd->add_option("command", o->command,
+                  "After --: a command to run and record in a private "
+                  "virtual display (Xvfb) until it exits");
+}
 
 }  // namespace
 
@@ -58,16 +111,51 @@ int main(int argc, char** argv) {
       ->add_option("--cache-mb", replay.cache_mb,
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
       ->capture_default_str();
-  const std::map<std::string, svgcast::WhenFull> when_full{
-      {"wait", svgcast::WhenFull::kWait}, {"drop", svgcast::WhenFull::kDrop}};
   replay_cmd
       ->add_option("--when-full", replay.when_full,
                    "At the cache cap: wait for processing (lossless) or drop "
                    "frames like a live recording")
-      ->transform(CLI::CheckedTransformer(when_full, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(kWhenFull, CLI::ignore_case))
       ->default_str("wait");
   replay_cmd->add_flag("-q,--quiet", replay.quiet,
                        "No progress line and no summary");
+
+  svgcast::RecordOptions record;
+  CLI::App* record_cmd = app.add_subcommand(
+      "record",
+      "Record the X11 screen into an animated SVG (until Ctrl-C), or run a "
+      "command in a private virtual display and record it until it exits: "
+      "svgcast record -o demo.svg -- xterm");
+  record_cmd
+      ->add_option("-o,--output", record.output,
+                   "Output .svg file, or - for standard output")
+      ->required();
+  AddCaptureOptions(record_cmd, &record);
+  record_cmd
+      ->add_option("--processing", record.processing,
+                   "Where processing runs: offloaded (the flow graph) or "
+                   "inline on the capture thread (for comparison only)")
+      ->transform(CLI::CheckedTransformer(kProcessing, CLI::ignore_case))
+      ->default_str("offloaded");
+  record_cmd->add_flag("-q,--quiet", record.quiet,
+                       "No progress line and no summary");
+  record_cmd->add_flag("--log-frames", record.log_frames,
+                       "Print a line per frame with its capture time "
+                       "(CLOCK_MONOTONIC ns), for scripts");
+
+  svgcast::ProfileOptions profile;
+  CLI::App* profile_cmd = app.add_subcommand(
+      "profile",
+      "The stutter report: capture twice, processing offloaded (svgcast) "
+      "and inline (the naive way), and compare the frame timers. Records "
+      "the screen like `record`, or --replay a folder in real time.");
+  AddCaptureOptions(profile_cmd, &profile.record);
+  profile_cmd->add_option(
+      "--replay", profile.replay_folder,
+      "Instead of the screen: replay this folder of frames in real time");
+  profile_cmd->add_option(
+      "--keep", profile.keep_folder,
+      "Keep both SVGs, timer logs and plots in this folder");
 
   svgcast::ExtractOptions extract;
   CLI::App* extract_cmd = app.add_subcommand(
@@ -92,14 +180,15 @@ int main(int argc, char** argv) {
     // Name a mistyped command instead of CLI11's "a subcommand is required".
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
       std::fprintf(stderr,
-                   "svgcast: unknown command '%s' (commands: replay, "
-                   "extract; see svgcast --help)\n",
+                   "svgcast: unknown command '%s' (commands: record, "
+                   "replay, extract, profile; see svgcast --help)\n",
                    argv[1]);
     } else if (argc > 1 && app.get_subcommands().empty() &&
                std::string(e.get_name()) == "RequiredError") {
       std::fprintf(stderr,
                    "svgcast: unknown option '%s' (give a command first: "
-                   "replay or extract; see svgcast --help)\n",
+                   "record, replay, extract or profile; see svgcast "
+                   "--help)\n",
                    argv[1]);
     } else {
       std::fprintf(stderr, "svgcast: %s (see svgcast --help)\n", e.what());
@@ -109,6 +198,18 @@ int main(int argc, char** argv) {
 
   try {
     if (*replay_cmd) return svgcast::RunReplay(replay);
+    if (*record_cmd) return svgcast::RunRecord(record);
+    if (*profile_cmd) {
+      if (!profile.replay_folder.empty() &&
+          profile_cmd->get_option("--fps")->count() > 0) {
+        profile.replay_fps = profile.record.fps;
+      }
+      if (profile.replay_folder.empty() && profile.record.duration.empty() &&
+          profile.record.command.empty()) {
+        profile.record.duration = "10s";  // twice; Ctrl-C ends one run early
+      }
+      return svgcast::RunProfile(profile);
+    }
     if (*extract_cmd) return svgcast::RunExtract(extract);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "svgcast: internal error: %s\n", e.what());

@@ -42,7 +42,8 @@ void CaptureThread::Run(std::stop_token stop) {
         result.end = End::kStopped;
         break;
       }
-      if (options_.should_stop && options_.should_stop()) {
+      // Never before the first frame: a recording always has one.
+      if (options_.should_stop && result.frames > 0 && options_.should_stop()) {
         result.end = End::kStopCondition;
         break;
       }

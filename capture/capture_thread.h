@@ -30,8 +30,8 @@ namespace svgcast {
 struct CaptureOptions {
   // Polled before every frame; a signal handler may set it.
   const std::atomic<bool>* interrupted = nullptr;
-  // Polled before every frame on the capture thread (e.g. "the recorded
-  // command has exited"); true ends the stream.
+  // Polled before every frame but the first, on the capture thread (e.g.
+  // "the recorded command has exited"); true ends the stream.
   std::function<bool()> should_stop;
   // > 0: end the stream before the first frame at or after this time.
   int64_t max_duration_us = 0;

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <vector>
 
+#include "capture/clock.h"
 #include "capture/manifest.h"
 #include "capture/png_reader.h"
 
@@ -26,8 +27,8 @@ struct FixtureFrame {
 
 class FixtureSource final : public FrameSource {
  public:
-  FixtureSource(std::vector<FixtureFrame> frames, cv::Size size)
-      : frames_(std::move(frames)), size_(size) {}
+  FixtureSource(std::vector<FixtureFrame> frames, cv::Size size, bool realtime)
+      : frames_(std::move(frames)), size_(size), realtime_(realtime) {}
 
   cv::Size frame_size() const override { return size_; }
   std::optional<uint64_t> frame_count() const override {
@@ -35,7 +36,22 @@ class FixtureSource final : public FrameSource {
   }
   bool WaitForNextFrame(Tick* tick) override {
     *tick = Tick{};
-    return next_ < frames_.size();
+    if (next_ >= frames_.size()) return false;
+    if (!realtime_) return true;
+    const int64_t now_ns = MonotonicNowNs();
+    if (!started_) {
+      start_ns_ = now_ns;
+      started_ = true;
+    }
+    // Like a live screen: what is on screen now is the latest due frame;
+    // the ones before it can no longer be captured.
+    while (next_ + 1 < frames_.size() && DueNs(next_ + 1) <= now_ns) {
+      ++next_;
+      ++tick->skipped;
+    }
+    tick->deadline_ns = DueNs(next_);
+    SleepUntilNs(tick->deadline_ns);
+    return true;
   }
 
   Status Capture(Frame* frame) override {
@@ -51,9 +67,18 @@ class FixtureSource final : public FrameSource {
   void Skip() override { ++next_; }
 
  private:
+  // When frame i is due in real time.
+  int64_t DueNs(size_t i) const {
+    return start_ns_ +
+           (frames_[i].timestamp_us - frames_[0].timestamp_us) * 1000;
+  }
+
   const std::vector<FixtureFrame> frames_;
   const cv::Size size_;
+  const bool realtime_;
   size_t next_ = 0;
+  bool started_ = false;  // realtime: start_ns_ is set
+  int64_t start_ns_ = 0;  // realtime: when frame 0 was due
 };
 
 // Natural order: digit runs compare by value, so 2.png < 10.png.
@@ -174,7 +199,8 @@ Status OpenFixtureSource(const FixtureOptions& options,
           " (all frames must have one size)");
     }
   }
-  *source = std::make_unique<FixtureSource>(std::move(frames), size);
+  *source = std::make_unique<FixtureSource>(std::move(frames), size,
+                                            options.realtime);
   return Status::Ok();
 }
 

@@ -24,6 +24,16 @@ struct FixtureOptions {
   // i * 1000 / fps ms; the frames are frames.txt's files if there is one,
   // else the folder's PNGs in natural order (2.png before 10.png).
   double fps = 0;
+  // Replay in real time, like a live screen: frame i is due at
+  // start + (t_i - t_0) on CLOCK_MONOTONIC, where start is the first
+  // WaitForNextFrame() call; WaitForNextFrame() sleeps until then (absolute
+  // deadline) and reports it in Tick::deadline_ns. A caller that comes back
+  // after a later frame is already due cannot get the past: every frame
+  // whose successor is due too is skipped (never returned) and counted in
+  // Tick::skipped; the last frame is never skipped. Timestamps stay the
+  // manifest's (or fps's). false: frames come as fast as they are asked
+  // for, Tick is {0, 0}.
+  bool realtime = false;
 };
 
 Status OpenFixtureSource(const FixtureOptions& options,

@@ -13,13 +13,19 @@
 // capture thread; OnProcessed() for the pipeline's writer (one thread at a
 // time). The two sides may run at once: the timer locks internally and
 // holds the lock only to append or update one row. Summarize(), WriteCsv()
-// and WritePlot() are for the owning thread after the run.
+// and WritePlot() are for the owning thread after the run (they work on a
+// copy taken under the lock, so a call mid-run is safe too, just partial).
+// The Format* functions are pure.
+//
+// Files are written under a temporary name in the same folder and renamed
+// into place, so a failed write never leaves a partial file at the path.
 #ifndef SVGCAST_CAPTURE_FRAME_TIMER_H_
 #define SVGCAST_CAPTURE_FRAME_TIMER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +63,7 @@ struct TimerSummary {
   size_t peak_cache_bytes = 0;
   // processed_ns - capture_end_ns, over the frames that were processed.
   double latency_p50_ms = 0, latency_p99_ms = 0;
+  uint64_t processed_frames = 0;  // rows with a processed_ns
 };
 
 class FrameTimer {
@@ -77,12 +84,28 @@ class FrameTimer {
 
   TimerSummary Summarize() const;
   std::vector<FrameTimes> rows() const;
+  // Thread-safe: the row of one captured frame, if it was captured.
+  std::optional<FrameTimes> row(uint64_t seq) const;
 
   // One row per frame: seq, deadline, capture start and end, cache frames
   // and bytes, processed; times in ms from the first capture start. Errors
   // name the file.
+  //
+  // Columns: seq, deadline_ms, capture_start_ms, capture_end_ms,
+  // interval_ms (from the previous capture start), late_ms (capture start
+  // minus deadline), cache_frames, cache_mb (10^6 bytes), processed_ms,
+  // latency_ms (processed minus capture end). Three decimals; a cell is
+  // empty where its value does not exist (no deadline: unpaced; no
+  // interval: first frame; not processed).
   Status WriteCsv(const std::string& path) const;
-  // An SVG chart of capture interval and cache depth over time.
+  // An SVG chart of capture interval and cache depth over time: x is
+  // seconds from the first capture start; the top panel is
+  // <polyline class="interval"> with one point per frame after the first
+  // (at its capture start) and the nominal period as a dashed
+  // <line class="period"> (paced only); the bottom panel is the cache depth
+  // as a step line, <polyline class="cache"> with 2n - 1 points for n
+  // frames. A series of a single point also gets a <circle> so it shows.
+  // Self-contained, no scripts or external resources. Errors name the file.
   Status WritePlot(const std::string& path) const;
 
  private:

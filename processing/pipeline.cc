@@ -1,5 +1,7 @@
 #include "processing/pipeline.h"
 
+#include <unistd.h>
+
 #include <exception>
 #include <utility>
 
@@ -7,6 +9,8 @@
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_scheduler_observer.h>
+#include <sys/resource.h>
 
 namespace svgcast {
 
@@ -17,6 +21,25 @@ namespace {
 int ResolveThreads(int threads) {
   return threads > 0 ? threads : tbb::info::default_concurrency();
 }
+
+// Lowers the CPU priority of every thread that works in the arena. On
+// Linux a nice level set with a thread id applies to that thread only; a
+// worker keeps it (raising nice needs no privilege, lowering it would).
+class LowerWorkerPriority final : public tbb::task_scheduler_observer {
+ public:
+  LowerWorkerPriority(tbb::task_arena& arena, int nice)
+      : tbb::task_scheduler_observer(arena), nice_(nice) {
+    if (nice_ > 0) observe(true);
+  }
+  ~LowerWorkerPriority() override { observe(false); }
+
+  void on_scheduler_entry(bool is_worker) override {
+    if (is_worker) ::setpriority(PRIO_PROCESS, ::gettid(), nice_);
+  }
+
+ private:
+  const int nice_;
+};
 
 }  // namespace
 
@@ -55,12 +78,13 @@ struct Pipeline::Graph {
     flow::function_node<EncodedFramePtr, flow::continue_msg> write;
   };
 
-  Graph(int threads, Pipeline* pipeline)
+  Graph(int threads, int worker_nice, Pipeline* pipeline)
       // The owning thread never joins the arena (it waits on a future), so
       // all `threads` slots go to worker threads.
       : parallelism(tbb::global_control::max_allowed_parallelism,
                     static_cast<size_t>(threads) + 1),
-        arena(threads, /*reserved_for_masters=*/0) {
+        arena(threads, /*reserved_for_masters=*/0),
+        priority(arena, worker_nice) {
     arena.execute([&] {  // the graph attaches to the arena it is made in
       graph = std::make_unique<flow::graph>();
       nodes = std::make_unique<Nodes>(*graph, pipeline);
@@ -77,6 +101,7 @@ struct Pipeline::Graph {
 
   tbb::global_control parallelism;
   tbb::task_arena arena;
+  LowerWorkerPriority priority;
   std::unique_ptr<flow::graph> graph;
   std::unique_ptr<Nodes> nodes;
 };
@@ -90,7 +115,7 @@ Pipeline::Pipeline(FrameCache& cache, FrameSink& sink, PipelineOptions options)
                    : ResolveThreads(options_.threads)),
       done_future_(done_.get_future()) {
   if (options_.mode == ProcessingMode::kOffloaded) {
-    graph_ = std::make_unique<Graph>(threads_, this);
+    graph_ = std::make_unique<Graph>(threads_, options_.worker_nice, this);
   }
 }
 

@@ -49,6 +49,10 @@ enum class ProcessingMode { kOffloaded = 1, kInline };
 struct PipelineOptions {
   ProcessingMode mode = ProcessingMode::kOffloaded;
   int threads = 0;  // worker threads (kOffloaded); 0: one per core
+  // Nice level of the worker threads (kOffloaded): above 0 they yield the
+  // CPU to the capture thread and to the recorded program, so processing
+  // falls behind (the cache absorbs it) instead of capture. 0: unchanged.
+  int worker_nice = 10;
   DiffOptions diff;
   CostModel cost;
   PngOptions png;

@@ -1,10 +1,12 @@
-// OpenFixtureSource: manifest and bare folders, order, timestamps, errors.
+// OpenFixtureSource: manifest and bare folders, order, timestamps, errors,
+// and real-time replay (deadlines, skipping what a late caller missed).
 #include "capture/fixture_source.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +14,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
+#include "capture/clock.h"
+#include "capture/manifest.h"
 #include "capture/png_reader.h"
 #include "tests/test_util.h"
 
@@ -359,6 +363,215 @@ TEST_F(FixtureSourceErrorTest, CorruptPixelDataFailsAtCapture) {
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(Contains(s.message(), "002.png"));
   EXPECT_TRUE(Contains(s.message(), "corrupt"));
+}
+
+// ---- Real-time replay ----
+//
+// Lateness is arranged by sleeping past known deadlines with SleepUntilNs;
+// the checks are relations that hold however late the scheduler wakes the
+// test up.
+
+constexpr int64_t kMs = 1'000'000;
+
+// Six frames whose manifest starts at 5 ms, with fractional times.
+const int64_t kRealtimeUs[] = {5000, 15000, 25500, 35000, 45000, 55250};
+constexpr size_t kRealtimeFrames = std::size(kRealtimeUs);
+
+// The clock just before and after a WaitForNextFrame call.
+struct Waited {
+  bool more = false;
+  Tick tick;
+  int64_t before_ns = 0;
+  int64_t after_ns = 0;
+};
+
+Waited Wait(FrameSource& source) {
+  Waited w;
+  w.before_ns = MonotonicNowNs();
+  w.more = source.WaitForNextFrame(&w.tick);
+  w.after_ns = MonotonicNowNs();
+  return w;
+}
+
+class FixtureSourceRealtimeTest : public ::testing::Test {
+ protected:
+  FixtureSourceRealtimeTest() {
+    std::string manifest;
+    for (size_t i = 0; i < kRealtimeFrames; ++i) {
+      const std::string name = "f" + std::to_string(i) + ".png";
+      WritePngFile(dir_.File(name), Pixels(i));
+      manifest += name + " " + FormatMilliseconds(kRealtimeUs[i]) + "\n";
+    }
+    WriteFile(dir_.File("frames.txt"), manifest);
+  }
+
+  static cv::Mat Pixels(size_t i) {
+    return SolidFrame({8, 6}, cv::Scalar(40.0 * static_cast<double>(i), 7,
+                                         250 - 40.0 * static_cast<double>(i)));
+  }
+
+  std::unique_ptr<FrameSource> Open() const {
+    FixtureOptions options;
+    options.folder = dir_.path();
+    options.realtime = true;
+    std::unique_ptr<FrameSource> source;
+    const Status s = OpenFixtureSource(options, &source);
+    EXPECT_TRUE(s.ok()) << s.message();
+    return source;
+  }
+
+  // When frame i is due, from when frame 0 is.
+  static int64_t OffsetNs(size_t i) {
+    return (kRealtimeUs[i] - kRealtimeUs[0]) * 1000;
+  }
+
+  // Captures the due frame and checks it is frame `index`.
+  static void ExpectCaptures(FrameSource& source, size_t index) {
+    Frame frame;
+    const Status s = source.Capture(&frame);
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(frame.timestamp_us, kRealtimeUs[index]) << "manifest time";
+    EXPECT_TRUE(SamePixels(Pixels(index), frame.pixels)) << "frame " << index;
+  }
+
+  // What holds for the frame a wait returned, `index`, when frame 0 was due
+  // at `start`: its deadline is its manifest offset from start, it has
+  // passed when the wait returns, and its successor had not come due when
+  // the wait began (else it would have been skipped).
+  static void ExpectDue(int64_t start, size_t index, const Waited& w) {
+    ASSERT_TRUE(w.more);
+    ASSERT_LT(index, kRealtimeFrames);
+    EXPECT_EQ(w.tick.deadline_ns, start + OffsetNs(index));
+    EXPECT_LE(w.tick.deadline_ns, w.after_ns) << "returned before due";
+    if (index + 1 < kRealtimeFrames) {
+      EXPECT_GT(start + OffsetNs(index + 1), w.before_ns)
+          << "frame " << index << " was returned after its successor was due";
+    }
+  }
+
+  // The first wait: frame 0, due when the wait began (start), never skipped.
+  static int64_t Start(FrameSource& source) {
+    const Waited w = Wait(source);
+    EXPECT_TRUE(w.more);
+    EXPECT_EQ(w.tick.skipped, 0u);
+    EXPECT_GE(w.tick.deadline_ns, w.before_ns);
+    EXPECT_LE(w.tick.deadline_ns, w.after_ns);
+    return w.tick.deadline_ns;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(FixtureSourceRealtimeTest, DeadlinesAreStartPlusManifestOffsets) {
+  const auto source = Open();
+  ASSERT_NE(source, nullptr);
+  const int64_t start = Start(*source);
+  ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, 0));
+  size_t index = 0;
+  uint64_t captured = 1, skipped = 0;
+  for (;;) {
+    const Waited w = Wait(*source);
+    if (!w.more) break;
+    index += 1 + w.tick.skipped;  // a slow test machine may skip some
+    skipped += w.tick.skipped;
+    ASSERT_NO_FATAL_FAILURE(ExpectDue(start, index, w));
+    ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, index));
+    ++captured;
+  }
+  EXPECT_EQ(index, kRealtimeFrames - 1) << "the last frame is never skipped";
+  EXPECT_EQ(captured + skipped, kRealtimeFrames);
+  EXPECT_FALSE(Wait(*source).more);
+}
+
+TEST_F(FixtureSourceRealtimeTest, LateCallerSkipsFramesWhoseSuccessorIsDue) {
+  const auto source = Open();
+  ASSERT_NE(source, nullptr);
+  const int64_t start = Start(*source);
+  ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, 0));
+  // At 25 ms frames 1 (10 ms) and 2 (20.5 ms) are due, so frame 1 is gone;
+  // frame 3 is due at 30 ms.
+  SleepUntilNs(start + 25 * kMs);
+  const Waited w = Wait(*source);
+  EXPECT_GE(w.tick.skipped, 1u);
+  const size_t index = 1 + w.tick.skipped;
+  ASSERT_NO_FATAL_FAILURE(ExpectDue(start, index, w));
+  if (w.after_ns < start + OffsetNs(3)) {  // woken before frame 3 was due
+    EXPECT_EQ(w.tick.skipped, 1u);
+    EXPECT_EQ(index, 2u);
+  }
+  ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, index));
+  // The rest still plays on the same clock.
+  size_t at = index;
+  for (;;) {
+    const Waited next = Wait(*source);
+    if (!next.more) break;
+    at += 1 + next.tick.skipped;
+    ASSERT_NO_FATAL_FAILURE(ExpectDue(start, at, next));
+    ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, at));
+  }
+  EXPECT_EQ(at, kRealtimeFrames - 1);
+}
+
+TEST_F(FixtureSourceRealtimeTest, CallerPastTheEndGetsTheLastFrame) {
+  const auto source = Open();
+  ASSERT_NE(source, nullptr);
+  const int64_t start = Start(*source);
+  ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, 0));
+  SleepUntilNs(start + 60 * kMs);  // every frame is due
+  const Waited w = Wait(*source);
+  ASSERT_TRUE(w.more);
+  EXPECT_EQ(w.tick.skipped, 4u);  // 1 .. 4; the last one stays on screen
+  EXPECT_EQ(w.tick.deadline_ns, start + 50'250'000);
+  ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, 5));
+  EXPECT_FALSE(Wait(*source).more);
+}
+
+TEST_F(FixtureSourceRealtimeTest, DroppedFrameKeepsTheClock) {
+  // Skip() (the cache is full) passes over the due frame without moving
+  // the clock: the next frame is still due at its own offset.
+  const auto source = Open();
+  ASSERT_NE(source, nullptr);
+  const int64_t start = Start(*source);
+  source->Skip();  // frame 0
+  const Waited w = Wait(*source);
+  const size_t index = 1 + w.tick.skipped;
+  ASSERT_NO_FATAL_FAILURE(ExpectDue(start, index, w));
+  ASSERT_NO_FATAL_FAILURE(ExpectCaptures(*source, index));
+}
+
+TEST(FixtureSourceTest, RealtimeAtFps) {
+  // fixtures/bare at 250 fps: due at 0, 4 and 8 ms.
+  FixtureOptions options;
+  options.folder = FixturePath("bare");
+  options.fps = 250;
+  options.realtime = true;
+  std::unique_ptr<FrameSource> source;
+  ASSERT_TRUE(OpenFixtureSource(options, &source).ok());
+  const char* const names[] = {"1.png", "2.png", "10.png"};
+  int64_t start = 0;
+  size_t index = 0;
+  for (bool first = true;; first = false) {
+    const Waited w = Wait(*source);
+    if (!w.more) break;
+    if (first) {
+      EXPECT_EQ(w.tick.skipped, 0u);
+      start = w.tick.deadline_ns;
+      EXPECT_GE(start, w.before_ns);
+    } else {
+      index += 1 + w.tick.skipped;
+    }
+    ASSERT_LT(index, 3u);
+    EXPECT_EQ(w.tick.deadline_ns,
+              start + static_cast<int64_t>(index) * 4 * kMs);
+    EXPECT_LE(w.tick.deadline_ns, w.after_ns);
+    cv::Mat pixels;
+    int64_t t = -1;
+    ASSERT_TRUE(Grab(*source, &pixels, &t).ok());
+    EXPECT_EQ(t, static_cast<int64_t>(index) * 4000);
+    EXPECT_TRUE(SamePixels(
+        ReadOk(FixturePath(std::string("bare/") + names[index])), pixels));
+  }
+  EXPECT_EQ(index, 2u);
 }
 
 }  // namespace

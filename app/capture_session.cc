@@ -1,0 +1,162 @@
+#include "app/capture_session.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include <sys/resource.h>
+
+#include "app/interrupt.h"
+#include "app/progress.h"
+#include "capture/clock.h"
+#include "svg/output_file.h"
+
+namespace svgcast {
+namespace {
+
+std::string FormatMb(size_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
+// "recording in 3... 2... 1..." on stderr; false if Ctrl-C came first.
+bool CountDown(int seconds, bool quiet) {
+  for (int left = seconds; left > 0; --left) {
+    if (InterruptHandler::interrupted()) return false;
+    if (!quiet) std::fprintf(stderr, "svgcast: recording in %d...\n", left);
+    const int64_t until = MonotonicNowNs() + 1'000'000'000;
+    while (MonotonicNowNs() < until) {
+      if (InterruptHandler::interrupted()) return false;
+      SleepUntilNs(std::min(until, MonotonicNowNs() + 50'000'000));
+    }
+  }
+  return !InterruptHandler::interrupted();
+}
+
+}  // namespace
+
+double PeakRssMegabytes() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024 / 1e6;  // KiB on Linux
+}
+
+Status RunSession(FrameSource& source, const SessionOptions& options,
+                  SessionReport* report) {
+  const auto start = std::chrono::steady_clock::now();
+  const cv::Size size = source.frame_size();
+  if (!FrameCache::HoldsTwoFrames(options.cache, FrameBytes(size))) {
+    return Status::Error("--cache-frames/--cache-mb: the cache must hold two " +
+                         std::to_string(size.width) + "x" +
+                         std::to_string(size.height) + " frames (" +
+                         std::to_string(FrameBytes(size) * 2 / 1000000 + 1) +
+                         " MB)");
+  }
+  std::unique_ptr<OutputFile> out;
+  if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
+
+  InterruptHandler interrupt(out->temp_path());
+  if (!options.quiet && !options.start_message.empty()) {
+    std::fprintf(stderr, "svgcast: %s\n", options.start_message.c_str());
+  }
+  if (options.countdown_s > 0 &&
+      !CountDown(options.countdown_s, options.quiet)) {
+    return Status::Error("interrupted before recording started; no output");
+  }
+  ProgressLine progress(
+      options.verb, source.frame_count(),
+      options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
+  FrameTimer timer(options.period_ns);
+  FrameCache cache(options.cache, options.when_full);
+  SvgWriter writer(size, out.get());
+  PipelineOptions pipeline_options;
+  pipeline_options.mode = options.processing;
+  pipeline_options.threads = options.threads;
+  pipeline_options.on_frame_written = [&](uint64_t written) {
+    timer.OnProcessed(written - 1, MonotonicNowNs());
+    progress.Update(written);
+    if (options.log_frames) {
+      if (const std::optional<FrameTimes> row = timer.row(written - 1)) {
+        std::fprintf(stderr, "svgcast: frame %llu captured at %lld ns\n",
+                     static_cast<unsigned long long>(row->seq),
+                     static_cast<long long>(row->capture_start_ns));
+        std::fflush(stderr);
+      }
+    }
+  };
+  Pipeline pipeline(cache, writer, std::move(pipeline_options));
+  CaptureOptions capture_options;
+  capture_options.interrupted = InterruptHandler::flag();
+  capture_options.should_stop = options.should_stop;
+  capture_options.max_duration_us = options.max_duration_us;
+  capture_options.timer = &timer;
+  CaptureThread capture(
+      source, cache, [&](const FrameTicket& t) { pipeline.Post(t); },
+      capture_options);
+
+  const Status processed = pipeline.Wait();
+  report->capture = capture.Join();
+  progress.Finish();
+  if (report->capture.end == CaptureResult::End::kFailed) {
+    return report->capture.status;
+  }
+  if (!processed.ok()) return processed;
+  if (Status s = out->Commit(); !s.ok()) return s;
+
+  report->pipeline = pipeline.stats();
+  report->svg = writer.stats();
+  report->cache = cache.Stats();
+  report->timer = timer.Summarize();
+  report->output_name = out->is_stdout() ? "stdout" : out->path();
+  report->bytes = out->bytes_written();
+  report->threads = pipeline.threads();
+  report->interrupted = report->capture.end == CaptureResult::End::kStopped;
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (!options.timer_log.empty()) {
+    if (Status s = timer.WriteCsv(options.timer_log); !s.ok()) return s;
+  }
+  if (!options.timer_plot.empty()) {
+    if (Status s = timer.WritePlot(options.timer_plot); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+std::string FormatSessionSummary(const SessionReport& r) {
+  const PipelineStats& p = r.pipeline;
+  char text[1024];
+  std::snprintf(
+      text, sizeof text,
+      "svgcast: wrote %s: %llu bytes\n"
+      "  frames   %llu (%llu changed, %llu identical)\n"
+      "  patches  %llu (%llu images, %llu reused)%s\n"
+      "  time     %.2f s, %.1f frames/s, %s\n"
+      "  cache    peak %zu frames / %s; %llu frames waited for room "
+      "(%.2f s), %llu dropped\n"
+      "  memory   peak %.0f MB\n",
+      r.output_name.c_str(), static_cast<unsigned long long>(r.bytes),
+      static_cast<unsigned long long>(p.frames),
+      static_cast<unsigned long long>(p.changed_frames),
+      static_cast<unsigned long long>(p.frames - p.changed_frames),
+      static_cast<unsigned long long>(p.patches),
+      static_cast<unsigned long long>(r.svg.images),
+      static_cast<unsigned long long>(r.svg.reused),
+      r.svg.cursor_images == 0
+          ? ""
+          : (", pointer: " + std::to_string(r.svg.cursor_images) + " images, " +
+             std::to_string(r.svg.cursor_moves) + " moves")
+                .c_str(),
+      r.seconds, r.seconds > 0 ? static_cast<double>(p.frames) / r.seconds : 0,
+      r.threads == 0 ? "inline processing"
+                     : (std::to_string(r.threads) + " threads").c_str(),
+      r.cache.peak_frames, FormatMb(r.cache.peak_bytes).c_str(),
+      static_cast<unsigned long long>(r.cache.waited),
+      static_cast<double>(r.cache.wait_us) / 1e6,
+      static_cast<unsigned long long>(r.cache.dropped), PeakRssMegabytes());
+  return text;
+}
+
+}  // namespace svgcast

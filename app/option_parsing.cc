@@ -1,0 +1,85 @@
+#include "app/option_parsing.h"
+
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+namespace svgcast {
+namespace {
+
+bool ParseInt(std::string_view text, int* value) {
+  if (text.empty()) return false;
+  const auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), *value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// "1280x720" -> size with both sides > 0.
+bool ParseWxH(std::string_view text, cv::Size* size) {
+  const size_t x = text.find('x');
+  if (x == std::string_view::npos) return false;
+  return ParseInt(text.substr(0, x), &size->width) &&
+         ParseInt(text.substr(x + 1), &size->height) && size->width > 0 &&
+         size->height > 0;
+}
+
+}  // namespace
+
+Status ParseDuration(const std::string& option, const std::string& text,
+                     int64_t* duration_us) {
+  std::string_view number(text);
+  double scale_us = 1e6;  // seconds by default
+  if (number.ends_with("ms")) {
+    scale_us = 1e3;
+    number.remove_suffix(2);
+  } else if (number.ends_with("s")) {
+    number.remove_suffix(1);
+  } else if (number.ends_with("m")) {
+    scale_us = 60e6;
+    number.remove_suffix(1);
+  }
+  double value = 0;
+  const auto [end, error] =
+      std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || error != std::errc() ||
+      end != number.data() + number.size() || !std::isfinite(value) ||
+      value <= 0 || value * scale_us > 1e15) {
+    return Status::Error(option + ": '" + text +
+                         "' is not a duration (like 10s, 500ms or 2m)");
+  }
+  *duration_us = std::llround(value * scale_us);
+  return Status::Ok();
+}
+
+Status ParseRegion(const std::string& option, const std::string& text,
+                   cv::Rect* region) {
+  // x,y,WxH
+  const size_t first = text.find(',');
+  const size_t second =
+      first == std::string::npos ? first : text.find(',', first + 1);
+  cv::Size size;
+  int x = 0, y = 0;
+  if (second == std::string::npos ||
+      !ParseInt(std::string_view(text).substr(0, first), &x) ||
+      !ParseInt(std::string_view(text).substr(first + 1, second - first - 1),
+                &y) ||
+      !ParseWxH(std::string_view(text).substr(second + 1), &size) || x < 0 ||
+      y < 0) {
+    return Status::Error(option + ": '" + text +
+                         "' is not a region (x,y,WIDTHxHEIGHT, like "
+                         "0,0,800x600, with a size above zero)");
+  }
+  *region = cv::Rect(cv::Point(x, y), size);
+  return Status::Ok();
+}
+
+Status ParseSize(const std::string& option, const std::string& text,
+                 cv::Size* size) {
+  if (!ParseWxH(text, size) || size->width > 16384 || size->height > 16384) {
+    return Status::Error(option + ": '" + text +
+                         "' is not a size (WIDTHxHEIGHT, like 1280x720)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace svgcast

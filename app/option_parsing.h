@@ -1,0 +1,28 @@
+// Parsing the values of command-line options that are more than a number:
+// durations ("10s", "500ms", "2m", "1.5s", "3" = seconds), screen regions
+// ("0,0,800x600") and sizes ("1280x720"). Errors are one line naming the
+// option and what was given.
+//
+// Threading: pure functions; call from any thread.
+#ifndef SVGCAST_APP_OPTION_PARSING_H_
+#define SVGCAST_APP_OPTION_PARSING_H_
+
+#include <cstdint>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "capture/status.h"
+
+namespace svgcast {
+
+Status ParseDuration(const std::string& option, const std::string& text,
+                     int64_t* duration_us);
+Status ParseRegion(const std::string& option, const std::string& text,
+                   cv::Rect* region);
+Status ParseSize(const std::string& option, const std::string& text,
+                 cv::Size* size);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_APP_OPTION_PARSING_H_

@@ -1,0 +1,120 @@
+#include "app/profile_command.h"
+
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "app/capture_session.h"
+#include "capture/fixture_source.h"
+
+namespace svgcast {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "svgcast: %s\n", message.c_str());
+  return 1;
+}
+
+// A temporary folder for outputs nobody asked to keep.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "svgcast-profile-XXXXXX")
+            .string();
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  ~ScratchFolder() {
+    std::error_code error;
+    if (!path_.empty()) std::filesystem::remove_all(path_, error);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
+               const std::string& folder, SessionReport* report) {
+  const std::string name =
+      mode == ProcessingMode::kOffloaded ? "offloaded" : "inline";
+  RecordOptions record = options.record;
+  record.processing = mode;
+  record.output = folder + "/" + name + ".svg";
+  record.timer_log = folder + "/" + name + "-timer.csv";
+  record.timer_plot = folder + "/" + name + "-timer.svg";
+  record.quiet = true;
+  if (options.replay_folder.empty()) {
+    std::string how_it_ended;
+    return Record(record, report, &how_it_ended);
+  }
+  std::unique_ptr<FrameSource> source;
+  FixtureOptions fixture{options.replay_folder, options.replay_fps};
+  fixture.realtime = true;
+  if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) return s;
+  SessionOptions session;
+  session.output = record.output;
+  session.processing = mode;
+  session.threads = record.threads;
+  session.cache = {record.cache_frames, record.cache_mb * 1000 * 1000};
+  session.when_full = record.when_full;
+  session.quiet = true;
+  session.timer_log = record.timer_log;
+  session.timer_plot = record.timer_plot;
+  return RunSession(*source, session, report);
+}
+
+}  // namespace
+
+int RunProfile(const ProfileOptions& options) {
+  ScratchFolder scratch;
+  std::string folder = options.keep_folder;
+  if (folder.empty()) {
+    if (scratch.path().empty()) return Fail("cannot make a temporary folder");
+    folder = scratch.path();
+  } else {
+    std::error_code error;
+    std::filesystem::create_directories(folder, error);
+    if (error)
+      return Fail(folder + ": cannot create folder: " + error.message());
+  }
+  const std::string source = options.replay_folder.empty()
+                                 ? "the screen"
+                                 : options.replay_folder + " in real time";
+  SessionReport offloaded, inline_report;
+  std::fprintf(stderr, "svgcast: profiling %s: 1/2, processing offloaded...\n",
+               source.c_str());
+  if (Status s =
+          RunOnce(options, ProcessingMode::kOffloaded, folder, &offloaded);
+      !s.ok()) {
+    return Fail(s.message());
+  }
+  if (offloaded.interrupted) return Fail("interrupted");
+  std::fprintf(stderr, "svgcast: profiling %s: 2/2, processing inline...\n",
+               source.c_str());
+  if (Status s =
+          RunOnce(options, ProcessingMode::kInline, folder, &inline_report);
+      !s.ok()) {
+    return Fail(s.message());
+  }
+  std::fputs(FormatTimerComparison("offloaded (svgcast)", offloaded.timer,
+                                   "inline (naive)", inline_report.timer)
+                 .c_str(),
+             stderr);
+  std::fprintf(stderr, "  output    %llu vs %llu bytes (%llu vs %llu frames)\n",
+               static_cast<unsigned long long>(offloaded.bytes),
+               static_cast<unsigned long long>(inline_report.bytes),
+               static_cast<unsigned long long>(offloaded.pipeline.frames),
+               static_cast<unsigned long long>(inline_report.pipeline.frames));
+  if (!options.keep_folder.empty()) {
+    std::fprintf(stderr, "svgcast: SVGs, timer logs and plots are in %s\n",
+                 folder.c_str());
+  }
+  return 0;
+}
+
+}  // namespace svgcast

@@ -1,0 +1,159 @@
+#include "app/record_command.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "app/capture_session.h"
+#include "app/child_process.h"
+#include "app/option_parsing.h"
+#include "capture/x11_source.h"
+#include "capture/xvfb_server.h"
+
+namespace svgcast {
+namespace {
+
+std::string FormatRate(double fps) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", fps);
+  return text;
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "svgcast: %s\n", message.c_str());
+  return 1;
+}
+
+std::string Describe(const CaptureResult& capture, ChildProcess* command) {
+  using End = CaptureResult::End;
+  switch (capture.end) {
+    case End::kStopped:
+      return "stopped";
+    case End::kDurationReached:
+      return "duration reached";
+    case End::kStopCondition:
+      if (command != nullptr) {
+        const std::optional<int> status = command->exit_status();
+        return "'" + command->name() + "' exited" +
+               (status ? " with status " + std::to_string(*status) : "");
+      }
+      return "stopped";
+    case End::kSourceLost:
+      return capture.status.message();
+    default:
+      return "ended";
+  }
+}
+
+}  // namespace
+
+Status Record(const RecordOptions& options, SessionReport* report,
+              std::string* how_it_ended) {
+  X11Options x11;
+  x11.fps = options.fps;
+  x11.cursor = options.cursor;
+  if (!options.window.empty()) x11.window = options.window;
+  if (!options.region.empty()) {
+    cv::Rect region;
+    if (Status s = ParseRegion("--region", options.region, &region); !s.ok()) {
+      return s;
+    }
+    x11.region = region;
+  }
+  int64_t duration_us = 0;
+  if (!options.duration.empty()) {
+    if (Status s = ParseDuration("--duration", options.duration, &duration_us);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  // A command: a private virtual display, and the command in it.
+  std::unique_ptr<XvfbServer> server;
+  std::unique_ptr<ChildProcess> command;
+  if (!options.command.empty()) {
+    if (!options.display.empty()) {
+      return Status::Error(
+          "--display: not with a command (the command runs in a new virtual "
+          "display)");
+    }
+    XvfbOptions xvfb;
+    if (Status s = ParseSize("--size", options.size, &xvfb.size); !s.ok()) {
+      return s;
+    }
+    if (Status s = XvfbServer::Start(xvfb, &server); !s.ok()) {
+      return s;
+    }
+    x11.display = server->display();
+    if (Status s = ChildProcess::Start(
+            options.command, {{"DISPLAY", server->display()}}, &command);
+        !s.ok()) {
+      return s;
+    }
+  } else {
+    x11.display = options.display;
+    const char* env_display = std::getenv("DISPLAY");
+    if (x11.display.empty() && (env_display == nullptr || *env_display == 0)) {
+      return Status::Error(
+          "no X display: DISPLAY is not set (give --display, or a command to "
+          "record in a virtual display: svgcast record -o out.svg -- xterm)");
+    }
+  }
+
+  std::unique_ptr<FrameSource> source;
+  if (Status s = OpenX11Source(x11, &source); !s.ok()) return s;
+
+  SessionOptions session;
+  session.output = options.output;
+  session.processing = options.processing;
+  session.threads = options.threads;
+  session.cache = {options.cache_frames, options.cache_mb * 1000 * 1000};
+  session.when_full = options.when_full;
+  session.max_duration_us = duration_us;
+  session.period_ns = static_cast<int64_t>(1e9 / options.fps);
+  session.countdown_s = options.countdown_s;
+  session.verb = "recording";
+  session.quiet = options.quiet;
+  session.log_frames = options.log_frames;
+  session.timer_log = options.timer_log;
+  session.timer_plot = options.timer_plot;
+  ChildProcess* const child = command.get();
+  if (child != nullptr)
+    session.should_stop = [child] { return child->Exited(); };
+  const char* shown_display =
+      x11.display.empty() ? std::getenv("DISPLAY") : x11.display.c_str();
+  session.start_message =
+      std::string("recording ") + shown_display + " at " +
+      FormatRate(options.fps) + " fps" +
+      (child != nullptr ? " ('" + child->name() + "')" : "") + "; Ctrl-C stops";
+  const Status status = RunSession(*source, session, report);
+  source.reset();  // before the display goes away
+  if (status.ok()) *how_it_ended = Describe(report->capture, child);
+  if (command) command->Stop();
+  if (server) server->Stop();
+  return status;
+}
+
+int RunRecord(const RecordOptions& options) {
+  SessionReport report;
+  std::string how_it_ended;
+  if (Status s = Record(options, &report, &how_it_ended); !s.ok()) {
+    return Fail(s.message());
+  }
+  if (report.capture.end == CaptureResult::End::kSourceLost) {
+    std::fprintf(stderr,
+                 "svgcast: %s; the SVG holds the %llu frames recorded "
+                 "before\n",
+                 report.capture.status.message().c_str(),
+                 static_cast<unsigned long long>(report.capture.frames));
+  } else if (!options.quiet) {
+    std::fprintf(stderr, "svgcast: %s\n", how_it_ended.c_str());
+  }
+  if (!options.quiet) {
+    std::fputs(FormatSessionSummary(report).c_str(), stderr);
+    std::fputs(FormatTimerSummary(report.timer).c_str(), stderr);
+  }
+  return report.capture.end == CaptureResult::End::kSourceLost ? 3 : 0;
+}
+
+}  // namespace svgcast

@@ -1,0 +1,56 @@
+// Durations, regions and sizes on the command line.
+#include "app/option_parsing.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+TEST(OptionParsing, Durations) {
+  int64_t us = 0;
+  ASSERT_TRUE(ParseDuration("--duration", "10s", &us).ok());
+  EXPECT_EQ(us, 10'000'000);
+  ASSERT_TRUE(ParseDuration("--duration", "500ms", &us).ok());
+  EXPECT_EQ(us, 500'000);
+  ASSERT_TRUE(ParseDuration("--duration", "2m", &us).ok());
+  EXPECT_EQ(us, 120'000'000);
+  ASSERT_TRUE(ParseDuration("--duration", "1.5s", &us).ok());
+  EXPECT_EQ(us, 1'500'000);
+  ASSERT_TRUE(ParseDuration("--duration", "3", &us).ok());
+  EXPECT_EQ(us, 3'000'000);
+  for (const char* bad : {"", "s", "ten", "-1s", "0", "1h", "1e99s", "nan"}) {
+    const Status s = ParseDuration("--duration", bad, &us);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_TRUE(
+        Contains(s.message(), "--duration: '" + std::string(bad) + "'"));
+  }
+}
+
+TEST(OptionParsing, Regions) {
+  cv::Rect region;
+  ASSERT_TRUE(ParseRegion("--region", "0,0,800x600", &region).ok());
+  EXPECT_EQ(region, cv::Rect(0, 0, 800, 600));
+  ASSERT_TRUE(ParseRegion("--region", "10,20,30x40", &region).ok());
+  EXPECT_EQ(region, cv::Rect(10, 20, 30, 40));
+  for (const char* bad :
+       {"", "0,0", "0,0,800", "0,0,0x600", "0,0,800x0", "-1,0,10x10",
+        "a,0,10x10", "0,0,10x10x1", "0 0 10x10"}) {
+    const Status s = ParseRegion("--region", bad, &region);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_TRUE(Contains(s.message(), "--region"));
+  }
+}
+
+TEST(OptionParsing, Sizes) {
+  cv::Size size;
+  ASSERT_TRUE(ParseSize("--size", "1280x720", &size).ok());
+  EXPECT_EQ(size, cv::Size(1280, 720));
+  for (const char* bad : {"", "1280", "0x720", "1280x", "x720", "99999x10"}) {
+    EXPECT_FALSE(ParseSize("--size", bad, &size).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace svgcast::test

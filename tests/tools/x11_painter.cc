@@ -1,0 +1,231 @@
+// x11_painter: a tiny X client the X11 source tests draw with. It connects
+// to $DISPLAY and reads one command per line on standard input; after each
+// it waits until the server has carried it out (XSync) and answers "ok" (or
+// "error: <why>") on standard output, flushed, so a test knows the drawing
+// is on the screen before it captures. No sleeps anywhere.
+//
+//   window X Y W H      new override-redirect window (no decorations),
+//                       mapped and exposed (black); it becomes the current
+//                       window; answers "ok <id>" (0x-hex)
+//   fill X Y W H RRGGBB fill on the current window (else the root window)
+//   move X Y            move the current window
+//   name TEXT           set WM_NAME and _NET_WM_NAME of the current window
+//   cursor SHAPE        define a cursor on the current window (else the
+//                       root): a cursor-font name (crosshair, hand2,
+//                       left_ptr, watch, xterm, X_cursor, arrow) or number,
+//                       or "argb" for a 4x4 ARGB cursor with translucent
+//                       pixels, hotspot (1,2)
+//   warp X Y            move the pointer to root coordinates
+//   notify-root         send a (synthetic) ConfigureNotify about the root
+//                       window, with its real size, to the clients watching
+//                       it: data waiting in their sockets
+//   close               destroy the current window
+//   quit                answer "ok" and exit
+//
+// Colours are TrueColor pixels made from the visual's masks, keeping each
+// channel's top bits (on a 16-bit screen, 0xff8040 is red 31, green 32,
+// blue 8).
+//
+// Threading: one thread.
+#include <stdio.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <X11/Xatom.h>
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <X11/cursorfont.h>
+#include <X11/extensions/Xrender.h>
+
+namespace {
+
+unsigned long ChannelBits(unsigned int value8, unsigned long mask) {
+  if (mask == 0) return 0;
+  int shift = 0;
+  while (((mask >> shift) & 1) == 0) ++shift;
+  int bits = 0;
+  while (((mask >> (shift + bits)) & 1) != 0) ++bits;
+  const unsigned long value =
+      bits >= 8 ? value8 << (bits - 8) : value8 >> (8 - bits);
+  return (value << shift) & mask;
+}
+
+unsigned long PixelOf(Visual* visual, unsigned long rgb) {
+  return ChannelBits((rgb >> 16) & 0xff, visual->red_mask) |
+         ChannelBits((rgb >> 8) & 0xff, visual->green_mask) |
+         ChannelBits(rgb & 0xff, visual->blue_mask);
+}
+
+// 4x4 premultiplied ARGB: opaque blue, half red, a fifth of (255,85,0),
+// transparent; then rows of opaque green.
+Cursor ArgbCursor(Display* display, Window root) {
+  static uint32_t pixels[16] = {0xff0000ff, 0x80800000, 0x33331100, 0};
+  for (int i = 4; i < 16; ++i) pixels[i] = 0xff00ff00;
+  XRenderPictFormat* format =
+      XRenderFindStandardFormat(display, PictStandardARGB32);
+  if (format == nullptr) return None;
+  const Pixmap pixmap = XCreatePixmap(display, root, 4, 4, 32);
+  XImage* image =
+      XCreateImage(display, DefaultVisual(display, DefaultScreen(display)), 32,
+                   ZPixmap, 0, reinterpret_cast<char*>(pixels), 4, 4, 32, 16);
+  const GC gc = XCreateGC(display, pixmap, 0, nullptr);
+  XPutImage(display, pixmap, gc, image, 0, 0, 0, 0, 4, 4);
+  image->data = nullptr;  // static memory: not for XDestroyImage to free
+  XDestroyImage(image);
+  XFreeGC(display, gc);
+  const Picture picture =
+      XRenderCreatePicture(display, pixmap, format, 0, nullptr);
+  const Cursor cursor = XRenderCreateCursor(display, picture, 1, 2);
+  XRenderFreePicture(display, picture);
+  XFreePixmap(display, pixmap);
+  return cursor;
+}
+
+Cursor NamedCursor(Display* display, Window root, const std::string& shape) {
+  if (shape == "argb") return ArgbCursor(display, root);
+  static const std::map<std::string, unsigned int> kShapes = {
+      {"X_cursor", XC_X_cursor},   {"arrow", XC_arrow},
+      {"crosshair", XC_crosshair}, {"hand2", XC_hand2},
+      {"left_ptr", XC_left_ptr},   {"watch", XC_watch},
+      {"xterm", XC_xterm}};
+  auto it = kShapes.find(shape);
+  if (it != kShapes.end()) return XCreateFontCursor(display, it->second);
+  char* end = nullptr;
+  const unsigned long number = std::strtoul(shape.c_str(), &end, 10);
+  if (shape.empty() || *end != '\0' || number >= XC_num_glyphs) return None;
+  return XCreateFontCursor(display, static_cast<unsigned int>(number));
+}
+
+}  // namespace
+
+int main() {
+  Display* display = XOpenDisplay(nullptr);
+  if (display == nullptr) {
+    std::cout << "error: cannot open display" << std::endl;
+    return 1;
+  }
+  const int screen = DefaultScreen(display);
+  const Window root = RootWindow(display, screen);
+  Visual* const visual = DefaultVisual(display, screen);
+  const GC root_gc = XCreateGC(display, root, 0, nullptr);
+  Window window = None;
+  GC window_gc = nullptr;
+
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::istringstream in(line);
+    std::string command;
+    in >> command;
+    std::string reply = "ok";
+    if (command == "window") {
+      int x = 0, y = 0, w = 0, h = 0;
+      if (!(in >> x >> y >> w >> h) || w <= 0 || h <= 0) {
+        reply = "error: window X Y W H";
+      } else {
+        XSetWindowAttributes attributes{};
+        attributes.override_redirect = True;
+        attributes.background_pixel = BlackPixel(display, screen);
+        attributes.event_mask = ExposureMask;
+        window = XCreateWindow(
+            display, root, x, y, static_cast<unsigned int>(w),
+            static_cast<unsigned int>(h), 0, CopyFromParent, InputOutput,
+            CopyFromParent, CWOverrideRedirect | CWBackPixel | CWEventMask,
+            &attributes);
+        if (window_gc != nullptr) XFreeGC(display, window_gc);
+        window_gc = XCreateGC(display, window, 0, nullptr);
+        XMapWindow(display, window);
+        XEvent event;
+        do {  // mapped and painted once the (last) Expose comes
+          XWindowEvent(display, window, ExposureMask, &event);
+        } while (event.xexpose.count != 0);
+        char id[32];
+        snprintf(id, sizeof id, "ok 0x%lx", window);
+        reply = id;
+      }
+    } else if (command == "fill") {
+      int x = 0, y = 0, w = 0, h = 0;
+      std::string hex;
+      if (!(in >> x >> y >> w >> h >> hex) || hex.size() != 6) {
+        reply = "error: fill X Y W H RRGGBB";
+      } else {
+        const Window target = window != None ? window : root;
+        const GC gc = window != None ? window_gc : root_gc;
+        XSetForeground(display, gc,
+                       PixelOf(visual, std::strtoul(hex.c_str(), nullptr, 16)));
+        XFillRectangle(display, target, gc, x, y, static_cast<unsigned int>(w),
+                       static_cast<unsigned int>(h));
+      }
+    } else if (command == "move") {
+      int x = 0, y = 0;
+      if (window == None || !(in >> x >> y)) {
+        reply = "error: move X Y (needs a window)";
+      } else {
+        XMoveWindow(display, window, x, y);
+      }
+    } else if (command == "name") {
+      std::string text;
+      std::getline(in >> std::ws, text);
+      if (window == None) {
+        reply = "error: name needs a window";
+      } else {
+        XStoreName(display, window, text.c_str());
+        XChangeProperty(
+            display, window, XInternAtom(display, "_NET_WM_NAME", False),
+            XInternAtom(display, "UTF8_STRING", False), 8, PropModeReplace,
+            reinterpret_cast<const unsigned char*>(text.data()),
+            static_cast<int>(text.size()));
+      }
+    } else if (command == "cursor") {
+      std::string shape;
+      in >> shape;
+      const Cursor cursor = NamedCursor(display, root, shape);
+      if (cursor == None) {
+        reply = "error: no cursor '" + shape + "'";
+      } else {
+        XDefineCursor(display, window != None ? window : root, cursor);
+        XFreeCursor(display, cursor);  // the window keeps it
+      }
+    } else if (command == "warp") {
+      int x = 0, y = 0;
+      if (!(in >> x >> y)) {
+        reply = "error: warp X Y";
+      } else {
+        XWarpPointer(display, None, root, 0, 0, 0, 0, x, y);
+      }
+    } else if (command == "notify-root") {
+      XEvent event{};
+      event.xconfigure.type = ConfigureNotify;
+      event.xconfigure.event = root;
+      event.xconfigure.window = root;
+      event.xconfigure.width = DisplayWidth(display, screen);
+      event.xconfigure.height = DisplayHeight(display, screen);
+      XSendEvent(display, root, False, StructureNotifyMask, &event);
+    } else if (command == "close") {
+      if (window == None) {
+        reply = "error: no window to close";
+      } else {
+        XFreeGC(display, window_gc);
+        window_gc = nullptr;
+        XDestroyWindow(display, window);
+        window = None;
+      }
+    } else if (command == "quit") {
+      XSync(display, False);
+      std::cout << "ok" << std::endl;
+      break;
+    } else {
+      reply = "error: unknown command '" + command + "'";
+    }
+    XSync(display, False);
+    std::cout << reply << std::endl;
+  }
+  if (window_gc != nullptr) XFreeGC(display, window_gc);
+  XFreeGC(display, root_gc);
+  XCloseDisplay(display);
+  return 0;
+}
