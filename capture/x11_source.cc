@@ -58,6 +58,7 @@
 #include <X11/Xlibint.h>  // Display::flags, XlibDisplayIOError
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
+#include <X11/extensions/sync.h>
 #include <X11/extensions/Xfixes.h>
 // clang-format on
 #undef Status
@@ -66,6 +67,10 @@
 
 namespace svgcast {
 namespace {
+
+// Our connection's scheduling priority in the X server (SYNC extension;
+// clients start at 0, higher is served first).
+constexpr int kServerPriority = 10;
 
 // ---------------------------------------------------------------------------
 // Error routing.
@@ -830,6 +835,16 @@ Status X11Source::Init(const X11Options& options) {
 
   // Resizes of the screen (RandR) arrive as ConfigureNotify on the root.
   XSelectInput(display, root_, StructureNotifyMask);
+
+  // Ask the server to serve this connection before busy ones: the SYNC
+  // extension's client priority, which the X server's scheduler honours.
+  // A program flooding the server with drawing (a scrolling terminal) then
+  // delays our grabs much less. Without SYNC, nothing changes.
+  int sync_event = 0, sync_error = 0, sync_major = 0, sync_minor = 0;
+  if (XSyncQueryExtension(display, &sync_event, &sync_error) &&
+      XSyncInitialize(display, &sync_major, &sync_minor)) {
+    XSyncSetPriority(display, None, kServerPriority);
+  }
 
   if (XShmQueryExtension(display)) {
     std::unique_ptr<ShmBuffer> buffer = NewShmBuffer();
