@@ -54,13 +54,17 @@ Status ChildProcess::Start(
   }
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // svgcast blocks SIGINT/SIGTERM (a watcher thread takes them) and
+    // ignores SIGPIPE; the program we start gets the defaults.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);
     if (::getppid() != parent) ::_exit(127);
     ::setpgid(0, 0);
     const int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) ::dup2(null, STDIN_FILENO);
     ::dup2(STDERR_FILENO, STDOUT_FILENO);
-    // The signals svgcast handles are reset by exec; restore the rest.
-    ::signal(SIGPIPE, SIG_DFL);
     ::execvpe(arg_pointers[0], arg_pointers.data(), env_pointers.data());
     const int error = errno;
     (void)!::write(report[1], &error, sizeof error);

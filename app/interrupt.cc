@@ -1,6 +1,7 @@
 #include "app/interrupt.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -10,12 +11,13 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signals{0};
-char g_temp_path[PATH_MAX] = {};  // written before the handler is installed
+char g_temp_path[PATH_MAX] = {};  // written before any signal is taken
 
 static_assert(std::atomic<bool>::is_always_lock_free);
 static_assert(std::atomic<int>::is_always_lock_free);
 
-extern "C" void OnSignal(int) {
+// Async-signal-safe: called from the watcher thread, or as a handler.
+void OnSignal(int) {
   if (g_signals.fetch_add(1) == 0) {
     g_interrupted.store(true);
     constexpr char kMessage[] =
@@ -29,6 +31,16 @@ extern "C" void OnSignal(int) {
   ::_exit(130);
 }
 
+extern "C" void HandleSignal(int signal) { OnSignal(signal); }
+
+sigset_t InterruptSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
 }  // namespace
 
 InterruptHandler::InterruptHandler(const std::string& temp_path) {
@@ -36,16 +48,33 @@ InterruptHandler::InterruptHandler(const std::string& temp_path) {
   g_signals.store(0);
   std::strncpy(g_temp_path, temp_path.c_str(), sizeof g_temp_path - 1);
   struct sigaction action {};
-  action.sa_handler = OnSignal;
+  action.sa_handler = HandleSignal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   ::sigaction(SIGINT, &action, &old_int_);
   ::sigaction(SIGTERM, &action, &old_term_);
+  const sigset_t signals = InterruptSignals();
+  ::pthread_sigmask(SIG_BLOCK, &signals, &old_mask_);
+  watcher_ = std::thread([this] { Watch(); });
+}
+
+void InterruptHandler::Watch() {
+  const sigset_t signals = InterruptSignals();
+  for (;;) {
+    int signal = 0;
+    if (::sigwait(&signals, &signal) != 0) continue;
+    if (stopping_.load()) return;
+    OnSignal(signal);
+  }
 }
 
 InterruptHandler::~InterruptHandler() {
+  stopping_.store(true);
+  ::pthread_kill(watcher_.native_handle(), SIGINT);  // wakes sigwait()
+  watcher_.join();
   ::sigaction(SIGINT, &old_int_, nullptr);
   ::sigaction(SIGTERM, &old_term_, nullptr);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
   g_temp_path[0] = '\0';
 }
 

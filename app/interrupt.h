@@ -4,10 +4,15 @@
 // signal aborts at once: it removes the unfinished output's temporary file
 // and exits with status 130, so no file is left that looks complete.
 //
-// Threading: create and destroy on the main thread (one at a time). The
-// signal handler runs on whichever thread the kernel picks and only touches
-// lock-free atomics and async-signal-safe calls. interrupted() is
-// thread-safe.
+// How: the two signals are blocked in the creating thread, so every thread
+// started afterwards (capture, TBB workers) inherits the block, and one
+// watcher thread owned by this object takes them with sigwait(). Nothing
+// then runs in signal context. A handler stays installed as a fallback for
+// threads that existed before (it does the same, async-signal-safely).
+//
+// Threading: create and destroy on the main thread, before the threads of
+// the run start and after they end (one at a time). interrupted() and
+// flag() are thread-safe.
 #ifndef SVGCAST_APP_INTERRUPT_H_
 #define SVGCAST_APP_INTERRUPT_H_
 
@@ -15,6 +20,7 @@
 
 #include <atomic>
 #include <string>
+#include <thread>
 
 namespace svgcast {
 
@@ -24,15 +30,21 @@ class InterruptHandler {
   explicit InterruptHandler(const std::string& temp_path);
   InterruptHandler(const InterruptHandler&) = delete;
   InterruptHandler& operator=(const InterruptHandler&) = delete;
-  ~InterruptHandler();  // restores the previous handlers
+  // Stops the watcher, restores the previous handlers and signal mask.
+  ~InterruptHandler();
 
   // The flag the capture thread polls.
   static const std::atomic<bool>* flag();
   static bool interrupted() { return flag()->load(); }
 
  private:
+  void Watch();
+
+  sigset_t old_mask_;
   struct sigaction old_int_;
   struct sigaction old_term_;
+  std::atomic<bool> stopping_{false};
+  std::thread watcher_;  // last: starts once the rest is set up
 };
 
 }  // namespace svgcast

@@ -98,6 +98,12 @@ Status XvfbServer::Start(const XvfbOptions& options,
   }
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // svgcast blocks SIGINT/SIGTERM (a watcher thread takes them) and
+    // ignores SIGPIPE; the program we start gets the defaults.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);
     if (::getppid() != parent) ::_exit(127);  // the parent is already gone
     ::fcntl(ready[1], F_SETFD, 0);            // keep the ready fd open
     const int null = ::open("/dev/null", O_RDWR);
