@@ -458,7 +458,7 @@ TimerSummary FrameTimer::Summarize() const {
                                            rows.front().capture_start_ns) /
                        1e9;
 
-  std::vector<int64_t> intervals, errors, latencies;
+  std::vector<int64_t> intervals, errors, latencies, lateness;
   for (size_t i = 0; i < rows.size(); ++i) {
     const FrameTimes& row = rows[i];
     if (i > 0) {
@@ -467,9 +467,11 @@ TimerSummary FrameTimer::Summarize() const {
       intervals.push_back(interval);
       if (period_ns_ > 0) errors.push_back(std::llabs(interval - period_ns_));
     }
-    if (row.deadline_ns != 0 &&
-        row.capture_start_ns - row.deadline_ns > kLateThresholdNs) {
-      ++summary.late_ticks;
+    if (row.deadline_ns != 0) {
+      const int64_t late_ns =
+          std::max<int64_t>(0, row.capture_start_ns - row.deadline_ns);
+      lateness.push_back(late_ns);
+      if (late_ns > kLateThresholdNs) ++summary.late_ticks;
     }
     summary.peak_cache_frames =
         std::max(summary.peak_cache_frames, row.cache_frames);
@@ -482,6 +484,11 @@ TimerSummary FrameTimer::Summarize() const {
   std::sort(intervals.begin(), intervals.end());
   std::sort(errors.begin(), errors.end());
   std::sort(latencies.begin(), latencies.end());
+  std::sort(lateness.begin(), lateness.end());
+  if (!lateness.empty()) {
+    summary.lateness_p99_ms = NsToMs(NearestRank(lateness, 99));
+    summary.lateness_max_ms = NsToMs(lateness.back());
+  }
   if (!intervals.empty()) {
     summary.interval_p50_ms = NsToMs(NearestRank(intervals, 50));
     summary.interval_p95_ms = NsToMs(NearestRank(intervals, 95));
@@ -565,6 +572,10 @@ std::string FormatTimerSummary(const TimerSummary& s) {
       static_cast<ull>(s.late_ticks), static_cast<ull>(s.skipped_ticks),
       static_cast<ull>(s.dropped_cache_full),
       Plural(s.dropped_cache_full, "frame", "frames"));
+  if (s.lateness_max_ms > 0) {
+    out += Format("  %-10sp99 %.1f  max %.1f ms after the deadline\n",
+                  "lateness", s.lateness_p99_ms, s.lateness_max_ms);
+  }
   out += Format("  %-10speak %zu %s / %.1f MB\n", "cache", s.peak_cache_frames,
                 Plural(s.peak_cache_frames, "frame", "frames"),
                 BytesToMb(s.peak_cache_bytes));
@@ -606,6 +617,8 @@ std::string FormatTimerComparison(const std::string& left_title,
       {"interval max", {}},
       {"interval error p99", {}},
       {"interval error max", {}},
+      {"lateness p99", {}},
+      {"lateness max", {}},
       {"late ticks", {}},
       {"skipped ticks", {}},
       {"dropped (cache full)", {}},
@@ -630,6 +643,8 @@ std::string FormatTimerComparison(const std::string& left_title,
         intervals ? ms(s.interval_max_ms) : "-",
         intervals && paced ? ms(s.interval_error_p99_ms) : "-",
         intervals && paced ? ms(s.interval_error_max_ms) : "-",
+        s.lateness_max_ms > 0 ? ms(s.lateness_p99_ms) : "-",
+        s.lateness_max_ms > 0 ? ms(s.lateness_max_ms) : "-",
         count(s.late_ticks),
         count(s.skipped_ticks),
         count(s.dropped_cache_full),
@@ -640,7 +655,7 @@ std::string FormatTimerComparison(const std::string& left_title,
         processed ? ms(s.latency_p50_ms) : "-",
         processed ? ms(s.latency_p99_ms) : "-",
     };
-    static_assert(std::size(values) == 17);
+    static_assert(std::size(values) == 19);
     for (size_t i = 0; i < rows.size(); ++i) rows[i].values[column] = values[i];
   }
   size_t label_width = 0;

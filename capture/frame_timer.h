@@ -55,6 +55,9 @@ struct TimerSummary {
          interval_max_ms = 0;
   // |interval - period| (0 when unpaced).
   double interval_error_p99_ms = 0, interval_error_max_ms = 0;
+  // How long after its deadline each paced frame's capture began
+  // (0 when unpaced); meaningful for irregular (replayed) deadlines too.
+  double lateness_p99_ms = 0, lateness_max_ms = 0;
   // Capture started more than kLateThresholdNs after its deadline.
   uint64_t late_ticks = 0;
   uint64_t skipped_ticks = 0;

@@ -104,6 +104,9 @@ TEST(FrameTimerTest, MixedRun) {
   FrameTimer timer(kPeriod);
   RecordMixedRun(timer);
   ExpectSummary(MixedRunSummary(), timer.Summarize());
+  // Late by 0, 2, 2.000001, 0.5, 3, 0.1 ms: p99 is rank 6 of 6.
+  EXPECT_EQ(timer.Summarize().lateness_p99_ms, 3);
+  EXPECT_EQ(timer.Summarize().lateness_max_ms, 3);
   const std::vector<FrameTimes> rows = timer.rows();
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_EQ(rows[2].processed_ns, 0);
@@ -225,6 +228,7 @@ TEST(FrameTimerTest, FormatSummary) {
             "  interval  p50 10.0  p95 22.5  p99 22.5  max 22.5 ms "
             "(error p99 12.5, max 12.5 ms)\n"
             "  ticks     2 late, 3 skipped; 2 frames dropped (cache full)\n"
+            "  lateness  p99 3.0  max 3.0 ms after the deadline\n"
             "  cache     peak 5 frames / 0.0 MB\n"
             "  latency   p50 4.0  p99 20.0 ms (capture end to written, 4 of 6 "
             "frames)\n");
@@ -285,6 +289,8 @@ TEST(FrameTimerTest, FormatComparison) {
             "  interval max             22.5 ms   1000.0 ms\n"
             "  interval error p99       12.5 ms           -\n"
             "  interval error max       12.5 ms           -\n"
+            "  lateness p99              3.0 ms           -\n"
+            "  lateness max              3.0 ms           -\n"
             "  late ticks                     2       12345\n"
             "  skipped ticks                  3           0\n"
             "  dropped (cache full)           2           0\n"
