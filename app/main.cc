@@ -15,6 +15,7 @@
 #include "app/profile_command.h"
 #include "app/record_command.h"
 #include "app/replay_command.h"
+#include "processing/worker_threads.h"
 
 namespace {
 
@@ -76,6 +77,8 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
 int main(int argc, char** argv) {
   // A closed stdout pipe is a write error on the output, not a silent death.
   ::signal(SIGPIPE, SIG_IGN);
+  // Joins TBB's workers when main() returns (see worker_threads.h).
+  svgcast::WorkerThreads worker_threads;
 
   CLI::App app{
       "svgcast: record the screen, or replay recorded frames, into one "
