@@ -92,6 +92,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   capture_options.should_stop = options.should_stop;
   capture_options.max_duration_us = options.max_duration_us;
   capture_options.timer = &timer;
+  capture_options.realtime_priority = options.realtime_priority;
   CaptureThread capture(
       source, cache, [&](const FrameTicket& t) { pipeline.Post(t); },
       capture_options);
@@ -109,6 +110,13 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   report->svg = writer.stats();
   report->cache = cache.Stats();
   report->timer = timer.Summarize();
+  if (options.realtime_priority > 0) {
+    report->timer.capture_scheduling =
+        report->capture.realtime
+            ? "real-time (SCHED_FIFO " +
+                  std::to_string(options.realtime_priority) + ")"
+            : "normal (real-time scheduling not permitted)";
+  }
   report->output_name = out->is_stdout() ? "stdout" : out->path();
   report->bytes = out->bytes_written();
   report->threads = pipeline.threads();

@@ -34,7 +34,10 @@ struct SessionOptions {
   std::function<bool()> should_stop;
   int64_t max_duration_us = 0;  // 0: no limit
   int64_t period_ns = 0;        // the source's tick period, for the timer
-  int countdown_s = 0;          // "recording in 3... 2... 1..." first
+  // > 0: the capture thread asks for SCHED_FIFO at this priority (best
+  // effort; the timer summary says whether it got it).
+  int realtime_priority = 0;
+  int countdown_s = 0;  // "recording in 3... 2... 1..." first
   // Printed (unless quiet) once the output is open and before capture.
   std::string start_message;
   std::string verb = "replay";  // for the progress line

@@ -53,6 +53,10 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
                   "Write the frame timer's per-frame rows here (CSV)");
   cmd->add_option("--timer-plot", o->timer_plot,
                   "Draw the frame timer's chart here (SVG)");
+  cmd->add_flag("!--no-realtime", o->realtime,
+                "Keep the capture thread at normal priority (by default it "
+                "asks for real-time scheduling, where permitted, so it wakes "
+                "on time on a busy machine)");
   cmd->add_option("--threads", o->threads,
                   "Processing threads (default: one per core)")
       ->check(CLI::Range(1, 256));

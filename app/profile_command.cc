@@ -62,6 +62,7 @@ Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
   session.threads = record.threads;
   session.cache = {record.cache_frames, record.cache_mb * 1000 * 1000};
   session.when_full = record.when_full;
+  if (record.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.quiet = true;
   session.timer_log = record.timer_log;
   session.timer_plot = record.timer_plot;

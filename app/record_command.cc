@@ -111,6 +111,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.when_full = options.when_full;
   session.max_duration_us = duration_us;
   session.period_ns = static_cast<int64_t>(1e9 / options.fps);
+  if (options.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.countdown_s = options.countdown_s;
   session.verb = "recording";
   session.quiet = options.quiet;

@@ -21,6 +21,11 @@
 
 namespace svgcast {
 
+// SCHED_FIFO priority the capture thread asks for when recording: low
+// among real-time priorities (1..99), so kernel threads and audio still
+// come first.
+inline constexpr int kCaptureRealtimePriority = 10;
+
 struct RecordOptions {
   std::string output;
   double fps = 30;
@@ -39,6 +44,8 @@ struct RecordOptions {
   size_t cache_mb = 1024;
   WhenFull when_full = WhenFull::kDrop;  // never block the capture loop
   ProcessingMode processing = ProcessingMode::kOffloaded;
+  // The capture thread asks for real-time scheduling (--no-realtime: no).
+  bool realtime = true;
   bool quiet = false;
   bool log_frames = false;  // --log-frames
 };

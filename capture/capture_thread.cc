@@ -1,5 +1,8 @@
 #include "capture/capture_thread.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <exception>
 #include <memory>
 #include <utility>
@@ -35,6 +38,12 @@ void CaptureThread::Run(std::stop_token stop) {
   const size_t frame_bytes = FrameBytes(source_.frame_size());
   bool have_origin = false;
   int64_t origin_us = 0;
+  if (options_.realtime_priority > 0) {
+    sched_param param{};
+    param.sched_priority = options_.realtime_priority;
+    result.realtime =
+        ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &param) == 0;
+  }
   try {
     for (;;) {
       if (stop.stop_requested() ||

@@ -37,6 +37,13 @@ struct CaptureOptions {
   int64_t max_duration_us = 0;
   // Optional; must outlive the thread.
   FrameTimer* timer = nullptr;
+  // > 0: the thread asks for real-time scheduling (SCHED_FIFO at this
+  // priority) so that waking at a deadline never waits behind busy
+  // programs at normal priority. Best effort: without the privilege
+  // (CAP_SYS_NICE or RLIMIT_RTPRIO) it keeps normal scheduling and says so
+  // in CaptureResult::realtime. The thread only sleeps and asks the X
+  // server for pixels, so it uses little CPU at that priority.
+  int realtime_priority = 0;
 };
 
 struct CaptureResult {
@@ -56,6 +63,8 @@ struct CaptureResult {
   uint64_t skipped = 0;        // not captured because the cache was full
   uint64_t skipped_ticks = 0;  // ticks the source could not keep
   int64_t last_timestamp_us = 0;
+  // Whether realtime_priority was granted (false when not asked for).
+  bool realtime = false;
 };
 
 class CaptureThread {

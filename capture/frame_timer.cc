@@ -576,6 +576,9 @@ std::string FormatTimerSummary(const TimerSummary& s) {
     out += Format("  %-10sp99 %.1f  max %.1f ms after the deadline\n",
                   "lateness", s.lateness_p99_ms, s.lateness_max_ms);
   }
+  if (!s.capture_scheduling.empty()) {
+    out += Format("  %-10s%s\n", "thread", s.capture_scheduling.c_str());
+  }
   out += Format("  %-10speak %zu %s / %.1f MB\n", "cache", s.peak_cache_frames,
                 Plural(s.peak_cache_frames, "frame", "frames"),
                 BytesToMb(s.peak_cache_bytes));
@@ -619,6 +622,7 @@ std::string FormatTimerComparison(const std::string& left_title,
       {"interval error max", {}},
       {"lateness p99", {}},
       {"lateness max", {}},
+      {"capture thread", {}},
       {"late ticks", {}},
       {"skipped ticks", {}},
       {"dropped (cache full)", {}},
@@ -645,6 +649,7 @@ std::string FormatTimerComparison(const std::string& left_title,
         intervals && paced ? ms(s.interval_error_max_ms) : "-",
         s.lateness_max_ms > 0 ? ms(s.lateness_p99_ms) : "-",
         s.lateness_max_ms > 0 ? ms(s.lateness_max_ms) : "-",
+        s.capture_scheduling.empty() ? "-" : s.capture_scheduling,
         count(s.late_ticks),
         count(s.skipped_ticks),
         count(s.dropped_cache_full),
@@ -655,9 +660,14 @@ std::string FormatTimerComparison(const std::string& left_title,
         processed ? ms(s.latency_p50_ms) : "-",
         processed ? ms(s.latency_p99_ms) : "-",
     };
-    static_assert(std::size(values) == 19);
+    static_assert(std::size(values) == 20);
     for (size_t i = 0; i < rows.size(); ++i) rows[i].values[column] = values[i];
   }
+  // Rows that say nothing for either run are left out.
+  std::erase_if(rows, [](const Row& row) {
+    return std::string_view(row.label) == "capture thread" &&
+           row.values[0] == "-" && row.values[1] == "-";
+  });
   size_t label_width = 0;
   size_t widths[2] = {left_title.size(), right_title.size()};
   for (const Row& row : rows) {

@@ -67,6 +67,10 @@ struct TimerSummary {
   // processed_ns - capture_end_ns, over the frames that were processed.
   double latency_p50_ms = 0, latency_p99_ms = 0;
   uint64_t processed_frames = 0;  // rows with a processed_ns
+  // How the capture thread was scheduled ("real-time (SCHED_FIFO 10)",
+  // "normal (real-time not permitted)"); set by the session, empty when
+  // not reported.
+  std::string capture_scheduling;
 };
 
 class FrameTimer {

@@ -1,5 +1,7 @@
 #include "processing/pipeline.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <exception>
@@ -25,16 +27,21 @@ int ResolveThreads(int threads) {
 // Lowers the CPU priority of every thread that works in the arena. On
 // Linux a nice level set with a thread id applies to that thread only; a
 // worker keeps it (raising nice needs no privilege, lowering it would).
+// A worker started by a real-time capture thread would inherit SCHED_FIFO,
+// so normal scheduling is set first (leaving real time needs no privilege).
 class LowerWorkerPriority final : public tbb::task_scheduler_observer {
  public:
   LowerWorkerPriority(tbb::task_arena& arena, int nice)
       : tbb::task_scheduler_observer(arena), nice_(nice) {
-    if (nice_ > 0) observe(true);
+    observe(true);
   }
   ~LowerWorkerPriority() override { observe(false); }
 
   void on_scheduler_entry(bool is_worker) override {
-    if (is_worker) ::setpriority(PRIO_PROCESS, ::gettid(), nice_);
+    if (!is_worker) return;
+    const sched_param normal{};
+    ::pthread_setschedparam(::pthread_self(), SCHED_OTHER, &normal);
+    if (nice_ > 0) ::setpriority(PRIO_PROCESS, ::gettid(), nice_);
   }
 
  private:

@@ -258,6 +258,14 @@ TEST(FrameTimerTest, FormatSummary) {
             "  cache     peak 6 frames / 22.1 MB\n"
             "  latency   p50 12.0  p99 40.3 ms (capture end to written)\n");
 
+  s.capture_scheduling = "real-time (SCHED_FIFO 10)";
+  EXPECT_NE(FormatTimerSummary(s).find(
+                "  ticks     2 late, 0 skipped; 1 frame dropped (cache full)\n"
+                "  thread    real-time (SCHED_FIFO 10)\n"
+                "  cache     peak 6 frames / 22.1 MB\n"),
+            std::string::npos)
+      << FormatTimerSummary(s);
+
   TimerSummary unpaced;  // nothing captured, nothing processed
   EXPECT_EQ(FormatTimerSummary(unpaced),
             "  frames    0 in 0.0 s (not paced)\n"
@@ -611,6 +619,18 @@ TEST(FrameTimerTest, CaptureAndWriterThreadsAtOnce) {
   EXPECT_EQ(s.interval_error_max_ms, 0);
   EXPECT_EQ(s.latency_p50_ms, 4);  // 1..7 ms, evenly: rank 1000 of 2000
   EXPECT_EQ(s.latency_p99_ms, 7);
+}
+
+TEST(FrameTimerTest, ComparisonShowsHowTheCaptureThreadWasScheduled) {
+  TimerSummary offloaded, inline_run;
+  offloaded.capture_scheduling = "real-time (SCHED_FIFO 10)";
+  inline_run.capture_scheduling = "normal";
+  const std::string text =
+      FormatTimerComparison("offloaded", offloaded, "inline", inline_run);
+  EXPECT_NE(text.find("  capture thread         real-time (SCHED_FIFO 10)"
+                      "      normal\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -1,11 +1,16 @@
 // Pipeline: order, release, drain, losslessness, failures and determinism.
 #include "processing/pipeline.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -20,6 +25,7 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <sys/resource.h>
 
 #include "capture/frame.h"
 #include "capture/frame_cache.h"
@@ -311,6 +317,8 @@ struct RunConfig {
   Hook hook;
   std::optional<uint64_t> sink_throw_at;
   bool sink_finish_throws = false;
+  // Called first on the feeding (capture) thread.
+  std::function<void()> on_feeder_start;
 };
 
 struct RunResult {
@@ -350,7 +358,10 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
     Pipeline pipeline(cache, sink, options);
     EXPECT_EQ(pipeline.threads(),
               config.mode == ProcessingMode::kInline ? 0 : config.threads);
-    std::thread feeder([&] { Feed(cache, pipeline, frames, &result.feed); });
+    std::thread feeder([&] {
+      if (config.on_feeder_start) config.on_feeder_start();
+      Feed(cache, pipeline, frames, &result.feed);
+    });
     result.status = pipeline.Wait();
     feeder.join();
     result.stats = pipeline.stats();
@@ -600,6 +611,59 @@ TEST(PipelineTest, InlineModeRunsOnTheCapturingThreadWithTheSameOutput) {
   // which is not this test's main thread.
   ASSERT_EQ(hook_threads.size(), 1u);
   EXPECT_NE(*hook_threads.begin(), std::this_thread::get_id());
+}
+
+// A real-time capture thread must not hand its scheduling class to the
+// processing workers (threads inherit it from the thread that starts them,
+// and TBB starts its workers when the first frame is posted): every
+// worker runs under normal scheduling at nice +10.
+TEST(PipelineTest, WorkersRunAtNormalPriorityWhenFedFromARealTimeThread) {
+  {
+    // Can this process use real-time scheduling at all?
+    bool permitted = false;
+    std::thread probe([&] {
+      sched_param param{};
+      param.sched_priority = 1;
+      permitted =
+          ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &param) == 0;
+    });
+    probe.join();
+    if (!permitted) GTEST_SKIP() << "no permission for SCHED_FIFO here";
+  }
+  struct Seen {
+    int policy;
+    int nice;
+  };
+  std::mutex mutex;
+  std::map<std::thread::id, Seen> workers;
+  std::thread::id feeder_id;
+  std::atomic<bool> feeder_realtime{false};
+  RunConfig config;
+  config.threads = 2;
+  config.on_feeder_start = [&] {
+    sched_param param{};
+    param.sched_priority = 1;
+    feeder_realtime =
+        ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &param) == 0;
+    std::lock_guard lock(mutex);
+    feeder_id = std::this_thread::get_id();
+  };
+  config.hook = [&](const FrameCache&, PipelineStage stage, uint64_t) {
+    if (stage == PipelineStage::kWrite) return;
+    const Seen seen{::sched_getscheduler(0),
+                    ::getpriority(PRIO_PROCESS, ::gettid())};
+    std::lock_guard lock(mutex);
+    workers[std::this_thread::get_id()] = seen;
+  };
+  const RunResult run = RunPipeline(MakeFrames(30, 41), config);
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  ASSERT_TRUE(feeder_realtime);
+  ASSERT_FALSE(workers.empty());
+  for (const auto& [id, seen] : workers) {
+    EXPECT_NE(id, feeder_id);
+    EXPECT_EQ(seen.policy, SCHED_OTHER);
+    EXPECT_EQ(seen.nice, 10);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, PipelineThreadsTest,
