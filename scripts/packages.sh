@@ -8,6 +8,9 @@ SVGCAST_PACKAGES=(
   # Recording without a screen (a private virtual display), the demo
   # program the quick start records, and the X11 tests.
   xvfb xterm
+  # The browser tests: Debian's Chromium, driven over the DevTools protocol
+  # (JSON through a pipe).
+  chromium nlohmann-json3-dev
 )
 # Only to build Debian's own onetbb source with ThreadSanitizer
 # (scripts/test --sanitize thread); see scripts/build-tsan-tbb.
