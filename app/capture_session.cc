@@ -70,7 +70,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
       options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
   FrameTimer timer(options.period_ns);
   FrameCache cache(options.cache, options.when_full);
-  SvgWriter writer(size, out.get());
+  SvgWriter writer(size, out.get(), options.timing);
   PipelineOptions pipeline_options;
   pipeline_options.mode = options.processing;
   pipeline_options.threads = options.threads;

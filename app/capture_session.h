@@ -21,6 +21,7 @@
 #include "capture/status.h"
 #include "processing/pipeline.h"
 #include "svg/svg_writer.h"
+#include "svg/timeline.h"
 
 namespace svgcast {
 
@@ -37,7 +38,8 @@ struct SessionOptions {
   // > 0: the capture thread asks for SCHED_FIFO at this priority (best
   // effort; the timer summary says whether it got it).
   int realtime_priority = 0;
-  int countdown_s = 0;  // "recording in 3... 2... 1..." first
+  TimingOptions timing;  // how the SVG plays (speed, idle limit, loop)
+  int countdown_s = 0;   // "recording in 3... 2... 1..." first
   // Printed (unless quiet) once the output is open and before capture.
   std::string start_message;
   std::string verb = "replay";  // for the progress line

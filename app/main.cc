@@ -27,6 +27,30 @@ const std::map<std::string, svgcast::ProcessingMode> kProcessing{
     {"offloaded", svgcast::ProcessingMode::kOffloaded},
     {"inline", svgcast::ProcessingMode::kInline}};
 
+// How the SVG plays: replay, record (and profile) take these. `trim`:
+// --start and --end too (recorded frames).
+void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
+  cmd->add_flag("--loop", o->loop,
+                "Play again from the start after the end, forever (default: "
+                "stop and hold the last frame)");
+  cmd->add_option("--hold", o->hold,
+                  "With --loop: how long the last frame stays before the "
+                  "restart (ms, or 2s; default 2000)");
+  cmd->add_option("--speed", o->speed, "Play this many times faster")
+      ->check(CLI::Range(0.01, 100.0).description("0.01 to 100"))
+      ->capture_default_str();
+  cmd->add_option("--idle-limit", o->idle_limit,
+                  "Cut every pause longer than this to this (ms, or 2s; in "
+                  "recorded time, before --speed)");
+  if (!trim) return;
+  cmd->add_option("--start", o->start,
+                  "Begin at this time of the recording (ms, or 1.5s): the "
+                  "frame on screen then is the first");
+  cmd->add_option("--end", o->end,
+                  "End at this time of the recording (ms, or 10s): later "
+                  "frames are left out");
+}
+
 // The options `record` and `profile` share: what to capture and how.
 void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   cmd->add_option("--fps", o->fps, "Frames per second to capture")
@@ -126,6 +150,7 @@ int main(int argc, char** argv) {
       ->default_str("wait");
   replay_cmd->add_flag("-q,--quiet", replay.quiet,
                        "No progress line and no summary");
+  AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(
@@ -138,6 +163,7 @@ int main(int argc, char** argv) {
                    "Output .svg file, or - for standard output")
       ->required();
   AddCaptureOptions(record_cmd, &record);
+  AddPlaybackOptions(record_cmd, &record.playback, /*trim=*/false);
   record_cmd
       ->add_option("--processing", record.processing,
                    "Where processing runs: offloaded (the flow graph) or "

@@ -26,13 +26,14 @@ bool ParseWxH(std::string_view text, cv::Size* size) {
 }  // namespace
 
 Status ParseDuration(const std::string& option, const std::string& text,
-                     int64_t* duration_us) {
+                     int64_t* duration_us, const DurationRules& rules) {
   std::string_view number(text);
-  double scale_us = 1e6;  // seconds by default
+  double scale_us = rules.bare_unit_us;
   if (number.ends_with("ms")) {
     scale_us = 1e3;
     number.remove_suffix(2);
   } else if (number.ends_with("s")) {
+    scale_us = 1e6;
     number.remove_suffix(1);
   } else if (number.ends_with("m")) {
     scale_us = 60e6;
@@ -43,9 +44,12 @@ Status ParseDuration(const std::string& option, const std::string& text,
       std::from_chars(number.data(), number.data() + number.size(), value);
   if (number.empty() || error != std::errc() ||
       end != number.data() + number.size() || !std::isfinite(value) ||
-      value <= 0 || value * scale_us > 1e15) {
-    return Status::Error(option + ": '" + text +
-                         "' is not a duration (like 10s, 500ms or 2m)");
+      value < 0 || (value == 0 && !rules.allow_zero) ||
+      value * scale_us > 1e15) {
+    return Status::Error(option + ": '" + text + "' is not a duration (like " +
+                         (rules.bare_unit_us == 1e3 ? "500, 500ms, 10s or 2m"
+                                                    : "10s, 500ms or 2m") +
+                         ")");
   }
   *duration_us = std::llround(value * scale_us);
   return Status::Ok();

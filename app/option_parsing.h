@@ -1,5 +1,6 @@
 // Parsing the values of command-line options that are more than a number:
-// durations ("10s", "500ms", "2m", "1.5s", "3" = seconds), screen regions
+// durations ("10s", "500ms", "2m", "1.5s", "3" = seconds unless the
+// option counts in ms), screen regions
 // ("0,0,800x600") and sizes ("1280x720"). Errors are one line naming the
 // option and what was given.
 //
@@ -16,8 +17,14 @@
 
 namespace svgcast {
 
+struct DurationRules {
+  double bare_unit_us = 1e6;  // what a number without a unit counts
+  bool allow_zero = false;
+};
+
+// "10s", "500ms", "2m", "1.5s"; a bare number in rules.bare_unit_us.
 Status ParseDuration(const std::string& option, const std::string& text,
-                     int64_t* duration_us);
+                     int64_t* duration_us, const DurationRules& rules = {});
 Status ParseRegion(const std::string& option, const std::string& text,
                    cv::Rect* region);
 Status ParseSize(const std::string& option, const std::string& text,

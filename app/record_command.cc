@@ -67,6 +67,10 @@ Status Record(const RecordOptions& options, SessionReport* report,
       return s;
     }
   }
+  ResolvedPlayback playback;
+  if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
+    return s;
+  }
 
   // A command: a private virtual display, and the command in it.
   std::unique_ptr<XvfbServer> server;
@@ -111,6 +115,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.when_full = options.when_full;
   session.max_duration_us = duration_us;
   session.period_ns = static_cast<int64_t>(1e9 / options.fps);
+  session.timing = playback.timing;
   if (options.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.countdown_s = options.countdown_s;
   session.verb = "recording";

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/capture_session.h"
+#include "app/playback_options.h"
 #include "capture/frame_cache.h"
 #include "capture/status.h"
 #include "processing/pipeline.h"
@@ -47,7 +48,8 @@ struct RecordOptions {
   // The capture thread asks for real-time scheduling (--no-realtime: no).
   bool realtime = true;
   bool quiet = false;
-  bool log_frames = false;  // --log-frames
+  bool log_frames = false;   // --log-frames
+  PlaybackOptions playback;  // (--start/--end are not offered)
 };
 
 // 0: recorded (also when stopped by Ctrl-C, --duration or the command

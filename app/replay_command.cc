@@ -9,9 +9,16 @@
 namespace svgcast {
 
 int RunReplay(const ReplayOptions& options) {
+  ResolvedPlayback playback;
+  if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
+    std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
+    return 1;
+  }
+  FixtureOptions fixture{options.input, options.fps};
+  fixture.start_us = playback.start_us;
+  fixture.end_us = playback.end_us;
   std::unique_ptr<FrameSource> source;
-  if (Status s = OpenFixtureSource({options.input, options.fps}, &source);
-      !s.ok()) {
+  if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
   }
@@ -21,6 +28,7 @@ int RunReplay(const ReplayOptions& options) {
   session.cache = {options.cache_frames, options.cache_mb * 1000 * 1000};
   session.when_full = options.when_full;
   session.verb = "replay";
+  session.timing = playback.timing;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

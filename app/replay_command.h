@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 
+#include "app/playback_options.h"
 #include "capture/frame_cache.h"
 
 namespace svgcast {
@@ -23,6 +24,7 @@ struct ReplayOptions {
   size_t cache_mb = 1024;   // 0: no cap on the bytes
   WhenFull when_full = WhenFull::kWait;
   bool quiet = false;  // no progress line, no summary
+  PlaybackOptions playback;
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed),

@@ -185,6 +185,30 @@ Status OpenFixtureSource(const FixtureOptions& options,
     }
   }
 
+  if (options.start_us > 0 || options.end_us >= 0) {
+    const int64_t first_us = frames.front().timestamp_us;
+    const int64_t last_us = frames.back().timestamp_us - first_us;
+    if (options.start_us > last_us) {
+      return Status::Error("--start " + FormatMilliseconds(options.start_us) +
+                           " ms: after the last frame of " + options.folder +
+                           " (at " + FormatMilliseconds(last_us) + " ms)");
+    }
+    size_t first = 0;  // the frame on screen at start_us
+    while (first + 1 < frames.size() &&
+           frames[first + 1].timestamp_us - first_us <= options.start_us) {
+      ++first;
+    }
+    frames.erase(frames.begin(), frames.begin() + static_cast<long>(first));
+    frames.front().timestamp_us = first_us + options.start_us;
+    if (options.end_us >= 0) {
+      auto cut = std::find_if(
+          frames.begin() + 1, frames.end(), [&](const FixtureFrame& f) {
+            return f.timestamp_us - first_us >= options.end_us;
+          });
+      frames.erase(cut, frames.end());
+    }
+  }
+
   cv::Size size;
   for (size_t i = 0; i < frames.size(); ++i) {
     cv::Size this_size;

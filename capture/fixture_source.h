@@ -34,6 +34,11 @@ struct FixtureOptions {
   // manifest's (or fps's). false: frames come as fast as they are asked
   // for, Tick is {0, 0}.
   bool realtime = false;
+  // Trim, in ms from the first frame: the frame on screen at start_us
+  // becomes the first (shown from start_us); frames at or after end_us
+  // (-1: none) are left out.
+  int64_t start_us = 0;
+  int64_t end_us = -1;
 };
 
 Status OpenFixtureSource(const FixtureOptions& options,

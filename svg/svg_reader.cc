@@ -113,10 +113,21 @@ bool ParseMs(std::string_view number, int64_t* us) {
 
 Status Reader::ReadDelays(const pugi::xml_node& node,
                           std::vector<int64_t>* times_us) const {
-  const std::string_view style = node.attribute("style").value();
+  std::string_view style = node.attribute("style").value();
   constexpr std::string_view kKey = "animation-delay:";
   if (!style.starts_with(kKey)) {
     return Bad(Describe(node) + " has no animation-delay in ms");
+  }
+  // A looping screencast names the element's keyframes after the delays.
+  if (const size_t semicolon = style.find(';');
+      semicolon != std::string_view::npos) {
+    const std::string_view name = style.substr(semicolon + 1);
+    constexpr std::string_view kName = "animation-name:";
+    if (!name.starts_with(kName) || name.size() == kName.size() ||
+        name.find_first_of(";:,", kName.size()) != std::string_view::npos) {
+      return Bad(Describe(node) + " has an unexpected style");
+    }
+    style = style.substr(0, semicolon);
   }
   times_us->clear();
   std::string_view rest = style.substr(kKey.size());

@@ -1,5 +1,6 @@
 #include "svg/svg_writer.h"
 
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -36,9 +37,29 @@ std::string Attr(const char* name, int value) {
   return std::string(" ") + name + "=\"" + std::to_string(value) + "\"";
 }
 
+// "97.5%": a share of the period, to 1e-8 % (under a microsecond of any
+// period a screencast has), rounded down: browsers compare the progress
+// with the offset exactly, so an offset rounded up would keep an element
+// visible into the next period.
+std::string Percent(int64_t part_us, int64_t period_us) {
+  // In units of 1e-8 %: part * 1e10 / period, floored, in integers.
+  const __int128 units =
+      static_cast<__int128>(part_us) * 10'000'000'000 / period_us;
+  const int64_t whole = static_cast<int64_t>(units / 100'000'000);
+  int64_t fraction = static_cast<int64_t>(units % 100'000'000);
+  std::string percent = std::to_string(whole);
+  if (fraction != 0) {
+    std::string digits = std::to_string(100'000'000 + fraction).substr(1);
+    while (digits.back() == '0') digits.pop_back();
+    percent += "." + digits;
+  }
+  return percent + "%";
+}
+
 }  // namespace
 
-SvgWriter::SvgWriter(cv::Size size, OutputFile* out) : size_(size), out_(out) {}
+SvgWriter::SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing)
+    : size_(size), out_(out), timeline_(timing) {}
 
 void SvgWriter::WriteHeaderOnce() {
   if (header_written_) return;
@@ -47,9 +68,11 @@ void SvgWriter::WriteHeaderOnce() {
   const std::string h = std::to_string(size_.height);
   out_->Write("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w +
               "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
-              "\">\n<metadata>svgcast 1</metadata>\n"
-              "<style>g{visibility:hidden;animation:a 0s forwards}"
-              "@keyframes a{to{visibility:visible}}</style>\n");
+              "\">\n<metadata>svgcast 1</metadata>\n" +
+              (timeline_.options().loop
+                   ? "<style>g{visibility:hidden}</style>\n"
+                   : "<style>g{visibility:hidden;animation:a 0s forwards}"
+                     "@keyframes a{to{visibility:visible}}</style>\n"));
 }
 
 void SvgWriter::AppendPatch(const EncodedPatch& patch, std::string* markup) {
@@ -78,8 +101,7 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, std::string* markup) {
   same_hash.push_back(std::move(image));
 }
 
-void SvgWriter::TrackCursor(const CursorSample& cursor, int64_t time_us,
-                            std::string* markup) {
+bool SvgWriter::TrackCursor(const CursorSample& cursor, std::string* markup) {
   std::optional<CursorSpan> now;
   if (cursor.visible && !cursor.image.empty()) {
     auto [it, added] = cursor_images_.try_emplace(cursor.shape_serial);
@@ -99,29 +121,37 @@ void SvgWriter::TrackCursor(const CursorSample& cursor, int64_t time_us,
       stats_.cursor_images += 1;
       stats_.png_bytes += png.size();
     }
-    now = CursorSpan{it->second, cursor.position - cursor.hotspot, time_us};
+    now = CursorSpan{it->second, cursor.position - cursor.hotspot, 0};
   }
   const bool same = now.has_value() == cursor_span_.has_value() &&
                     (!now || (now->image_id == cursor_span_->image_id &&
                               now->top_left == cursor_span_->top_left));
-  if (same) return;
-  CloseCursorSpan(time_us);
-  cursor_span_ = now;
+  cursor_next_ = now;
+  return !same;
+}
+
+std::string SvgWriter::Timing(int64_t since_us, int64_t until_us) {
+  // The delays: when it appears and, for a pointer that moves on, when it
+  // goes (the reader reads both; when looping, the browser uses the first).
+  std::string style = "animation-delay:" + FormatMilliseconds(since_us) + "ms";
+  if (until_us >= 0) style += "," + FormatMilliseconds(until_us) + "ms";
+  if (!timeline_.options().loop) return style;
+  const std::pair<int64_t, int64_t> key =
+      until_us < 0 ? std::pair<int64_t, int64_t>{since_us, -1}
+                   : std::pair<int64_t, int64_t>{-1, until_us - since_us};
+  auto [it, added] = loop_rules_.try_emplace(key);
+  if (added) it->second = IdFor(loop_rules_.size() - 1);
+  return style + ";animation-name:" + it->second;
 }
 
 void SvgWriter::CloseCursorSpan(int64_t until_us) {
   if (!cursor_span_) return;
   const CursorSpan& span = *cursor_span_;
+  // class c: shown until another span starts; d: the last, to the end.
   cursor_markup_ += "<use href=\"#" + span.image_id + "\"" +
-                    Attr("x", span.top_left.x) + Attr("y", span.top_left.y);
-  if (until_us >= 0) {
-    cursor_markup_ += " class=\"c\" style=\"animation-delay:" +
-                      FormatMilliseconds(span.since_us) + "ms," +
-                      FormatMilliseconds(until_us) + "ms\"/>\n";
-  } else {  // the last one: shown for good
-    cursor_markup_ += " class=\"d\" style=\"animation-delay:" +
-                      FormatMilliseconds(span.since_us) + "ms\"/>\n";
-  }
+                    Attr("x", span.top_left.x) + Attr("y", span.top_left.y) +
+                    " class=\"" + (until_us >= 0 ? "c" : "d") + "\" style=\"" +
+                    Timing(span.since_us, until_us) + "\"/>\n";
   stats_.cursor_moves += 1;
   cursor_span_.reset();
 }
@@ -129,18 +159,21 @@ void SvgWriter::CloseCursorSpan(int64_t until_us) {
 void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   WriteHeaderOnce();
   std::string markup;
-  if (frame.cursor) {
-    TrackCursor(*frame.cursor, frame.ticket.timestamp_us, &markup);
+  const bool cursor_changed =
+      frame.cursor && TrackCursor(*frame.cursor, &markup);
+  const bool poster = frame.ticket.seq == 0;
+  const int64_t time_us = timeline_.Place(
+      frame.ticket.timestamp_us, cursor_changed || !frame.patches.empty());
+  if (cursor_changed) {
+    CloseCursorSpan(time_us);
+    cursor_span_ = cursor_next_;
+    if (cursor_span_) cursor_span_->since_us = time_us;
   }
   if (frame.patches.empty()) {  // identical to the frame before
     if (!markup.empty()) out_->Write(markup);
     return;
   }
-  const bool poster = frame.ticket.seq == 0;
-  if (!poster) {
-    markup += "<g style=\"animation-delay:" +
-              FormatMilliseconds(frame.ticket.timestamp_us) + "ms\">";
-  }
+  if (!poster) markup += "<g style=\"" + Timing(time_us, -1) + "\">";
   for (const EncodedPatch& patch : frame.patches) {
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
         patch.rect.br().x > size_.width || patch.rect.br().y > size_.height) {
@@ -155,12 +188,28 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
 void SvgWriter::Finish() {
   WriteHeaderOnce();
   CloseCursorSpan(-1);
+  const bool loop = timeline_.options().loop;
   if (!cursor_markup_.empty()) {
-    out_->Write(
-        "<style>.c{visibility:hidden;animation:a 0s forwards,h 0s forwards}"
-        ".d{visibility:hidden;animation:a 0s forwards}"
-        "@keyframes h{to{visibility:hidden}}</style>\n");
+    out_->Write(loop ? "<style>.c,.d{visibility:hidden}</style>\n"
+                     : "<style>.c{visibility:hidden;animation:a 0s forwards,"
+                       "h 0s forwards}"
+                       ".d{visibility:hidden;animation:a 0s forwards}"
+                       "@keyframes h{to{visibility:hidden}}</style>\n");
     out_->Write(cursor_markup_);
+  }
+  if (loop && !loop_rules_.empty()) {
+    const int64_t period_us = timeline_.PeriodUs();
+    std::string style =
+        "<style>g,.c,.d{animation-duration:" + FormatMilliseconds(period_us) +
+        "ms;animation-timing-function:step-end;"
+        "animation-iteration-count:infinite}";
+    for (const auto& [span, name] : loop_rules_) {
+      const int64_t shown_us =
+          span.second < 0 ? period_us - span.first : span.second;
+      style += "@keyframes " + name + "{0%{visibility:visible}" +
+               Percent(shown_us, period_us) + "{visibility:hidden}}";
+    }
+    out_->Write(style + "</style>\n");
   }
   out_->Write("</svg>\n");
 }

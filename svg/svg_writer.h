@@ -35,14 +35,34 @@
 // last). The pointer <use>s come last, so the pointer paints over every
 // patch; they are kept in memory (a few dozen bytes each) until Finish().
 //
+// Times are SVG times (svg/timeline.h: --speed and --idle-limit applied).
+// With loop (--loop), nothing is shown for good: every group and pointer
+// <use> carries, after its delay, the name of a keyframes rule that keeps
+// it visible for its share of the period; the rules, and the period, are
+// written at the end, when the period is known:
+//
+//   <style>g{visibility:hidden}</style>
+//   <g style="animation-delay:146ms;animation-name:b">...</g>
+//   ...
+//   <style>g,.c,.d{animation-duration:6000ms;animation-timing-function:
+//          step-end;animation-iteration-count:infinite}
+//          @keyframes b{0%{visibility:visible}97.56666667%{visibility:hidden}}
+//   </style>
+//
+// An element shown from a to b (ms) starts its animation at a, is visible
+// from 0% to 100*(b-a)/period %, then hidden until the next period starts
+// at a again; groups are shown until the period ends.
+//
 // Threading: FrameSink rules (one call at a time, in frame order).
 #ifndef SVGCAST_SVG_SVG_WRITER_H_
 #define SVGCAST_SVG_SVG_WRITER_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -50,6 +70,7 @@
 #include "processing/frame_sink.h"
 #include "processing/patch.h"
 #include "svg/output_file.h"
+#include "svg/timeline.h"
 
 namespace svgcast {
 
@@ -64,7 +85,7 @@ struct SvgStats {
 class SvgWriter final : public FrameSink {
  public:
   // `out` must outlive the writer; `size` is every frame's size.
-  SvgWriter(cv::Size size, OutputFile* out);
+  SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing = {});
 
   void WriteFrame(const EncodedFrame& frame) override;
   void Finish() override;
@@ -90,9 +111,15 @@ class SvgWriter final : public FrameSink {
   void AppendPatch(const EncodedPatch& patch, std::string* markup);
   // Follows the pointer from frame to frame; a new pointer image is
   // appended to `markup` (as <defs>) the first time it is seen.
-  void TrackCursor(const CursorSample& cursor, int64_t time_us,
-                   std::string* markup);
+  // Returns whether the pointer is shown differently from before.
+  bool TrackCursor(const CursorSample& cursor, std::string* markup);
+  // Ends the span shown now at `until_us` (-1: shown to the end).
   void CloseCursorSpan(int64_t until_us);
+  // The style attribute's value for an element shown from `since_us` on:
+  // its delay and, when looping, the name of its keyframes (which need the
+  // period: kept in loop_spans_, written at Finish). `until_us` -1: to the
+  // end of the period.
+  std::string Timing(int64_t since_us, int64_t until_us);
 
   const cv::Size size_;
   OutputFile* const out_;
@@ -103,7 +130,13 @@ class SvgWriter final : public FrameSink {
   // Pointer image serial -> id of its <image> in <defs>.
   std::unordered_map<uint64_t, std::string> cursor_images_;
   std::optional<CursorSpan> cursor_span_;  // shown now, if at all
+  std::optional<CursorSpan> cursor_next_;  // what the frame being written shows
   std::string cursor_markup_;              // closed spans, written at Finish
+  Timeline timeline_;
+  // Loop: the keyframes rules needed, by what they show: (start, -1) for
+  // "from start to the end of the period", (-1, length) for "for length";
+  // the value is the rule's name.
+  std::map<std::pair<int64_t, int64_t>, std::string> loop_rules_;
   SvgStats stats_;
 };
 

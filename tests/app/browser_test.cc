@@ -19,7 +19,9 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -29,6 +31,7 @@
 #include "capture/clock.h"
 #include "capture/manifest.h"
 #include "capture/png_reader.h"
+#include "svg/svg_reader.h"
 #include "tests/test_util.h"
 #include "tests/tools/chromium.h"
 
@@ -135,6 +138,202 @@ std::unique_ptr<Chromium> StartBrowser() {
   }
   return ::testing::AssertionSuccess();
 }
+
+// A picture the SVG must show at a time.
+struct Sample {
+  double ms;
+  size_t frame;
+};
+
+::testing::AssertionResult ShowsSamples(Chromium& browser,
+                                        const std::string& svg,
+                                        const Sequence& seq,
+                                        const std::vector<Sample>& samples) {
+  const cv::Size size = seq.frames.front().size();
+  if (Status s = browser.Open("file://" + svg, size.width, size.height);
+      !s.ok()) {
+    return ::testing::AssertionFailure() << s.message();
+  }
+  for (const Sample& sample : samples) {
+    auto result =
+        ShowsAt(browser, sample.ms, seq.frames[sample.frame], sample.frame);
+    if (!result) return result;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// What the test expects of --start/--end/--idle-limit/--speed/--loop/--hold,
+// worked out here from the frames themselves: the pictures (a frame that
+// looks like the one before is no change) and when each appears.
+struct Playback {
+  double start_ms = 0, end_ms = -1, idle_limit_ms = 0, speed = 1;
+  bool loop = false;
+  double hold_ms = 2000;
+};
+
+struct Expected {
+  std::vector<size_t> frames;  // one per change: the frame it shows
+  std::vector<double> svg_ms;  // when it appears
+  double end_ms = 0;           // the recording's end, in SVG time
+  double period_ms = 0;        // with loop
+};
+
+Expected Expect(const Sequence& seq, const Playback& p) {
+  // Trim: the frame on screen at start first (from start), none from end.
+  std::vector<size_t> kept;
+  std::vector<double> at_ms;
+  for (size_t i = 0; i < seq.frames.size(); ++i) {
+    const double t = seq.times_ms[i];
+    if (p.end_ms >= 0 && t >= p.end_ms && !kept.empty()) break;
+    if (i + 1 < seq.frames.size() && seq.times_ms[i + 1] <= p.start_ms) {
+      continue;
+    }
+    kept.push_back(i);
+    at_ms.push_back(std::max(t, p.start_ms) - p.start_ms);
+  }
+  Expected e;
+  double last_change_recorded = 0, last_change_svg = 0;
+  auto place = [&](double recorded) {
+    double pause = recorded - last_change_recorded;
+    if (p.idle_limit_ms > 0) pause = std::min(pause, p.idle_limit_ms);
+    return last_change_svg + pause / p.speed;
+  };
+  for (size_t k = 0; k < kept.size(); ++k) {
+    const size_t i = kept[k];
+    if (k > 0 && SamePixels(seq.frames[i], seq.frames[e.frames.back()])) {
+      continue;  // no change
+    }
+    const double svg_ms = k == 0 ? 0 : place(at_ms[k]);
+    e.frames.push_back(i);
+    e.svg_ms.push_back(svg_ms);
+    last_change_recorded = at_ms[k];
+    last_change_svg = svg_ms;
+  }
+  const double recorded_end =
+      p.end_ms >= 0 ? p.end_ms - p.start_ms : at_ms.back();
+  e.end_ms = place(std::max(recorded_end, at_ms.back()));
+  e.period_ms = e.end_ms + p.hold_ms;
+  return e;
+}
+
+// Every picture in the middle of its time, in the first `periods` periods
+// (one without loop), and around each restart.
+std::vector<Sample> SamplesFor(const Expected& e, bool loop, int periods) {
+  std::vector<Sample> samples;
+  const size_t n = e.frames.size();
+  for (int k = 0; k < (loop ? periods : 1); ++k) {
+    const double offset = k * e.period_ms;
+    for (size_t j = 0; j < n; ++j) {
+      const double begin = e.svg_ms[j];
+      const double end =
+          j + 1 < n ? e.svg_ms[j + 1] : (loop ? e.period_ms : begin + 2000);
+      samples.push_back({offset + (begin + end) / 2, e.frames[j]});
+    }
+    if (loop) {
+      samples.push_back({offset + e.period_ms - 0.01, e.frames.back()});
+      samples.push_back({offset + e.period_ms, e.frames.front()});
+      if (n > 1 && e.svg_ms[1] > 0.02) {
+        samples.push_back(
+            {offset + e.period_ms + e.svg_ms[1] - 0.01, e.frames.front()});
+        // (At the exact instant an iteration ends and the next begins,
+        // Blink shows the end of the ending one; 10 us in, the new one.)
+        samples.push_back(
+            {offset + e.period_ms + e.svg_ms[1] + 0.01, e.frames[1]});
+      }
+    }
+  }
+  return samples;
+}
+
+struct PlaybackCase {
+  std::string fixture;
+  std::vector<std::string> args;
+  Playback playback;
+};
+
+void PrintTo(const PlaybackCase& c, std::ostream* os) {
+  *os << c.fixture;
+  for (const std::string& a : c.args) *os << " " << a;
+}
+
+class BrowserPlaybackTest : public ::testing::TestWithParam<PlaybackCase> {
+ protected:
+  void SetUp() override {
+    if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+  }
+};
+
+TEST_P(BrowserPlaybackTest, EveryPictureAtItsTimeInEveryPeriod) {
+  const PlaybackCase& c = GetParam();
+  TempDir dir;
+  const std::string folder = FixturePath(c.fixture);
+  Sequence seq;
+  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
+  const std::string svg = dir.File("out.svg");
+  std::vector<std::string> args = {"replay", folder, "-o", svg, "-q"};
+  args.insert(args.end(), c.args.begin(), c.args.end());
+  const CommandResult run = RunSvgcast(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Expected expected = Expect(seq, c.playback);
+  ASSERT_GE(expected.frames.size(), 2u);
+
+  std::unique_ptr<Chromium> browser = StartBrowser();
+  ASSERT_NE(browser, nullptr);
+  EXPECT_TRUE(ShowsSamples(*browser, svg, seq,
+                           SamplesFor(expected, c.playback.loop, 3)));
+  // Our own decoder agrees on the first period.
+  std::vector<std::pair<double, cv::Mat>> decoded;
+  const Status s = DecodeScreencast(svg, [&](const DecodedFrame& f) {
+    decoded.emplace_back(f.time_us / 1000.0, f.pixels.clone());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_EQ(decoded.size(), expected.frames.size());
+  for (size_t j = 0; j < decoded.size(); ++j) {
+    EXPECT_NEAR(decoded[j].first, expected.svg_ms[j], 0.0015) << "change " << j;
+    EXPECT_TRUE(SamePixels(seq.frames[expected.frames[j]], decoded[j].second))
+        << "change " << j;
+  }
+}
+
+Playback Loop(double hold_ms) {
+  Playback p;
+  p.loop = true;
+  p.hold_ms = hold_ms;
+  return p;
+}
+
+Playback Faster(double speed, double idle_limit_ms) {
+  Playback p;
+  p.speed = speed;
+  p.idle_limit_ms = idle_limit_ms;
+  return p;
+}
+
+Playback Trimmed() {
+  Playback p;
+  p.start_ms = 120;
+  p.end_ms = 1100;
+  p.speed = 0.5;
+  p.loop = true;
+  p.hold_ms = 300;
+  return p;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Options, BrowserPlaybackTest,
+    ::testing::Values(
+        PlaybackCase{"boxes", {"--loop", "--hold", "500"}, Loop(500)},
+        PlaybackCase{"boxes", {"--loop"}, Loop(2000)},
+        PlaybackCase{
+            "boxes", {"--speed", "2", "--idle-limit", "120"}, Faster(2, 120)},
+        PlaybackCase{"boxes",
+                     {"--start", "120", "--end", "1100", "--speed", "0.5",
+                      "--loop", "--hold", "300"},
+                     Trimmed()}),
+    [](const ::testing::TestParamInfo<PlaybackCase>& info) {
+      return "case" + std::to_string(info.index);
+    });
 
 // The SVG in an <img> on a page, playing in real time: every screenshot is
 // exactly one of the frames, the frames come in order, and once the last

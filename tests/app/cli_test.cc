@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -124,6 +125,29 @@ TEST(Cli, BadOptionValueIsAnError) {
   EXPECT_TRUE(IsOneErrorLine(r.err));
   EXPECT_TRUE(Contains(r.err, "--threads"));
   EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+}
+
+// The playback options' own errors: one line naming the option, no file.
+TEST(Cli, BadPlaybackOptionsAreErrors) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--hold", "500"}, "--hold: only with --loop"},
+      {{"--loop", "--hold", "soon"}, "--hold: 'soon' is not a duration"},
+      {{"--idle-limit", "0"}, "--idle-limit: '0' is not a duration"},
+      {{"--speed", "0"}, "--speed"},
+      {{"--start", "500", "--end", "400"}, "--end 400: not after --start"},
+      {{"--start", "9s"}, "--start 9000 ms: after the last frame"},
+  };
+  for (const auto& [args, error] : cases) {
+    TempDir dir;
+    std::vector<std::string> command = {"replay", FixturePath("boxes"), "-o",
+                                        dir.File("out.svg")};
+    command.insert(command.end(), args.begin(), args.end());
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_EQ(r.exit_code == 0 ? 0 : 1, 1) << args.front();
+    EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
+    EXPECT_TRUE(Contains(r.err, error));
+    EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+  }
 }
 
 TEST(Cli, ReplayThenExtract) {

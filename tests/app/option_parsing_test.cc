@@ -28,6 +28,28 @@ TEST(OptionParsing, Durations) {
   }
 }
 
+// Options that count in milliseconds (--hold, --idle-limit, --start,
+// --end): a bare number is ms, units still work, 0 where allowed.
+TEST(OptionParsing, DurationsInMilliseconds) {
+  const DurationRules ms{1e3, /*allow_zero=*/true};
+  int64_t us = -1;
+  ASSERT_TRUE(ParseDuration("--hold", "500", &us, ms).ok());
+  EXPECT_EQ(us, 500'000);
+  ASSERT_TRUE(ParseDuration("--hold", "1.5s", &us, ms).ok());
+  EXPECT_EQ(us, 1'500'000);
+  ASSERT_TRUE(ParseDuration("--hold", "250ms", &us, ms).ok());
+  EXPECT_EQ(us, 250'000);
+  ASSERT_TRUE(ParseDuration("--hold", "2m", &us, ms).ok());
+  EXPECT_EQ(us, 120'000'000);
+  ASSERT_TRUE(ParseDuration("--start", "0", &us, ms).ok());
+  EXPECT_EQ(us, 0);
+  const Status zero = ParseDuration("--idle-limit", "0", &us, {1e3, false});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.message(),
+            "--idle-limit: '0' is not a duration (like 500, 500ms, 10s or 2m)");
+  EXPECT_FALSE(ParseDuration("--hold", "-1", &us, ms).ok());
+}
+
 TEST(OptionParsing, Regions) {
   cv::Rect region;
   ASSERT_TRUE(ParseRegion("--region", "0,0,800x600", &region).ok());

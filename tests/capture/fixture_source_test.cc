@@ -121,6 +121,46 @@ TEST(FixtureSourceTest, CapturesTheFilesWithManifestTimestamps) {
   EXPECT_FALSE(Next(*source));
 }
 
+// --start/--end: the frame on screen at start first (shown from start),
+// frames at or after end left out.
+TEST(FixtureSourceTest, TrimStartsWithTheFrameOnScreenAndEndsBeforeEnd) {
+  FixtureOptions options{FixturePath("boxes"), 0};
+  options.start_us = 120'000;  // frame 1 (100 ms) is on screen then
+  options.end_us = 1'000'000;  // frame 8 (1000 ms) and later are cut
+  std::unique_ptr<FrameSource> source;
+  ASSERT_TRUE(OpenFixtureSource(options, &source).ok());
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 7u);  // frames 1..7
+  EXPECT_EQ(frames[0].timestamp_us, 120'000);
+  EXPECT_TRUE(
+      SamePixels(ReadOk(FixturePath("boxes/001.png")), frames[0].pixels));
+  EXPECT_EQ(frames[1].timestamp_us, 150'000);
+  EXPECT_EQ(frames.back().timestamp_us, 500'000);
+  EXPECT_TRUE(
+      SamePixels(ReadOk(FixturePath("boxes/007.png")), frames.back().pixels));
+}
+
+TEST(FixtureSourceTest, TrimAtAFrameTimeStartsWithThatFrame) {
+  FixtureOptions options{FixturePath("boxes"), 0};
+  options.start_us = 150'000;
+  std::unique_ptr<FrameSource> source;
+  ASSERT_TRUE(OpenFixtureSource(options, &source).ok());
+  const std::vector<Captured> frames = CaptureAll(*source);
+  ASSERT_EQ(frames.size(), 10u);
+  EXPECT_EQ(frames[0].timestamp_us, 150'000);
+  EXPECT_TRUE(
+      SamePixels(ReadOk(FixturePath("boxes/002.png")), frames[0].pixels));
+}
+
+TEST(FixtureSourceTest, StartAfterTheLastFrameIsAnError) {
+  FixtureOptions options{FixturePath("boxes"), 0};
+  options.start_us = 5'000'000;
+  std::unique_ptr<FrameSource> source;
+  const Status s = OpenFixtureSource(options, &source);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(Contains(s.message(), "--start 5000 ms: after the last frame"));
+}
+
 TEST(FixtureSourceTest, EachCaptureIsANewBuffer) {
   const auto source = OpenOk(FixturePath("boxes"));
   ASSERT_NE(source, nullptr);

@@ -310,6 +310,29 @@ TEST_F(SvgReaderError, GroupWithABadAnimationDelay) {
   }
 }
 
+// A looping screencast names its keyframes after the delay; the first
+// period decodes like any other.
+TEST(SvgReader, LoopingGroupsDecodeAtTheirDelays) {
+  TempDir dir;
+  const std::string path = dir.File("loop.svg");
+  const cv::Size size(6, 4);
+  const cv::Mat red = SolidFrame({2, 2}, kRed);
+  WriteFile(path, Svg(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+                                Group("100ms;animation-name:b",
+                                      ImageTag("b", {1, 0}, red))));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  EXPECT_EQ(d.times, (std::vector<int64_t>{0, 100000}));
+}
+
+TEST_F(SvgReaderError, GroupWithOtherStyleAfterTheDelay) {
+  for (const char* style : {"100ms;color:red", "100ms;animation-name:",
+                            "100ms;animation-name:a;x:y"}) {
+    SCOPED_TRACE(style);
+    ExpectError(Svg({4, 2}, Poster() + Group(style, "")), "unexpected style");
+  }
+}
+
 TEST_F(SvgReaderError, UnexpectedElement) {
   ExpectError(Svg({4, 2}, Poster() + "<rect width=\"4\" height=\"2\"/>"),
               "unexpected <rect>");

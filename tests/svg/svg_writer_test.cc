@@ -76,13 +76,13 @@ struct Written {
   SvgStats stats;
 };
 Written WriteSvg(cv::Size size, const std::vector<EncodedFrame>& frames,
-                 bool finish = true) {
+                 bool finish = true, TimingOptions timing = {}) {
   TempDir dir;
   std::unique_ptr<OutputFile> out;
   const Status opened = OutputFile::Open(dir.File("out.svg"), &out);
   EXPECT_TRUE(opened.ok()) << opened.message();
   if (!opened.ok()) return {};
-  SvgWriter writer(size, out.get());
+  SvgWriter writer(size, out.get(), timing);
   for (const EncodedFrame& frame : frames) writer.WriteFrame(frame);
   if (finish) writer.Finish();
   const Status committed = out->Commit();
@@ -240,6 +240,53 @@ TEST(SvgWriter, IdsAreDistinctLetterNames) {
   EXPECT_TRUE(Contains(w.svg, "<image id=\"Z\" "));
   EXPECT_TRUE(Contains(w.svg, "<image id=\"ba\" "));
   EXPECT_TRUE(Contains(w.svg, "<image id=\"bh\" "));
+}
+
+// --loop: each group names keyframes that show it from its delay to the
+// end of the period; the rules and the period come last.
+TEST(SvgWriter, LoopNamesKeyframesAndWritesThemWithThePeriodAtTheEnd) {
+  const EncodedPatch a = MakePatch({2, 3}, Pattern({4, 4}, 21));
+  const EncodedPatch b = MakePatch({9, 3}, Pattern({4, 4}, 22));
+  TimingOptions loop;
+  loop.loop = true;
+  loop.hold_us = 500'000;
+  const Written w =
+      WriteSvg(kSize,
+               {Poster(), MakeFrame(1, 100'000, {a}),
+                MakeFrame(2, 700'000, {b}), MakeFrame(3, 2'200'000, {})},
+               true, loop);
+  EXPECT_TRUE(Contains(w.svg, "<style>g{visibility:hidden}</style>\n"));
+  EXPECT_TRUE(Contains(w.svg,
+                       "<g style=\"animation-delay:100ms;"
+                       "animation-name:a\"><image"));
+  EXPECT_TRUE(Contains(w.svg,
+                       "<g style=\"animation-delay:700ms;"
+                       "animation-name:b\"><image"));
+  // Period: the last frame (2.2 s) + hold = 2.7 s. Group a is shown for
+  // 2.6 s of it (96.296296296...%, rounded down), b for 2 s.
+  EXPECT_TRUE(Contains(
+      w.svg,
+      "<style>g,.c,.d{animation-duration:2700ms;animation-timing-function:"
+      "step-end;animation-iteration-count:infinite}"
+      "@keyframes a{0%{visibility:visible}96.29629629%{visibility:hidden}}"
+      "@keyframes b{0%{visibility:visible}74.07407407%{visibility:hidden}}"
+      "</style>\n</svg>\n"));
+  EXPECT_EQ(Count(w.svg, "forwards"), 0);
+}
+
+TEST(SvgWriter, SpeedAndIdleLimitMoveTheDelays) {
+  const EncodedPatch a = MakePatch({2, 3}, Pattern({4, 4}, 23));
+  const EncodedPatch b = MakePatch({9, 3}, Pattern({4, 4}, 24));
+  TimingOptions timing;
+  timing.speed = 2;
+  timing.idle_limit_us = 1'000'000;
+  const Written w =
+      WriteSvg(kSize,
+               {Poster(), MakeFrame(1, 300'000, {a}),
+                MakeFrame(2, 5'300'000, {}), MakeFrame(3, 9'300'000, {b})},
+               true, timing);
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"animation-delay:150ms\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"animation-delay:650ms\">"));
 }
 
 TEST(SvgWriter, FinishClosesTheSvg) {

@@ -1,0 +1,42 @@
+#include "svg/timeline.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace svgcast {
+
+int64_t Timeline::Map(int64_t recorded_us) const {
+  int64_t pause_us = recorded_us - last_change_recorded_us_;
+  if (options_.idle_limit_us > 0) {
+    pause_us = std::min(pause_us, options_.idle_limit_us);
+  }
+  return last_change_svg_us_ +
+         std::llround(static_cast<double>(pause_us) / options_.speed);
+}
+
+int64_t Timeline::Place(int64_t recorded_us, bool changed) {
+  if (!started_) {
+    started_ = true;
+    last_change_recorded_us_ = last_recorded_us_ = recorded_us;
+    last_change_svg_us_ = 0;
+    return 0;
+  }
+  const int64_t svg_us = Map(recorded_us);
+  last_recorded_us_ = std::max(last_recorded_us_, recorded_us);
+  if (changed) {
+    last_change_recorded_us_ = recorded_us;
+    last_change_svg_us_ = svg_us;
+  }
+  return svg_us;
+}
+
+int64_t Timeline::EndUs() const {
+  if (!started_) return 0;
+  return Map(std::max(last_recorded_us_, options_.end_us));
+}
+
+int64_t Timeline::PeriodUs() const {
+  return std::max<int64_t>(1, EndUs() + options_.hold_us);
+}
+
+}  // namespace svgcast
