@@ -200,8 +200,16 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
       const CropReply crop = cache_.Crop({plan.ticket.seq, rect});
+      // The frame before is still cached: it is released only once this
+      // frame is written.
+      CropReply before;
+      if (plan.ticket.seq > 0 && options_.png.transparent_unchanged) {
+        before = cache_.Crop({plan.ticket.seq - 1, rect});
+      }
       auto png = std::make_shared<std::vector<uint8_t>>();
-      if (Status s = EncodePng(crop.pixels, options_.png, png.get()); !s.ok()) {
+      if (Status s =
+              EncodePatch(crop.pixels, before.pixels, options_.png, png.get());
+          !s.ok()) {
         throw std::runtime_error(s.message());
       }
       frame->patches.push_back({rect, std::move(png)});

@@ -2,8 +2,10 @@
 
 #include <png.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 namespace svgcast {
 namespace {
@@ -36,10 +38,27 @@ void AppendBytes(png_structp png, png_bytep data, size_t length) {
 
 void Flush(png_structp) {}
 
+// What libpng is given: rows already in the PNG's own layout (packed
+// palette indexes, RGB, or RGBA from BGRX/BGRA with transforms).
+struct PngImage {
+  int width = 0;
+  int height = 0;
+  int color_type = PNG_COLOR_TYPE_RGB;
+  int bit_depth = 8;
+  bool bgrx_source = false;  // rows are BGRX/BGRA: swap to RGB(A)
+  const png_color* palette = nullptr;
+  int palette_size = 0;
+  int filters = PNG_ALL_FILTERS;
+  int zlib_level = 9;
+  int zlib_strategy = -1;          // -1: libpng's choice
+  bool transparent_first = false;  // palette entry 0 is transparent
+  int transparent_grey = -1;       // grey: this level is transparent
+};
+
 // The one function that calls setjmp: C style on purpose (no C++ object
-// with a destructor is alive in it). `rows` point at BGRX pixels.
-bool EncodeWithLibpng(png_bytep* rows, int width, int height, int zlib_level,
-                      bool with_alpha, ByteSink* sink, ErrorText* error) {
+// with a destructor is alive in it).
+bool EncodeWithLibpng(png_bytep* rows, const PngImage& image, ByteSink* sink,
+                      ErrorText* error) {
   png_structp png =
       png_create_write_struct(PNG_LIBPNG_VER_STRING, error, OnError, OnWarning);
   if (png == nullptr) {
@@ -57,37 +76,217 @@ bool EncodeWithLibpng(png_bytep* rows, int width, int height, int zlib_level,
     return false;
   }
   png_set_write_fn(png, sink, AppendBytes, Flush);
-  png_set_compression_level(png, zlib_level);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(width),
-               static_cast<png_uint_32>(height), 8,
-               with_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
+  png_set_compression_level(png, image.zlib_level);
+  if (image.zlib_strategy >= 0) {
+    png_set_compression_strategy(png, image.zlib_strategy);
+  }
+  png_set_compression_mem_level(png, 9);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, image.filters);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(image.width),
+               static_cast<png_uint_32>(image.height), image.bit_depth,
+               image.color_type, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (image.palette != nullptr) {
+    png_set_PLTE(png, info, image.palette, image.palette_size);
+  }
+  if (image.transparent_first) {
+    png_byte alpha = 0;
+    png_set_tRNS(png, info, &alpha, 1, nullptr);
+  }
+  if (image.transparent_grey >= 0) {
+    png_color_16 key{};
+    key.gray = static_cast<png_uint_16>(image.transparent_grey);
+    png_set_tRNS(png, info, nullptr, 0, &key);
+  }
   png_write_info(png, info);
-  png_set_bgr(png);
-  if (!with_alpha) png_set_filler(png, 0, PNG_FILLER_AFTER);  // drop X
+  if (image.bgrx_source) {
+    png_set_bgr(png);
+    if (image.color_type == PNG_COLOR_TYPE_RGB) {
+      png_set_filler(png, 0, PNG_FILLER_AFTER);  // drop X
+    }
+  }
   png_write_image(png, rows);
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return true;
 }
 
-Status Encode(const cv::Mat& bgrx, const PngOptions& options, bool with_alpha,
-              std::vector<uint8_t>* png) {
-  if (bgrx.type() != CV_8UC4 || bgrx.empty()) {
-    return Status::Error("PNG encoder: expected a non-empty 4-channel image");
+Status Run(std::vector<png_bytep>& rows, const PngImage& image,
+           std::vector<uint8_t>* png) {
+  png->clear();
+  ByteSink sink{png, false};
+  ErrorText error{};
+  if (!EncodeWithLibpng(rows.data(), image, &sink, &error)) {
+    return Status::Error(std::string("PNG encoder: ") + error.text);
   }
+  return Status::Ok();
+}
+
+Status EncodeDirect(const cv::Mat& bgrx, const PngOptions& options,
+                    bool with_alpha, std::vector<uint8_t>* png) {
   std::vector<png_bytep> rows(static_cast<size_t>(bgrx.rows));
   for (int y = 0; y < bgrx.rows; ++y) {
     // libpng only reads the rows; the cast drops const for its C API.
     rows[y] = const_cast<png_bytep>(bgrx.ptr<uint8_t>(y));
   }
-  png->clear();
-  ByteSink sink{png, false};
-  ErrorText error{};
-  if (!EncodeWithLibpng(rows.data(), bgrx.cols, bgrx.rows, options.zlib_level,
-                        with_alpha, &sink, &error)) {
-    return Status::Error(std::string("PNG encoder: ") + error.text);
+  PngImage image;
+  image.width = bgrx.cols;
+  image.height = bgrx.rows;
+  image.color_type = with_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB;
+  image.bgrx_source = true;
+  image.zlib_level = options.zlib_level;
+  return Run(rows, image, png);
+}
+
+// The colours of a BGRX image, if there are at most 256: in order of
+// first appearance (deterministic; close to how often each is used).
+//
+// With `unchanged` (CV_8UC1, non-zero where the pixel is as before), those
+// pixels get index 0, which stands for "transparent", and the colours
+// start at index 1 (so at most 255 of them).
+bool FewColours(const cv::Mat& bgrx, const cv::Mat* unchanged,
+                std::vector<uint32_t>* colours, cv::Mat* indexes) {
+  // Open addressing over 512 slots; key 0xFFFFFFFF = empty (X is dropped,
+  // so a colour never has the top byte set).
+  constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  uint32_t keys[512];
+  uint8_t values[512];
+  std::fill(std::begin(keys), std::end(keys), kEmpty);
+  colours->clear();
+  if (unchanged != nullptr) colours->push_back(0);  // the transparent entry
+  indexes->create(bgrx.size(), CV_8UC1);
+  uint32_t last_key = kEmpty;
+  uint8_t last_index = 0;
+  for (int y = 0; y < bgrx.rows; ++y) {
+    const uint32_t* row = bgrx.ptr<uint32_t>(y);
+    const uint8_t* same =
+        unchanged != nullptr ? unchanged->ptr<uint8_t>(y) : nullptr;
+    uint8_t* out = indexes->ptr<uint8_t>(y);
+    for (int x = 0; x < bgrx.cols; ++x) {
+      if (same != nullptr && same[x] != 0) {
+        out[x] = 0;
+        continue;
+      }
+      const uint32_t key = row[x] & 0x00FFFFFFu;
+      if (key == last_key) {
+        out[x] = last_index;
+        continue;
+      }
+      uint32_t slot = (key * 2654435761u) >> 23;  // 9 bits
+      while (keys[slot] != kEmpty && keys[slot] != key) slot = (slot + 1) & 511;
+      if (keys[slot] == kEmpty) {
+        if (colours->size() == 256) return false;
+        keys[slot] = key;
+        values[slot] = static_cast<uint8_t>(colours->size());
+        colours->push_back(key);
+      }
+      last_key = key;
+      last_index = values[slot];
+      out[x] = last_index;
+    }
+  }
+  return true;
+}
+
+// A palette PNG at the smallest bit depth that holds the colours.
+// `transparent_first`: index 0 is fully transparent (a tRNS of one entry).
+Status EncodePalette(const std::vector<uint32_t>& colours,
+                     const cv::Mat& indexes, const PngOptions& options,
+                     bool transparent_first, std::vector<uint8_t>* png) {
+  const int n = static_cast<int>(colours.size());
+  const int depth = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
+  const int per_byte = 8 / depth;
+  const size_t row_bytes =
+      (static_cast<size_t>(indexes.cols) + per_byte - 1) / per_byte;
+  std::vector<uint8_t> packed(row_bytes * static_cast<size_t>(indexes.rows));
+  std::vector<png_bytep> rows(static_cast<size_t>(indexes.rows));
+  for (int y = 0; y < indexes.rows; ++y) {
+    uint8_t* out = packed.data() + row_bytes * static_cast<size_t>(y);
+    rows[y] = out;
+    const uint8_t* in = indexes.ptr<uint8_t>(y);
+    for (int x = 0; x < indexes.cols; ++x) {
+      const int shift = 8 - depth * (x % per_byte + 1);
+      out[x / per_byte] |= static_cast<uint8_t>(in[x] << shift);
+    }
+  }
+  std::vector<png_color> palette(colours.size());
+  for (size_t i = 0; i < colours.size(); ++i) {
+    // BGRX in memory, little-endian: blue is the low byte.
+    palette[i].blue = static_cast<png_byte>(colours[i] & 0xFF);
+    palette[i].green = static_cast<png_byte>((colours[i] >> 8) & 0xFF);
+    palette[i].red = static_cast<png_byte>((colours[i] >> 16) & 0xFF);
+  }
+  PngImage image;
+  image.width = indexes.cols;
+  image.height = indexes.rows;
+  image.color_type = PNG_COLOR_TYPE_PALETTE;
+  image.bit_depth = depth;
+  image.palette = palette.data();
+  image.palette_size = n;
+  image.filters = PNG_FILTER_NONE;  // filters rarely pay on indexes
+  image.zlib_level = options.zlib_level;
+  image.transparent_first = transparent_first;
+  return Run(rows, image, png);
+}
+
+// The grey levels of a BGRX image whose pixels all have B = G = R (those
+// marked in `unchanged` aside), or false. `grey` gets one byte a pixel;
+// `used` which levels occur.
+bool AllGrey(const cv::Mat& bgrx, const cv::Mat* unchanged, cv::Mat* grey,
+             bool used[256]) {
+  std::fill(used, used + 256, false);
+  grey->create(bgrx.size(), CV_8UC1);
+  for (int y = 0; y < bgrx.rows; ++y) {
+    const uint8_t* row = bgrx.ptr<uint8_t>(y);
+    const uint8_t* same =
+        unchanged != nullptr ? unchanged->ptr<uint8_t>(y) : nullptr;
+    uint8_t* out = grey->ptr<uint8_t>(y);
+    for (int x = 0; x < bgrx.cols; ++x) {
+      if (same != nullptr && same[x] != 0) continue;
+      const uint8_t* p = row + 4 * x;
+      if (p[0] != p[1] || p[1] != p[2]) return false;
+      out[x] = p[0];
+      used[p[0]] = true;
+    }
+  }
+  return true;
+}
+
+// An 8-bit greyscale PNG (filters chosen by libpng); with `transparent`
+// >= 0, the pixels marked in `unchanged` become that level, which tRNS
+// makes transparent.
+Status EncodeGrey(cv::Mat& grey, const cv::Mat* unchanged, int transparent,
+                  const PngOptions& options, std::vector<uint8_t>* png) {
+  std::vector<png_bytep> rows(static_cast<size_t>(grey.rows));
+  for (int y = 0; y < grey.rows; ++y) {
+    uint8_t* row = grey.ptr<uint8_t>(y);
+    if (unchanged != nullptr) {
+      const uint8_t* same = unchanged->ptr<uint8_t>(y);
+      for (int x = 0; x < grey.cols; ++x) {
+        if (same[x] != 0) row[x] = static_cast<uint8_t>(transparent);
+      }
+    }
+    rows[y] = row;
+  }
+  PngImage image;
+  image.width = grey.cols;
+  image.height = grey.rows;
+  image.color_type = PNG_COLOR_TYPE_GRAY;
+  image.zlib_level = options.zlib_level;
+  image.transparent_grey = unchanged != nullptr ? transparent : -1;
+  return Run(rows, image, png);
+}
+
+// Keeps the smaller of `*best` and `candidate` (the earlier on a tie).
+void KeepSmaller(std::vector<uint8_t>* best, std::vector<uint8_t>* candidate) {
+  if (best->empty() || candidate->size() < best->size()) {
+    best->swap(*candidate);
+  }
+}
+
+Status CheckInput(const cv::Mat& image) {
+  if (image.type() != CV_8UC4 || image.empty()) {
+    return Status::Error("PNG encoder: expected a non-empty 4-channel image");
   }
   return Status::Ok();
 }
@@ -96,12 +295,107 @@ Status Encode(const cv::Mat& bgrx, const PngOptions& options, bool with_alpha,
 
 Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
                  std::vector<uint8_t>* png) {
-  return Encode(bgrx, options, /*with_alpha=*/false, png);
+  if (Status s = CheckInput(bgrx); !s.ok()) return s;
+  // Candidates, smallest kept: greyscale when every pixel is grey (screen
+  // text and UI often is: no palette to store, and filters work on real
+  // levels), a palette for at most 256 colours, else RGB.
+  png->clear();
+  std::vector<uint8_t> candidate;
+  if (options.palette) {
+    cv::Mat grey;
+    bool used[256];
+    if (AllGrey(bgrx, nullptr, &grey, used)) {
+      if (Status s = EncodeGrey(grey, nullptr, -1, options, &candidate);
+          !s.ok()) {
+        return s;
+      }
+      KeepSmaller(png, &candidate);
+    }
+    std::vector<uint32_t> colours;
+    cv::Mat indexes;
+    if (FewColours(bgrx, nullptr, &colours, &indexes)) {
+      if (Status s =
+              EncodePalette(colours, indexes, options, false, &candidate);
+          !s.ok()) {
+        return s;
+      }
+      KeepSmaller(png, &candidate);
+    }
+  }
+  if (png->empty()) return EncodeDirect(bgrx, options, false, png);
+  return Status::Ok();
 }
 
 Status EncodePngWithAlpha(const cv::Mat& bgra, const PngOptions& options,
                           std::vector<uint8_t>* png) {
-  return Encode(bgra, options, /*with_alpha=*/true, png);
+  if (Status s = CheckInput(bgra); !s.ok()) return s;
+  return EncodeDirect(bgra, options, /*with_alpha=*/true, png);
+}
+
+Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
+                   const PngOptions& options, std::vector<uint8_t>* png) {
+  if (Status s = EncodePng(bgrx, options, png); !s.ok()) return s;
+  if (!options.transparent_unchanged || previous.empty()) return Status::Ok();
+  if (previous.size() != bgrx.size() || previous.type() != CV_8UC4) {
+    return Status::Error("PNG encoder: the previous pixels do not match");
+  }
+  // Where the pixel is as before (B, G and R; X is ignored).
+  cv::Mat unchanged(bgrx.size(), CV_8UC1);
+  size_t same = 0;
+  for (int y = 0; y < bgrx.rows; ++y) {
+    const uint32_t* now = bgrx.ptr<uint32_t>(y);
+    const uint32_t* before = previous.ptr<uint32_t>(y);
+    uint8_t* out = unchanged.ptr<uint8_t>(y);
+    for (int x = 0; x < bgrx.cols; ++x) {
+      const bool is_same = ((now[x] ^ before[x]) & 0x00FFFFFFu) == 0;
+      out[x] = is_same ? 1 : 0;
+      same += is_same ? 1 : 0;
+    }
+  }
+  if (same == 0) return Status::Ok();
+  std::vector<uint8_t> masked, candidate;
+  std::vector<uint32_t> colours;
+  cv::Mat indexes;
+  cv::Mat grey;
+  bool used[256];
+  if (options.palette && AllGrey(bgrx, &unchanged, &grey, used)) {
+    // A level no changed pixel has stands for "transparent".
+    const bool* unused = std::find(used, used + 256, false);
+    if (unused != used + 256) {
+      if (Status s =
+              EncodeGrey(grey, &unchanged, static_cast<int>(unused - used),
+                         options, &candidate);
+          !s.ok()) {
+        return s;
+      }
+      KeepSmaller(&masked, &candidate);
+    }
+  }
+  if (options.palette && FewColours(bgrx, &unchanged, &colours, &indexes)) {
+    if (Status s = EncodePalette(colours, indexes, options, true, &candidate);
+        !s.ok()) {
+      return s;
+    }
+    KeepSmaller(&masked, &candidate);
+  }
+  if (masked.empty()) {
+    // Too many colours: RGBA, the unchanged pixels transparent black.
+    cv::Mat bgra(bgrx.size(), CV_8UC4);
+    for (int y = 0; y < bgrx.rows; ++y) {
+      const uint32_t* now = bgrx.ptr<uint32_t>(y);
+      const uint8_t* same_row = unchanged.ptr<uint8_t>(y);
+      uint32_t* out = bgra.ptr<uint32_t>(y);
+      for (int x = 0; x < bgrx.cols; ++x) {
+        out[x] = same_row[x] ? 0u : (now[x] | 0xFF000000u);
+      }
+    }
+    if (Status s = EncodeDirect(bgra, options, /*with_alpha=*/true, &masked);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (masked.size() < png->size()) *png = std::move(masked);
+  return Status::Ok();
 }
 
 }  // namespace svgcast

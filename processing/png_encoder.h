@@ -1,5 +1,6 @@
-// Encoding a patch (a BGRX view of a frame) as a PNG for the SVG: 8-bit RGB,
-// no ancillary chunks at all (no gAMA, cHRM, sRGB or iCCP), so a browser
+// Encoding a patch (a BGRX view of a frame) as a PNG for the SVG: a palette
+// PNG when the patch has at most 256 colours, else 8-bit RGB; no ancillary
+// chunks at all (no gAMA, cHRM, sRGB or iCCP), so a browser
 // shows exactly the stored values. The output depends only on the pixels
 // and options, never on the thread or the run.
 //
@@ -18,11 +19,25 @@ namespace svgcast {
 
 struct PngOptions {
   int zlib_level = 9;  // 0 (store) to 9 (smallest)
+  // At most 256 colours: a palette PNG at the smallest bit depth (1, 2, 4
+  // or 8) instead of RGB.
+  bool palette = true;
+  // EncodePatch: also try the pixels that are as before as transparent,
+  // and keep the smaller PNG.
+  bool transparent_unchanged = true;
 };
 
 // bgrx: CV_8UC4, any stride (a crop view is fine), at least 1x1.
 Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
                  std::vector<uint8_t>* png);
+
+// A patch of a frame over the frame before, for the SVG: EncodePng, or,
+// when smaller, the same with every pixel that equals `previous` (the
+// frame before, same rect) fully transparent, so what is already shown
+// shows through (a palette PNG with one transparent entry, or RGBA).
+// `previous` empty: just EncodePng.
+Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
+                   const PngOptions& options, std::vector<uint8_t>* png);
 
 // An overlay with transparency (the mouse pointer): CV_8UC4 BGRA with
 // straight alpha -> 8-bit RGBA PNG, again without ancillary chunks.

@@ -48,8 +48,7 @@ class Reader {
   Status ReadInt(const pugi::xml_node& node, const char* name, int fallback,
                  int* value) const;
   // An <image>: painted from time_us on, or only defined (in <defs>).
-  Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted,
-                   bool with_alpha);
+  Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted);
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
   // A top-level pointer <use> (class c: shown between two delays; class d:
   // from one delay on).
@@ -148,7 +147,7 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
 }
 
 Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
-                         bool painted, bool with_alpha) {
+                         bool painted) {
   const std::string id = node.attribute("id").value();
   int x, y, width, height;
   for (auto [name, fallback, value] :
@@ -168,11 +167,22 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
     return Bad(Describe(node) + " has corrupt base64 data");
   }
   auto image = std::make_unique<Image>();
-  image->has_alpha = with_alpha;
+  // Patches may leave pixels that did not change transparent (so what is
+  // shown below shows through), so alpha is always read; an image with
+  // none is painted as a plain copy.
   const Status decoded =
-      with_alpha ? DecodePngWithAlpha(png.data(), png.size(), &image->pixels)
-                 : DecodePng(png.data(), png.size(), &image->pixels);
+      DecodePngWithAlpha(png.data(), png.size(), &image->pixels);
   if (!decoded.ok()) return Bad(Describe(node) + ": " + decoded.message());
+  image->has_alpha = false;
+  for (int y = 0; y < image->pixels.rows && !image->has_alpha; ++y) {
+    const auto* row = image->pixels.ptr<cv::Vec4b>(y);
+    for (int x = 0; x < image->pixels.cols; ++x) {
+      if (row[x][3] != 255) {
+        image->has_alpha = true;
+        break;
+      }
+    }
+  }
   if (image->pixels.cols != width || image->pixels.rows != height) {
     return Bad(Describe(node) + " is " + std::to_string(width) + "x" +
                std::to_string(height) + " but its PNG is " +
@@ -295,12 +305,12 @@ Status Reader::Read(
     Status s;
     if (name == "metadata" || name == "style") continue;
     if (name == "image") {
-      s = ReadImage(node, 0, /*painted=*/true, /*with_alpha=*/false);
+      s = ReadImage(node, 0, /*painted=*/true);
     } else if (name == "defs") {  // pointer images: defined, not painted
       for (const pugi::xml_node& child : node.children()) {
         if (child.type() != pugi::node_element) continue;
         s = std::string_view(child.name()) == "image"
-                ? ReadImage(child, 0, /*painted=*/false, /*with_alpha=*/true)
+                ? ReadImage(child, 0, /*painted=*/false)
                 : Bad("unexpected " + Describe(child));
         if (!s.ok()) return s;
       }
@@ -312,8 +322,7 @@ Status Reader::Read(
         if (!s.ok()) break;
         if (child.type() != pugi::node_element) continue;
         const std::string_view child_name = child.name();
-        s = child_name == "image"
-                ? ReadImage(child, times[0], /*painted=*/true, false)
+        s = child_name == "image" ? ReadImage(child, times[0], /*painted=*/true)
             : child_name == "use" ? ReadUse(child, times[0])
                                   : Bad("unexpected " + Describe(child));
       }

@@ -252,7 +252,9 @@ std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
                      : PlanPatches(DiffRegions(frames[i - 1], cur, {}), {});
     for (const cv::Rect& r : w.rects) {
       std::vector<uint8_t> png;
-      EXPECT_TRUE(EncodePng(cur(r), PngOptions{}, &png).ok());
+      EXPECT_TRUE(EncodePatch(cur(r), i == 0 ? cv::Mat() : frames[i - 1](r),
+                              PngOptions{}, &png)
+                      .ok());
       w.pngs.push_back(std::move(png));
     }
     expected.push_back(std::move(w));
@@ -392,8 +394,9 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
         return ::testing::AssertionFailure()
                << "frame " << w.seq << ": patch " << r << " outside";
       }
-      cv::Mat patch;
-      const Status s = DecodePng(w.pngs[i].data(), w.pngs[i].size(), &patch);
+      cv::Mat patch;  // BGRA: pixels left as they were are transparent
+      const Status s =
+          DecodePngWithAlpha(w.pngs[i].data(), w.pngs[i].size(), &patch);
       if (!s.ok()) {
         return ::testing::AssertionFailure()
                << "frame " << w.seq << ": " << s.message();
@@ -403,7 +406,9 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
                << "frame " << w.seq << ": patch " << r << " decodes to "
                << patch.size();
       }
-      patch.copyTo(canvas(r));
+      cv::Mat opaque;
+      cv::extractChannel(patch, opaque, 3);
+      patch.copyTo(canvas(r), opaque);
     }
     ::testing::AssertionResult same = SamePixels(frames[w.seq], canvas);
     if (!same) {

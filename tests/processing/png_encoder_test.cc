@@ -1,4 +1,5 @@
-// EncodePng: lossless 8-bit RGB PNGs with only IHDR, IDAT and IEND chunks.
+// EncodePng: lossless PNGs with only critical chunks: palette PNGs at the
+// smallest bit depth for at most 256 colours, else 8-bit RGB.
 #include "processing/png_encoder.h"
 
 #include <algorithm>
@@ -6,6 +7,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -163,6 +165,142 @@ TEST(PngEncoderTest, OnlyCriticalChunksRgb8) {
   EXPECT_EQ(ihdr[11], 0);                   // filter method
   EXPECT_EQ(ihdr[12], 0);                   // no interlacing
   EXPECT_TRUE(chunks.back().data.empty());  // IEND
+}
+
+// `colours` distinct colours in a w x h image (each used at least once).
+cv::Mat WithColours(cv::Size size, int colours) {
+  cv::Mat image(size, CV_8UC4);
+  for (int y = 0; y < size.height; ++y) {
+    for (int x = 0; x < size.width; ++x) {
+      const int c = (y * size.width + x) % colours;
+      image.at<cv::Vec4b>(y, x) =
+          cv::Vec4b(static_cast<uint8_t>(c * 7), static_cast<uint8_t>(c / 3),
+                    static_cast<uint8_t>(255 - c), 255);
+    }
+  }
+  return image;
+}
+
+// Few colours: a palette PNG (PLTE, no tRNS or ancillary chunk) at the
+// smallest bit depth, decoding to the same pixels, crop views included.
+TEST(PngEncoderTest, FewColoursArePalettePngsAtTheSmallestDepth) {
+  const std::vector<std::pair<int, int>> colours_depth = {
+      {1, 1}, {2, 1}, {3, 2}, {4, 2}, {5, 4}, {16, 4}, {17, 8}, {256, 8}};
+  for (const auto& [colours, depth] : colours_depth) {
+    for (const cv::Size& size : {cv::Size(37, 23), cv::Size(1, 300)}) {
+      if (size.area() < colours) continue;
+      SCOPED_TRACE(std::to_string(colours) + " colours");
+      const cv::Mat image = WithColours(size, colours);
+      const std::vector<uint8_t> png = Encode(image);
+      std::vector<Chunk> chunks;
+      ASSERT_TRUE(ParseChunks(png, &chunks));
+      EXPECT_EQ(ChunkLayout(chunks),
+                (std::vector<std::string>{"IHDR", "PLTE", "IDAT", "IEND"}));
+      EXPECT_EQ(chunks[0].data[8], depth);  // bit depth
+      EXPECT_EQ(chunks[0].data[9], 3);      // colour type: palette
+      EXPECT_EQ(chunks[1].data.size(), 3u * static_cast<size_t>(colours));
+      EXPECT_TRUE(SamePixels(image, Decode(png)));
+    }
+  }
+  // A crop view with a stride, odd widths for the bit packing.
+  const cv::Mat big = WithColours({101, 40}, 5);
+  const cv::Mat view = big(cv::Rect(3, 2, 13, 17));
+  EXPECT_TRUE(SamePixels(view.clone(), Decode(Encode(view))));
+}
+
+TEST(PngEncoderTest, MoreThan256ColoursIsRgb) {
+  const cv::Mat image = WithColours({37, 23}, 257);
+  std::vector<Chunk> chunks;
+  ASSERT_TRUE(ParseChunks(Encode(image), &chunks));
+  EXPECT_EQ(chunks[0].data[9], 2);  // RGB
+  EXPECT_TRUE(SamePixels(image, Decode(Encode(image))));
+  // And without the palette option, even few colours are RGB.
+  std::vector<uint8_t> png;
+  PngOptions rgb;
+  rgb.palette = false;
+  ASSERT_TRUE(EncodePng(WithColours({8, 8}, 3), rgb, &png).ok());
+  ASSERT_TRUE(ParseChunks(png, &chunks));
+  EXPECT_EQ(chunks[0].data[9], 2);
+}
+
+// Screen text is often all grey: such an image is an 8-bit greyscale PNG
+// (no palette to store) unless a small palette is smaller still.
+TEST(PngEncoderTest, GreyImagesAreGreyscale) {
+  cv::Mat image(40, 64, CV_8UC4);
+  for (int y = 0; y < image.rows; ++y) {
+    for (int x = 0; x < image.cols; ++x) {
+      const auto v = static_cast<uint8_t>((x * 4 + y * 3) % 251);
+      image.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+  const std::vector<uint8_t> png = Encode(image);
+  std::vector<Chunk> chunks;
+  ASSERT_TRUE(ParseChunks(png, &chunks));
+  EXPECT_EQ(ChunkLayout(chunks),
+            (std::vector<std::string>{"IHDR", "IDAT", "IEND"}));
+  EXPECT_EQ(chunks[0].data[9], 0);  // greyscale
+  EXPECT_EQ(chunks[0].data[8], 8);
+  EXPECT_TRUE(SamePixels(image, Decode(png)));
+  // Two grey levels: whatever is smaller, and never larger than either.
+  const cv::Mat two = WithColours({40, 40}, 1);
+  EXPECT_TRUE(SamePixels(two, Decode(Encode(two))));
+}
+
+// previous: `cur` with pixels changed at two far corners.
+struct PatchCase {
+  cv::Mat previous, current;
+};
+
+PatchCase CornersChanged(int colours) {
+  PatchCase c;
+  c.previous = RandomBgrx({120, 90}, 17);
+  c.current = c.previous.clone();
+  const cv::Mat changes = WithColours({10, 10}, colours);
+  changes.copyTo(c.current(cv::Rect(0, 0, 10, 10)));
+  changes.copyTo(c.current(cv::Rect(110, 80, 10, 10)));
+  return c;
+}
+
+// EncodePatch: where little changed, the unchanged pixels are transparent
+// and the PNG much smaller; over the previous pixels it shows the new ones.
+TEST(PngEncoderTest, PatchLeavesUnchangedPixelsTransparentWhenSmaller) {
+  for (int colours : {3, 300}) {  // palette + tRNS, and RGBA
+    SCOPED_TRACE(std::to_string(colours) + " colours");
+    const PatchCase c = CornersChanged(colours);
+    std::vector<uint8_t> opaque, patch;
+    ASSERT_TRUE(EncodePng(c.current, PngOptions{}, &opaque).ok());
+    ASSERT_TRUE(EncodePatch(c.current, c.previous, PngOptions{}, &patch).ok());
+    EXPECT_LT(patch.size() * 4, opaque.size());
+    cv::Mat bgra;
+    ASSERT_TRUE(DecodePngWithAlpha(patch.data(), patch.size(), &bgra).ok());
+    cv::Mat shown = c.previous.clone();
+    for (int y = 0; y < bgra.rows; ++y) {
+      for (int x = 0; x < bgra.cols; ++x) {
+        const cv::Vec4b p = bgra.at<cv::Vec4b>(y, x);
+        ASSERT_TRUE(p[3] == 0 || p[3] == 255);
+        if (p[3] == 255) shown.at<cv::Vec4b>(y, x) = p;
+      }
+    }
+    EXPECT_TRUE(SamePixels(c.current, shown));
+    // Every changed pixel is opaque.
+    EXPECT_EQ(bgra.at<cv::Vec4b>(0, 0)[3], 255);
+    EXPECT_EQ(bgra.at<cv::Vec4b>(89, 119)[3], 255);
+  }
+}
+
+TEST(PngEncoderTest, PatchWithoutPreviousOrWhereAllChangedIsEncodePng) {
+  const PatchCase c = CornersChanged(3);
+  std::vector<uint8_t> plain, patch;
+  ASSERT_TRUE(EncodePng(c.current, PngOptions{}, &plain).ok());
+  ASSERT_TRUE(EncodePatch(c.current, cv::Mat(), PngOptions{}, &patch).ok());
+  EXPECT_EQ(patch, plain);
+  const cv::Mat other = RandomBgrx(c.current.size(), 99);  // all differ
+  ASSERT_TRUE(EncodePatch(c.current, other, PngOptions{}, &patch).ok());
+  EXPECT_EQ(patch, plain);
+  PngOptions off;
+  off.transparent_unchanged = false;
+  ASSERT_TRUE(EncodePatch(c.current, c.previous, off, &patch).ok());
+  EXPECT_EQ(patch, plain);
 }
 
 // Also at level 0, where the image data is stored in several IDAT chunks.
