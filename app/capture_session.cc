@@ -74,6 +74,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   PipelineOptions pipeline_options;
   pipeline_options.mode = options.processing;
   pipeline_options.threads = options.threads;
+  pipeline_options.png.effort = options.effort;
   pipeline_options.on_frame_written = [&](uint64_t written) {
     timer.OnProcessed(written - 1, MonotonicNowNs());
     progress.Update(written);

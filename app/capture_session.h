@@ -39,7 +39,8 @@ struct SessionOptions {
   // effort; the timer summary says whether it got it).
   int realtime_priority = 0;
   TimingOptions timing;  // how the SVG plays (speed, idle limit, loop)
-  int countdown_s = 0;   // "recording in 3... 2... 1..." first
+  Effort effort = Effort::kDefault;  // how hard to compress patches
+  int countdown_s = 0;               // "recording in 3... 2... 1..." first
   // Printed (unless quiet) once the output is open and before capture.
   std::string start_message;
   std::string verb = "replay";  // for the progress line

@@ -27,6 +27,21 @@ const std::map<std::string, svgcast::ProcessingMode> kProcessing{
     {"offloaded", svgcast::ProcessingMode::kOffloaded},
     {"inline", svgcast::ProcessingMode::kInline}};
 
+const std::map<std::string, svgcast::Effort> kEffort{
+    {"fast", svgcast::Effort::kFast},
+    {"default", svgcast::Effort::kDefault},
+    {"max", svgcast::Effort::kMax}};
+
+void AddEffortOption(CLI::App* cmd, svgcast::Effort* effort) {
+  cmd->add_option("--effort", *effort,
+                  "How hard to compress: fast (zlib level 3, for a slow "
+                  "machine recording), default (the smallest of several PNG "
+                  "encodings), max (that, recompressed with Zopfli: several "
+                  "times slower)")
+      ->transform(CLI::CheckedTransformer(kEffort, CLI::ignore_case))
+      ->default_str("default");
+}
+
 // How the SVG plays: replay, record (and profile) take these. `trim`:
 // --start and --end too (recorded frames).
 void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
@@ -151,6 +166,7 @@ int main(int argc, char** argv) {
   replay_cmd->add_flag("-q,--quiet", replay.quiet,
                        "No progress line and no summary");
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
+  AddEffortOption(replay_cmd, &replay.effort);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(
@@ -164,6 +180,7 @@ int main(int argc, char** argv) {
       ->required();
   AddCaptureOptions(record_cmd, &record);
   AddPlaybackOptions(record_cmd, &record.playback, /*trim=*/false);
+  AddEffortOption(record_cmd, &record.effort);
   record_cmd
       ->add_option("--processing", record.processing,
                    "Where processing runs: offloaded (the flow graph) or "

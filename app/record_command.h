@@ -50,6 +50,7 @@ struct RecordOptions {
   bool quiet = false;
   bool log_frames = false;   // --log-frames
   PlaybackOptions playback;  // (--start/--end are not offered)
+  Effort effort = Effort::kDefault;
 };
 
 // 0: recorded (also when stopped by Ctrl-C, --duration or the command

@@ -29,6 +29,7 @@ int RunReplay(const ReplayOptions& options) {
   session.when_full = options.when_full;
   session.verb = "replay";
   session.timing = playback.timing;
+  session.effort = options.effort;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

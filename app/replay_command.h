@@ -12,6 +12,7 @@
 
 #include "app/playback_options.h"
 #include "capture/frame_cache.h"
+#include "processing/png_encoder.h"
 
 namespace svgcast {
 
@@ -25,6 +26,7 @@ struct ReplayOptions {
   WhenFull when_full = WhenFull::kWait;
   bool quiet = false;  // no progress line, no summary
   PlaybackOptions playback;
+  Effort effort = Effort::kDefault;
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed),

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "processing/png_recompress.h"
+
 namespace svgcast {
 namespace {
 
@@ -122,7 +124,7 @@ Status Run(std::vector<png_bytep>& rows, const PngImage& image,
   return Status::Ok();
 }
 
-Status EncodeDirect(const cv::Mat& bgrx, const PngOptions& options,
+Status EncodeDirect(const cv::Mat& bgrx, int filters, const PngOptions& options,
                     bool with_alpha, std::vector<uint8_t>* png) {
   std::vector<png_bytep> rows(static_cast<size_t>(bgrx.rows));
   for (int y = 0; y < bgrx.rows; ++y) {
@@ -134,6 +136,7 @@ Status EncodeDirect(const cv::Mat& bgrx, const PngOptions& options,
   image.height = bgrx.rows;
   image.color_type = with_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB;
   image.bgrx_source = true;
+  image.filters = filters;
   image.zlib_level = options.zlib_level;
   return Run(rows, image, png);
 }
@@ -191,8 +194,9 @@ bool FewColours(const cv::Mat& bgrx, const cv::Mat* unchanged,
 // A palette PNG at the smallest bit depth that holds the colours.
 // `transparent_first`: index 0 is fully transparent (a tRNS of one entry).
 Status EncodePalette(const std::vector<uint32_t>& colours,
-                     const cv::Mat& indexes, const PngOptions& options,
-                     bool transparent_first, std::vector<uint8_t>* png) {
+                     const cv::Mat& indexes, int filters,
+                     const PngOptions& options, bool transparent_first,
+                     std::vector<uint8_t>* png) {
   const int n = static_cast<int>(colours.size());
   const int depth = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
   const int per_byte = 8 / depth;
@@ -223,7 +227,7 @@ Status EncodePalette(const std::vector<uint32_t>& colours,
   image.bit_depth = depth;
   image.palette = palette.data();
   image.palette_size = n;
-  image.filters = PNG_FILTER_NONE;  // filters rarely pay on indexes
+  image.filters = filters;
   image.zlib_level = options.zlib_level;
   image.transparent_first = transparent_first;
   return Run(rows, image, png);
@@ -256,7 +260,8 @@ bool AllGrey(const cv::Mat& bgrx, const cv::Mat* unchanged, cv::Mat* grey,
 // >= 0, the pixels marked in `unchanged` become that level, which tRNS
 // makes transparent.
 Status EncodeGrey(cv::Mat& grey, const cv::Mat* unchanged, int transparent,
-                  const PngOptions& options, std::vector<uint8_t>* png) {
+                  int filters, const PngOptions& options,
+                  std::vector<uint8_t>* png) {
   std::vector<png_bytep> rows(static_cast<size_t>(grey.rows));
   for (int y = 0; y < grey.rows; ++y) {
     uint8_t* row = grey.ptr<uint8_t>(y);
@@ -273,8 +278,16 @@ Status EncodeGrey(cv::Mat& grey, const cv::Mat* unchanged, int transparent,
   image.height = grey.rows;
   image.color_type = PNG_COLOR_TYPE_GRAY;
   image.zlib_level = options.zlib_level;
+  image.filters = filters;
   image.transparent_grey = unchanged != nullptr ? transparent : -1;
   return Run(rows, image, png);
+}
+
+// The row filters to try: libpng's adaptive choice and, but at kFast, none
+// at all (which often wins on flat screen content and on palette indexes).
+std::vector<int> FilterChoices(const PngOptions& options) {
+  if (options.effort == Effort::kFast) return {PNG_ALL_FILTERS};
+  return {PNG_ALL_FILTERS, PNG_FILTER_NONE};
 }
 
 // Keeps the smaller of `*best` and `candidate` (the earlier on a tie).
@@ -305,35 +318,71 @@ Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
     cv::Mat grey;
     bool used[256];
     if (AllGrey(bgrx, nullptr, &grey, used)) {
-      if (Status s = EncodeGrey(grey, nullptr, -1, options, &candidate);
-          !s.ok()) {
-        return s;
+      for (int filters : FilterChoices(options)) {
+        if (Status s =
+                EncodeGrey(grey, nullptr, -1, filters, options, &candidate);
+            !s.ok()) {
+          return s;
+        }
+        KeepSmaller(png, &candidate);
       }
-      KeepSmaller(png, &candidate);
     }
     std::vector<uint32_t> colours;
     cv::Mat indexes;
     if (FewColours(bgrx, nullptr, &colours, &indexes)) {
-      if (Status s =
-              EncodePalette(colours, indexes, options, false, &candidate);
-          !s.ok()) {
-        return s;
+      for (int filters : FilterChoices(options)) {
+        if (Status s = EncodePalette(colours, indexes, filters, options, false,
+                                     &candidate);
+            !s.ok()) {
+          return s;
+        }
+        KeepSmaller(png, &candidate);
       }
-      KeepSmaller(png, &candidate);
     }
   }
-  if (png->empty()) return EncodeDirect(bgrx, options, false, png);
+  if (!png->empty()) return Status::Ok();
+  for (int filters : FilterChoices(options)) {
+    if (Status s = EncodeDirect(bgrx, filters, options, false, &candidate);
+        !s.ok()) {
+      return s;
+    }
+    KeepSmaller(png, &candidate);
+  }
   return Status::Ok();
 }
 
 Status EncodePngWithAlpha(const cv::Mat& bgra, const PngOptions& options,
                           std::vector<uint8_t>* png) {
   if (Status s = CheckInput(bgra); !s.ok()) return s;
-  return EncodeDirect(bgra, options, /*with_alpha=*/true, png);
+  return EncodeDirect(bgra, PNG_ALL_FILTERS, options, /*with_alpha=*/true, png);
 }
 
+namespace {
+constexpr int kZopfliIterations = 15;
+Status EncodeMasked(const cv::Mat& bgrx, const cv::Mat& previous,
+                    const PngOptions& options, std::vector<uint8_t>* png);
+}  // namespace
+
 Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
-                   const PngOptions& options, std::vector<uint8_t>* png) {
+                   const PngOptions& requested, std::vector<uint8_t>* png) {
+  PngOptions options = requested;
+  if (options.effort == Effort::kFast) {
+    options.zlib_level = std::min(options.zlib_level, 3);
+    options.transparent_unchanged = false;
+  }
+  if (Status s = EncodeMasked(bgrx, previous, options, png); !s.ok()) {
+    return s;
+  }
+  if (options.effort == Effort::kMax) {
+    return RecompressPng(kZopfliIterations, png);
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Status EncodeMasked(const cv::Mat& bgrx, const cv::Mat& previous,
+                    const PngOptions& options, std::vector<uint8_t>* png) {
   if (Status s = EncodePng(bgrx, options, png); !s.ok()) return s;
   if (!options.transparent_unchanged || previous.empty()) return Status::Ok();
   if (previous.size() != bgrx.size() || previous.type() != CV_8UC4) {
@@ -362,21 +411,26 @@ Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
     // A level no changed pixel has stands for "transparent".
     const bool* unused = std::find(used, used + 256, false);
     if (unused != used + 256) {
-      if (Status s =
-              EncodeGrey(grey, &unchanged, static_cast<int>(unused - used),
-                         options, &candidate);
+      for (int filters : FilterChoices(options)) {
+        if (Status s =
+                EncodeGrey(grey, &unchanged, static_cast<int>(unused - used),
+                           filters, options, &candidate);
+            !s.ok()) {
+          return s;
+        }
+        KeepSmaller(&masked, &candidate);
+      }
+    }
+  }
+  if (options.palette && FewColours(bgrx, &unchanged, &colours, &indexes)) {
+    for (int filters : FilterChoices(options)) {
+      if (Status s = EncodePalette(colours, indexes, filters, options, true,
+                                   &candidate);
           !s.ok()) {
         return s;
       }
       KeepSmaller(&masked, &candidate);
     }
-  }
-  if (options.palette && FewColours(bgrx, &unchanged, &colours, &indexes)) {
-    if (Status s = EncodePalette(colours, indexes, options, true, &candidate);
-        !s.ok()) {
-      return s;
-    }
-    KeepSmaller(&masked, &candidate);
   }
   if (masked.empty()) {
     // Too many colours: RGBA, the unchanged pixels transparent black.
@@ -389,13 +443,18 @@ Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
         out[x] = same_row[x] ? 0u : (now[x] | 0xFF000000u);
       }
     }
-    if (Status s = EncodeDirect(bgra, options, /*with_alpha=*/true, &masked);
-        !s.ok()) {
-      return s;
+    for (int filters : FilterChoices(options)) {
+      if (Status s = EncodeDirect(bgra, filters, options, true, &candidate);
+          !s.ok()) {
+        return s;
+      }
+      KeepSmaller(&masked, &candidate);
     }
   }
   if (masked.size() < png->size()) *png = std::move(masked);
   return Status::Ok();
 }
+
+}  // namespace
 
 }  // namespace svgcast

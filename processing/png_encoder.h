@@ -17,8 +17,15 @@
 
 namespace svgcast {
 
+// How hard to try (--effort): kFast is zlib level 3 and no transparent
+// variant (for live recording on a slow machine), kDefault the smallest of
+// every candidate at zlib level 9, kMax that one recompressed with Zopfli
+// (several times slower; for replay and conversion).
+enum class Effort { kFast = 1, kDefault, kMax };
+
 struct PngOptions {
-  int zlib_level = 9;  // 0 (store) to 9 (smallest)
+  int zlib_level = 9;  // 0 (store) to 9 (smallest); kFast uses 3
+  Effort effort = Effort::kDefault;
   // At most 256 colours: a palette PNG at the smallest bit depth (1, 2, 4
   // or 8) instead of RGB.
   bool palette = true;

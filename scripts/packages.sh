@@ -4,6 +4,7 @@ SVGCAST_PACKAGES=(
   build-essential cmake pkg-config
   libopencv-dev libpng-dev libtbb-dev libcli11-dev libpugixml-dev
   libx11-dev libxext-dev libxfixes-dev libxrender-dev
+  libzopfli-dev
   libgtest-dev libgmock-dev
   # Recording without a screen (a private virtual display), the demo
   # program the quick start records, and the X11 tests.

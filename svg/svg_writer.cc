@@ -42,17 +42,18 @@ std::string Attr(const char* name, int value) {
 // with the offset exactly, so an offset rounded up would keep an element
 // visible into the next period.
 std::string Percent(int64_t part_us, int64_t period_us) {
-  // In units of 1e-8 %: part * 1e10 / period, floored, in integers.
-  const __int128 units =
-      static_cast<__int128>(part_us) * 10'000'000'000 / period_us;
-  const int64_t whole = static_cast<int64_t>(units / 100'000'000);
-  int64_t fraction = static_cast<int64_t>(units % 100'000'000);
-  std::string percent = std::to_string(whole);
-  if (fraction != 0) {
-    std::string digits = std::to_string(100'000'000 + fraction).substr(1);
-    while (digits.back() == '0') digits.pop_back();
-    percent += "." + digits;
+  // Long division, digit by digit, so nothing overflows: 100 * part /
+  // period, then eight decimals, each floored.
+  std::string percent = std::to_string(part_us * 100 / period_us);
+  int64_t remainder = part_us * 100 % period_us;
+  std::string digits;
+  for (int i = 0; i < 8 && remainder != 0; ++i) {
+    remainder *= 10;
+    digits.push_back(static_cast<char>('0' + remainder / period_us));
+    remainder %= period_us;
   }
+  while (!digits.empty() && digits.back() == '0') digits.pop_back();
+  if (!digits.empty()) percent += "." + digits;
   return percent + "%";
 }
 

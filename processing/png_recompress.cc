@@ -1,0 +1,109 @@
+#include "processing/png_recompress.h"
+
+#include <zlib.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+extern "C" {
+#include <zopfli/zopfli.h>
+}
+
+namespace svgcast {
+namespace {
+
+constexpr uint8_t kSignature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
+
+uint32_t ReadBe32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+         (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+void AppendBe32(uint32_t v, std::vector<uint8_t>* out) {
+  for (int shift : {24, 16, 8, 0}) {
+    out->push_back(static_cast<uint8_t>(v >> shift));
+  }
+}
+
+void AppendChunk(const char type[4], const uint8_t* data, size_t size,
+                 std::vector<uint8_t>* out) {
+  AppendBe32(static_cast<uint32_t>(size), out);
+  const size_t start = out->size();
+  out->insert(out->end(), type, type + 4);
+  out->insert(out->end(), data, data + size);
+  const uLong crc = crc32(0, out->data() + start, static_cast<uInt>(size + 4));
+  AppendBe32(static_cast<uint32_t>(crc), out);
+}
+
+bool Inflate(const std::vector<uint8_t>& in, std::vector<uint8_t>* out) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return false;
+  z.next_in = const_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(in.size());
+  uint8_t buffer[1 << 15];
+  int result = Z_OK;
+  while (result == Z_OK) {
+    z.next_out = buffer;
+    z.avail_out = sizeof buffer;
+    result = inflate(&z, Z_NO_FLUSH);
+    out->insert(out->end(), buffer, buffer + (sizeof buffer - z.avail_out));
+  }
+  inflateEnd(&z);
+  return result == Z_STREAM_END;
+}
+
+}  // namespace
+
+Status RecompressPng(int iterations, std::vector<uint8_t>* png) {
+  const std::vector<uint8_t>& in = *png;
+  if (in.size() < 8 || std::memcmp(in.data(), kSignature, 8) != 0) {
+    return Status::Error("PNG recompress: not a PNG");
+  }
+  // Walk the chunks: everything but IDAT is kept in place; the IDATs
+  // (consecutive) are joined.
+  std::vector<uint8_t> compressed;
+  size_t idat_at = 0;  // where the IDATs began
+  size_t pos = 8;
+  while (pos + 12 <= in.size()) {
+    const uint32_t length = ReadBe32(&in[pos]);
+    if (length > in.size() - pos - 12) {
+      return Status::Error("PNG recompress: a chunk overruns the data");
+    }
+    if (std::memcmp(&in[pos + 4], "IDAT", 4) == 0) {
+      if (compressed.empty()) idat_at = pos;
+      compressed.insert(compressed.end(), in.begin() + pos + 8,
+                        in.begin() + pos + 8 + length);
+    }
+    pos += 12 + length;
+  }
+  if (idat_at == 0) return Status::Error("PNG recompress: no image data");
+  std::vector<uint8_t> raw;
+  if (!Inflate(compressed, &raw)) {
+    return Status::Error("PNG recompress: corrupt image data");
+  }
+  ZopfliOptions options;
+  ZopfliInitOptions(&options);
+  options.numiterations = iterations;
+  unsigned char* out = nullptr;
+  size_t out_size = 0;
+  ZopfliCompress(&options, ZOPFLI_FORMAT_ZLIB, raw.data(), raw.size(), &out,
+                 &out_size);
+  if (out == nullptr) return Status::Error("PNG recompress: out of memory");
+  if (out_size < compressed.size()) {
+    std::vector<uint8_t> result(in.begin(), in.begin() + idat_at);
+    AppendChunk("IDAT", out, out_size, &result);
+    // Everything after the IDATs (IEND).
+    size_t after = idat_at;
+    while (after + 12 <= in.size() &&
+           std::memcmp(&in[after + 4], "IDAT", 4) == 0) {
+      after += 12 + ReadBe32(&in[after]);
+    }
+    result.insert(result.end(), in.begin() + after, in.end());
+    png->swap(result);
+  }
+  std::free(out);
+  return Status::Ok();
+}
+
+}  // namespace svgcast
