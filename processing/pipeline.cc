@@ -180,11 +180,47 @@ FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
       options_.stage_hook(PipelineStage::kOptimize, changes.ticket.seq);
     }
     plan.regions = PlanPatches(changes.regions, options_.cost);
+    if (options_.margin_px > 0 && plan.ticket.seq > 0) {
+      const CropReply whole = cache_.Crop({plan.ticket.seq, std::nullopt});
+      const cv::Rect frame(0, 0, whole.rect.width, whole.rect.height);
+      const int m = options_.margin_px;
+      for (cv::Rect& r : plan.regions) {
+        r = cv::Rect(r.x - m, r.y - m, r.width + 2 * m, r.height + 2 * m) &
+            frame;
+      }
+    }
   } catch (const std::exception& e) {
     Fail(e.what());
     plan.failed = true;
   }
   return plan;
+}
+
+cv::Rect Pipeline::Aligned(const cv::Rect& rect, const cv::Rect& bounds) const {
+  const int a = options_.align_px;
+  if (a <= 1) return rect;
+  auto down = [a](int v) { return v - ((v % a) + a) % a; };
+  auto up = [a](int v) { return v + (a - v % a) % a; };
+  return cv::Rect(cv::Point(down(rect.x), down(rect.y)),
+                  cv::Point(up(rect.br().x), up(rect.br().y))) &
+         bounds;
+}
+
+PngBytes Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
+  const CropReply crop = cache_.Crop({seq, rect});
+  // The frame before is still cached: it is released only once this
+  // frame is written.
+  CropReply before;
+  if (seq > 0 && options_.png.transparent_unchanged) {
+    before = cache_.Crop({seq - 1, rect});
+  }
+  auto png = std::make_shared<std::vector<uint8_t>>();
+  if (Status s =
+          EncodePatch(crop.pixels, before.pixels, options_.png, png.get());
+      !s.ok()) {
+    throw std::runtime_error(s.message());
+  }
+  return png;
 }
 
 EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
@@ -197,22 +233,16 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     if (options_.stage_hook) {
       options_.stage_hook(PipelineStage::kEncode, plan.ticket.seq);
     }
+    const cv::Rect bounds =
+        plan.ticket.seq == 0 || plan.regions.empty()
+            ? cv::Rect()
+            : cache_.Crop({plan.ticket.seq, std::nullopt}).rect;
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
-      const CropReply crop = cache_.Crop({plan.ticket.seq, rect});
-      // The frame before is still cached: it is released only once this
-      // frame is written.
-      CropReply before;
-      if (plan.ticket.seq > 0 && options_.png.transparent_unchanged) {
-        before = cache_.Crop({plan.ticket.seq - 1, rect});
-      }
-      auto png = std::make_shared<std::vector<uint8_t>>();
-      if (Status s =
-              EncodePatch(crop.pixels, before.pixels, options_.png, png.get());
-          !s.ok()) {
-        throw std::runtime_error(s.message());
-      }
-      frame->patches.push_back({rect, std::move(png)});
+      EncodedPatch patch;
+      patch.rect = plan.ticket.seq == 0 ? rect : Aligned(rect, bounds);
+      patch.png = EncodeRect(plan.ticket.seq, patch.rect);
+      frame->patches.push_back(std::move(patch));
     }
   } catch (const std::exception& e) {
     Fail(e.what());

@@ -56,6 +56,13 @@ struct PipelineOptions {
   DiffOptions diff;
   CostModel cost;
   PngOptions png;
+  // Unchanged context kept around every patch (not the poster), so that a
+  // browser scaling the SVG filters a patch's edge with its true
+  // neighbours instead of repeating the patch's own edge; and patches
+  // aligned to even pixels, so that at 50% every patch is averaged in the
+  // same 2x2 blocks as the whole frame. Together: no seams when scaled.
+  int margin_px = 1;
+  int align_px = 2;
   // Called on the writer node after each frame is written (progress lines).
   std::function<void(uint64_t frames_written)> on_frame_written;
   // Test hook: called at the start of every node body with the frame's seq
@@ -104,6 +111,10 @@ class Pipeline {
   FrameChanges Diff(const FrameTicket& ticket);
   FrameChanges Optimize(const FrameChanges& changes);
   EncodedFramePtr Encode(const FrameChanges& plan);
+  // `rect` grown to multiples of align_px, within `bounds`.
+  cv::Rect Aligned(const cv::Rect& rect, const cv::Rect& bounds) const;
+  // The PNG of frame `seq`'s pixels in `rect` (over frame seq - 1).
+  PngBytes EncodeRect(uint64_t seq, const cv::Rect& rect);
   void Write(const EncodedFramePtr& frame);  // serial
 
   FrameCache& cache_;

@@ -76,18 +76,27 @@ void SvgWriter::WriteHeaderOnce() {
                      "@keyframes a{to{visibility:visible}}</style>\n"));
 }
 
+const SvgWriter::StoredImage* SvgWriter::Find(const PngBytes& png) {
+  auto it = stored_.find(Fnv1a(*png));
+  if (it == stored_.end()) return nullptr;
+  for (const StoredImage& image : it->second) {
+    if (*image.png == *png) return &image;
+  }
+  return nullptr;
+}
+
 void SvgWriter::AppendPatch(const EncodedPatch& patch, std::string* markup) {
+  // An image already written with these bytes: placed again.
+  const cv::Rect* rect = &patch.rect;
+  if (const StoredImage* earlier = Find(patch.png); earlier != nullptr) {
+    *markup += "<use href=\"#" + earlier->id + "\"" +
+               Attr("x", rect->x - earlier->origin.x) +
+               Attr("y", rect->y - earlier->origin.y) + "/>";
+    stats_.reused += 1;
+    return;
+  }
   const std::vector<uint8_t>& png = *patch.png;
   std::vector<StoredImage>& same_hash = stored_[Fnv1a(png)];
-  for (const StoredImage& image : same_hash) {
-    if (*image.png == png) {
-      *markup += "<use href=\"#" + image.id + "\"" +
-                 Attr("x", patch.rect.x - image.origin.x) +
-                 Attr("y", patch.rect.y - image.origin.y) + "/>";
-      stats_.reused += 1;
-      return;
-    }
-  }
   StoredImage image{patch.png, IdFor(next_id_++), patch.rect.tl()};
   *markup += "<image id=\"" + image.id + "\"";
   if (patch.rect.x != 0) *markup += Attr("x", patch.rect.x);

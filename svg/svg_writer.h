@@ -107,6 +107,8 @@ class SvgWriter final : public FrameSink {
   };
 
   void WriteHeaderOnce();
+  // The image written earlier with exactly these bytes, if any.
+  const StoredImage* Find(const PngBytes& png);
   // Appends the markup for one patch: a new <image> or a <use>.
   void AppendPatch(const EncodedPatch& patch, std::string* markup);
   // Follows the pointer from frame to frame; a new pointer image is

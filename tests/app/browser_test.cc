@@ -15,8 +15,10 @@
 // Skipped where Chromium is not installed (.ci/run installs it).
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -31,6 +33,8 @@
 #include "capture/clock.h"
 #include "capture/manifest.h"
 #include "capture/png_reader.h"
+#include "processing/png_encoder.h"
+#include "svg/base64.h"
 #include "svg/svg_reader.h"
 #include "tests/test_util.h"
 #include "tests/tools/chromium.h"
@@ -468,6 +472,135 @@ TEST(BrowserCorpusTest, AnchorElectronFirst100Frames) {
   EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
   EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
 }
+
+// Shown at 50% and 150% (the SVG's width and height changed, its viewBox
+// kept), a frame of the screencast looks like the frame's own PNG shown the
+// same way by the same browser: no seams where patches meet. (svgcast keeps
+// one pixel of unchanged context around every patch and aligns patches to
+// even pixels for this: without them a patch edge is filtered against the
+// patch's own edge pixels, and at 50% an odd-placed patch is averaged in
+// other 2x2 blocks than the whole frame — dozens of levels off along every
+// patch edge.) Not pixel for pixel: where a patch's transparent pixels
+// (unchanged since the frame before) meet its opaque ones, the browser
+// blends with the layer below by premultiplied alpha, which is not the
+// arithmetic of filtering one image, so a few pixels may be off by up to a
+// few dozen levels. Tolerance: no pixel more than 32 levels off in any
+// channel, and at most 0.5% of the pixels off by more than 2 — a seam (a
+// gap showing the picture below, a doubled or shifted edge) is a whole
+// line of pixels far off, more than 1% of these small frames.
+::testing::AssertionResult ScaledLikeTheFrame(Chromium& browser,
+                                              const TempDir& dir,
+                                              const std::string& svg,
+                                              const Sequence& seq,
+                                              double scale) {
+  const cv::Size size = seq.frames.front().size();
+  const int width = static_cast<int>(std::lround(size.width * scale));
+  const int height = static_cast<int>(std::lround(size.height * scale));
+  const std::string resize =
+      "document.documentElement.setAttribute('width', " +
+      std::to_string(width) + ");" +
+      "document.documentElement.setAttribute('height', " +
+      std::to_string(height) + ");";
+  const size_t n = seq.frames.size();
+  for (size_t i : {size_t{0}, n / 3, n / 2, n - 1}) {
+    const double begin = seq.times_ms[i];
+    const double end = i + 1 < n ? seq.times_ms[i + 1] : begin + 2000;
+    cv::Mat shot, reference;
+    if (Status s = browser.Open("file://" + svg, width, height); !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    if (Status s = browser.Evaluate(resize); !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    if (Status s = browser.SeekAnimations((begin + end) / 2); !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    if (Status s = browser.Screenshot(&shot); !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    // The frame itself, as one image in an SVG of the same size.
+    std::vector<uint8_t> png;
+    if (Status s = EncodePng(seq.frames[i], PngOptions{}, &png); !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    std::string uri = "data:image/png;base64,";
+    AppendBase64(png.data(), png.size(), &uri);
+    const std::string w = std::to_string(size.width);
+    const std::string h = std::to_string(size.height);
+    WriteFile(dir.File("frame.svg"),
+              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+                  std::to_string(width) + "\" height=\"" +
+                  std::to_string(height) + "\" viewBox=\"0 0 " + w + " " + h +
+                  "\"><image width=\"" + w + "\" height=\"" + h + "\" href=\"" +
+                  uri + "\"/></svg>");
+    if (Status s =
+            browser.Open("file://" + dir.File("frame.svg"), width, height);
+        !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    if (Status s = browser.Screenshot(&reference); !s.ok()) {
+      return ::testing::AssertionFailure() << s.message();
+    }
+    if (shot.size() != reference.size()) {
+      return ::testing::AssertionFailure() << "sizes differ";
+    }
+    int worst = 0;
+    size_t off = 0;
+    for (int y = 0; y < shot.rows; ++y) {
+      for (int x = 0; x < shot.cols; ++x) {
+        const cv::Vec4b a = shot.at<cv::Vec4b>(y, x);
+        const cv::Vec4b b = reference.at<cv::Vec4b>(y, x);
+        int d = 0;
+        for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(a[c] - b[c]));
+        worst = std::max(worst, d);
+        off += d > 2 ? 1 : 0;
+      }
+    }
+    std::printf(
+        "  scale %.1f, frame %zu: max difference %d, %zu of %d "
+        "pixels off by more than 2\n",
+        scale, i, worst, off, shot.rows * shot.cols);
+    if (worst > 32 || off * 200 > static_cast<size_t>(shot.total())) {
+      return ::testing::AssertionFailure()
+             << "scale " << scale << ", frame " << i << ": max difference "
+             << worst << ", " << off << " pixels off by more than 2";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+class BrowserScaleTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+  }
+};
+
+TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
+  TempDir dir;
+  const std::string folder = FixturePath(GetParam());
+  Sequence seq;
+  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
+  const std::string svg = dir.File("out.svg");
+  ASSERT_TRUE(Replay(folder, svg));
+  std::unique_ptr<Chromium> browser = StartBrowser();
+  ASSERT_NE(browser, nullptr);
+  for (double scale : {0.5, 1.5}) {
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser, dir, svg, seq, scale));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
+                         ::testing::Values("boxes", "scroll",
+                                           "anchor-patches/letter"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c)))
+                               c = '_';
+                           }
+                           return name;
+                         });
 
 // The check can fail: a screencast of other frames does not pass.
 TEST(BrowserCheckTest, OtherFramesFail) {

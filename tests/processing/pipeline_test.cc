@@ -250,6 +250,19 @@ std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
     const cv::Mat& cur = frames[i];
     w.rects = i == 0 ? std::vector<cv::Rect>{{0, 0, cur.cols, cur.rows}}
                      : PlanPatches(DiffRegions(frames[i - 1], cur, {}), {});
+    if (i > 0) {
+      // One pixel of context around each patch, then grown to even
+      // coordinates (PipelineOptions' margin_px and align_px), in the frame.
+      const cv::Rect frame(0, 0, cur.cols, cur.rows);
+      for (cv::Rect& r : w.rects) {
+        const cv::Rect grown =
+            cv::Rect(r.x - 1, r.y - 1, r.width + 2, r.height + 2) & frame;
+        const int x0 = grown.x / 2 * 2, y0 = grown.y / 2 * 2;
+        const int x1 = (grown.br().x + 1) / 2 * 2;
+        const int y1 = (grown.br().y + 1) / 2 * 2;
+        r = cv::Rect(cv::Point(x0, y0), cv::Point(x1, y1)) & frame;
+      }
+    }
     for (const cv::Rect& r : w.rects) {
       std::vector<uint8_t> png;
       EXPECT_TRUE(EncodePatch(cur(r), i == 0 ? cv::Mat() : frames[i - 1](r),
