@@ -48,6 +48,10 @@ void CopyFolder(const std::string& from, const std::string& to);
 // Files in a folder (names only, sorted).
 std::vector<std::string> ListFolder(const std::string& path);
 
+// A gtest parameter name for a fixture path ("anchor-patches/letter" ->
+// "anchor_patches_letter"), for INSTANTIATE_TEST_SUITE_P.
+std::string FixtureTestName(const ::testing::TestParamInfo<std::string>& info);
+
 // True when `text` contains `part`; otherwise shows both.
 ::testing::AssertionResult Contains(const std::string& text,
                                     const std::string& part);

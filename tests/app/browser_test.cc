@@ -418,24 +418,31 @@ INSTANTIATE_TEST_SUITE_P(
   return ::testing::AssertionSuccess();
 }
 
-class BrowserTest : public ::testing::TestWithParam<std::string> {
+// A fixture (the test's parameter) replayed into an SVG, with its frames
+// and a browser; skipped where Chromium is not installed.
+class BrowserFixtureTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+    const std::string folder = FixturePath(GetParam());
+    ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq_));
+    svg_ = dir_.File("out.svg");
+    ASSERT_TRUE(Replay(folder, svg_));
+    browser_ = StartBrowser();
+    ASSERT_NE(browser_, nullptr);
   }
+
+  TempDir dir_;
+  Sequence seq_;
+  std::string svg_;
+  std::unique_ptr<Chromium> browser_;
 };
 
+using BrowserTest = BrowserFixtureTest;
+
 TEST_P(BrowserTest, FramesAreExactDirectlyAndInAnImg) {
-  TempDir dir;
-  const std::string folder = FixturePath(GetParam());
-  Sequence seq;
-  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
-  const std::string svg = dir.File("out.svg");
-  ASSERT_TRUE(Replay(folder, svg));
-  std::unique_ptr<Chromium> browser = StartBrowser();
-  ASSERT_NE(browser, nullptr);
-  EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
-  EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
+  EXPECT_TRUE(ExactInDocument(*browser_, svg_, seq_));
+  EXPECT_TRUE(ExactInImg(*browser_, dir_, svg_, seq_));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -444,13 +451,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "anchor-patches/diagonal", "anchor-patches/full",
                       "anchor-patches/horizontal", "anchor-patches/letter",
                       "anchor-patches/vertical"),
-    [](const ::testing::TestParamInfo<std::string>& info) {
-      std::string name = info.param;
-      for (char& c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-      }
-      return name;
-    });
+    FixtureTestName);
 
 // The first 100 frames of the reference project's demo (1200x744), where
 // the shared corpus is next to the checkout.
@@ -569,38 +570,18 @@ TEST(BrowserCorpusTest, AnchorElectronFirst100Frames) {
   return ::testing::AssertionSuccess();
 }
 
-class BrowserScaleTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
-  }
-};
+using BrowserScaleTest = BrowserFixtureTest;
 
 TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
-  TempDir dir;
-  const std::string folder = FixturePath(GetParam());
-  Sequence seq;
-  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
-  const std::string svg = dir.File("out.svg");
-  ASSERT_TRUE(Replay(folder, svg));
-  std::unique_ptr<Chromium> browser = StartBrowser();
-  ASSERT_NE(browser, nullptr);
   for (double scale : {0.5, 1.5}) {
-    EXPECT_TRUE(ScaledLikeTheFrame(*browser, dir, svg, seq, scale));
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
                          ::testing::Values("boxes", "scroll",
                                            "anchor-patches/letter"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c)))
-                               c = '_';
-                           }
-                           return name;
-                         });
+                         FixtureTestName);
 
 // The check can fail: a screencast of other frames does not pass.
 TEST(BrowserCheckTest, OtherFramesFail) {

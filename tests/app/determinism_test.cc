@@ -42,15 +42,7 @@ TEST_P(Determinism, SameBytesWithOneTwoAndEightThreads) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                          ::testing::Values("boxes", "scroll",
                                            "anchor-patches/letter"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) {
-                               c = '_';
-                             }
-                           }
-                           return name;
-                         });
+                         FixtureTestName);
 
 // The reference demo (270 frames of 1200x744), where the shared corpus is
 // next to the checkout.

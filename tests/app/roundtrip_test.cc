@@ -22,13 +22,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "anchor-patches/diagonal", "anchor-patches/full",
                       "anchor-patches/horizontal", "anchor-patches/letter",
                       "anchor-patches/vertical"),
-    [](const ::testing::TestParamInfo<std::string>& info) {
-      std::string name = info.param;
-      for (char& c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-      }
-      return name;
-    });
+    FixtureTestName);
 
 }  // namespace
 }  // namespace svgcast::test
