@@ -180,13 +180,15 @@ FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
       options_.stage_hook(PipelineStage::kOptimize, changes.ticket.seq);
     }
     plan.regions = PlanPatches(changes.regions, options_.cost);
-    if (options_.margin_px > 0 && plan.ticket.seq > 0) {
-      const CropReply whole = cache_.Crop({plan.ticket.seq, std::nullopt});
-      const cv::Rect frame(0, 0, whole.rect.width, whole.rect.height);
+    // Context and alignment for clean scaling (not the poster: it is the
+    // whole frame already).
+    if (plan.ticket.seq > 0 && !plan.regions.empty()) {
+      const cv::Rect frame = cache_.Crop({plan.ticket.seq, std::nullopt}).rect;
       const int m = options_.margin_px;
       for (cv::Rect& r : plan.regions) {
-        r = cv::Rect(r.x - m, r.y - m, r.width + 2 * m, r.height + 2 * m) &
-            frame;
+        r = Aligned(
+            cv::Rect(r.x - m, r.y - m, r.width + 2 * m, r.height + 2 * m),
+            frame);
       }
     }
   } catch (const std::exception& e) {
@@ -198,7 +200,7 @@ FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
 
 cv::Rect Pipeline::Aligned(const cv::Rect& rect, const cv::Rect& bounds) const {
   const int a = options_.align_px;
-  if (a <= 1) return rect;
+  if (a <= 1) return rect & bounds;
   auto down = [a](int v) { return v - ((v % a) + a) % a; };
   auto up = [a](int v) { return v + (a - v % a) % a; };
   return cv::Rect(cv::Point(down(rect.x), down(rect.y)),
@@ -233,16 +235,9 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     if (options_.stage_hook) {
       options_.stage_hook(PipelineStage::kEncode, plan.ticket.seq);
     }
-    const cv::Rect bounds =
-        plan.ticket.seq == 0 || plan.regions.empty()
-            ? cv::Rect()
-            : cache_.Crop({plan.ticket.seq, std::nullopt}).rect;
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
-      EncodedPatch patch;
-      patch.rect = plan.ticket.seq == 0 ? rect : Aligned(rect, bounds);
-      patch.png = EncodeRect(plan.ticket.seq, patch.rect);
-      frame->patches.push_back(std::move(patch));
+      frame->patches.push_back({rect, EncodeRect(plan.ticket.seq, rect)});
     }
   } catch (const std::exception& e) {
     Fail(e.what());

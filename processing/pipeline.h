@@ -111,7 +111,7 @@ class Pipeline {
   FrameChanges Diff(const FrameTicket& ticket);
   FrameChanges Optimize(const FrameChanges& changes);
   EncodedFramePtr Encode(const FrameChanges& plan);
-  // `rect` grown to multiples of align_px, within `bounds`.
+  // `rect` grown to multiples of align_px, then clipped to `bounds`.
   cv::Rect Aligned(const cv::Rect& rect, const cv::Rect& bounds) const;
   // The PNG of frame `seq`'s pixels in `rect` (over frame seq - 1).
   PngBytes EncodeRect(uint64_t seq, const cv::Rect& rect);
