@@ -70,11 +70,16 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
       options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
   FrameTimer timer(options.period_ns);
   FrameCache cache(options.cache, options.when_full);
-  SvgWriter writer(size, out.get(), options.timing);
+  SheetOptions sheets;
+  sheets.codec = options.codec;
+  sheets.effort = options.effort;
+  SvgWriter writer(size, out.get(), options.timing, sheets);
   PipelineOptions pipeline_options;
   pipeline_options.mode = options.processing;
   pipeline_options.threads = options.threads;
   pipeline_options.png.effort = options.effort;
+  pipeline_options.codec = options.codec;
+  pipeline_options.sprite_max_side_px = sheets.width_px;
   pipeline_options.on_frame_written = [&](uint64_t written) {
     timer.OnProcessed(written - 1, MonotonicNowNs());
     progress.Update(written);

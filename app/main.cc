@@ -42,6 +42,19 @@ void AddEffortOption(CLI::App* cmd, svgcast::Effort* effort) {
       ->default_str("default");
 }
 
+const std::map<std::string, svgcast::ImageFormat> kCodec{
+    {"png", svgcast::ImageFormat::kPng}, {"webp", svgcast::ImageFormat::kWebp}};
+
+void AddCodecOption(CLI::App* cmd, svgcast::ImageFormat* codec) {
+  cmd->add_option("--codec", *codec,
+                  "Image format of the patches: png (plays everywhere), or "
+                  "webp (lossless WebP wherever it is smaller than PNG: "
+                  "often half the size; needs Chromium, Firefox or Safari "
+                  "14+)")
+      ->transform(CLI::CheckedTransformer(kCodec, CLI::ignore_case))
+      ->default_str("png");
+}
+
 // How the SVG plays: replay, record (and profile) take these. `trim`:
 // --start and --end too (recorded frames).
 void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
@@ -167,6 +180,7 @@ int main(int argc, char** argv) {
                        "No progress line and no summary");
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
   AddEffortOption(replay_cmd, &replay.effort);
+  AddCodecOption(replay_cmd, &replay.codec);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(
@@ -181,6 +195,7 @@ int main(int argc, char** argv) {
   AddCaptureOptions(record_cmd, &record);
   AddPlaybackOptions(record_cmd, &record.playback, /*trim=*/false);
   AddEffortOption(record_cmd, &record.effort);
+  AddCodecOption(record_cmd, &record.codec);
   record_cmd
       ->add_option("--processing", record.processing,
                    "Where processing runs: offloaded (the flow graph) or "

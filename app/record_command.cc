@@ -117,6 +117,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.period_ns = static_cast<int64_t>(1e9 / options.fps);
   session.timing = playback.timing;
   session.effort = options.effort;
+  session.codec = options.codec;
   if (options.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.countdown_s = options.countdown_s;
   session.verb = "recording";

@@ -51,6 +51,7 @@ struct RecordOptions {
   bool log_frames = false;   // --log-frames
   PlaybackOptions playback;  // (--start/--end are not offered)
   Effort effort = Effort::kDefault;
+  ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
 };
 
 // 0: recorded (also when stopped by Ctrl-C, --duration or the command

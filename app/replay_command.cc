@@ -30,6 +30,7 @@ int RunReplay(const ReplayOptions& options) {
   session.verb = "replay";
   session.timing = playback.timing;
   session.effort = options.effort;
+  session.codec = options.codec;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

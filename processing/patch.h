@@ -17,7 +17,10 @@
 
 namespace svgcast {
 
+// An encoded image file (PNG or WebP), shared and immutable.
 using PngBytes = std::shared_ptr<const std::vector<uint8_t>>;
+
+enum class ImageFormat { kPng = 1, kWebp };
 
 // diff -> optimize: the changed regions of frame ticket.seq against the
 // frame before it (for seq 0: the whole frame).
@@ -28,9 +31,18 @@ struct FrameChanges {
   bool failed = false;                 // an earlier node failed on this frame
 };
 
+// A patch is one of three things, in this order of preference:
+// - `fill`: every pixel of rect has this colour (0xRRGGBB): a <rect>;
+// - `sprite`: small enough to share a sheet with other patches
+//   (svg/sprite_sheet.h), which the writer encodes as one image: the
+//   patch's pixels, CV_8UC4 BGRX;
+// - `png`: an image file of its own, in `format`.
 struct EncodedPatch {
-  cv::Rect rect;  // where the PNG goes in the frame
+  cv::Rect rect;  // where it goes in the frame
   PngBytes png;
+  ImageFormat format = ImageFormat::kPng;
+  cv::Mat sprite;
+  std::optional<uint32_t> fill;
 };
 
 // encode -> sequencer -> writer: what the SVG shows from ticket's time on.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include <oneapi/tbb/flow_graph.h>
@@ -13,6 +14,8 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_scheduler_observer.h>
 #include <sys/resource.h>
+
+#include "processing/webp_codec.h"
 
 namespace svgcast {
 
@@ -208,13 +211,62 @@ cv::Rect Pipeline::Aligned(const cv::Rect& rect, const cv::Rect& bounds) const {
          bounds;
 }
 
-PngBytes Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
+namespace {
+
+// The colour (0xRRGGBB) of a BGRX image whose pixels all have it.
+std::optional<uint32_t> OneColour(const cv::Mat& bgrx) {
+  const uint32_t first = bgrx.ptr<uint32_t>(0)[0] & 0x00FFFFFFu;
+  for (int y = 0; y < bgrx.rows; ++y) {
+    const uint32_t* row = bgrx.ptr<uint32_t>(y);
+    for (int x = 0; x < bgrx.cols; ++x) {
+      if ((row[x] & 0x00FFFFFFu) != first) return std::nullopt;
+    }
+  }
+  return first;
+}
+
+// BGRA: alpha 0 where `now` equals `before` (B, G, R), else 255; `before`
+// empty: all opaque. (What EncodePatch does for a PNG, for WebP.)
+cv::Mat TransparentWhereUnchanged(const cv::Mat& now, const cv::Mat& before) {
+  cv::Mat bgra(now.size(), CV_8UC4);
+  for (int y = 0; y < now.rows; ++y) {
+    const uint32_t* in = now.ptr<uint32_t>(y);
+    const uint32_t* old = before.empty() ? nullptr : before.ptr<uint32_t>(y);
+    uint32_t* out = bgra.ptr<uint32_t>(y);
+    for (int x = 0; x < now.cols; ++x) {
+      const uint32_t bgr = in[x] & 0x00FFFFFFu;
+      out[x] = old != nullptr && (old[x] & 0x00FFFFFFu) == bgr
+                   ? 0u
+                   : bgr | 0xFF000000u;
+    }
+  }
+  return bgra;
+}
+
+}  // namespace
+
+EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
+  EncodedPatch patch;
+  patch.rect = rect;
   const CropReply crop = cache_.Crop({seq, rect});
+  if (std::optional<uint32_t> colour = OneColour(crop.pixels)) {
+    patch.fill = colour;
+    return patch;
+  }
   // The frame before is still cached: it is released only once this
   // frame is written.
   CropReply before;
   if (seq > 0 && options_.png.transparent_unchanged) {
     before = cache_.Crop({seq - 1, rect});
+  }
+  if (seq > 0 && rect.area() <= options_.sprite_max_area_px &&
+      rect.width <= options_.sprite_max_side_px &&
+      rect.height <= options_.sprite_max_side_px) {
+    // Opaque, like the frame: a sheet shows each sprite as a browser shows
+    // an image of its own (svg/sprite_sheet.h), which transparent pixels
+    // would not be when scaled (they blend with what is below).
+    patch.sprite = crop.pixels.clone();
+    return patch;
   }
   auto png = std::make_shared<std::vector<uint8_t>>();
   if (Status s =
@@ -222,7 +274,21 @@ PngBytes Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
       !s.ok()) {
     throw std::runtime_error(s.message());
   }
-  return png;
+  patch.png = png;
+  if (options_.codec == ImageFormat::kWebp) {
+    auto webp = std::make_shared<std::vector<uint8_t>>();
+    if (Status s =
+            EncodeWebp(TransparentWhereUnchanged(crop.pixels, before.pixels),
+                       options_.png.effort, webp.get());
+        !s.ok()) {
+      throw std::runtime_error(s.message());
+    }
+    if (webp->size() < png->size()) {
+      patch.png = webp;
+      patch.format = ImageFormat::kWebp;
+    }
+  }
+  return patch;
 }
 
 EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
@@ -237,7 +303,7 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     }
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
-      frame->patches.push_back({rect, EncodeRect(plan.ticket.seq, rect)});
+      frame->patches.push_back(EncodeRect(plan.ticket.seq, rect));
     }
   } catch (const std::exception& e) {
     Fail(e.what());

@@ -63,6 +63,15 @@ struct PipelineOptions {
   // same 2x2 blocks as the whole frame. Together: no seams when scaled.
   int margin_px = 1;
   int align_px = 2;
+  // The image format of patches encoded on their own (--codec): PNG, or
+  // lossless WebP where it is smaller.
+  ImageFormat codec = ImageFormat::kPng;
+  // Patches of at most this many pixels (and sides) go to a sprite
+  // sheet that the writer packs and encodes as one image (both 0: every
+  // patch is an image of its own). One image compresses what recurs
+  // across patches (the same glyphs, typed again) and carries one header.
+  int sprite_max_area_px = 64 * 1024;
+  int sprite_max_side_px = 1024;
   // Called on the writer node after each frame is written (progress lines).
   std::function<void(uint64_t frames_written)> on_frame_written;
   // Test hook: called at the start of every node body with the frame's seq
@@ -113,8 +122,9 @@ class Pipeline {
   EncodedFramePtr Encode(const FrameChanges& plan);
   // `rect` grown to multiples of align_px, then clipped to `bounds`.
   cv::Rect Aligned(const cv::Rect& rect, const cv::Rect& bounds) const;
-  // The PNG of frame `seq`'s pixels in `rect` (over frame seq - 1).
-  PngBytes EncodeRect(uint64_t seq, const cv::Rect& rect);
+  // Frame `seq`'s pixels in `rect` (over frame seq - 1) as a patch: one
+  // colour, a sprite, or an image of its own.
+  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect);
   void Write(const EncodedFramePtr& frame);  // serial
 
   FrameCache& cache_;

@@ -381,6 +381,65 @@ Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
 
 namespace {
 
+// The candidates with every pixel marked in `unchanged` (CV_8UC1, non-zero)
+// fully transparent: a grey PNG whose tRNS names a level no other pixel
+// has, a palette whose index 0 is transparent, or else RGBA. The smallest
+// goes to `masked`.
+Status EncodeWithMask(const cv::Mat& bgrx, const cv::Mat& unchanged,
+                      const PngOptions& options, std::vector<uint8_t>* masked) {
+  masked->clear();
+  std::vector<uint8_t> candidate;
+  std::vector<uint32_t> colours;
+  cv::Mat indexes;
+  cv::Mat grey;
+  bool used[256];
+  if (options.palette && AllGrey(bgrx, &unchanged, &grey, used)) {
+    // A level no changed pixel has stands for "transparent".
+    const bool* unused = std::find(used, used + 256, false);
+    if (unused != used + 256) {
+      for (int filters : FilterChoices(options)) {
+        if (Status s =
+                EncodeGrey(grey, &unchanged, static_cast<int>(unused - used),
+                           filters, options, &candidate);
+            !s.ok()) {
+          return s;
+        }
+        KeepSmaller(masked, &candidate);
+      }
+    }
+  }
+  if (options.palette && FewColours(bgrx, &unchanged, &colours, &indexes)) {
+    for (int filters : FilterChoices(options)) {
+      if (Status s = EncodePalette(colours, indexes, filters, options, true,
+                                   &candidate);
+          !s.ok()) {
+        return s;
+      }
+      KeepSmaller(masked, &candidate);
+    }
+  }
+  if (masked->empty()) {
+    // Too many colours: RGBA, the unchanged pixels transparent black.
+    cv::Mat bgra(bgrx.size(), CV_8UC4);
+    for (int y = 0; y < bgrx.rows; ++y) {
+      const uint32_t* now = bgrx.ptr<uint32_t>(y);
+      const uint8_t* same_row = unchanged.ptr<uint8_t>(y);
+      uint32_t* out = bgra.ptr<uint32_t>(y);
+      for (int x = 0; x < bgrx.cols; ++x) {
+        out[x] = same_row[x] ? 0u : (now[x] | 0xFF000000u);
+      }
+    }
+    for (int filters : FilterChoices(options)) {
+      if (Status s = EncodeDirect(bgra, filters, options, true, &candidate);
+          !s.ok()) {
+        return s;
+      }
+      KeepSmaller(masked, &candidate);
+    }
+  }
+  return Status::Ok();
+}
+
 Status EncodeMasked(const cv::Mat& bgrx, const cv::Mat& previous,
                     const PngOptions& options, std::vector<uint8_t>* png) {
   if (Status s = EncodePng(bgrx, options, png); !s.ok()) return s;
@@ -402,59 +461,27 @@ Status EncodeMasked(const cv::Mat& bgrx, const cv::Mat& previous,
     }
   }
   if (same == 0) return Status::Ok();
-  std::vector<uint8_t> masked, candidate;
-  std::vector<uint32_t> colours;
-  cv::Mat indexes;
-  cv::Mat grey;
-  bool used[256];
-  if (options.palette && AllGrey(bgrx, &unchanged, &grey, used)) {
-    // A level no changed pixel has stands for "transparent".
-    const bool* unused = std::find(used, used + 256, false);
-    if (unused != used + 256) {
-      for (int filters : FilterChoices(options)) {
-        if (Status s =
-                EncodeGrey(grey, &unchanged, static_cast<int>(unused - used),
-                           filters, options, &candidate);
-            !s.ok()) {
-          return s;
-        }
-        KeepSmaller(&masked, &candidate);
-      }
-    }
-  }
-  if (options.palette && FewColours(bgrx, &unchanged, &colours, &indexes)) {
-    for (int filters : FilterChoices(options)) {
-      if (Status s = EncodePalette(colours, indexes, filters, options, true,
-                                   &candidate);
-          !s.ok()) {
-        return s;
-      }
-      KeepSmaller(&masked, &candidate);
-    }
-  }
-  if (masked.empty()) {
-    // Too many colours: RGBA, the unchanged pixels transparent black.
-    cv::Mat bgra(bgrx.size(), CV_8UC4);
-    for (int y = 0; y < bgrx.rows; ++y) {
-      const uint32_t* now = bgrx.ptr<uint32_t>(y);
-      const uint8_t* same_row = unchanged.ptr<uint8_t>(y);
-      uint32_t* out = bgra.ptr<uint32_t>(y);
-      for (int x = 0; x < bgrx.cols; ++x) {
-        out[x] = same_row[x] ? 0u : (now[x] | 0xFF000000u);
-      }
-    }
-    for (int filters : FilterChoices(options)) {
-      if (Status s = EncodeDirect(bgra, filters, options, true, &candidate);
-          !s.ok()) {
-        return s;
-      }
-      KeepSmaller(&masked, &candidate);
-    }
+  std::vector<uint8_t> masked;
+  if (Status s = EncodeWithMask(bgrx, unchanged, options, &masked); !s.ok()) {
+    return s;
   }
   if (masked.size() < png->size()) *png = std::move(masked);
   return Status::Ok();
 }
 
 }  // namespace
+
+Status EncodePngWithEffort(const cv::Mat& bgrx, const PngOptions& requested,
+                           std::vector<uint8_t>* png) {
+  PngOptions options = requested;
+  if (options.effort == Effort::kFast) {
+    options.zlib_level = std::min(options.zlib_level, 3);
+  }
+  if (Status s = EncodePng(bgrx, options, png); !s.ok()) return s;
+  if (options.effort == Effort::kMax) {
+    return RecompressPng(kZopfliIterations, png);
+  }
+  return Status::Ok();
+}
 
 }  // namespace svgcast

@@ -46,6 +46,11 @@ Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
 Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
                    const PngOptions& options, std::vector<uint8_t>* png);
 
+// EncodePng at options.effort: zlib level 3 for kFast, Zopfli
+// recompression for kMax (a sprite sheet, svg/sprite_sheet.h).
+Status EncodePngWithEffort(const cv::Mat& bgrx, const PngOptions& options,
+                           std::vector<uint8_t>* png);
+
 // An overlay with transparency (the mouse pointer): CV_8UC4 BGRA with
 // straight alpha -> 8-bit RGBA PNG, again without ancillary chunks.
 Status EncodePngWithAlpha(const cv::Mat& bgra, const PngOptions& options,

@@ -11,12 +11,14 @@
 #include <pugixml.hpp>
 
 #include "capture/png_reader.h"
+#include "processing/webp_codec.h"
 #include "svg/base64.h"
 
 namespace svgcast {
 namespace {
 
 constexpr std::string_view kPngDataPrefix = "data:image/png;base64,";
+constexpr std::string_view kWebpDataPrefix = "data:image/webp;base64,";
 
 constexpr int64_t kForever = INT64_MAX;
 
@@ -50,6 +52,13 @@ class Reader {
   // An <image>: painted from time_us on, or only defined (in <defs>).
   Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted);
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
+  // A one-colour patch: <rect x y width height fill="#rrggbb"/>.
+  Status ReadRect(const pugi::xml_node& node, int64_t time_us);
+  // A sprite: <svg x y width height viewBox="sx sy w h"><use href="#sheet"/>
+  // </svg> shows the sheet's pixels in that box at (x, y).
+  Status ReadSprite(const pugi::xml_node& node, int64_t time_us);
+  // Any of the patch elements inside a group (or the poster).
+  Status ReadPatch(const pugi::xml_node& node, int64_t time_us);
   // A top-level pointer <use> (class c: shown between two delays; class d:
   // from one delay on).
   Status ReadOverlay(const pugi::xml_node& node);
@@ -159,11 +168,14 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
     return Bad(Describe(node) + " has no positive width and height");
   }
   const std::string_view href = node.attribute("href").value();
-  if (!href.starts_with(kPngDataPrefix)) {
-    return Bad(Describe(node) + " is not an embedded PNG");
+  const bool webp = href.starts_with(kWebpDataPrefix);
+  if (!webp && !href.starts_with(kPngDataPrefix)) {
+    return Bad(Describe(node) + " is not an embedded PNG or WebP");
   }
-  std::vector<uint8_t> png;
-  if (!DecodeBase64(href.substr(kPngDataPrefix.size()), &png)) {
+  std::vector<uint8_t> bytes;
+  if (!DecodeBase64(
+          href.substr(webp ? kWebpDataPrefix.size() : kPngDataPrefix.size()),
+          &bytes)) {
     return Bad(Describe(node) + " has corrupt base64 data");
   }
   auto image = std::make_unique<Image>();
@@ -171,7 +183,8 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
   // shown below shows through), so alpha is always read; an image with
   // none is painted as a plain copy.
   const Status decoded =
-      DecodePngWithAlpha(png.data(), png.size(), &image->pixels);
+      webp ? DecodeWebp(bytes.data(), bytes.size(), &image->pixels)
+           : DecodePngWithAlpha(bytes.data(), bytes.size(), &image->pixels);
   if (!decoded.ok()) return Bad(Describe(node) + ": " + decoded.message());
   image->has_alpha = false;
   for (int y = 0; y < image->pixels.rows && !image->has_alpha; ++y) {
@@ -185,7 +198,7 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
   }
   if (image->pixels.cols != width || image->pixels.rows != height) {
     return Bad(Describe(node) + " is " + std::to_string(width) + "x" +
-               std::to_string(height) + " but its PNG is " +
+               std::to_string(height) + " but its image is " +
                std::to_string(image->pixels.cols) + "x" +
                std::to_string(image->pixels.rows));
   }
@@ -216,6 +229,90 @@ Status Reader::ReadUse(const pugi::xml_node& node, int64_t time_us) {
   if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
   layers_.push_back({time_us, image, image->origin + cv::Point(dx, dy)});
   return Status::Ok();
+}
+
+Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
+  int x, y, width, height;
+  for (auto [name, fallback, value] :
+       {std::tuple{"x", 0, &x}, std::tuple{"y", 0, &y},
+        std::tuple{"width", -1, &width}, std::tuple{"height", -1, &height}}) {
+    if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
+  }
+  const std::string_view fill = node.attribute("fill").value();
+  unsigned rgb = 0;
+  const auto [end, error] =
+      fill.size() == 7 && fill[0] == '#'
+          ? std::from_chars(fill.data() + 1, fill.data() + 7, rgb, 16)
+          : std::from_chars_result{fill.data(), std::errc::invalid_argument};
+  if (width <= 0 || height <= 0 || width > kMaxImageSidePx ||
+      height > kMaxImageSidePx || error != std::errc() ||
+      end != fill.data() + fill.size()) {
+    return Bad(Describe(node) + " is not a sized rect with fill=\"#rrggbb\"");
+  }
+  auto image = std::make_unique<Image>();
+  image->pixels = cv::Mat(
+      height, width, CV_8UC4,
+      cv::Scalar(rgb & 0xFF, (rgb >> 8) & 0xFF, (rgb >> 16) & 0xFF, 255));
+  image->origin = {x, y};
+  if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
+  layers_.push_back({time_us, image.get(), image->origin});
+  images_.push_back(std::move(image));
+  return Status::Ok();
+}
+
+Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
+  int x, y, width, height;
+  for (auto [name, fallback, value] :
+       {std::tuple{"x", 0, &x}, std::tuple{"y", 0, &y},
+        std::tuple{"width", -1, &width}, std::tuple{"height", -1, &height}}) {
+    if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
+  }
+  int box[4];
+  const std::string_view view_box = node.attribute("viewBox").value();
+  const char* p = view_box.data();
+  const char* const end = view_box.data() + view_box.size();
+  bool ok = true;
+  for (int i = 0; i < 4 && ok; ++i) {
+    if (i > 0) ok = p < end && *p++ == ' ';
+    const auto [next, error] = std::from_chars(p, end, box[i]);
+    ok = ok && error == std::errc();
+    p = next;
+  }
+  const pugi::xml_node use = node.first_child();
+  if (!ok || p != end || width <= 0 || height <= 0 || box[2] != width ||
+      box[3] != height || std::string_view(use.name()) != "use" ||
+      use.next_sibling()) {
+    return Bad(Describe(node) +
+               " is not a sprite (sized, viewBox of its size, one <use>)");
+  }
+  const std::string_view href = use.attribute("href").value();
+  auto it = href.starts_with("#") ? images_by_id_.find(href.substr(1))
+                                  : images_by_id_.end();
+  if (it == images_by_id_.end()) {
+    return Bad(Describe(node) + " does not show an earlier image");
+  }
+  const cv::Rect sheet(cv::Point(0, 0), it->second->pixels.size());
+  const cv::Rect box_rect(box[0], box[1], box[2], box[3]);
+  if ((box_rect & sheet) != box_rect) {
+    return Bad(Describe(node) + " shows more than its image");
+  }
+  auto image = std::make_unique<Image>();
+  image->pixels = it->second->pixels(box_rect);  // a view; the sheet lives on
+  image->has_alpha = it->second->has_alpha;
+  image->origin = {x, y};
+  if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
+  layers_.push_back({time_us, image.get(), image->origin});
+  images_.push_back(std::move(image));
+  return Status::Ok();
+}
+
+Status Reader::ReadPatch(const pugi::xml_node& node, int64_t time_us) {
+  const std::string_view name = node.name();
+  return name == "image"  ? ReadImage(node, time_us, /*painted=*/true)
+         : name == "use"  ? ReadUse(node, time_us)
+         : name == "rect" ? ReadRect(node, time_us)
+         : name == "svg"  ? ReadSprite(node, time_us)
+                          : Bad("unexpected " + Describe(node));
 }
 
 Status Reader::ReadOverlay(const pugi::xml_node& node) {
@@ -304,9 +401,9 @@ Status Reader::Read(
     const std::string_view name = node.name();
     Status s;
     if (name == "metadata" || name == "style") continue;
-    if (name == "image") {
-      s = ReadImage(node, 0, /*painted=*/true);
-    } else if (name == "defs") {  // pointer images: defined, not painted
+    if (name == "image" || name == "rect") {  // the poster
+      s = ReadPatch(node, 0);
+    } else if (name == "defs") {  // sheets, pointer images: not painted
       for (const pugi::xml_node& child : node.children()) {
         if (child.type() != pugi::node_element) continue;
         s = std::string_view(child.name()) == "image"
@@ -321,10 +418,7 @@ Status Reader::Read(
       for (const pugi::xml_node& child : node.children()) {
         if (!s.ok()) break;
         if (child.type() != pugi::node_element) continue;
-        const std::string_view child_name = child.name();
-        s = child_name == "image" ? ReadImage(child, times[0], /*painted=*/true)
-            : child_name == "use" ? ReadUse(child, times[0])
-                                  : Bad("unexpected " + Describe(child));
+        s = ReadPatch(child, times[0]);
       }
     } else if (name == "use") {
       s = ReadOverlay(node);

@@ -6,6 +6,7 @@
 
 #include "capture/manifest.h"
 #include "processing/png_encoder.h"
+#include "processing/webp_codec.h"
 #include "svg/base64.h"
 
 namespace svgcast {
@@ -57,10 +58,27 @@ std::string Percent(int64_t part_us, int64_t period_us) {
   return percent + "%";
 }
 
+const char* DataPrefix(ImageFormat format) {
+  return format == ImageFormat::kWebp ? " href=\"data:image/webp;base64,"
+                                      : " href=\"data:image/png;base64,";
+}
+
+// "#0a0b0c" for 0x0A0B0C.
+std::string HexColour(uint32_t rgb) {
+  char text[8];
+  std::snprintf(text, sizeof(text), "#%06x", rgb & 0xFFFFFFu);
+  return text;
+}
+
 }  // namespace
 
-SvgWriter::SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing)
-    : size_(size), out_(out), timeline_(timing) {}
+SvgWriter::SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing,
+                     SheetOptions sheets)
+    : size_(size),
+      out_(out),
+      sheet_options_(sheets),
+      sheet_(sheets.width_px),
+      timeline_(timing) {}
 
 void SvgWriter::WriteHeaderOnce() {
   if (header_written_) return;
@@ -85,30 +103,119 @@ const SvgWriter::StoredImage* SvgWriter::Find(const PngBytes& png) {
   return nullptr;
 }
 
-void SvgWriter::AppendPatch(const EncodedPatch& patch, std::string* markup) {
+void SvgWriter::AppendPatch(const EncodedPatch& patch,
+                            std::vector<Piece>* pieces) {
+  std::string* markup = &pieces->back().text;
+  const cv::Rect& rect = patch.rect;
+  auto position = [&rect] {
+    return (rect.x != 0 ? Attr("x", rect.x) : std::string()) +
+           (rect.y != 0 ? Attr("y", rect.y) : std::string()) +
+           Attr("width", rect.width) + Attr("height", rect.height);
+  };
+  if (patch.fill) {
+    *markup +=
+        "<rect" + position() + " fill=\"" + HexColour(*patch.fill) + "\"/>";
+    stats_.fills += 1;
+    return;
+  }
+  if (!patch.sprite.empty()) {
+    if (patch.sprite.size() != rect.size()) {
+      throw std::logic_error("SVG writer: a sprite not the size of its patch");
+    }
+    pieces->back().sprite = sheet_.Add(patch.sprite);
+    pieces->back().at = rect.tl();
+    pieces->push_back(Piece{});
+    stats_.sprites += 1;
+    return;
+  }
   // An image already written with these bytes: placed again.
-  const cv::Rect* rect = &patch.rect;
   if (const StoredImage* earlier = Find(patch.png); earlier != nullptr) {
     *markup += "<use href=\"#" + earlier->id + "\"" +
-               Attr("x", rect->x - earlier->origin.x) +
-               Attr("y", rect->y - earlier->origin.y) + "/>";
+               Attr("x", rect.x - earlier->origin.x) +
+               Attr("y", rect.y - earlier->origin.y) + "/>";
     stats_.reused += 1;
     return;
   }
-  const std::vector<uint8_t>& png = *patch.png;
-  std::vector<StoredImage>& same_hash = stored_[Fnv1a(png)];
-  StoredImage image{patch.png, IdFor(next_id_++), patch.rect.tl()};
-  *markup += "<image id=\"" + image.id + "\"";
-  if (patch.rect.x != 0) *markup += Attr("x", patch.rect.x);
-  if (patch.rect.y != 0) *markup += Attr("y", patch.rect.y);
-  *markup += Attr("width", patch.rect.width) +
-             Attr("height", patch.rect.height) +
-             " href=\"data:image/png;base64,";
-  AppendBase64(png.data(), png.size(), markup);
+  const std::vector<uint8_t>& bytes = *patch.png;
+  std::vector<StoredImage>& same_hash = stored_[Fnv1a(bytes)];
+  StoredImage image{patch.png, IdFor(next_id_++), rect.tl()};
+  *markup +=
+      "<image id=\"" + image.id + "\"" + position() + DataPrefix(patch.format);
+  AppendBase64(bytes.data(), bytes.size(), markup);
   *markup += "\"/>";
   stats_.images += 1;
-  stats_.png_bytes += png.size();
+  stats_.png_bytes += bytes.size();
   same_hash.push_back(std::move(image));
+}
+
+void SvgWriter::Emit(std::vector<Piece> pieces) {
+  if (sheet_.empty()) {
+    for (const Piece& piece : pieces) out_->Write(piece.text);
+    return;
+  }
+  for (Piece& piece : pieces) pending_.push_back(std::move(piece));
+  if (sheet_.area_px() >= sheet_options_.max_area_px) FlushSheet();
+}
+
+void SvgWriter::FlushSheet() {
+  if (sheet_.empty()) return;
+  size_t uses = 0;
+  for (const Piece& piece : pending_) uses += piece.sprite != kNoSprite;
+  // One sprite shown once: an image in place, as if there were no sheet.
+  const bool alone = uses == 1;
+  std::vector<cv::Point> places(1);
+  const cv::Mat sheet = alone ? sheet_.sprite(0) : sheet_.Pack(&places);
+  // The smallest file: a PNG or, with --codec webp, WebP when smaller.
+  std::vector<uint8_t> bytes, webp;
+  PngOptions png_options;
+  png_options.effort = sheet_options_.effort;
+  if (Status s = EncodePngWithEffort(sheet, png_options, &bytes); !s.ok()) {
+    throw std::runtime_error(s.message());
+  }
+  ImageFormat format = ImageFormat::kPng;
+  if (sheet_options_.codec == ImageFormat::kWebp) {
+    // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
+    if (EncodeWebp(sheet, sheet_options_.effort, &webp).ok() &&
+        webp.size() < bytes.size()) {
+      bytes = std::move(webp);
+      format = ImageFormat::kWebp;
+    }
+  }
+  stats_.images += 1;
+  stats_.png_bytes += bytes.size();
+  std::string markup;
+  std::string id;
+  if (!alone) {
+    id = IdFor(next_id_++);
+    markup = "<defs><image id=\"" + id + "\"" + Attr("width", sheet.cols) +
+             Attr("height", sheet.rows) + DataPrefix(format);
+    AppendBase64(bytes.data(), bytes.size(), &markup);
+    markup += "\"/></defs>\n";
+    stats_.sheets += 1;
+  }
+  for (const Piece& piece : pending_) {
+    markup += piece.text;
+    if (piece.sprite == kNoSprite) continue;
+    const cv::Point& place = places[piece.sprite];
+    const cv::Size size = sheet_.sprite(piece.sprite).size();
+    const std::string position =
+        (piece.at.x != 0 ? Attr("x", piece.at.x) : std::string()) +
+        (piece.at.y != 0 ? Attr("y", piece.at.y) : std::string()) +
+        Attr("width", size.width) + Attr("height", size.height);
+    if (alone) {
+      markup += "<image" + position + DataPrefix(format);
+      AppendBase64(bytes.data(), bytes.size(), &markup);
+      markup += "\"/>";
+    } else {
+      markup += "<svg" + position + " viewBox=\"" + std::to_string(place.x) +
+                " " + std::to_string(place.y) + " " +
+                std::to_string(size.width) + " " + std::to_string(size.height) +
+                "\"><use href=\"#" + id + "\"/></svg>";
+    }
+  }
+  out_->Write(markup);
+  pending_.clear();
+  sheet_.Clear();
 }
 
 bool SvgWriter::TrackCursor(const CursorSample& cursor, std::string* markup) {
@@ -168,9 +275,9 @@ void SvgWriter::CloseCursorSpan(int64_t until_us) {
 
 void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   WriteHeaderOnce();
-  std::string markup;
+  std::vector<Piece> pieces(1);
   const bool cursor_changed =
-      frame.cursor && TrackCursor(*frame.cursor, &markup);
+      frame.cursor && TrackCursor(*frame.cursor, &pieces.back().text);
   const bool poster = frame.ticket.seq == 0;
   const int64_t time_us = timeline_.Place(
       frame.ticket.timestamp_us, cursor_changed || !frame.patches.empty());
@@ -180,23 +287,25 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
     if (cursor_span_) cursor_span_->since_us = time_us;
   }
   if (frame.patches.empty()) {  // identical to the frame before
-    if (!markup.empty()) out_->Write(markup);
+    if (!pieces.back().text.empty()) Emit(std::move(pieces));
     return;
   }
-  if (!poster) markup += "<g style=\"" + Timing(time_us, -1) + "\">";
+  if (!poster)
+    pieces.back().text += "<g style=\"" + Timing(time_us, -1) + "\">";
   for (const EncodedPatch& patch : frame.patches) {
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
         patch.rect.br().x > size_.width || patch.rect.br().y > size_.height) {
       throw std::logic_error("SVG writer: patch outside the frame");
     }
-    AppendPatch(patch, &markup);
+    AppendPatch(patch, &pieces);
   }
-  markup += poster ? "\n" : "</g>\n";
-  out_->Write(markup);
+  pieces.back().text += poster ? "\n" : "</g>\n";
+  Emit(std::move(pieces));
 }
 
 void SvgWriter::Finish() {
   WriteHeaderOnce();
+  FlushSheet();
   CloseCursorSpan(-1);
   const bool loop = timeline_.options().loop;
   if (!cursor_markup_.empty()) {

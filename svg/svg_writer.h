@@ -69,15 +69,30 @@
 
 #include "processing/frame_sink.h"
 #include "processing/patch.h"
+#include "processing/png_encoder.h"
 #include "svg/output_file.h"
+#include "svg/sprite_sheet.h"
 #include "svg/timeline.h"
 
 namespace svgcast {
 
+// How the writer encodes the sprite sheets it packs.
+struct SheetOptions {
+  ImageFormat codec = ImageFormat::kPng;  // kWebp: the smaller of both
+  Effort effort = Effort::kDefault;
+  int width_px = 1024;  // the widest sprite the pipeline sends
+  // A sheet is written once its sprites cover this many pixels (16 MB of
+  // BGRA held at most); the rest at the end.
+  int64_t max_area_px = 4 << 20;
+};
+
 struct SvgStats {
-  uint64_t images = 0;         // PNGs written
+  uint64_t images = 0;         // image files written (PNG or WebP)
   uint64_t reused = 0;         // patches placed again by <use>
-  uint64_t png_bytes = 0;      // PNG bytes written (before base64)
+  uint64_t png_bytes = 0;      // image bytes written (before base64)
+  uint64_t fills = 0;          // one-colour patches (<rect>)
+  uint64_t sheets = 0;         // sprite sheets (each one of `images`)
+  uint64_t sprites = 0;        // patches shown from a sheet
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
 };
@@ -85,7 +100,8 @@ struct SvgStats {
 class SvgWriter final : public FrameSink {
  public:
   // `out` must outlive the writer; `size` is every frame's size.
-  SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing = {});
+  SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing = {},
+            SheetOptions sheets = {});
 
   void WriteFrame(const EncodedFrame& frame) override;
   void Finish() override;
@@ -106,11 +122,25 @@ class SvgWriter final : public FrameSink {
     int64_t since_us = 0;
   };
 
+  // Markup waiting for the sheet it shows sprites of: text, then (unless
+  // kNoSprite) sprite number `sprite` placed at `at` in the frame.
+  static constexpr size_t kNoSprite = SIZE_MAX;
+  struct Piece {
+    std::string text;
+    size_t sprite = kNoSprite;
+    cv::Point at;
+  };
+
   void WriteHeaderOnce();
+  // Writes `pieces` now, or keeps them until the open sheet is written.
+  void Emit(std::vector<Piece> pieces);
+  // Encodes the open sheet, writes it and the markup that waited for it.
+  void FlushSheet();
   // The image written earlier with exactly these bytes, if any.
   const StoredImage* Find(const PngBytes& png);
-  // Appends the markup for one patch: a new <image> or a <use>.
-  void AppendPatch(const EncodedPatch& patch, std::string* markup);
+  // Appends the markup for one patch: a <rect>, a new <image>, a <use>,
+  // or a sprite (a new piece).
+  void AppendPatch(const EncodedPatch& patch, std::vector<Piece>* pieces);
   // Follows the pointer from frame to frame; a new pointer image is
   // appended to `markup` (as <defs>) the first time it is seen.
   // Returns whether the pointer is shown differently from before.
@@ -125,6 +155,9 @@ class SvgWriter final : public FrameSink {
 
   const cv::Size size_;
   OutputFile* const out_;
+  const SheetOptions sheet_options_;
+  SpriteSheet sheet_;           // the open sheet
+  std::vector<Piece> pending_;  // what waits for it
   bool header_written_ = false;
   uint64_t next_id_ = 0;
   // Content hash -> images with that hash (compared byte for byte).

@@ -474,6 +474,39 @@ TEST(BrowserCorpusTest, AnchorElectronFirst100Frames) {
   EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
 }
 
+// With --codec webp: the sheets and large patches as lossless WebP.
+class BrowserWebpTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BrowserWebpTest, FramesAreExactDirectlyAndInAnImg) {
+  if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+  TempDir dir;
+  std::string folder = FixturePath(GetParam());
+  if (GetParam() == "anchor-electron") {
+    const std::string corpus = CorpusPath("anchor-electron");
+    if (corpus.empty())
+      GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
+    folder = dir.File("frames");
+    ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
+    FirstFrames(corpus, 100, folder);
+  }
+  Sequence seq;
+  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r =
+      RunSvgcast({"replay", folder, "-o", svg, "-q", "--codec", "webp"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(ReadFile(svg).find("data:image/webp;base64,"), std::string::npos);
+  std::unique_ptr<Chromium> browser = StartBrowser();
+  ASSERT_NE(browser, nullptr);
+  EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
+  EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
+}
+
+INSTANTIATE_TEST_SUITE_P(Webp, BrowserWebpTest,
+                         ::testing::Values("boxes", "colortypes", "scroll",
+                                           "anchor-electron"),
+                         FixtureTestName);
+
 // Shown at 50% and 150% (the SVG's width and height changed, its viewBox
 // kept), a frame of the screencast looks like the frame's own PNG shown the
 // same way by the same browser: no seams where patches meet. (svgcast keeps
@@ -485,10 +518,14 @@ TEST(BrowserCorpusTest, AnchorElectronFirst100Frames) {
 // (unchanged since the frame before) meet its opaque ones, the browser
 // blends with the layer below by premultiplied alpha, which is not the
 // arithmetic of filtering one image, so a few pixels may be off by up to a
-// few dozen levels. Tolerance: no pixel more than 32 levels off in any
-// channel, and at most 0.5% of the pixels off by more than 2 — a seam (a
-// gap showing the picture below, a doubled or shifted edge) is a whole
-// line of pixels far off, more than 1% of these small frames.
+// few dozen levels. And a patch shown from a sprite sheet (a nested <svg>
+// showing part of a bigger image) is sometimes filtered a little
+// differently when enlarged (up to 13 levels over a whole patch, seen on
+// the scroll fixture at 150%; the bleed around sprites rules out their
+// neighbours). Tolerance: no pixel more than 32 levels off in any channel,
+// and at most 0.5% of the pixels off by more than 16 — a seam (a gap
+// showing the picture below, a doubled or shifted edge) is a whole line of
+// pixels 56 to 98 levels off, more than 1% of these small frames.
 ::testing::AssertionResult ScaledLikeTheFrame(Chromium& browser,
                                               const TempDir& dir,
                                               const std::string& svg,
@@ -554,17 +591,17 @@ TEST(BrowserCorpusTest, AnchorElectronFirst100Frames) {
         int d = 0;
         for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(a[c] - b[c]));
         worst = std::max(worst, d);
-        off += d > 2 ? 1 : 0;
+        off += d > 16 ? 1 : 0;
       }
     }
     std::printf(
         "  scale %.1f, frame %zu: max difference %d, %zu of %d "
-        "pixels off by more than 2\n",
+        "pixels off by more than 16\n",
         scale, i, worst, off, shot.rows * shot.cols);
     if (worst > 32 || off * 200 > static_cast<size_t>(shot.total())) {
       return ::testing::AssertionFailure()
              << "scale " << scale << ", frame " << i << ": max difference "
-             << worst << ", " << off << " pixels off by more than 2";
+             << worst << ", " << off << " pixels off by more than 16";
     }
   }
   return ::testing::AssertionSuccess();

@@ -24,6 +24,26 @@ INSTANTIATE_TEST_SUITE_P(
                       "anchor-patches/vertical"),
     FixtureTestName);
 
+// The same with --codec webp (sprite sheets and large patches in lossless
+// WebP wherever smaller), through the command line.
+class RoundTripWebp : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
+  TempDir dir;
+  const std::string folder = FixturePath(GetParam());
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r =
+      RunSvgcast({"replay", folder, "-o", svg, "-q", "--codec", "webp"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(ReadFile(svg).find("data:image/webp;base64,"), std::string::npos);
+  EXPECT_TRUE(DecodesToFrames(svg, folder));
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
+                         ::testing::Values("boxes", "colortypes", "scroll",
+                                           "anchor-patches/letter"),
+                         FixtureTestName);
+
 }  // namespace
 }  // namespace svgcast::test
 
@@ -48,6 +68,11 @@ TEST(RoundTripCorpus, AnchorElectron) {
   const std::string svg = dir.File("out.svg");
   ASSERT_TRUE(Replay(folder, svg));
   EXPECT_TRUE(DecodesToFrames(svg, folder));
+  const std::string webp = dir.File("webp.svg");
+  const CommandResult r =
+      RunSvgcast({"replay", folder, "-o", webp, "-q", "--codec", "webp"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(DecodesToFrames(webp, folder));
 }
 
 }  // namespace

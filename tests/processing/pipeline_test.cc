@@ -69,12 +69,28 @@ class RecordingSink : public FrameSink {
     w.timestamp_us = frame.ticket.timestamp_us;
     for (const EncodedPatch& patch : frame.patches) {
       w.rects.push_back(patch.rect);
-      if (patch.png == nullptr) {
-        Violation("frame " + std::to_string(w.seq) + ": patch without PNG");
-        w.pngs.emplace_back();
+      // A one-colour patch or a sprite is kept as the PNG of its pixels.
+      std::vector<uint8_t> png;
+      if (patch.png != nullptr) {
+        if (patch.format != ImageFormat::kPng) Violation("not a PNG");
+        png = *patch.png;
+      } else if (!patch.sprite.empty()) {
+        if (patch.sprite.size() != patch.rect.size()) Violation("sprite size");
+        if (!EncodePng(patch.sprite, PngOptions{}, &png).ok()) {
+          Violation("sprite not encodable");
+        }
+      } else if (patch.fill) {
+        const uint32_t c = *patch.fill;
+        const cv::Mat pixels(
+            patch.rect.size(), CV_8UC4,
+            cv::Scalar(c & 0xFF, (c >> 8) & 0xFF, (c >> 16) & 0xFF, 255));
+        if (!EncodePng(pixels, PngOptions{}, &png).ok()) {
+          Violation("fill not encodable");
+        }
       } else {
-        w.pngs.push_back(*patch.png);
+        Violation("frame " + std::to_string(w.seq) + ": an empty patch");
       }
+      w.pngs.push_back(std::move(png));
     }
     if (frame.ticket.is_end()) Violation("WriteFrame with the end marker");
     if (frame.failed) Violation("WriteFrame with a failed frame");
@@ -264,10 +280,24 @@ std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
       }
     }
     for (const cv::Rect& r : w.rects) {
+      // As RecordingSink keeps them: a one-colour patch or a sprite (at
+      // most 64K pixels, sides of at most 1024: PipelineOptions) as the
+      // plain PNG of its pixels, any other as EncodePatch gives it.
       std::vector<uint8_t> png;
-      EXPECT_TRUE(EncodePatch(cur(r), i == 0 ? cv::Mat() : frames[i - 1](r),
-                              PngOptions{}, &png)
-                      .ok());
+      const cv::Mat patch = cur(r);
+      const bool one_colour =
+          cv::countNonZero(
+              patch.reshape(1, 0) !=
+              cv::repeat(patch(cv::Rect(0, 0, 1, 1)), patch.rows, patch.cols)
+                  .reshape(1, 0)) == 0;
+      const bool sprite =
+          i > 0 && r.area() <= 64 * 1024 && r.width <= 1024 && r.height <= 1024;
+      EXPECT_TRUE(
+          (one_colour || sprite
+               ? EncodePng(patch, PngOptions{}, &png)
+               : EncodePatch(patch, i == 0 ? cv::Mat() : frames[i - 1](r),
+                             PngOptions{}, &png))
+              .ok());
       w.pngs.push_back(std::move(png));
     }
     expected.push_back(std::move(w));

@@ -67,7 +67,10 @@ inline EncodedPatch EncodeGoldenPatch(const cv::Mat& canvas, cv::Rect rect) {
   auto png = std::make_shared<std::vector<uint8_t>>();
   const Status s = EncodePng(canvas(rect), PngOptions{}, png.get());
   EXPECT_TRUE(s.ok()) << s.message();
-  return EncodedPatch{rect, png};
+  EncodedPatch patch;
+  patch.rect = rect;
+  patch.png = png;
+  return patch;
 }
 
 inline std::vector<EncodedFrame> GoldenEncodedFrames() {

@@ -38,7 +38,10 @@ CursorSample Pointer(uint64_t serial, cv::Point position, uint8_t alpha,
 EncodedPatch WholeFrame(const cv::Mat& pixels) {
   auto png = std::make_shared<std::vector<uint8_t>>();
   EXPECT_TRUE(EncodePng(pixels, PngOptions{}, png.get()).ok());
-  return {cv::Rect(0, 0, pixels.cols, pixels.rows), png};
+  EncodedPatch patch;
+  patch.rect = cv::Rect(0, 0, pixels.cols, pixels.rows);
+  patch.png = png;
+  return patch;
 }
 
 struct Step {

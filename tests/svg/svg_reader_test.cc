@@ -267,7 +267,7 @@ TEST_F(SvgReaderError, Base64OfSomethingThatIsNotAPng) {
 TEST_F(SvgReaderError, PngSizeDoesNotMatch) {
   std::string image = Poster();
   image.replace(image.find("width=\"4\""), 9, "width=\"5\"");
-  ExpectError(Svg({4, 2}, image), "is 5x2 but its PNG is 4x2");
+  ExpectError(Svg({4, 2}, image), "is 5x2 but its image is 4x2");
 }
 
 TEST_F(SvgReaderError, CoordinateNotAWholeNumber) {
@@ -334,8 +334,8 @@ TEST_F(SvgReaderError, GroupWithOtherStyleAfterTheDelay) {
 }
 
 TEST_F(SvgReaderError, UnexpectedElement) {
-  ExpectError(Svg({4, 2}, Poster() + "<rect width=\"4\" height=\"2\"/>"),
-              "unexpected <rect>");
+  ExpectError(Svg({4, 2}, Poster() + "<circle r=\"4\"/>"),
+              "unexpected <circle>");
 }
 
 TEST_F(SvgReaderError, UnexpectedElementInAGroup) {

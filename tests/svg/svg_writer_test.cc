@@ -51,7 +51,10 @@ EncodedPatch MakePatch(cv::Point at, const cv::Mat& pixels) {
   auto png = std::make_shared<std::vector<uint8_t>>();
   const Status s = EncodePng(pixels, PngOptions{}, png.get());
   EXPECT_TRUE(s.ok()) << s.message();
-  return EncodedPatch{cv::Rect(at, pixels.size()), png};
+  EncodedPatch patch;
+  patch.rect = cv::Rect(at, pixels.size());
+  patch.png = png;
+  return patch;
 }
 
 EncodedFrame MakeFrame(uint64_t seq, int64_t timestamp_us,

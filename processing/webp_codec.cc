@@ -1,0 +1,91 @@
+#include "processing/webp_codec.h"
+
+#include <memory>
+#include <string>
+
+#include <webp/decode.h>
+#include <webp/encode.h>
+
+namespace svgcast {
+namespace {
+
+// RAII for the encoder's picture and its output buffer.
+struct PictureDeleter {
+  void operator()(WebPPicture* picture) const { WebPPictureFree(picture); }
+};
+struct WriterDeleter {
+  void operator()(WebPMemoryWriter* writer) const {
+    WebPMemoryWriterClear(writer);
+  }
+};
+
+int PresetFor(Effort effort) {
+  switch (effort) {
+    case Effort::kFast:
+      return 1;
+    case Effort::kMax:
+      return 9;
+    case Effort::kDefault:
+      break;
+  }
+  return 6;
+}
+
+}  // namespace
+
+Status EncodeWebp(const cv::Mat& bgra, Effort effort,
+                  std::vector<uint8_t>* webp) {
+  if (bgra.type() != CV_8UC4 || bgra.empty() ||
+      bgra.cols > WEBP_MAX_DIMENSION || bgra.rows > WEBP_MAX_DIMENSION) {
+    return Status::Error(
+        "WebP encoder: expected a 4-channel image of at most 16383 pixels a "
+        "side");
+  }
+  WebPConfig config;
+  if (!WebPConfigInit(&config) ||
+      !WebPConfigLosslessPreset(&config, PresetFor(effort))) {
+    return Status::Error("WebP encoder: libwebp version mismatch");
+  }
+  config.exact = 0;  // transparent pixels' colour may change: never shown
+  config.thread_level = 0;  // one thread: the graph already runs in parallel
+  WebPPicture picture;
+  if (!WebPPictureInit(&picture)) {
+    return Status::Error("WebP encoder: libwebp version mismatch");
+  }
+  picture.use_argb = 1;
+  picture.width = bgra.cols;
+  picture.height = bgra.rows;
+  std::unique_ptr<WebPPicture, PictureDeleter> picture_owner(&picture);
+  if (!WebPPictureImportBGRA(&picture, bgra.ptr<uint8_t>(0),
+                             static_cast<int>(bgra.step[0]))) {
+    return Status::Error("WebP encoder: out of memory");
+  }
+  WebPMemoryWriter writer;
+  WebPMemoryWriterInit(&writer);
+  std::unique_ptr<WebPMemoryWriter, WriterDeleter> writer_owner(&writer);
+  picture.writer = WebPMemoryWrite;
+  picture.custom_ptr = &writer;
+  if (!WebPEncode(&config, &picture)) {
+    return Status::Error("WebP encoder: error " +
+                         std::to_string(picture.error_code));
+  }
+  webp->assign(writer.mem, writer.mem + writer.size);
+  return Status::Ok();
+}
+
+Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra) {
+  int width = 0, height = 0;
+  if (!WebPGetInfo(data, size, &width, &height) || width <= 0 || height <= 0) {
+    return Status::Error("not a WebP image");
+  }
+  cv::Mat out(height, width, CV_8UC4);
+  if (WebPDecodeBGRAInto(data, size, out.ptr<uint8_t>(0),
+                         out.total() * out.elemSize(),
+                         static_cast<int>(out.step[0])) == nullptr) {
+    return Status::Error("corrupt WebP data");
+  }
+  *bgra = std::move(out);
+  return Status::Ok();
+}
+
+}  // namespace svgcast

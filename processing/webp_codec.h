@@ -1,0 +1,35 @@
+// The optional patch codec (--codec webp): lossless WebP, which plays as
+// data:image/webp inside an SVG in current Chromium, Firefox and Safari.
+// Its LZ77 copies whole 2-D blocks from anywhere earlier in the image, so on
+// a sheet of many small patches (svg/sprite_sheet.h) the glyphs typed again
+// and again are stored about once: about 2.4x smaller than separate PNGs on
+// the demo recording. Encoding is lossless; only the colour of fully
+// transparent pixels is not kept (it never shows). Deterministic: the
+// output depends only on the pixels and the effort.
+//
+// Threading: pure functions; call from any thread.
+#ifndef SVGCAST_PROCESSING_WEBP_CODEC_H_
+#define SVGCAST_PROCESSING_WEBP_CODEC_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "capture/status.h"
+#include "processing/png_encoder.h"
+
+namespace svgcast {
+
+// bgra: CV_8UC4 with straight alpha (any stride), at most 16383 pixels a
+// side. kFast, kDefault and kMax are libwebp's lossless presets 1, 6 and 9.
+Status EncodeWebp(const cv::Mat& bgra, Effort effort,
+                  std::vector<uint8_t>* webp);
+
+// A WebP image -> CV_8UC4 BGRA (straight alpha; 255 where it has none).
+Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_PROCESSING_WEBP_CODEC_H_

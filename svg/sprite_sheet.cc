@@ -1,0 +1,111 @@
+#include "svg/sprite_sheet.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <stdexcept>
+
+#include <opencv2/core.hpp>
+
+namespace svgcast {
+namespace {
+
+// Between sprites: four pixels, so that every sprite starts at
+// even coordinates on the sheet as in the frame (the pipeline aligns
+// patches to 2), and a browser that halves the SVG averages each sprite in
+// the same 2x2 blocks as the frame, never with a neighbour.
+constexpr int kGutterPx = 4;
+// Half the gutter: each neighbour's edge pixels twice, as far as a cubic
+// filter (Chromium's, when it enlarges an image) reaches past an edge.
+constexpr int kBleedPx = 2;
+
+uint64_t Hash(const cv::Mat& bgra) {
+  uint64_t hash = 14695981039346656037ull;
+  auto mix = [&hash](uint64_t v) {
+    hash ^= v;
+    hash *= 1099511628211ull;
+  };
+  mix(static_cast<uint64_t>(bgra.cols) << 32 |
+      static_cast<uint32_t>(bgra.rows));
+  for (int y = 0; y < bgra.rows; ++y) {
+    const uint32_t* row = bgra.ptr<uint32_t>(y);
+    for (int x = 0; x < bgra.cols; ++x) mix(row[x]);
+  }
+  return hash;
+}
+
+bool SamePixels(const cv::Mat& a, const cv::Mat& b) {
+  if (a.size() != b.size()) return false;
+  const size_t row_bytes = static_cast<size_t>(a.cols) * a.elemSize();
+  for (int y = 0; y < a.rows; ++y) {
+    if (std::memcmp(a.ptr(y), b.ptr(y), row_bytes) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t SpriteSheet::Add(const cv::Mat& bgra) {
+  if (bgra.type() != CV_8UC4 || bgra.empty() || bgra.cols > width_px_) {
+    throw std::logic_error("sprite sheet: a sprite must be BGRX and fit");
+  }
+  std::vector<size_t>& same_hash = by_hash_[Hash(bgra)];
+  for (size_t n : same_hash) {
+    if (SamePixels(sprites_[n], bgra)) return n;
+  }
+  same_hash.push_back(sprites_.size());
+  sprites_.push_back(bgra);
+  area_px_ += static_cast<int64_t>(bgra.cols) * bgra.rows;
+  return sprites_.size() - 1;
+}
+
+cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places) const {
+  // Tallest first (then in order added), so each shelf's sprites have
+  // about the same height and little of the sheet is left empty.
+  std::vector<size_t> order(sprites_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [this](size_t a, size_t b) {
+    return sprites_[a].rows > sprites_[b].rows;
+  });
+  places->assign(sprites_.size(), cv::Point());
+  int x = 0, y = 0, shelf_height = 0, width = 0;
+  for (size_t n : order) {
+    const cv::Size size = sprites_[n].size();
+    if (x > 0 && x + size.width > width_px_) {
+      y += (shelf_height + 1) / 2 * 2 + kGutterPx;
+      x = 0;
+      shelf_height = 0;
+    }
+    (*places)[n] = {x, y};
+    width = std::max(width, x + size.width);
+    x += (size.width + 1) / 2 * 2 + kGutterPx;
+    shelf_height = std::max(shelf_height, size.height);
+  }
+  // One pixel of bleed on every side: what a browser sampling just past
+  // a sprite's edge gets, as it would from an image of its own.
+  // Even sides too: a browser halving an image of odd size filters it
+  // with wider kernels (Skia's mipmaps), which would reach across sprites.
+  auto even = [](int v) { return (v + 1) / 2 * 2; };
+  cv::Mat sheet(even(y + shelf_height + kBleedPx), even(width + kBleedPx),
+                CV_8UC4, cv::Scalar(0, 0, 0, 255));
+  const cv::Rect bounds(0, 0, sheet.cols, sheet.rows);
+  for (size_t n = 0; n < sprites_.size(); ++n) {
+    const cv::Rect place((*places)[n], sprites_[n].size());
+    const cv::Rect bled =
+        cv::Rect(place.x - kBleedPx, place.y - kBleedPx,
+                 place.width + 2 * kBleedPx, place.height + 2 * kBleedPx) &
+        bounds;
+    cv::copyMakeBorder(sprites_[n], sheet(bled), place.y - bled.y,
+                       bled.br().y - place.br().y, place.x - bled.x,
+                       bled.br().x - place.br().x, cv::BORDER_REPLICATE);
+  }
+  return sheet;
+}
+
+void SpriteSheet::Clear() {
+  sprites_.clear();
+  by_hash_.clear();
+  area_px_ = 0;
+}
+
+}  // namespace svgcast

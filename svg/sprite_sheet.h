@@ -1,0 +1,62 @@
+// SpriteSheet: many small patches ("sprites") packed into one image, which
+// the SVG stores once and shows piece by piece (a nested <svg> whose
+// viewBox is the sprite's place on the sheet). One image means one header
+// instead of hundreds, and one compressed stream in which whatever recurs
+// (the same glyph typed again, the same button redrawn) is found and
+// stored about once — which separate small images can never do.
+//
+// Sprites are opaque BGRX. Packing is by shelves, tallest sprites first,
+// left to right in rows of at most width_px, at even coordinates (as the
+// pipeline aligns patches in the frame) with four pixels between
+// neighbours, each filled with the nearest edge pixel of its sprite: a
+// browser scaling the SVG then samples past a sprite's edge exactly what
+// it samples past the edge of an image of its own, and averages each
+// sprite in the same 2x2 blocks as the frame when it halves it. Identical
+// sprites are placed once. Deterministic: positions depend only on the
+// sprites added and their order.
+//
+// Threading: none; used by the SVG writer (one call at a time).
+#ifndef SVGCAST_SVG_SPRITE_SHEET_H_
+#define SVGCAST_SVG_SPRITE_SHEET_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace svgcast {
+
+class SpriteSheet {
+ public:
+  // width_px: the widest row (sprites must be no wider).
+  explicit SpriteSheet(int width_px) : width_px_(width_px) {}
+
+  // Adds a sprite (kept by reference: the Mat is immutable) and returns its
+  // number; an identical one added before keeps its number.
+  size_t Add(const cv::Mat& bgra);
+
+  size_t sprites() const { return sprites_.size(); }
+  const cv::Mat& sprite(size_t n) const { return sprites_[n]; }
+  bool empty() const { return sprites_.empty(); }
+  // The pixels of the sprites so far (a lower bound of the sheet's area).
+  int64_t area_px() const { return area_px_; }
+
+  // Packs the sprites: their places (by number) and the sheet (opaque
+  // black where no sprite or bleed is).
+  cv::Mat Pack(std::vector<cv::Point>* places) const;
+
+  void Clear();
+
+ private:
+  const int width_px_;
+  std::vector<cv::Mat> sprites_;
+  // Content hash -> numbers of the sprites with that hash.
+  std::unordered_map<uint64_t, std::vector<size_t>> by_hash_;
+  int64_t area_px_ = 0;
+};
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_SVG_SPRITE_SHEET_H_

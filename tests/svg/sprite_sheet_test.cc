@@ -1,0 +1,70 @@
+// SpriteSheet: sprites packed without overlap, at even places, each with
+// its edge repeated around it; identical sprites stored once.
+#include "svg/sprite_sheet.h"
+
+#include <gtest/gtest.h>
+
+namespace svgcast {
+namespace {
+
+cv::Mat Solid(cv::Size size, uint8_t level) {
+  return cv::Mat(size, CV_8UC4, cv::Scalar(level, level, level, 255));
+}
+
+TEST(SpriteSheet, PacksSpritesAtEvenPlacesWithoutOverlap) {
+  SpriteSheet sheet(40);
+  std::vector<cv::Mat> sprites = {Solid({10, 6}, 10), Solid({7, 9}, 20),
+                                  Solid({30, 4}, 30), Solid({12, 12}, 40)};
+  for (size_t i = 0; i < sprites.size(); ++i) {
+    EXPECT_EQ(sheet.Add(sprites[i]), i);
+  }
+  std::vector<cv::Point> places;
+  const cv::Mat packed = sheet.Pack(&places);
+  ASSERT_EQ(places.size(), sprites.size());
+  EXPECT_LE(packed.cols, 40 + 2);
+  EXPECT_EQ(packed.cols % 2, 0);
+  EXPECT_EQ(packed.rows % 2, 0);
+  for (size_t i = 0; i < sprites.size(); ++i) {
+    const cv::Rect r(places[i], sprites[i].size());
+    EXPECT_EQ(r.x % 2, 0);
+    EXPECT_EQ(r.y % 2, 0);
+    // The sprite itself, and two pixels of its edge around it (where the
+    // sheet has them).
+    const cv::Rect bled =
+        cv::Rect(r.x - 2, r.y - 2, r.width + 4, r.height + 4) &
+        cv::Rect(0, 0, packed.cols, packed.rows);
+    const cv::Scalar expected = sprites[i].at<cv::Vec4b>(0, 0);
+    cv::Mat diff;
+    cv::absdiff(packed(bled), expected, diff);
+    EXPECT_EQ(cv::sum(diff), cv::Scalar::all(0)) << "sprite " << i;
+    for (size_t j = 0; j < i; ++j) {
+      const cv::Rect other(places[j], sprites[j].size());
+      EXPECT_TRUE((r & other).empty()) << i << " overlaps " << j;
+    }
+  }
+}
+
+TEST(SpriteSheet, IdenticalSpritesAreStoredOnce) {
+  SpriteSheet sheet(64);
+  cv::Mat a = Solid({8, 8}, 1);
+  a.at<cv::Vec4b>(3, 3) = {9, 9, 9, 255};
+  const cv::Mat same = a.clone();
+  cv::Mat other = a.clone();
+  other.at<cv::Vec4b>(7, 7) = {5, 5, 5, 255};
+  EXPECT_EQ(sheet.Add(a), 0u);
+  EXPECT_EQ(sheet.Add(other), 1u);
+  EXPECT_EQ(sheet.Add(same), 0u);
+  EXPECT_EQ(sheet.sprites(), 2u);
+  EXPECT_EQ(sheet.area_px(), 128);
+  sheet.Clear();
+  EXPECT_TRUE(sheet.empty());
+  EXPECT_EQ(sheet.Add(other), 0u);
+}
+
+TEST(SpriteSheet, RefusesASpriteWiderThanTheSheet) {
+  SpriteSheet sheet(16);
+  EXPECT_THROW(sheet.Add(Solid({17, 2}, 0)), std::logic_error);
+}
+
+}  // namespace
+}  // namespace svgcast
