@@ -1,6 +1,8 @@
 #include "capture/video_probe.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -12,6 +14,7 @@ extern "C" {
 }
 
 #include "capture/ffmpeg_log.h"
+#include "capture/manifest.h"
 
 namespace svgcast {
 namespace {
@@ -51,6 +54,27 @@ std::string FourCc(uint32_t tag) {
   return text;
 }
 
+// How long the container says the video stream lasts (-1: it does not):
+// the stream's duration, else the DURATION tag FFmpeg's Matroska muxer
+// writes for each stream, else the file's duration when the video is its
+// only stream.
+int64_t DeclaredDurationUs(const AVFormatContext& format,
+                           const AVStream& stream) {
+  if (stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
+    return av_rescale_q(stream.duration, stream.time_base, {1, 1000000});
+  }
+  if (const AVDictionaryEntry* tag =
+          av_dict_get(stream.metadata, "DURATION", nullptr, 0)) {
+    int hours = 0, minutes = 0;
+    double seconds = 0;
+    if (std::sscanf(tag->value, "%d:%d:%lf", &hours, &minutes, &seconds) == 3) {
+      return std::llround(((hours * 60.0 + minutes) * 60.0 + seconds) * 1e6);
+    }
+  }
+  if (format.nb_streams == 1 && format.duration > 0) return format.duration;
+  return -1;
+}
+
 bool IsStillImageFormat(const std::string& format) {
   return format == "image2" || format.ends_with("_pipe");
 }
@@ -68,7 +92,11 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   FfmpegLog log;
   AVFormatContext* raw = nullptr;
   if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-      r < 0) {
+      r == AVERROR_EOF) {
+    return Status::Error(path +
+                         ": no video frames (the file ends before "
+                         "the first)");
+  } else if (r < 0) {
     std::string reason = Reason(log, r);
     if (reason.find("moov atom not found") != std::string::npos) {
       reason += ": an MP4 cut short before its index was written?";
@@ -86,8 +114,8 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   const int index =
       av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (index < 0) {
-    return Status::Error(path + ": no video stream (format " + result.format +
-                         ")");
+    return Status::Error(path + ": no video frames (FFmpeg finds no video " +
+                         "stream in this " + result.format + " file)");
   }
   const AVStream* stream = format->streams[index];
   const AVCodecParameters* codec = stream->codecpar;
@@ -158,6 +186,25 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
     result.damage = "the header lists " +
                     std::to_string(result.declared_frames) + " frames, " +
                     std::to_string(count) + " are in the file";
+  } else if (const int64_t declared_us = DeclaredDurationUs(*format, *stream);
+             declared_us > 0) {
+    // The last frame may stay on screen a while, so only a gap much longer
+    // than a frame interval and than a second says the file was cut.
+    const std::vector<int64_t>& t = result.timestamps_us;
+    std::vector<int64_t> intervals;
+    for (size_t i = 1; i < t.size(); ++i) intervals.push_back(t[i] - t[i - 1]);
+    int64_t median_us = 0;
+    if (!intervals.empty()) {
+      std::nth_element(intervals.begin(),
+                       intervals.begin() + intervals.size() / 2,
+                       intervals.end());
+      median_us = intervals[intervals.size() / 2];
+    }
+    if (declared_us - t.back() > std::max<int64_t>(1000000, 4 * median_us)) {
+      result.damage =
+          "the header says the video lasts " + FormatMilliseconds(declared_us) +
+          " ms, its last frame is at " + FormatMilliseconds(t.back()) + " ms";
+    }
   }
   *probe = std::move(result);
   return Status::Ok();
