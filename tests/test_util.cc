@@ -211,7 +211,8 @@ bool HaveFfmpeg() {
   return ::testing::AssertionSuccess();
 }
 
-void WriteConcatScript(const std::string& folder, const std::string& script) {
+void WriteConcatScript(const std::string& folder, const std::string& script,
+                       int interval_ms) {
   std::vector<ManifestEntry> entries;
   const std::string manifest = folder + "/frames.txt";
   const Status s = ParseManifest(ReadFile(manifest), manifest, &entries);
@@ -224,12 +225,40 @@ void WriteConcatScript(const std::string& folder, const std::string& script) {
     text << "file '" << folder << "/" << entries[i].file << "'\n"
          << "option framerate 1000\n";
     const int64_t duration_us =
-        i + 1 < entries.size()
+        interval_ms > 0 ? interval_ms * int64_t{1000}
+        : i + 1 < entries.size()
             ? entries[i + 1].timestamp_us - entries[i].timestamp_us
             : 500000;
     text << "duration " << FormatMilliseconds(duration_us) << "ms\n";
   }
   WriteFile(script, text.str());
+}
+
+::testing::AssertionResult MakeVideo(const std::string& folder, VideoKind kind,
+                                     const std::string& path, int interval_ms) {
+  const std::string script = path + ".ffconcat";
+  WriteConcatScript(folder, script, interval_ms);
+  std::vector<std::string> args{"-f", "concat", "-safe",     "0",
+                                "-i", script,   "-fps_mode", "passthrough"};
+  switch (kind) {
+    case VideoKind::kLosslessMkv:
+      args.insert(args.end(), {"-c:v", "ffv1", "-pix_fmt", "bgr0"});
+      break;
+    case VideoKind::kH264Mp4:
+      args.insert(args.end(), {"-c:v", "libx264", "-pix_fmt", "yuv420p"});
+      break;
+    case VideoKind::kGif:
+      args.insert(
+          args.end(),
+          {"-filter_complex",
+           "split[a][b];[a]palettegen[p];[b][p]paletteuse=dither=none"});
+      break;
+    case VideoKind::kApng:
+      args.insert(args.end(), {"-plays", "0", "-f", "apng"});
+      break;
+  }
+  args.push_back(path);
+  return RunFfmpeg(args);
 }
 
 std::vector<TimedFrame> ReadSequence(const std::string& folder) {

@@ -80,7 +80,21 @@ bool HaveFfmpeg();
 // frames.txt) each at its time, in a 1/1000 s time base: an input for a
 // variable frame rate video (ffmpeg -f concat -safe 0 -i <script>
 // -fps_mode passthrough ...).
-void WriteConcatScript(const std::string& folder, const std::string& script);
+// `interval_ms` > 0: every frame that long instead (constant frame rate).
+void WriteConcatScript(const std::string& folder, const std::string& script,
+                       int interval_ms = 0);
+
+enum class VideoKind {
+  kLosslessMkv = 1,  // FFV1 in BGR0: the frames exactly
+  kH264Mp4,          // libx264 at its default CRF, yuv420p: lossy
+  kGif,              // palettegen + paletteuse without dithering
+  kApng,
+};
+// Encodes `folder`'s frames at their frames.txt times (or every
+// `interval_ms`) into `path` with ffmpeg.
+::testing::AssertionResult MakeVideo(const std::string& folder, VideoKind kind,
+                                     const std::string& path,
+                                     int interval_ms = 0);
 
 // A frame and its time, from the first frame.
 struct TimedFrame {
