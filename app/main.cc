@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/convert_command.h"
 #include "app/extract_command.h"
 #include "app/profile_command.h"
 #include "app/record_command.h"
@@ -137,8 +138,9 @@ int main(int argc, char** argv) {
   svgcast::WorkerThreads worker_threads;
 
   CLI::App app{
-      "svgcast: record the screen, or replay recorded frames, into one "
-      "animated SVG that plays anywhere an image does (no script)."};
+      "svgcast: record the screen, replay recorded frames or convert a "
+      "video into one animated SVG that plays anywhere an image does (no "
+      "script)."};
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
 
@@ -181,6 +183,52 @@ int main(int argc, char** argv) {
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
   AddEffortOption(replay_cmd, &replay.effort);
   AddCodecOption(replay_cmd, &replay.codec);
+
+  svgcast::ConvertOptions convert;
+  CLI::App* convert_cmd = app.add_subcommand(
+      "convert",
+      "Convert a screen video (.mp4, .webm, .mkv, ...) or an animated GIF "
+      "or APNG into an animated SVG, each frame at its own time.");
+  convert_cmd->add_option("video", convert.input, "The video file")->required();
+  convert_cmd
+      ->add_option("-o,--output", convert.output,
+                   "Output .svg file, or - for standard output")
+      ->required();
+  convert_cmd
+      ->add_option("--tolerance", convert.tolerance,
+                   "Pixels whose B, G and R all differ by at most this from "
+                   "what is shown count as unchanged (lossy video flickers; "
+                   "0: exact)")
+      ->check(CLI::Range(0, 255))
+      ->capture_default_str();
+  convert_cmd
+      ->add_option("--max-fps", convert.max_fps,
+                   "Keep at most this many frames a second (frames closer "
+                   "than 1/N s to the last one kept are left out; the last "
+                   "frame always stays)")
+      ->check(CLI::Range(0.01, 1000.0).description("a rate above 0"));
+  convert_cmd
+      ->add_option("--scale", convert.scale,
+                   "Scale the frames by this factor (0.5: half the width "
+                   "and height)")
+      ->check(CLI::Range(0.01, 4.0).description("0.01 to 4"))
+      ->capture_default_str();
+  convert_cmd
+      ->add_option("--threads", convert.threads,
+                   "Processing threads (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  convert_cmd
+      ->add_option("--cache-frames", convert.cache_frames,
+                   "Most frames the frame cache holds (0: no cap)")
+      ->capture_default_str();
+  convert_cmd
+      ->add_option("--cache-mb", convert.cache_mb,
+                   "Most megabytes of pixels the frame cache holds (0: no cap)")
+      ->capture_default_str();
+  convert_cmd->add_flag("-q,--quiet", convert.quiet,
+                        "No progress line and no summary");
+  AddPlaybackOptions(convert_cmd, &convert.playback, /*trim=*/true);
+  AddEffortOption(convert_cmd, &convert.effort);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(
@@ -246,13 +294,14 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
       std::fprintf(stderr,
                    "svgcast: unknown command '%s' (commands: record, "
-                   "replay, extract, profile; see svgcast --help)\n",
+                   "replay, convert, extract, profile; see svgcast "
+                   "--help)\n",
                    argv[1]);
     } else if (argc > 1 && app.get_subcommands().empty() &&
                std::string(e.get_name()) == "RequiredError") {
       std::fprintf(stderr,
                    "svgcast: unknown option '%s' (give a command first: "
-                   "record, replay, extract or profile; see svgcast "
+                   "record, replay, convert, extract or profile; see svgcast "
                    "--help)\n",
                    argv[1]);
     } else {
@@ -263,6 +312,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*replay_cmd) return svgcast::RunReplay(replay);
+    if (*convert_cmd) return svgcast::RunConvert(convert);
     if (*record_cmd) return svgcast::RunRecord(record);
     if (*profile_cmd) {
       if (!profile.replay_folder.empty() &&

@@ -2,9 +2,24 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace svgcast {
+
+std::string FormatEta(double seconds) {
+  char text[32];
+  if (seconds < 60) {
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  } else if (seconds < 3600) {
+    const long s = std::lround(seconds);
+    std::snprintf(text, sizeof text, "%ld:%02ld min", s / 60, s % 60);
+  } else {
+    const long m = std::lround(seconds / 60);
+    std::snprintf(text, sizeof text, "%ld:%02ld h", m / 60, m % 60);
+  }
+  return text;
+}
 
 ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
                            Mode mode)
@@ -29,13 +44,19 @@ void ProgressLine::Print(uint64_t done, double seconds) {
   char line[160];
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
   if (total_ && *total_ > 0) {
-    std::snprintf(
+    const int length = std::snprintf(
         line, sizeof line,
         "svgcast: %s %llu/%llu frames (%.0f%%), %.1f s, %.1f frames/s",
         verb_.c_str(), static_cast<unsigned long long>(done),
         static_cast<unsigned long long>(*total_),
         100.0 * static_cast<double>(done) / static_cast<double>(*total_),
         seconds, rate);
+    if (rate > 0 && done < *total_ && length > 0 &&
+        static_cast<size_t>(length) < sizeof line) {
+      std::snprintf(
+          line + length, sizeof line - length, ", %s left",
+          FormatEta(static_cast<double>(*total_ - done) / rate).c_str());
+    }
   } else {
     std::snprintf(line, sizeof line, "svgcast: %s %llu frames, %.1f s",
                   verb_.c_str(), static_cast<unsigned long long>(done),

@@ -1,6 +1,8 @@
 // ProgressLine: the progress line on stderr during long work. On a terminal
 // it redraws one line in place (at most ten times a second); otherwise it
-// prints a plain line every five seconds, so logs stay readable.
+// prints a plain line every five seconds, so logs stay readable. When the
+// total is known it shows the percentage and the time left at the rate so
+// far ("12 s left").
 //
 // Threading: Update() may be called from any thread, but from one at a time
 // (the graph's serial writer node); Finish() on the owning thread after the
@@ -14,6 +16,9 @@
 #include <string>
 
 namespace svgcast {
+
+// "42 s", "3:05 min", "1:20 h": a time left, rounded.
+std::string FormatEta(double seconds);
 
 class ProgressLine {
  public:

@@ -3,6 +3,8 @@
 SVGCAST_PACKAGES=(
   build-essential cmake pkg-config
   libopencv-dev libpng-dev libtbb-dev libcli11-dev libpugixml-dev
+  # convert: OpenCV's videoio decodes; libavformat gives frame times.
+  libavformat-dev libavcodec-dev libavutil-dev
   libx11-dev libxext-dev libxfixes-dev libxrender-dev
   libzopfli-dev
   libgtest-dev libgmock-dev
@@ -12,6 +14,8 @@ SVGCAST_PACKAGES=(
   # The browser tests: Debian's Chromium, driven over the DevTools protocol
   # (JSON through a pipe).
   chromium nlohmann-json3-dev
+  # The convert tests make their input videos with the ffmpeg tool.
+  ffmpeg
 )
 # Only to build Debian's own onetbb source with ThreadSanitizer
 # (scripts/test --sanitize thread); see scripts/build-tsan-tbb.

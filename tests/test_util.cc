@@ -7,11 +7,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 #include <sys/wait.h>
 
 #include "app/replay_command.h"
@@ -141,12 +144,11 @@ std::string FixtureTestName(const ::testing::TestParamInfo<std::string>& info) {
   return ::testing::AssertionSuccess();
 }
 
-CommandResult RunSvgcast(const std::vector<std::string>& args) {
+CommandResult RunProgram(const std::vector<std::string>& args) {
   TempDir dir;
   const std::string out_path = dir.File("stdout");
   const std::string err_path = dir.File("stderr");
-  std::vector<std::string> argv_strings{SVGCAST_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<std::string> argv_strings = args;
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -162,7 +164,7 @@ CommandResult RunSvgcast(const std::vector<std::string>& args) {
   pid_t pid = 0;
   CommandResult result;
   const int spawned =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+      posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
     ADD_FAILURE() << "cannot start " << argv[0];
@@ -176,6 +178,176 @@ CommandResult RunSvgcast(const std::vector<std::string>& args) {
   result.out = ReadFile(out_path);
   result.err = ReadFile(err_path);
   return result;
+}
+
+CommandResult RunSvgcast(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{SVGCAST_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv);
+}
+
+bool HaveFfmpeg() {
+  const char* path = std::getenv("PATH");
+  std::istringstream folders(path != nullptr ? path : "/usr/bin:/bin");
+  for (std::string folder; std::getline(folders, folder, ':');) {
+    if (!folder.empty() && ::access((folder + "/ffmpeg").c_str(), X_OK) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+::testing::AssertionResult RunFfmpeg(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"ffmpeg", "-hide_banner", "-loglevel", "error",
+                                "-y"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const CommandResult r = RunProgram(argv);
+  if (r.exit_code != 0) {
+    std::string command;
+    for (const std::string& arg : argv) command += arg + " ";
+    return ::testing::AssertionFailure()
+           << command << "exited with " << r.exit_code << ": " << r.err;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+void WriteConcatScript(const std::string& folder, const std::string& script,
+                       int interval_ms) {
+  std::vector<ManifestEntry> entries;
+  const std::string manifest = folder + "/frames.txt";
+  const Status s = ParseManifest(ReadFile(manifest), manifest, &entries);
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::ostringstream text;
+  text << "ffconcat version 1.0\n";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    // Each image is its own input; a 1000 fps image demuxer keeps its
+    // duration exact to the ms.
+    text << "file '" << folder << "/" << entries[i].file << "'\n"
+         << "option framerate 1000\n";
+    const int64_t duration_us =
+        interval_ms > 0 ? interval_ms * int64_t{1000}
+        : i + 1 < entries.size()
+            ? entries[i + 1].timestamp_us - entries[i].timestamp_us
+            : 500000;
+    text << "duration " << FormatMilliseconds(duration_us) << "ms\n";
+  }
+  WriteFile(script, text.str());
+}
+
+::testing::AssertionResult MakeVideo(const std::string& folder, VideoKind kind,
+                                     const std::string& path, int interval_ms) {
+  const std::string script = path + ".ffconcat";
+  WriteConcatScript(folder, script, interval_ms);
+  std::vector<std::string> args{"-f", "concat", "-safe",     "0",
+                                "-i", script,   "-fps_mode", "passthrough"};
+  switch (kind) {
+    case VideoKind::kLosslessMkv:
+      args.insert(args.end(), {"-c:v", "ffv1", "-pix_fmt", "bgr0"});
+      break;
+    case VideoKind::kH264Mp4:
+      args.insert(args.end(), {"-c:v", "libx264", "-pix_fmt", "yuv420p"});
+      break;
+    case VideoKind::kGif:
+      args.insert(
+          args.end(),
+          {"-filter_complex",
+           "split[a][b];[a]palettegen[p];[b][p]paletteuse=dither=none"});
+      break;
+    case VideoKind::kApng:
+      args.insert(args.end(), {"-plays", "0", "-f", "apng"});
+      break;
+  }
+  args.push_back(path);
+  return RunFfmpeg(args);
+}
+
+std::vector<TimedFrame> ReadSequence(const std::string& folder) {
+  std::vector<ManifestEntry> entries;
+  const std::string manifest = folder + "/frames.txt";
+  const Status s = ParseManifest(ReadFile(manifest), manifest, &entries);
+  EXPECT_TRUE(s.ok()) << s.message();
+  std::vector<TimedFrame> frames;
+  for (const ManifestEntry& entry : entries) {
+    TimedFrame frame;
+    frame.time_us = entry.timestamp_us - entries.front().timestamp_us;
+    const Status read = ReadPngFile(folder + "/" + entry.file, &frame.pixels);
+    EXPECT_TRUE(read.ok()) << read.message();
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+std::vector<cv::Mat> DecodeVideoFrames(const std::string& path) {
+  cv::VideoCapture capture(path, cv::CAP_FFMPEG);
+  EXPECT_TRUE(capture.isOpened()) << path;
+  std::vector<cv::Mat> frames;
+  for (cv::Mat bgr; capture.read(bgr);) {
+    cv::Mat bgrx;
+    cv::cvtColor(bgr, bgrx, cv::COLOR_BGR2BGRA);
+    frames.push_back(bgrx);
+  }
+  return frames;
+}
+
+int MaxDifference(const cv::Mat& a, const cv::Mat& b) {
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_EQ(a.type(), CV_8UC4);
+  EXPECT_EQ(b.type(), CV_8UC4);
+  int most = 0;
+  for (int y = 0; y < a.rows; ++y) {
+    const auto* p = a.ptr<cv::Vec4b>(y);
+    const auto* q = b.ptr<cv::Vec4b>(y);
+    for (int x = 0; x < a.cols; ++x) {
+      for (int c = 0; c < 3; ++c)
+        most = std::max(most, std::abs(p[x][c] - q[x][c]));
+    }
+  }
+  return most;
+}
+
+::testing::AssertionResult DecodesToFramesWithin(
+    const std::string& svg_path, const std::vector<TimedFrame>& frames,
+    int tolerance, int* max_error) {
+  std::vector<TimedFrame> shown;  // every change of the SVG
+  const Status decoded =
+      DecodeScreencast(svg_path, [&](const DecodedFrame& frame) -> Status {
+        shown.push_back({frame.time_us, frame.pixels.clone()});
+        return Status::Ok();
+      });
+  if (!decoded.ok()) return ::testing::AssertionFailure() << decoded.message();
+  for (const TimedFrame& change : shown) {
+    const bool at_frame_time = std::any_of(
+        frames.begin(), frames.end(),
+        [&](const TimedFrame& f) { return f.time_us == change.time_us; });
+    if (!at_frame_time) {
+      return ::testing::AssertionFailure()
+             << "the SVG changes at " << FormatMilliseconds(change.time_us)
+             << " ms, which is no frame's time";
+    }
+  }
+  int most = 0;
+  size_t at = 0;  // shown[at - 1] is on screen
+  for (size_t i = 0; i < frames.size(); ++i) {
+    while (at < shown.size() && shown[at].time_us <= frames[i].time_us) ++at;
+    if (at == 0) {
+      return ::testing::AssertionFailure()
+             << "nothing decoded at " << FormatMilliseconds(frames[i].time_us)
+             << " ms";
+    }
+    if (shown[at - 1].pixels.size() != frames[i].pixels.size()) {
+      return ::testing::AssertionFailure() << "frame " << i << ": size differs";
+    }
+    const int difference =
+        MaxDifference(frames[i].pixels, shown[at - 1].pixels);
+    most = std::max(most, difference);
+    if (difference > tolerance) {
+      return ::testing::AssertionFailure()
+             << "frame " << i << " at " << FormatMilliseconds(frames[i].time_us)
+             << " ms: the SVG differs by " << difference << " > " << tolerance;
+    }
+  }
+  if (max_error != nullptr) *max_error = most;
+  return ::testing::AssertionSuccess();
 }
 
 ::testing::AssertionResult Replay(const std::string& folder,

@@ -68,6 +68,54 @@ struct CommandResult {
 };
 // Runs the svgcast binary that was built with the tests.
 CommandResult RunSvgcast(const std::vector<std::string>& args);
+// Runs `argv[0]` (looked up in PATH) with stdin from /dev/null.
+CommandResult RunProgram(const std::vector<std::string>& argv);
+
+// Video inputs for the convert tests, made with the ffmpeg command-line
+// tool. Without it those tests skip (CI installs it: scripts/packages.sh).
+bool HaveFfmpeg();
+// Runs `ffmpeg -hide_banner -loglevel error -y <args>`.
+::testing::AssertionResult RunFfmpeg(const std::vector<std::string>& args);
+// Writes an ffconcat script that plays the frames of `folder` (with a
+// frames.txt) each at its time, in a 1/1000 s time base: an input for a
+// variable frame rate video (ffmpeg -f concat -safe 0 -i <script>
+// -fps_mode passthrough ...).
+// `interval_ms` > 0: every frame that long instead (constant frame rate).
+void WriteConcatScript(const std::string& folder, const std::string& script,
+                       int interval_ms = 0);
+
+enum class VideoKind {
+  kLosslessMkv = 1,  // FFV1 in BGR0: the frames exactly
+  kH264Mp4,          // libx264 at its default CRF, yuv420p: lossy
+  kGif,              // palettegen + paletteuse without dithering
+  kApng,
+};
+// Encodes `folder`'s frames at their frames.txt times (or every
+// `interval_ms`) into `path` with ffmpeg.
+::testing::AssertionResult MakeVideo(const std::string& folder, VideoKind kind,
+                                     const std::string& path,
+                                     int interval_ms = 0);
+
+// A frame and its time, from the first frame.
+struct TimedFrame {
+  int64_t time_us = 0;
+  cv::Mat pixels;  // CV_8UC4 BGRX
+};
+// The frames of a sequence folder (frames.txt), times from the first.
+std::vector<TimedFrame> ReadSequence(const std::string& folder);
+// Every frame of a video as OpenCV's FFmpeg backend decodes it (BGRX),
+// without times.
+std::vector<cv::Mat> DecodeVideoFrames(const std::string& path);
+// The largest difference of B, G or R between two BGRX images of one size.
+int MaxDifference(const cv::Mat& a, const cv::Mat& b);
+
+// Decodes `svg_path` with svgcast's reader and checks that at every
+// frame's time the canvas is within `tolerance` (per channel) of that
+// frame, and that the SVG changes only at frame times. `*max_error` (if
+// given): the largest difference found.
+::testing::AssertionResult DecodesToFramesWithin(
+    const std::string& svg_path, const std::vector<TimedFrame>& frames,
+    int tolerance, int* max_error = nullptr);
 
 // Replays `folder` (which has a frames.txt) into `svg_path` with
 // `threads` processing threads, via the library, quietly.

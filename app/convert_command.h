@@ -1,0 +1,39 @@
+// `svgcast convert`: a screen video or animated GIF/APNG into an animated
+// SVG, through the same capture side and processing graph as replay and
+// record, with a VideoSource in place of the fixture folder or the screen.
+//
+// Threading: RunConvert() is called on the main thread; it creates the
+// capture thread and the processing graph and joins both before returning.
+#ifndef SVGCAST_APP_CONVERT_COMMAND_H_
+#define SVGCAST_APP_CONVERT_COMMAND_H_
+
+#include <cstddef>
+#include <string>
+
+#include "app/playback_options.h"
+#include "processing/png_encoder.h"
+
+namespace svgcast {
+
+struct ConvertOptions {
+  std::string input;   // video file
+  std::string output;  // .svg path or "-"
+  int tolerance = 0;   // 0..255: per-channel difference that counts as none
+  double max_fps = 0;  // > 0: at most this many frames a second
+  double scale = 1;    // frame size factor
+  int threads = 0;     // processing threads; 0: one per core
+  size_t cache_frames = 0;  // 0: no cap on the count
+  size_t cache_mb = 1024;   // 0: no cap on the bytes
+  bool quiet = false;       // no progress line, no summary
+  PlaybackOptions playback;
+  Effort effort = Effort::kDefault;
+};
+
+// Returns the process exit status: 0 done, 1 error (message printed), 3
+// the video is cut short or damaged (the SVG holds the frames before the
+// cut; a warning says so), 130 interrupted (the SVG of the frames so far).
+int RunConvert(const ConvertOptions& options);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_APP_CONVERT_COMMAND_H_

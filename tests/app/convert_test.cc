@@ -1,0 +1,250 @@
+// `svgcast convert` through the binary, on videos ffmpeg makes from the
+// fixtures: the SVG, decoded with svgcast's reader, shows every frame of
+// the video (as OpenCV decodes it) within the tolerance, at the right
+// times; the summary's max error is the real one; and each bad input gets
+// one line and leaves no complete-looking file.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "svg/svg_reader.h"
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+class Convert : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveFfmpeg()) GTEST_SKIP() << "ffmpeg is not installed";
+  }
+
+  std::string Make(const std::string& folder, VideoKind kind,
+                   const std::string& name, int interval_ms = 0) {
+    const std::string path = in_.File(name);
+    EXPECT_TRUE(MakeVideo(FixturePath(folder), kind, path, interval_ms));
+    return path;
+  }
+
+  // The video's frames as OpenCV decodes them, at `times`.
+  static std::vector<TimedFrame> Decoded(const std::string& video,
+                                         const std::vector<TimedFrame>& times) {
+    const std::vector<cv::Mat> pixels = DecodeVideoFrames(video);
+    EXPECT_EQ(pixels.size(), times.size());
+    std::vector<TimedFrame> frames;
+    for (size_t i = 0; i < pixels.size() && i < times.size(); ++i) {
+      frames.push_back({times[i].time_us, pixels[i]});
+    }
+    return frames;
+  }
+
+  CommandResult Run(std::vector<std::string> args) {
+    args.insert(args.begin(), "convert");
+    return RunSvgcast(args);
+  }
+
+  TempDir in_;
+  TempDir out_;
+  const std::string svg_ = out_.File("out.svg");
+};
+
+TEST_F(Convert, LosslessVideosComeBackExactly) {
+  // (Not colortypes: ffmpeg reads its 16-bit PNGs with its own rounding.)
+  for (const char* folder : {"boxes", "scroll"}) {
+    for (VideoKind kind : {VideoKind::kLosslessMkv, VideoKind::kApng}) {
+      SCOPED_TRACE(std::string(folder) +
+                   (kind == VideoKind::kApng ? " apng" : " mkv"));
+      const std::string video = Make(
+          folder, kind,
+          std::string(folder) + (kind == VideoKind::kApng ? ".apng" : ".mkv"));
+      const CommandResult r = Run({video, "-o", svg_, "-q"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(r.err, "");
+      EXPECT_TRUE(DecodesToFrames(svg_, FixturePath(folder)));
+    }
+  }
+}
+
+TEST_F(Convert, GifAtItsHundredthsOfASecond) {
+  const std::string video = Make("boxes", VideoKind::kGif, "boxes.gif");
+  ASSERT_EQ(Run({video, "-o", svg_, "-q"}).exit_code, 0);
+  std::vector<TimedFrame> expected = ReadSequence(FixturePath("boxes"));
+  for (TimedFrame& f : expected) f.time_us = (f.time_us + 5000) / 10000 * 10000;
+  EXPECT_TRUE(DecodesToFramesWithin(svg_, expected, 0));
+}
+
+// Lossy H.264 at variable and constant frame rates: within the tolerance
+// of every decoded frame, and the summary reports the real largest error
+// (0 at tolerance 0).
+TEST_F(Convert, LossyVideoWithinTolerance) {
+  const std::vector<TimedFrame> boxes = ReadSequence(FixturePath("boxes"));
+  std::vector<TimedFrame> every_100ms = ReadSequence(FixturePath("scroll"));
+  for (size_t i = 0; i < every_100ms.size(); ++i) {
+    every_100ms[i].time_us = static_cast<int64_t>(i) * 100000;
+  }
+  const std::string vfr = Make("boxes", VideoKind::kH264Mp4, "boxes.mp4");
+  const std::string cfr =
+      Make("scroll", VideoKind::kH264Mp4, "scroll.mp4", /*interval_ms=*/100);
+  for (const auto& [video, times] :
+       {std::pair{vfr, boxes}, std::pair{cfr, every_100ms}}) {
+    const std::vector<TimedFrame> frames = Decoded(video, times);
+    for (int tolerance : {0, 4, 8, 16}) {
+      SCOPED_TRACE(video + " --tolerance " + std::to_string(tolerance));
+      const CommandResult r =
+          Run({video, "-o", svg_, "--tolerance", std::to_string(tolerance)});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      int max_error = -1;
+      EXPECT_TRUE(DecodesToFramesWithin(svg_, frames, tolerance, &max_error));
+      EXPECT_TRUE(Contains(r.err, "max error " + std::to_string(max_error) +
+                                      " (tolerance " +
+                                      std::to_string(tolerance) + ")"));
+      if (tolerance == 0) {
+        EXPECT_EQ(max_error, 0);
+      }
+    }
+  }
+}
+
+TEST_F(Convert, MaxFpsTrimAndLoop) {
+  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
+  const CommandResult r =
+      Run({video, "-o", svg_, "--max-fps", "5", "--start", "120", "--end", "2s",
+           "--loop", "--hold", "300", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<TimedFrame> boxes = ReadSequence(FixturePath("boxes"));
+  // Shown: the frame at 100 ms from 120 ms, then those at 400, 1000, 1200
+  // and 1700 ms; in the SVG's time, from 0.
+  std::vector<TimedFrame> expected;
+  for (auto [index, time_ms] :
+       {std::pair{1, 0}, {5, 280}, {8, 880}, {9, 1080}, {10, 1580}}) {
+    expected.push_back({time_ms * 1000, boxes[index].pixels});
+  }
+  EXPECT_TRUE(DecodesToFramesWithin(svg_, expected, 0));
+}
+
+TEST_F(Convert, ScaledAndExtracted) {
+  const std::string video = Make("boxes", VideoKind::kH264Mp4, "b.mp4");
+  const CommandResult r =
+      Run({video, "-o", svg_, "--scale", "0.5", "--tolerance", "8"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "12 frames read of 12, 12 shown"));
+  EXPECT_TRUE(Contains(ReadFile(svg_), "viewBox=\"0 0 32 24\""));
+  const std::string frames = out_.File("frames");
+  const CommandResult x = RunSvgcast({"extract", svg_, frames, "-q"});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  EXPECT_TRUE(FileExists(frames + "/frames.txt"));
+}
+
+// A file cut in half: the frames before the cut become a valid SVG, and a
+// warning (one line) says where the file was cut; exit status 3.
+TEST_F(Convert, CutVideoKeepsTheReadableFrames) {
+  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
+  const std::string bytes = ReadFile(video);
+  const std::string cut = in_.File("cut.mkv");
+  WriteFile(cut, bytes.substr(0, bytes.size() / 2));
+  const CommandResult r = Run({cut, "-o", svg_, "-q"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.err.rfind("svgcast: " + cut + ": cut short or damaged", 0), 0u)
+      << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
+  EXPECT_TRUE(Contains(r.err, "the SVG holds those"));
+  std::vector<TimedFrame> boxes = ReadSequence(FixturePath("boxes"));
+  // The SVG is the frames before the cut, exactly.
+  int64_t last_change_us = -1;
+  ASSERT_TRUE(DecodeScreencast(svg_, [&](const DecodedFrame& frame) {
+                last_change_us = frame.time_us;
+                return Status::Ok();
+              }).ok());
+  ASSERT_GE(last_change_us, 0);
+  ASSERT_LT(last_change_us, boxes.back().time_us);
+  std::erase_if(
+      boxes, [&](const TimedFrame& f) { return f.time_us > last_change_us; });
+  EXPECT_TRUE(DecodesToFramesWithin(svg_, boxes, 0));
+}
+
+class BadVideo : public Convert {
+ protected:
+  // Non-zero exit, exactly one line on stderr that starts with "svgcast: "
+  // and contains every one of `parts`, nothing on stdout, no output file.
+  void ExpectFailure(const std::vector<std::string>& args,
+                     const std::vector<std::string>& parts) {
+    const CommandResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.rfind("svgcast: ", 0), 0u) << r.err;
+    ASSERT_FALSE(r.err.empty());
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
+    for (const std::string& part : parts) {
+      EXPECT_TRUE(Contains(r.err, part));
+    }
+    EXPECT_EQ(ListFolder(out_.path()), std::vector<std::string>{});
+  }
+};
+
+TEST_F(BadVideo, MissingFile) {
+  const std::string video = in_.File("none.mp4");
+  ExpectFailure({video, "-o", svg_}, {video + ": no such file"});
+}
+
+TEST_F(BadVideo, TextFile) {
+  const std::string video = in_.File("notes.txt");
+  WriteFile(video, "these are not the frames you are looking for\n");
+  ExpectFailure({video, "-o", svg_}, {video + ": not a video FFmpeg can read"});
+}
+
+TEST_F(BadVideo, StillImage) {
+  const std::string png = FixturePath("boxes/000.png");
+  ExpectFailure({png, "-o", svg_}, {png + ": a still image (png)"});
+}
+
+TEST_F(BadVideo, Mp4CutBeforeItsIndex) {
+  const std::string video = Make("boxes", VideoKind::kH264Mp4, "b.mp4");
+  const std::string bytes = ReadFile(video);
+  WriteFile(video, bytes.substr(0, bytes.size() / 2));
+  ExpectFailure({video, "-o", svg_},
+                {video + ": not a video FFmpeg can read", "moov atom"});
+}
+
+TEST_F(BadVideo, ZeroFrames) {
+  for (const auto& [name, codec] :
+       {std::pair{"empty.mkv", "ffv1"}, std::pair{"empty.mp4", "libx264"}}) {
+    const std::string video = in_.File(name);
+    ASSERT_TRUE(RunFfmpeg({"-f", "lavfi", "-i", "color=s=64x48", "-frames:v",
+                           "0", "-c:v", codec, video}));
+    ExpectFailure({video, "-o", svg_}, {video + ": no video frames"});
+  }
+}
+
+// The stream's fourcc changed to one no decoder knows.
+TEST_F(BadVideo, UnsupportedCodec) {
+  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
+  std::string bytes = ReadFile(video);
+  const size_t at = bytes.find("FFV1");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 4, "XYZ1");
+  WriteFile(video, bytes);
+  ExpectFailure({video, "-o", svg_},
+                {video + ": unsupported video codec", "XYZ1"});
+}
+
+TEST_F(BadVideo, LargerThanTheCacheAllows) {
+  // 1200x744 BGRX frames are 3.6 MB each; 4 MB holds one.
+  const std::string video =
+      Make("anchor-patches/letter", VideoKind::kLosslessMkv, "letter.mkv");
+  ExpectFailure({video, "-o", svg_, "--cache-mb", "4"},
+                {"--cache-mb", "two 1200x744 frames"});
+}
+
+TEST_F(BadVideo, BadOptions) {
+  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
+  ExpectFailure({video, "-o", svg_, "--start", "5s"},
+                {"--start 5000 ms: after the last frame of " + video});
+  const CommandResult r = Run({video, "-o", svg_, "--tolerance", "300"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(Contains(r.err, "--tolerance"));
+  EXPECT_FALSE(FileExists(svg_));
+}
+
+}  // namespace
+}  // namespace svgcast::test
