@@ -72,6 +72,7 @@ int RunConvert(const ConvertOptions& options) {
   session.verb = "converting";
   session.timing = playback.timing;
   session.effort = options.effort;
+  session.codec = options.codec;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

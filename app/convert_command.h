@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/playback_options.h"
+#include "processing/patch.h"
 #include "processing/png_encoder.h"
 
 namespace svgcast {
@@ -27,6 +28,7 @@ struct ConvertOptions {
   bool quiet = false;       // no progress line, no summary
   PlaybackOptions playback;
   Effort effort = Effort::kDefault;
+  ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed), 3

@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
                         "No progress line and no summary");
   AddPlaybackOptions(convert_cmd, &convert.playback, /*trim=*/true);
   AddEffortOption(convert_cmd, &convert.effort);
+  AddCodecOption(convert_cmd, &convert.codec);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(

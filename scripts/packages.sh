@@ -6,7 +6,7 @@ SVGCAST_PACKAGES=(
   # convert: OpenCV's videoio decodes; libavformat gives frame times.
   libavformat-dev libavcodec-dev libavutil-dev
   libx11-dev libxext-dev libxfixes-dev libxrender-dev
-  libzopfli-dev
+  libzopfli-dev libwebp-dev
   libgtest-dev libgmock-dev
   # Recording without a screen (a private virtual display), the demo
   # program the quick start records, and the X11 tests.
