@@ -21,6 +21,15 @@
 //   <use href="#k" x="52" y="31" class="d" style="animation-delay:420ms"/>
 //   </svg>
 //
+// Patches of one colour are <rect x y width height fill="#rrggbb"/>.
+// Small patches are sprites (svg/sprite_sheet.h): kept until their sheet
+// is full (SheetOptions) or the stream ends, then the sheet is written as
+// <defs><image id="s" width height href="data:image/png|webp..."/></defs>
+// followed by the groups that waited for it, each sprite shown as
+//   <svg x="10" y="20" width="30" height="8" viewBox="64 0 30 8">
+//   <use href="#s"/></svg>
+// (a sheet with one sprite shown once is just an <image> in place).
+//
 // The first frame (the poster) is shown from the start. Each later frame
 // that changed is a group of patches that becomes visible at the frame's
 // time and stays (so the last frame holds); later groups paint over
