@@ -507,6 +507,27 @@ INSTANTIATE_TEST_SUITE_P(Webp, BrowserWebpTest,
                                            "anchor-electron"),
                          FixtureTestName);
 
+// `svgcast convert` of a lossless video (FFV1, made by ffmpeg from a
+// fixture at its frames.txt times): the same pipeline and format, so the
+// browser shows the fixture's frames exactly, at their times.
+TEST(BrowserConvertTest, ConvertedLosslessVideoIsExactDirectlyAndInAnImg) {
+  if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+  if (!HaveFfmpeg()) GTEST_SKIP() << "ffmpeg is not installed";
+  TempDir dir;
+  const std::string folder = FixturePath("boxes");
+  Sequence seq;
+  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
+  const std::string video = dir.File("boxes.mkv");
+  ASSERT_TRUE(MakeVideo(folder, VideoKind::kLosslessMkv, video));
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r = RunSvgcast({"convert", video, "-o", svg, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::unique_ptr<Chromium> browser = StartBrowser();
+  ASSERT_NE(browser, nullptr);
+  EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
+  EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
+}
+
 // Shown at 50% and 150% (the SVG's width and height changed, its viewBox
 // kept), a frame of the screencast looks like the frame's own PNG shown the
 // same way by the same browser: no seams where patches meet. (svgcast keeps
