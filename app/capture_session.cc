@@ -146,7 +146,8 @@ std::string FormatSessionSummary(const SessionReport& r) {
       text, sizeof text,
       "svgcast: wrote %s: %llu bytes\n"
       "  frames   %llu (%llu changed, %llu identical)\n"
-      "  patches  %llu (%llu images, %llu reused)%s\n"
+      "  patches  %llu (%llu sprites on %llu sheets, %llu one-colour, %llu "
+      "images of their own, %llu reused)%s\n"
       "  time     %.2f s, %.1f frames/s, %s\n"
       "  cache    peak %zu frames / %s; %llu frames waited for room "
       "(%.2f s), %llu dropped\n"
@@ -156,7 +157,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
       static_cast<unsigned long long>(p.changed_frames),
       static_cast<unsigned long long>(p.frames - p.changed_frames),
       static_cast<unsigned long long>(p.patches),
-      static_cast<unsigned long long>(r.svg.images),
+      static_cast<unsigned long long>(r.svg.sprites),
+      static_cast<unsigned long long>(r.svg.sheets),
+      static_cast<unsigned long long>(r.svg.fills),
+      static_cast<unsigned long long>(r.svg.images - r.svg.sheets),
       static_cast<unsigned long long>(r.svg.reused),
       r.svg.cursor_images == 0
           ? ""

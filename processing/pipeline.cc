@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <utility>
@@ -245,6 +246,20 @@ cv::Mat TransparentWhereUnchanged(const cv::Mat& now, const cv::Mat& before) {
 
 }  // namespace
 
+bool Pipeline::TransparencyPays(const cv::Mat& now, const cv::Mat& before) {
+  if (before.empty()) return false;
+  PngOptions options = options_.png;
+  options.effort = std::min(options.effort, Effort::kDefault);  // no Zopfli
+  std::vector<uint8_t> opaque, best;
+  if (Status s = EncodePng(now, options, &opaque); !s.ok()) {
+    throw std::runtime_error(s.message());
+  }
+  if (Status s = EncodePatch(now, before, options, &best); !s.ok()) {
+    throw std::runtime_error(s.message());
+  }
+  return best.size() * 4 < opaque.size() * 3;
+}
+
 EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
   EncodedPatch patch;
   patch.rect = rect;
@@ -261,10 +276,10 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
   }
   if (seq > 0 && rect.area() <= options_.sprite_max_area_px &&
       rect.width <= options_.sprite_max_side_px &&
-      rect.height <= options_.sprite_max_side_px) {
+      rect.height <= options_.sprite_max_side_px &&
+      !TransparencyPays(crop.pixels, before.pixels)) {
     // Opaque, like the frame: a sheet shows each sprite as a browser shows
-    // an image of its own (svg/sprite_sheet.h), which transparent pixels
-    // would not be when scaled (they blend with what is below).
+    // an image of its own (svg/sprite_sheet.h).
     patch.sprite = crop.pixels.clone();
     return patch;
   }

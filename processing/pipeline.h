@@ -122,6 +122,12 @@ class Pipeline {
   EncodedFramePtr Encode(const FrameChanges& plan);
   // `rect` grown to multiples of align_px, then clipped to `bounds`.
   cv::Rect Aligned(const cv::Rect& rect, const cv::Rect& bounds) const;
+  // Whether leaving the pixels that are as before transparent saves more
+  // than a quarter of the patch's PNG (sparse changes: a converted video's
+  // noise under --tolerance, a blinking cursor in a merged region). Such a
+  // patch stays an image of its own: sprites are opaque, since transparent
+  // pixels blend with what is below when a browser scales the SVG.
+  bool TransparencyPays(const cv::Mat& now, const cv::Mat& before);
   // Frame `seq`'s pixels in `rect` (over frame seq - 1) as a patch: one
   // colour, a sprite, or an image of its own.
   EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect);

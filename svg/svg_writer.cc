@@ -203,6 +203,7 @@ void SvgWriter::FlushSheet() {
         (piece.at.y != 0 ? Attr("y", piece.at.y) : std::string()) +
         Attr("width", size.width) + Attr("height", size.height);
     if (alone) {
+      stats_.sprites -= 1;  // an image of its own after all
       markup += "<image" + position + DataPrefix(format);
       AppendBase64(bytes.data(), bytes.size(), &markup);
       markup += "\"/>";

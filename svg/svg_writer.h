@@ -102,6 +102,7 @@ struct SvgStats {
   uint64_t fills = 0;          // one-colour patches (<rect>)
   uint64_t sheets = 0;         // sprite sheets (each one of `images`)
   uint64_t sprites = 0;        // patches shown from a sheet
+  // (images - sheets: patches that are images of their own)
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
 };
