@@ -49,6 +49,9 @@ class Reader {
   }
   Status ReadInt(const pugi::xml_node& node, const char* name, int fallback,
                  int* value) const;
+  // x and y (default 0), width and height (default -1: absent).
+  Status ReadBox(const pugi::xml_node& node, int* x, int* y, int* width,
+                 int* height) const;
   // An <image>: painted from time_us on, or only defined (in <defs>).
   Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted);
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
@@ -155,15 +158,21 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
   return Status::Ok();
 }
 
+Status Reader::ReadBox(const pugi::xml_node& node, int* x, int* y, int* width,
+                       int* height) const {
+  for (auto [name, fallback, value] :
+       {std::tuple{"x", 0, x}, std::tuple{"y", 0, y},
+        std::tuple{"width", -1, width}, std::tuple{"height", -1, height}}) {
+    if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
                          bool painted) {
   const std::string id = node.attribute("id").value();
   int x, y, width, height;
-  for (auto [name, fallback, value] :
-       {std::tuple{"x", 0, &x}, std::tuple{"y", 0, &y},
-        std::tuple{"width", -1, &width}, std::tuple{"height", -1, &height}}) {
-    if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
-  }
+  if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
   if (width <= 0 || height <= 0) {
     return Bad(Describe(node) + " has no positive width and height");
   }
@@ -233,11 +242,7 @@ Status Reader::ReadUse(const pugi::xml_node& node, int64_t time_us) {
 
 Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
   int x, y, width, height;
-  for (auto [name, fallback, value] :
-       {std::tuple{"x", 0, &x}, std::tuple{"y", 0, &y},
-        std::tuple{"width", -1, &width}, std::tuple{"height", -1, &height}}) {
-    if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
-  }
+  if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
   const std::string_view fill = node.attribute("fill").value();
   unsigned rgb = 0;
   const auto [end, error] =
@@ -262,11 +267,7 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
 
 Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
   int x, y, width, height;
-  for (auto [name, fallback, value] :
-       {std::tuple{"x", 0, &x}, std::tuple{"y", 0, &y},
-        std::tuple{"width", -1, &width}, std::tuple{"height", -1, &height}}) {
-    if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
-  }
+  if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
   int box[4];
   const std::string_view view_box = node.attribute("viewBox").value();
   const char* p = view_box.data();
