@@ -1,5 +1,6 @@
 #include "svg/svg_writer.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
@@ -157,46 +158,130 @@ void SvgWriter::Emit(std::vector<Piece> pieces) {
   if (sheet_.area_px() >= sheet_options_.max_area_px) FlushSheet();
 }
 
+namespace {
+
+// Whether every pixel is grey (B = G = R): screen text usually is, and a
+// sheet of grey sprites alone is a greyscale image (one byte a pixel).
+bool IsGrey(const cv::Mat& bgrx) {
+  for (int y = 0; y < bgrx.rows; ++y) {
+    const uint8_t* p = bgrx.ptr<uint8_t>(y);
+    for (int x = 0; x < bgrx.cols; ++x, p += 4) {
+      if (p[0] != p[1] || p[1] != p[2]) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
+                                               Effort effort) const {
+  // The smallest file: a PNG or, with --codec webp, WebP when smaller.
+  EncodedSheet sheet;
+  sheet.size = pixels.size();
+  PngOptions png_options;
+  png_options.effort = effort;
+  if (Status s = EncodePngWithEffort(pixels, png_options, &sheet.bytes);
+      !s.ok()) {
+    throw std::runtime_error(s.message());
+  }
+  if (sheet_options_.codec == ImageFormat::kWebp) {
+    // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
+    std::vector<uint8_t> webp;
+    if (EncodeWebp(pixels, effort, &webp).ok() &&
+        webp.size() < sheet.bytes.size()) {
+      sheet.bytes = std::move(webp);
+      sheet.format = ImageFormat::kWebp;
+    }
+  }
+  return sheet;
+}
+
+std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
+    std::vector<std::pair<size_t, size_t>>* where) const {
+  // One sheet, or two: the grey sprites apart from the coloured ones, when
+  // that is smaller (a mixed sheet is stored as colour: three bytes a
+  // pixel for the grey text too). Decided at default effort at most, then
+  // the winner is encoded at the effort asked for.
+  const Effort effort = sheet_options_.effort;
+  const Effort decide = std::min(effort, Effort::kDefault);
+  SpriteSheet parts[2] = {SpriteSheet(sheet_options_.width_px),
+                          SpriteSheet(sheet_options_.width_px)};
+  std::vector<std::pair<size_t, size_t>> split(sheet_.sprites());
+  for (size_t n = 0; n < sheet_.sprites(); ++n) {
+    const size_t part = IsGrey(sheet_.sprite(n)) ? 0 : 1;
+    split[n] = {part, parts[part].Add(sheet_.sprite(n))};
+  }
+  std::vector<cv::Point> places;
+  cv::Mat pixels = sheet_.Pack(&places);
+  std::vector<EncodedSheet> sheets(1);
+  sheets[0] = EncodeSheet(pixels, decide);
+  sheets[0].places = std::move(places);
+  where->resize(sheet_.sprites());
+  for (size_t n = 0; n < sheet_.sprites(); ++n) (*where)[n] = {0, n};
+  std::vector<cv::Mat> split_pixels;
+  if (!parts[0].empty() && !parts[1].empty()) {
+    std::vector<EncodedSheet> two(2);
+    for (size_t part = 0; part < 2; ++part) {
+      split_pixels.push_back(parts[part].Pack(&places));
+      two[part] = EncodeSheet(split_pixels.back(), decide);
+      two[part].places = std::move(places);
+    }
+    // (The second sheet's markup, "<defs><image id=.. width=.. height=..
+    // href=..."/></defs>", is about 80 bytes: 60 of binary once base64'd.)
+    constexpr size_t kSheetMarkupBytes = 60;
+    if (two[0].bytes.size() + two[1].bytes.size() + kSheetMarkupBytes <
+        sheets[0].bytes.size()) {
+      sheets = std::move(two);
+      *where = std::move(split);
+    }
+  }
+  if (effort != decide) {
+    for (size_t k = 0; k < sheets.size(); ++k) {
+      std::vector<cv::Point> kept = std::move(sheets[k].places);
+      sheets[k] =
+          EncodeSheet(sheets.size() == 1 ? pixels : split_pixels[k], effort);
+      sheets[k].places = std::move(kept);
+    }
+  }
+  return sheets;
+}
+
 void SvgWriter::FlushSheet() {
   if (sheet_.empty()) return;
   size_t uses = 0;
   for (const Piece& piece : pending_) uses += piece.sprite != kNoSprite;
   // One sprite shown once: an image in place, as if there were no sheet.
   const bool alone = uses == 1;
-  std::vector<cv::Point> places(1);
-  const cv::Mat sheet = alone ? sheet_.sprite(0) : sheet_.Pack(&places);
-  // The smallest file: a PNG or, with --codec webp, WebP when smaller.
-  std::vector<uint8_t> bytes, webp;
-  PngOptions png_options;
-  png_options.effort = sheet_options_.effort;
-  if (Status s = EncodePngWithEffort(sheet, png_options, &bytes); !s.ok()) {
-    throw std::runtime_error(s.message());
+  std::vector<std::pair<size_t, size_t>> where;  // sprite -> sheet, number
+  std::vector<EncodedSheet> sheets;
+  if (alone) {
+    sheets.push_back(EncodeSheet(sheet_.sprite(0), sheet_options_.effort));
+    sheets[0].places.assign(1, cv::Point());
+    where.assign(1, {0, 0});
+  } else {
+    sheets = PackSheets(&where);
   }
-  ImageFormat format = ImageFormat::kPng;
-  if (sheet_options_.codec == ImageFormat::kWebp) {
-    // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
-    if (EncodeWebp(sheet, sheet_options_.effort, &webp).ok() &&
-        webp.size() < bytes.size()) {
-      bytes = std::move(webp);
-      format = ImageFormat::kWebp;
-    }
-  }
-  stats_.images += 1;
-  stats_.png_bytes += bytes.size();
   std::string markup;
-  std::string id;
-  if (!alone) {
-    id = IdFor(next_id_++);
-    markup = "<defs><image id=\"" + id + "\"" + Attr("width", sheet.cols) +
-             Attr("height", sheet.rows) + DataPrefix(format);
-    AppendBase64(bytes.data(), bytes.size(), &markup);
+  std::vector<std::string> ids;
+  for (const EncodedSheet& sheet : sheets) {
+    stats_.images += 1;
+    stats_.png_bytes += sheet.bytes.size();
+    if (alone) continue;
+    ids.push_back(IdFor(next_id_++));
+    markup += "<defs><image id=\"" + ids.back() + "\"" +
+              Attr("width", sheet.size.width) +
+              Attr("height", sheet.size.height) + DataPrefix(sheet.format);
+    AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &markup);
     markup += "\"/></defs>\n";
     stats_.sheets += 1;
   }
   for (const Piece& piece : pending_) {
     markup += piece.text;
     if (piece.sprite == kNoSprite) continue;
-    const cv::Point& place = places[piece.sprite];
+    const auto [k, number] = where[piece.sprite];
+    const EncodedSheet& sheet = sheets[k];
+    const cv::Point& place = sheet.places[number];
     const cv::Size size = sheet_.sprite(piece.sprite).size();
     const std::string position =
         (piece.at.x != 0 ? Attr("x", piece.at.x) : std::string()) +
@@ -204,14 +289,14 @@ void SvgWriter::FlushSheet() {
         Attr("width", size.width) + Attr("height", size.height);
     if (alone) {
       stats_.sprites -= 1;  // an image of its own after all
-      markup += "<image" + position + DataPrefix(format);
-      AppendBase64(bytes.data(), bytes.size(), &markup);
+      markup += "<image" + position + DataPrefix(sheet.format);
+      AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &markup);
       markup += "\"/>";
     } else {
       markup += "<svg" + position + " viewBox=\"" + std::to_string(place.x) +
                 " " + std::to_string(place.y) + " " +
                 std::to_string(size.width) + " " + std::to_string(size.height) +
-                "\"><use href=\"#" + id + "\"/></svg>";
+                "\"><use href=\"#" + ids[k] + "\"/></svg>";
     }
   }
   out_->Write(markup);

@@ -28,7 +28,9 @@
 // followed by the groups that waited for it, each sprite shown as
 //   <svg x="10" y="20" width="30" height="8" viewBox="64 0 30 8">
 //   <use href="#s"/></svg>
-// (a sheet with one sprite shown once is just an <image> in place).
+// (a sheet with one sprite shown once is just an <image> in place). When
+// smaller, the grey sprites (B = G = R: screen text, mostly) go to a sheet
+// of their own, a greyscale image, and the coloured ones to another.
 //
 // The first frame (the poster) is shown from the start. Each later frame
 // that changed is a group of patches that becomes visible at the frame's
@@ -96,12 +98,12 @@ struct SheetOptions {
 };
 
 struct SvgStats {
-  uint64_t images = 0;         // image files written (PNG or WebP)
-  uint64_t reused = 0;         // patches placed again by <use>
-  uint64_t png_bytes = 0;      // image bytes written (before base64)
-  uint64_t fills = 0;          // one-colour patches (<rect>)
-  uint64_t sheets = 0;         // sprite sheets (each one of `images`)
-  uint64_t sprites = 0;        // patches shown from a sheet
+  uint64_t images = 0;     // image files written (PNG or WebP)
+  uint64_t reused = 0;     // patches placed again by <use>
+  uint64_t png_bytes = 0;  // image bytes written (before base64)
+  uint64_t fills = 0;      // one-colour patches (<rect>)
+  uint64_t sheets = 0;     // sprite sheets (each one of `images`)
+  uint64_t sprites = 0;    // patches shown from a sheet
   // (images - sheets: patches that are images of their own)
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
@@ -144,8 +146,21 @@ class SvgWriter final : public FrameSink {
   void WriteHeaderOnce();
   // Writes `pieces` now, or keeps them until the open sheet is written.
   void Emit(std::vector<Piece> pieces);
+  // A packed sheet, encoded: its size, the sprites' places on it, the file.
+  struct EncodedSheet {
+    cv::Size size;
+    std::vector<cv::Point> places;
+    std::vector<uint8_t> bytes;
+    ImageFormat format = ImageFormat::kPng;
+  };
   // Encodes the open sheet, writes it and the markup that waited for it.
   void FlushSheet();
+  // The open sheet's sprites packed and encoded as one sheet or as two
+  // (grey, coloured), whichever is smaller; `where` gets, for each sprite,
+  // its sheet and its number there.
+  std::vector<EncodedSheet> PackSheets(
+      std::vector<std::pair<size_t, size_t>>* where) const;
+  EncodedSheet EncodeSheet(const cv::Mat& pixels, Effort effort) const;
   // The image written earlier with exactly these bytes, if any.
   const StoredImage* Find(const PngBytes& png);
   // Appends the markup for one patch: a <rect>, a new <image>, a <use>,

@@ -13,6 +13,7 @@
 #include "processing/png_encoder.h"
 #include "svg/base64.h"
 #include "svg/output_file.h"
+#include "svg/svg_reader.h"
 #include "tests/svg/golden_frames.h"
 #include "tests/test_util.h"
 
@@ -316,6 +317,122 @@ TEST(SvgWriter, PatchOutsideTheFrameThrows) {
   const Written w = WriteSvg(
       kSize, {Poster(), MakeFrame(1, 1000, {MakePatch({60, 44}, pixels)})});
   EXPECT_TRUE(Contains(w.svg, "x=\"60\" y=\"44\" width=\"4\" height=\"4\""));
+}
+
+// --- Sprite sheets ---
+
+EncodedPatch MakeSprite(cv::Point at, const cv::Mat& pixels) {
+  EncodedPatch patch;
+  patch.rect = cv::Rect(at, pixels.size());
+  patch.sprite = pixels;
+  return patch;
+}
+
+// Grey "text": a pattern with B = G = R.
+cv::Mat GreyPattern(cv::Size size, int seed) {
+  cv::Mat image(size, CV_8UC4);
+  for (int y = 0; y < size.height; ++y) {
+    for (int x = 0; x < size.width; ++x) {
+      const auto v = static_cast<uint8_t>((x * 13 + y * 7 + seed * 29) ^ x * y);
+      image.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+  return image;
+}
+
+// The sheets written: each <defs> image's PNG colour type (IHDR byte 25:
+// 0 grey, 2 RGB, 3 palette).
+std::vector<int> SheetColourTypes(const std::string& svg) {
+  std::vector<int> types;
+  const std::string start = "<defs><image id=";
+  for (size_t at = svg.find(start); at != std::string::npos;
+       at = svg.find(start, at + 1)) {
+    const size_t data = svg.find("base64,", at) + 7;
+    std::vector<uint8_t> png;
+    EXPECT_TRUE(
+        DecodeBase64(svg.substr(data, svg.find('"', data) - data), &png));
+    types.push_back(png.size() > 25 ? png[25] : -1);
+  }
+  return types;
+}
+
+// Writes the frames (sprites included) and checks that the reader shows,
+// after the last, exactly the poster with every patch pasted in order.
+Written WriteAndCheckSprites(const std::vector<EncodedFrame>& frames,
+                             const cv::Mat& poster_pixels) {
+  TempDir dir;
+  std::unique_ptr<OutputFile> out;
+  EXPECT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
+  SvgWriter writer(kSize, out.get());
+  for (const EncodedFrame& frame : frames) writer.WriteFrame(frame);
+  writer.Finish();
+  EXPECT_TRUE(out->Commit().ok());
+  cv::Mat expected = poster_pixels.clone();
+  for (const EncodedFrame& frame : frames) {
+    if (frame.ticket.seq == 0) continue;
+    for (const EncodedPatch& patch : frame.patches) {
+      patch.sprite.copyTo(expected(patch.rect));
+    }
+  }
+  cv::Mat last;
+  const Status read =
+      DecodeScreencast(dir.File("out.svg"), [&last](const DecodedFrame& frame) {
+        last = frame.pixels.clone();
+        return Status::Ok();
+      });
+  EXPECT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(last.size(), expected.size());
+  if (last.size() == expected.size()) {
+    EXPECT_EQ(cv::norm(last, expected, cv::NORM_INF), 0.0);
+  }
+  return {ReadFile(dir.File("out.svg")), writer.stats()};
+}
+
+TEST(SvgWriter, SpritesShareOneSheetAndAreShownInPlace) {
+  const EncodedFrame poster = Poster();
+  const Written w = WriteAndCheckSprites(
+      {poster,
+       MakeFrame(1, 1000, {MakeSprite({2, 2}, GreyPattern({10, 8}, 1))}),
+       MakeFrame(2, 2000,
+                 {MakeSprite({20, 4}, GreyPattern({6, 12}, 2)),
+                  MakeSprite({40, 30}, GreyPattern({16, 10}, 3))})},
+      Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.sheets, 1u);
+  EXPECT_EQ(w.stats.sprites, 3u);
+  EXPECT_EQ(Count(w.svg, "<defs><image"), 1);
+  EXPECT_EQ(Count(w.svg, "<use href="), 3);
+  EXPECT_EQ(SheetColourTypes(w.svg), std::vector<int>{0});  // greyscale
+}
+
+TEST(SvgWriter, GreyAndColourSpritesGetASheetEachWhenThatIsSmaller) {
+  // Mostly grey text, one coloured sprite: apart, the grey ones are
+  // stored with one byte a pixel instead of three.
+  std::vector<EncodedFrame> frames = {Poster()};
+  for (int i = 0; i < 8; ++i) {
+    frames.push_back(MakeFrame(
+        1 + i, 1000 * (1 + i),
+        {MakeSprite({(i % 4) * 16, (i / 4) * 24}, GreyPattern({14, 20}, i))}));
+  }
+  frames.push_back(
+      MakeFrame(9, 9000, {MakeSprite({10, 10}, Pattern({12, 12}, 7))}));
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.sheets, 2u);
+  EXPECT_EQ(w.stats.sprites, 9u);
+  const std::vector<int> types = SheetColourTypes(w.svg);
+  ASSERT_EQ(types.size(), 2u);
+  EXPECT_EQ(types[0], 0);  // the grey sheet: greyscale
+  EXPECT_NE(types[1], 0);
+}
+
+TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
+  // A second sheet's header and markup would cost more than it saves.
+  const Written w = WriteAndCheckSprites(
+      {Poster(), MakeFrame(1, 1000,
+                           {MakeSprite({0, 0}, GreyPattern({2, 2}, 1)),
+                            MakeSprite({8, 8}, Pattern({2, 2}, 2))})},
+      Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.sheets, 1u);
+  EXPECT_EQ(SheetColourTypes(w.svg).size(), 1u);
 }
 
 // The whole output for a fixed sequence (tests/svg/golden_frames.h), byte
