@@ -65,7 +65,9 @@ class Reader {
   // A top-level pointer <use> (class c: shown between two delays; class d:
   // from one delay on).
   Status ReadOverlay(const pugi::xml_node& node);
-  // style="animation-delay:<ms>ms[,<ms>ms...]", ms with up to 3 decimals.
+  // style="--d:<ms>ms" (a frame) or "animation-delay:<ms>ms[,<ms>ms...]"
+  // (the pointer; frames in svgcast 1), ms with up to 3 decimals; then,
+  // when looping, ";animation-name:<name>".
   Status ReadDelays(const pugi::xml_node& node,
                     std::vector<int64_t>* times_us) const;
   Status Render(const std::function<Status(const DecodedFrame&)>& on_frame);
@@ -125,8 +127,9 @@ bool ParseMs(std::string_view number, int64_t* us) {
 Status Reader::ReadDelays(const pugi::xml_node& node,
                           std::vector<int64_t>* times_us) const {
   std::string_view style = node.attribute("style").value();
-  constexpr std::string_view kKey = "animation-delay:";
-  if (!style.starts_with(kKey)) {
+  std::string_view key = "--d:";
+  if (!style.starts_with(key)) key = "animation-delay:";
+  if (!style.starts_with(key)) {
     return Bad(Describe(node) + " has no animation-delay in ms");
   }
   // A looping screencast names the element's keyframes after the delays.
@@ -141,7 +144,7 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
     style = style.substr(0, semicolon);
   }
   times_us->clear();
-  std::string_view rest = style.substr(kKey.size());
+  std::string_view rest = style.substr(key.size());
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
@@ -385,8 +388,10 @@ Status Reader::Read(
   }
   const pugi::xml_node root = doc.document_element();
   if (std::strcmp(root.name(), "svg") != 0) return Bad("the root is not <svg>");
-  if (std::string_view(root.child_value("metadata")) != "svgcast 1") {
-    return Bad("no <metadata>svgcast 1</metadata>");
+  // (svgcast 1 wrapped every later frame in a <g>; 2 reads the same way.)
+  if (const std::string_view version = root.child_value("metadata");
+      version != "svgcast 1" && version != "svgcast 2") {
+    return Bad("no <metadata>svgcast 2</metadata>");
   }
   int width, height;
   if (Status s = ReadInt(root, "width", -1, &width); !s.ok()) return s;
@@ -402,7 +407,16 @@ Status Reader::Read(
     const std::string_view name = node.name();
     Status s;
     if (name == "metadata" || name == "style") continue;
-    if (name == "image" || name == "rect") {  // the poster
+    if (name == "use" && node.attribute("class")) {
+      s = ReadOverlay(node);
+    } else if (node.attribute("style") &&
+               (name == "image" || name == "rect" || name == "use" ||
+                name == "svg")) {  // a frame of one patch
+      std::vector<int64_t> times;
+      s = ReadDelays(node, &times);
+      if (s.ok() && times.size() != 1) s = Bad(Describe(node) + ": one delay");
+      if (s.ok()) s = ReadPatch(node, times[0]);
+    } else if (name == "image" || name == "rect") {  // the poster
       s = ReadPatch(node, 0);
     } else if (name == "defs") {  // sheets, pointer images: not painted
       for (const pugi::xml_node& child : node.children()) {
@@ -421,8 +435,6 @@ Status Reader::Read(
         if (child.type() != pugi::node_element) continue;
         s = ReadPatch(child, times[0]);
       }
-    } else if (name == "use") {
-      s = ReadOverlay(node);
     } else {
       s = Bad("unexpected " + Describe(node));
     }

@@ -88,11 +88,12 @@ void SvgWriter::WriteHeaderOnce() {
   const std::string h = std::to_string(size_.height);
   out_->Write("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w +
               "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
-              "\">\n<metadata>svgcast 1</metadata>\n" +
+              "\">\n<metadata>svgcast 2</metadata>\n" +
               (timeline_.options().loop
-                   ? "<style>g{visibility:hidden}</style>\n"
-                   : "<style>g{visibility:hidden;animation:a 0s forwards}"
-                     "@keyframes a{to{visibility:visible}}</style>\n"));
+                   ? "<style>[style]{visibility:hidden;"
+                     "animation-delay:var(--d)}</style>\n"
+                   : "<style>[style]{animation:a 0s var(--d) both}"
+                     "@keyframes a{from{visibility:hidden}}</style>\n"));
 }
 
 const SvgWriter::StoredImage* SvgWriter::Find(const PngBytes& png) {
@@ -104,7 +105,11 @@ const SvgWriter::StoredImage* SvgWriter::Find(const PngBytes& png) {
   return nullptr;
 }
 
-void SvgWriter::AppendPatch(const EncodedPatch& patch,
+bool SvgWriter::IsNewImage(const EncodedPatch& patch) {
+  return !patch.fill && patch.sprite.empty() && Find(patch.png) == nullptr;
+}
+
+void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
                             std::vector<Piece>* pieces) {
   std::string* markup = &pieces->back().text;
   const cv::Rect& rect = patch.rect;
@@ -114,8 +119,8 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch,
            Attr("width", rect.width) + Attr("height", rect.height);
   };
   if (patch.fill) {
-    *markup +=
-        "<rect" + position() + " fill=\"" + HexColour(*patch.fill) + "\"/>";
+    *markup += "<rect" + style + position() + " fill=\"" +
+               HexColour(*patch.fill) + "\"/>";
     stats_.fills += 1;
     return;
   }
@@ -125,13 +130,14 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch,
     }
     pieces->back().sprite = sheet_.Add(patch.sprite);
     pieces->back().at = rect.tl();
+    pieces->back().style = style;
     pieces->push_back(Piece{});
     stats_.sprites += 1;
     return;
   }
   // An image already written with these bytes: placed again.
   if (const StoredImage* earlier = Find(patch.png); earlier != nullptr) {
-    *markup += "<use href=\"#" + earlier->id + "\"" +
+    *markup += "<use" + style + " href=\"#" + earlier->id + "\"" +
                Attr("x", rect.x - earlier->origin.x) +
                Attr("y", rect.y - earlier->origin.y) + "/>";
     stats_.reused += 1;
@@ -289,12 +295,12 @@ void SvgWriter::FlushSheet() {
         Attr("width", size.width) + Attr("height", size.height);
     if (alone) {
       stats_.sprites -= 1;  // an image of its own after all
-      markup += "<image" + position + DataPrefix(sheet.format);
+      markup += "<image" + piece.style + position + DataPrefix(sheet.format);
       AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &markup);
       markup += "\"/>";
     } else {
-      markup += "<svg" + position + " viewBox=\"" + std::to_string(place.x) +
-                " " + std::to_string(place.y) + " " +
+      markup += "<svg" + piece.style + position + " viewBox=\"" +
+                std::to_string(place.x) + " " + std::to_string(place.y) + " " +
                 std::to_string(size.width) + " " + std::to_string(size.height) +
                 "\"><use href=\"#" + ids[k] + "\"/></svg>";
     }
@@ -333,10 +339,14 @@ bool SvgWriter::TrackCursor(const CursorSample& cursor, std::string* markup) {
   return !same;
 }
 
-std::string SvgWriter::Timing(int64_t since_us, int64_t until_us) {
+std::string SvgWriter::Timing(bool pointer, int64_t since_us,
+                              int64_t until_us) {
   // The delays: when it appears and, for a pointer that moves on, when it
   // goes (the reader reads both; when looping, the browser uses the first).
-  std::string style = "animation-delay:" + FormatMilliseconds(since_us) + "ms";
+  // A frame's one delay is the custom property --d, which the header's
+  // rule makes its animation-delay (12 bytes a frame less).
+  std::string style = (pointer ? "animation-delay:" : "--d:") +
+                      FormatMilliseconds(since_us) + "ms";
   if (until_us >= 0) style += "," + FormatMilliseconds(until_us) + "ms";
   if (!timeline_.options().loop) return style;
   const std::pair<int64_t, int64_t> key =
@@ -354,7 +364,8 @@ void SvgWriter::CloseCursorSpan(int64_t until_us) {
   cursor_markup_ += "<use href=\"#" + span.image_id + "\"" +
                     Attr("x", span.top_left.x) + Attr("y", span.top_left.y) +
                     " class=\"" + (until_us >= 0 ? "c" : "d") + "\" style=\"" +
-                    Timing(span.since_us, until_us) + "\"/>\n";
+                    Timing(/*pointer=*/true, span.since_us, until_us) +
+                    "\"/>\n";
   stats_.cursor_moves += 1;
   cursor_span_.reset();
 }
@@ -376,16 +387,24 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
     if (!pieces.back().text.empty()) Emit(std::move(pieces));
     return;
   }
-  if (!poster)
-    pieces.back().text += "<g style=\"" + Timing(time_us, -1) + "\">";
+  // A later frame's patches are a group with the frame's delay; a frame of
+  // one patch is just that element with the delay (no <g>), unless it is
+  // a new image: an element with an id may be cloned by a later <use>,
+  // and a clone must not carry the delay.
+  const bool bare =
+      !poster && frame.patches.size() == 1 && !IsNewImage(frame.patches[0]);
+  const std::string timing =
+      poster ? std::string()
+             : " style=\"" + Timing(/*pointer=*/false, time_us, -1) + "\"";
+  if (!poster && !bare) pieces.back().text += "<g" + timing + ">";
   for (const EncodedPatch& patch : frame.patches) {
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
         patch.rect.br().x > size_.width || patch.rect.br().y > size_.height) {
       throw std::logic_error("SVG writer: patch outside the frame");
     }
-    AppendPatch(patch, &pieces);
+    AppendPatch(patch, bare ? timing : std::string(), &pieces);
   }
-  pieces.back().text += poster ? "\n" : "</g>\n";
+  pieces.back().text += poster || bare ? "\n" : "</g>\n";
   Emit(std::move(pieces));
 }
 
@@ -396,16 +415,17 @@ void SvgWriter::Finish() {
   const bool loop = timeline_.options().loop;
   if (!cursor_markup_.empty()) {
     out_->Write(loop ? "<style>.c,.d{visibility:hidden}</style>\n"
-                     : "<style>.c{visibility:hidden;animation:a 0s forwards,"
+                     : "<style>.c{visibility:hidden;animation:v 0s forwards,"
                        "h 0s forwards}"
-                       ".d{visibility:hidden;animation:a 0s forwards}"
+                       ".d{visibility:hidden;animation:v 0s forwards}"
+                       "@keyframes v{to{visibility:visible}}"
                        "@keyframes h{to{visibility:hidden}}</style>\n");
     out_->Write(cursor_markup_);
   }
   if (loop && !loop_rules_.empty()) {
     const int64_t period_us = timeline_.PeriodUs();
     std::string style =
-        "<style>g,.c,.d{animation-duration:" + FormatMilliseconds(period_us) +
+        "<style>[style]{animation-duration:" + FormatMilliseconds(period_us) +
         "ms;animation-timing-function:step-end;"
         "animation-iteration-count:infinite}";
     for (const auto& [span, name] : loop_rules_) {

@@ -1,26 +1,36 @@
 // SvgWriter: writes the animated SVG, front to back, as frames arrive.
 //
-// The format (svgcast 1), which svg_reader.h reads back:
+// The format (svgcast 2), which svg_reader.h reads back:
 //
 //   <svg xmlns=... width="W" height="H" viewBox="0 0 W H">
-//   <metadata>svgcast 1</metadata>
-//   <style>g{visibility:hidden;animation:a 0s forwards}
-//          @keyframes a{to{visibility:visible}}</style>
+//   <metadata>svgcast 2</metadata>
+//   <style>[style]{animation:a 0s var(--d) both}
+//          @keyframes a{from{visibility:hidden}}</style>
 //   <image id="a" width="W" height="H" href="data:image/png;base64,..."/>
-//   <g style="animation-delay:146ms">
+//   <g style="--d:146ms">
 //     <image id="b" x="10" y="20" width="30" height="8" href="data:..."/>
 //     <use href="#b" x="0" y="16"/>
 //   </g>
+//   <use style="--d:200ms" href="#b" x="4" y="16"/>
 //   ...
 //   <defs><image id="k" width="16" height="16" href="data:..."/></defs>
 //   ...
-//   <style>.c{visibility:hidden;animation:a 0s forwards,h 0s forwards}
-//          .d{visibility:hidden;animation:a 0s forwards}
+//   <style>.c{visibility:hidden;animation:v 0s forwards,h 0s forwards}
+//          .d{visibility:hidden;animation:v 0s forwards}
+//          @keyframes v{to{visibility:visible}}
 //          @keyframes h{to{visibility:hidden}}</style>
 //   <use href="#k" x="40" y="30" class="c" style="animation-delay:0ms,420ms"/>
 //   <use href="#k" x="52" y="31" class="d" style="animation-delay:420ms"/>
 //   </svg>
 //
+// Every element with a style attribute is hidden until its delay --d (the
+// animation's fill before its start is the `from` keyframe), then shown
+// (after it, the implicit end keyframe: the element's own visibility; the
+// fill keeps the animation in effect, so it can still be seeked). A frame of one patch is that
+// element with the style, without a <g> (except a new <image>: an element
+// with an id may be cloned by a later <use>, and a clone must not carry
+// the delay). The pointer's <use>s (classes c, d; their delays in
+// animation-delay) override that rule with their own.
 // Patches of one colour are <rect x y width height fill="#rrggbb"/>.
 // Small patches are sprites (svg/sprite_sheet.h): kept until their sheet
 // is full (SheetOptions) or the stream ends, then the sheet is written as
@@ -52,10 +62,10 @@
 // it visible for its share of the period; the rules, and the period, are
 // written at the end, when the period is known:
 //
-//   <style>g{visibility:hidden}</style>
-//   <g style="animation-delay:146ms;animation-name:b">...</g>
+//   <style>[style]{visibility:hidden;animation-delay:var(--d)}</style>
+//   <g style="--d:146ms;animation-name:b">...</g>
 //   ...
-//   <style>g,.c,.d{animation-duration:6000ms;animation-timing-function:
+//   <style>[style]{animation-duration:6000ms;animation-timing-function:
 //          step-end;animation-iteration-count:infinite}
 //          @keyframes b{0%{visibility:visible}97.56666667%{visibility:hidden}}
 //   </style>
@@ -141,6 +151,7 @@ class SvgWriter final : public FrameSink {
     std::string text;
     size_t sprite = kNoSprite;
     cv::Point at;
+    std::string style;  // the sprite's style attribute, if any
   };
 
   void WriteHeaderOnce();
@@ -165,7 +176,11 @@ class SvgWriter final : public FrameSink {
   const StoredImage* Find(const PngBytes& png);
   // Appends the markup for one patch: a <rect>, a new <image>, a <use>,
   // or a sprite (a new piece).
-  void AppendPatch(const EncodedPatch& patch, std::vector<Piece>* pieces);
+  // `style`: "" or the frame's style attribute, for a frame of one patch.
+  void AppendPatch(const EncodedPatch& patch, const std::string& style,
+                   std::vector<Piece>* pieces);
+  // Whether the patch is written as a new <image> (with an id).
+  bool IsNewImage(const EncodedPatch& patch);
   // Follows the pointer from frame to frame; a new pointer image is
   // appended to `markup` (as <defs>) the first time it is seen.
   // Returns whether the pointer is shown differently from before.
@@ -176,7 +191,8 @@ class SvgWriter final : public FrameSink {
   // its delay and, when looping, the name of its keyframes (which need the
   // period: kept in loop_spans_, written at Finish). `until_us` -1: to the
   // end of the period.
-  std::string Timing(int64_t since_us, int64_t until_us);
+  // A frame's delay is --d, the pointer's animation-delay.
+  std::string Timing(bool pointer, int64_t since_us, int64_t until_us);
 
   const cv::Size size_;
   OutputFile* const out_;

@@ -105,6 +105,33 @@ TEST(SvgReader, UsePlacesTheEarlierImageMoved) {
   EXPECT_TRUE(SamePixels(expected, d.canvases[3]));
 }
 
+// svgcast 2: delays in --d, and a frame of one patch is that element with
+// the style, without a group.
+TEST(SvgReader, ReadsOneElementFramesWithoutGroups) {
+  TempDir dir;
+  const std::string path = dir.File("bare.svg");
+  const cv::Size size(6, 4);
+  std::string svg = Svg(
+      size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+                "<g style=\"--d:100ms\">" +
+                ImageTag("b", {1, 0}, SolidFrame({2, 2}, kRed)) + "</g>\n" +
+                "<use style=\"--d:200ms\" href=\"#b\" x=\"2\" y=\"2\"/>\n"
+                "<rect style=\"--d:300.5ms\" x=\"5\" width=\"1\" height=\"4\" "
+                "fill=\"#00ff00\"/>\n");
+  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+  WriteFile(path, svg);
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000, 300500}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(1, 0, 2, 2)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  expected(cv::Rect(3, 2, 2, 2)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
+  expected(cv::Rect(5, 0, 1, 4)).setTo(cv::Scalar(0, 255, 0, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[3]));
+}
+
 // A browser shows, at time t, every element whose time has come, painted in
 // document order, whatever the order of the times. Here the 200 ms group
 // comes first in the document, so the 100 ms group stays on top of it.
@@ -224,13 +251,13 @@ TEST_F(SvgReaderError, SvgWithoutSvgcastMetadata) {
   ExpectError(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\">"
       "<rect width=\"4\" height=\"2\"/></svg>",
-      "no <metadata>svgcast 1</metadata>");
+      "no <metadata>svgcast 2</metadata>");
 }
 
 TEST_F(SvgReaderError, OtherSvgcastVersion) {
   std::string svg = Svg({4, 2}, Poster());
-  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
-  ExpectError(svg, "no <metadata>svgcast 1</metadata>");
+  svg.replace(svg.find("svgcast 1"), 9, "svgcast 3");
+  ExpectError(svg, "no <metadata>svgcast 2</metadata>");
 }
 
 TEST_F(SvgReaderError, NoSize) {
