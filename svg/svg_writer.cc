@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
+#include <unordered_set>
 #include <utility>
 
 #include "capture/manifest.h"
@@ -178,6 +179,32 @@ bool IsGrey(const cv::Mat& bgrx) {
   return true;
 }
 
+// Whether the sprites have at most 256 colours between them (one palette
+// image could hold them all).
+bool AtMost256Colours(const SpriteSheet& sheet) {
+  std::unordered_set<uint32_t> colours;
+  for (size_t n = 0; n < sheet.sprites(); ++n) {
+    const cv::Mat& sprite = sheet.sprite(n);
+    for (int y = 0; y < sprite.rows; ++y) {
+      const uint32_t* row = sprite.ptr<uint32_t>(y);
+      uint32_t last = 0xFFFFFFFFu;  // never a colour: X is dropped
+      for (int x = 0; x < sprite.cols; ++x) {
+        const uint32_t colour = row[x] & 0x00FFFFFFu;
+        if (colour == last) continue;
+        last = colour;
+        colours.insert(colour);
+        if (colours.size() > 256) return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Grey sprites covering this many pixels go to a sheet of their own
+// without trying one mixed RGB sheet: two bytes a pixel saved, before
+// compression, against a second header (about 60 bytes).
+constexpr int64_t kClearlyApartGreyPx = 64 * 64;
+
 }  // namespace
 
 SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
@@ -207,10 +234,7 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     std::vector<std::pair<size_t, size_t>>* where) const {
   // One sheet, or two: the grey sprites apart from the coloured ones, when
   // that is smaller (a mixed sheet is stored as colour: three bytes a
-  // pixel for the grey text too). Decided at default effort at most, then
-  // the winner is encoded at the effort asked for.
-  const Effort effort = sheet_options_.effort;
-  const Effort decide = std::min(effort, Effort::kDefault);
+  // pixel for the grey text too).
   SpriteSheet parts[2] = {SpriteSheet(sheet_options_.width_px),
                           SpriteSheet(sheet_options_.width_px)};
   std::vector<std::pair<size_t, size_t>> split(sheet_.sprites());
@@ -218,37 +242,52 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     const size_t part = IsGrey(sheet_.sprite(n)) ? 0 : 1;
     split[n] = {part, parts[part].Add(sheet_.sprite(n))};
   }
-  std::vector<cv::Point> places;
-  cv::Mat pixels = sheet_.Pack(&places);
-  std::vector<EncodedSheet> sheets(1);
-  sheets[0] = EncodeSheet(pixels, decide);
-  sheets[0].places = std::move(places);
-  where->resize(sheet_.sprites());
-  for (size_t n = 0; n < sheet_.sprites(); ++n) (*where)[n] = {0, n};
-  std::vector<cv::Mat> split_pixels;
-  if (!parts[0].empty() && !parts[1].empty()) {
-    std::vector<EncodedSheet> two(2);
-    for (size_t part = 0; part < 2; ++part) {
-      split_pixels.push_back(parts[part].Pack(&places));
-      two[part] = EncodeSheet(split_pixels.back(), decide);
-      two[part].places = std::move(places);
+  // The sheets packed and encoded: the one, or the two parts.
+  auto encode = [&](bool apart, Effort effort) {
+    std::vector<EncodedSheet> sheets;
+    const std::vector<const SpriteSheet*> which =
+        apart ? std::vector<const SpriteSheet*>{&parts[0], &parts[1]}
+              : std::vector<const SpriteSheet*>{&sheet_};
+    for (const SpriteSheet* sheet : which) {
+      std::vector<cv::Point> places;
+      const cv::Mat pixels = sheet->Pack(&places);
+      sheets.push_back(EncodeSheet(pixels, effort));
+      sheets.back().places = std::move(places);
     }
-    // (The second sheet's markup, "<defs><image id=.. width=.. height=..
-    // href=..."/></defs>", is about 80 bytes: 60 of binary once base64'd.)
+    return sheets;
+  };
+  const Effort effort = sheet_options_.effort;
+  bool apart = false;
+  std::vector<EncodedSheet> sheets;
+  if (parts[0].empty() || parts[1].empty()) {
+    sheets = encode(false, effort);
+  } else if (parts[0].area_px() >= kClearlyApartGreyPx &&
+             !AtMost256Colours(sheet_)) {
+    // One sheet would be RGB: the grey sprites are clearly better apart
+    // (decided without encoding it, which would cost as much again).
+    apart = true;
+    sheets = encode(true, effort);
+  } else {
+    // In doubt (one palette sheet stores grey at one byte a pixel too; a
+    // second sheet's header may cost more than a few grey pixels save):
+    // both, at default effort at most, and the smaller kept. (The second
+    // sheet's markup, "<defs><image id=.. width=.. height=.. href=...
+    // "/></defs>", is about 80 bytes: 60 of binary once base64'd.)
     constexpr size_t kSheetMarkupBytes = 60;
-    if (two[0].bytes.size() + two[1].bytes.size() + kSheetMarkupBytes <
-        sheets[0].bytes.size()) {
-      sheets = std::move(two);
-      *where = std::move(split);
-    }
+    const Effort decide = std::min(effort, Effort::kDefault);
+    std::vector<EncodedSheet> one = encode(false, decide);
+    std::vector<EncodedSheet> two = encode(true, decide);
+    apart = two[0].bytes.size() + two[1].bytes.size() + kSheetMarkupBytes <
+            one[0].bytes.size();
+    sheets = effort != decide ? encode(apart, effort)
+             : apart          ? std::move(two)
+                              : std::move(one);
   }
-  if (effort != decide) {
-    for (size_t k = 0; k < sheets.size(); ++k) {
-      std::vector<cv::Point> kept = std::move(sheets[k].places);
-      sheets[k] =
-          EncodeSheet(sheets.size() == 1 ? pixels : split_pixels[k], effort);
-      sheets[k].places = std::move(kept);
-    }
+  if (apart) {
+    *where = std::move(split);
+  } else {
+    where->resize(sheet_.sprites());
+    for (size_t n = 0; n < sheet_.sprites(); ++n) (*where)[n] = {0, n};
   }
   return sheets;
 }

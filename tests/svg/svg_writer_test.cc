@@ -424,6 +424,25 @@ TEST(SvgWriter, GreyAndColourSpritesGetASheetEachWhenThatIsSmaller) {
   EXPECT_NE(types[1], 0);
 }
 
+TEST(SvgWriter, ManyGreySpritesAndAColourfulOneGetASheetEach) {
+  // Over 64x64 grey pixels and over 256 colours in all: decided without
+  // encoding the mixed sheet; the outcome is the same.
+  std::vector<EncodedFrame> frames = {Poster()};
+  for (int i = 0; i < 8; ++i) {
+    frames.push_back(MakeFrame(
+        1 + i, 1000 * (1 + i),
+        {MakeSprite({(i % 2) * 32, (i / 2) * 8}, GreyPattern({24, 24}, i))}));
+  }
+  frames.push_back(
+      MakeFrame(9, 9000, {MakeSprite({30, 20}, Pattern({24, 24}, 7))}));
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.sheets, 2u);
+  const std::vector<int> types = SheetColourTypes(w.svg);
+  ASSERT_EQ(types.size(), 2u);
+  EXPECT_EQ(types[0], 0);
+  EXPECT_EQ(types[1], 2);  // RGB
+}
+
 TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
   // A second sheet's header and markup would cost more than it saves.
   const Written w = WriteAndCheckSprites(
