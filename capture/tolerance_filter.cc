@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include <opencv2/core.hpp>
+
 namespace svgcast {
 
 ToleranceFilter::ToleranceFilter(int tolerance) : tolerance_(tolerance) {}
@@ -16,25 +18,27 @@ cv::Mat ToleranceFilter::Apply(const cv::Mat& frame) {
     canvas_ = out;
     return out;
   }
-  int error = 0;
-  for (int y = 0; y < frame.rows; ++y) {
-    const uint8_t* shown = canvas_.ptr<uint8_t>(y);
-    uint8_t* next = out.ptr<uint8_t>(y);
-    for (int x = 0; x < frame.cols * 4; x += 4) {
-      const int db = std::abs(next[x] - shown[x]);
-      const int dg = std::abs(next[x + 1] - shown[x + 1]);
-      const int dr = std::abs(next[x + 2] - shown[x + 2]);
-      const int d = std::max(db, std::max(dg, dr));
-      if (d <= tolerance_) {
-        next[x] = shown[x];
-        next[x + 1] = shown[x + 1];
-        next[x + 2] = shown[x + 2];
-        error = std::max(error, d);
-      }
-    }
+  // Whole-image OpenCV operations (vectorised): |frame - canvas| per
+  // channel, its largest of B, G and R per pixel, where that is within
+  // the tolerance; there the canvas's B, G and R are kept.
+  cv::Mat diff;
+  cv::absdiff(frame, canvas_, diff);
+  cv::Mat channels[4];
+  cv::split(diff, channels);
+  cv::Mat largest;
+  cv::max(channels[0], channels[1], largest);
+  cv::max(largest, channels[2], largest);
+  cv::Mat keep;
+  cv::compare(largest, tolerance_, keep, cv::CMP_LE);
+  double error = 0;
+  if (cv::countNonZero(keep) > 0) {
+    cv::minMaxLoc(largest, nullptr, &error, nullptr, nullptr, keep);
   }
-  last_error_ = error;
-  max_error_ = std::max(max_error_, error);
+  canvas_.copyTo(out, keep);
+  const int x_channel[] = {3, 3};  // X stays the frame's
+  cv::mixChannels(&frame, 1, &out, 1, x_channel, 1);
+  last_error_ = static_cast<int>(error);
+  max_error_ = std::max(max_error_, last_error_);
   canvas_ = out;
   return out;
 }
