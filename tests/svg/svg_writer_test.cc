@@ -388,6 +388,25 @@ Written WriteAndCheckSprites(const std::vector<EncodedFrame>& frames,
   return {ReadFile(dir.File("out.svg")), writer.stats()};
 }
 
+// The poster, then eight frames of a grey sprite each (`per_row` to a row,
+// rows overlapping as the frame's height needs), then one of a coloured
+// sprite.
+std::vector<EncodedFrame> GreySpritesThenAColourOne(cv::Size grey, int per_row,
+                                                    cv::Size colour) {
+  std::vector<EncodedFrame> frames = {Poster()};
+  const int rows = 8 / per_row;
+  const int row_step = (kSize.height - grey.height) / (rows - 1);
+  for (int i = 0; i < 8; ++i) {
+    const cv::Point at((i % per_row) * (kSize.width / per_row),
+                       (i / per_row) * row_step);
+    frames.push_back(MakeFrame(1 + i, 1000 * (1 + i),
+                               {MakeSprite(at, GreyPattern(grey, i))}));
+  }
+  frames.push_back(
+      MakeFrame(9, 9000, {MakeSprite({30, 20}, Pattern(colour, 7))}));
+  return frames;
+}
+
 TEST(SvgWriter, SpritesShareOneSheetAndAreShownInPlace) {
   const EncodedFrame poster = Poster();
   const Written w = WriteAndCheckSprites(
@@ -407,15 +426,8 @@ TEST(SvgWriter, SpritesShareOneSheetAndAreShownInPlace) {
 TEST(SvgWriter, GreyAndColourSpritesGetASheetEachWhenThatIsSmaller) {
   // Mostly grey text, one coloured sprite: apart, the grey ones are
   // stored with one byte a pixel instead of three.
-  std::vector<EncodedFrame> frames = {Poster()};
-  for (int i = 0; i < 8; ++i) {
-    frames.push_back(MakeFrame(
-        1 + i, 1000 * (1 + i),
-        {MakeSprite({(i % 4) * 16, (i / 4) * 24}, GreyPattern({14, 20}, i))}));
-  }
-  frames.push_back(
-      MakeFrame(9, 9000, {MakeSprite({10, 10}, Pattern({12, 12}, 7))}));
-  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  const Written w = WriteAndCheckSprites(
+      GreySpritesThenAColourOne({14, 20}, 4, {12, 12}), Pattern(kSize, 1));
   EXPECT_EQ(w.stats.sheets, 2u);
   EXPECT_EQ(w.stats.sprites, 9u);
   const std::vector<int> types = SheetColourTypes(w.svg);
@@ -427,15 +439,8 @@ TEST(SvgWriter, GreyAndColourSpritesGetASheetEachWhenThatIsSmaller) {
 TEST(SvgWriter, ManyGreySpritesAndAColourfulOneGetASheetEach) {
   // Over 64x64 grey pixels and over 256 colours in all: decided without
   // encoding the mixed sheet; the outcome is the same.
-  std::vector<EncodedFrame> frames = {Poster()};
-  for (int i = 0; i < 8; ++i) {
-    frames.push_back(MakeFrame(
-        1 + i, 1000 * (1 + i),
-        {MakeSprite({(i % 2) * 32, (i / 2) * 8}, GreyPattern({24, 24}, i))}));
-  }
-  frames.push_back(
-      MakeFrame(9, 9000, {MakeSprite({30, 20}, Pattern({24, 24}, 7))}));
-  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  const Written w = WriteAndCheckSprites(
+      GreySpritesThenAColourOne({24, 24}, 2, {24, 24}), Pattern(kSize, 1));
   EXPECT_EQ(w.stats.sheets, 2u);
   const std::vector<int> types = SheetColourTypes(w.svg);
   ASSERT_EQ(types.size(), 2u);
