@@ -6,6 +6,9 @@
 #include <unordered_set>
 #include <utility>
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
+
 #include "capture/manifest.h"
 #include "processing/png_encoder.h"
 #include "processing/webp_codec.h"
@@ -209,23 +212,27 @@ constexpr int64_t kClearlyApartGreyPx = 64 * 64;
 
 SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
                                                Effort effort) const {
-  // The smallest file: a PNG or, with --codec webp, WebP when smaller.
+  // The smallest file: a PNG or, with --codec webp, WebP when smaller (both
+  // encoded side by side).
   EncodedSheet sheet;
   sheet.size = pixels.size();
   PngOptions png_options;
   png_options.effort = effort;
-  if (Status s = EncodePngWithEffort(pixels, png_options, &sheet.bytes);
-      !s.ok()) {
-    throw std::runtime_error(s.message());
-  }
-  if (sheet_options_.codec == ImageFormat::kWebp) {
-    // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
-    std::vector<uint8_t> webp;
-    if (EncodeWebp(pixels, effort, &webp).ok() &&
-        webp.size() < sheet.bytes.size()) {
-      sheet.bytes = std::move(webp);
-      sheet.format = ImageFormat::kWebp;
-    }
+  const bool webp_too = sheet_options_.codec == ImageFormat::kWebp;
+  Status png_status, webp_status;
+  std::vector<uint8_t> webp;
+  tbb::parallel_invoke(
+      [&] {
+        png_status = EncodePngWithEffort(pixels, png_options, &sheet.bytes);
+      },
+      [&] {
+        // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
+        if (webp_too) webp_status = EncodeWebp(pixels, effort, &webp);
+      });
+  if (!png_status.ok()) throw std::runtime_error(png_status.message());
+  if (webp_too && webp_status.ok() && webp.size() < sheet.bytes.size()) {
+    sheet.bytes = std::move(webp);
+    sheet.format = ImageFormat::kWebp;
   }
   return sheet;
 }
@@ -242,18 +249,19 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     const size_t part = IsGrey(sheet_.sprite(n)) ? 0 : 1;
     split[n] = {part, parts[part].Add(sheet_.sprite(n))};
   }
-  // The sheets packed and encoded: the one, or the two parts.
+  // The sheets packed and encoded: the one, or the two parts, side by
+  // side (TBB: the rest of the pipeline is idle at the final flush).
   auto encode = [&](bool apart, Effort effort) {
-    std::vector<EncodedSheet> sheets;
     const std::vector<const SpriteSheet*> which =
         apart ? std::vector<const SpriteSheet*>{&parts[0], &parts[1]}
               : std::vector<const SpriteSheet*>{&sheet_};
-    for (const SpriteSheet* sheet : which) {
+    std::vector<EncodedSheet> sheets(which.size());
+    tbb::parallel_for(size_t{0}, which.size(), [&](size_t k) {
       std::vector<cv::Point> places;
-      const cv::Mat pixels = sheet->Pack(&places);
-      sheets.push_back(EncodeSheet(pixels, effort));
-      sheets.back().places = std::move(places);
-    }
+      const cv::Mat pixels = which[k]->Pack(&places);
+      sheets[k] = EncodeSheet(pixels, effort);
+      sheets[k].places = std::move(places);
+    });
     return sheets;
   };
   const Effort effort = sheet_options_.effort;
@@ -275,8 +283,9 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     // "/></defs>", is about 80 bytes: 60 of binary once base64'd.)
     constexpr size_t kSheetMarkupBytes = 60;
     const Effort decide = std::min(effort, Effort::kDefault);
-    std::vector<EncodedSheet> one = encode(false, decide);
-    std::vector<EncodedSheet> two = encode(true, decide);
+    std::vector<EncodedSheet> one, two;
+    tbb::parallel_invoke([&] { one = encode(false, decide); },
+                         [&] { two = encode(true, decide); });
     apart = two[0].bytes.size() + two[1].bytes.size() + kSheetMarkupBytes <
             one[0].bytes.size();
     sheets = effort != decide ? encode(apart, effort)

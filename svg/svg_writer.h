@@ -26,16 +26,16 @@
 // Every element with a style attribute is hidden until its delay --d (the
 // animation's fill before its start is the `from` keyframe), then shown
 // (after it, the implicit end keyframe: the element's own visibility; the
-// fill keeps the animation in effect, so it can still be seeked). A frame of one patch is that
-// element with the style, without a <g> (except a new <image>: an element
-// with an id may be cloned by a later <use>, and a clone must not carry
-// the delay). The pointer's <use>s (classes c, d; their delays in
-// animation-delay) override that rule with their own.
-// Patches of one colour are <rect x y width height fill="#rrggbb"/>.
-// Small patches are sprites (svg/sprite_sheet.h): kept until their sheet
-// is full (SheetOptions) or the stream ends, then the sheet is written as
-// <defs><image id="s" width height href="data:image/png|webp..."/></defs>
-// followed by the groups that waited for it, each sprite shown as
+// fill keeps the animation in effect, so it can still be seeked). A frame of
+// one patch is that element with the style, without a <g> (except a new
+// <image>: an element with an id may be cloned by a later <use>, and a clone
+// must not carry the delay). The pointer's <use>s (classes c, d; their delays
+// in animation-delay) override that rule with their own. Patches of one colour
+// are <rect x y width height fill="#rrggbb"/>. Small patches are sprites
+// (svg/sprite_sheet.h): kept until their sheet is full (SheetOptions) or the
+// stream ends, then the sheet is written as <defs><image id="s" width height
+// href="data:image/png|webp..."/></defs> followed by the groups that waited for
+// it, each sprite shown as
 //   <svg x="10" y="20" width="30" height="8" viewBox="64 0 30 8">
 //   <use href="#s"/></svg>
 // (a sheet with one sprite shown once is just an <image> in place). When
@@ -74,7 +74,9 @@
 // from 0% to 100*(b-a)/period %, then hidden until the next period starts
 // at a again; groups are shown until the period ends.
 //
-// Threading: FrameSink rules (one call at a time, in frame order).
+// Threading: FrameSink rules (one call at a time, in frame order). Inside
+// a call, a sheet's encodings run side by side on TBB's threads (they
+// share nothing; the call returns when all are done).
 #ifndef SVGCAST_SVG_SVG_WRITER_H_
 #define SVGCAST_SVG_SVG_WRITER_H_
 
