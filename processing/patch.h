@@ -37,12 +37,17 @@ struct FrameChanges {
 //   (svg/sprite_sheet.h), which the writer encodes as one image: the
 //   patch's pixels, CV_8UC4 BGRX;
 // - `png`: an image file of its own, in `format`.
+// `painted` tells which pixels the patch surely paints over what was shown
+// (CV_8UC1, 255 there; empty: every pixel): an image may leave the pixels
+// that are as before transparent, and those still show the frames below.
+// The writer uses it to know when a frame is covered by later ones.
 struct EncodedPatch {
   cv::Rect rect;  // where it goes in the frame
   PngBytes png;
   ImageFormat format = ImageFormat::kPng;
   cv::Mat sprite;
   std::optional<uint32_t> fill;
+  cv::Mat painted;
 };
 
 // encode -> sequencer -> writer: what the SVG shows from ticket's time on.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -62,6 +63,9 @@ class Reader {
   Status ReadSprite(const pugi::xml_node& node, int64_t time_us);
   // Any of the patch elements inside a group (or the poster).
   Status ReadPatch(const pugi::xml_node& node, int64_t time_us);
+  // A frame: a <g> of patches or one patch, with style="--d:<ms>ms" and,
+  // when it is covered later, ";--e:<ms>ms" (hidden from then on).
+  Status ReadFrame(const pugi::xml_node& node, bool group);
   // A top-level pointer <use> (class c: shown between two delays; class d:
   // from one delay on).
   Status ReadOverlay(const pugi::xml_node& node);
@@ -133,18 +137,30 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
     return Bad(Describe(node) + " has no animation-delay in ms");
   }
   // A looping screencast names the element's keyframes after the delays.
-  if (const size_t semicolon = style.find(';');
-      semicolon != std::string_view::npos) {
-    const std::string_view name = style.substr(semicolon + 1);
+  if (const size_t name_at = style.find(";animation-name:");
+      name_at != std::string_view::npos) {
+    const std::string_view name = style.substr(name_at + 1);
     constexpr std::string_view kName = "animation-name:";
-    if (!name.starts_with(kName) || name.size() == kName.size() ||
+    if (name.size() == kName.size() ||
         name.find_first_of(";:,", kName.size()) != std::string_view::npos) {
       return Bad(Describe(node) + " has an unexpected style");
     }
-    style = style.substr(0, semicolon);
+    style = style.substr(0, name_at);
+  }
+  // A frame that ends: "--d:<ms>ms;--e:<ms>ms", read as two delays.
+  std::string delays(style.substr(key.size()));
+  if (key == "--d:" && delays.find(',') != std::string::npos) {
+    return Bad(Describe(node) + " has two delays in --d");
+  }
+  if (const size_t end_at = delays.find(";--e:");
+      key == "--d:" && end_at != std::string::npos) {
+    delays.replace(end_at, 5, ",");
+  }
+  if (delays.find(';') != std::string::npos) {
+    return Bad(Describe(node) + " has an unexpected style");
   }
   times_us->clear();
-  std::string_view rest = style.substr(key.size());
+  std::string_view rest = delays;
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
@@ -310,6 +326,29 @@ Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
   return Status::Ok();
 }
 
+Status Reader::ReadFrame(const pugi::xml_node& node, bool group) {
+  std::vector<int64_t> times;
+  if (Status s = ReadDelays(node, &times); !s.ok()) return s;
+  if (times.size() == 2 && times[1] < times[0]) {
+    return Bad(Describe(node) + " ends before it starts");
+  }
+  const size_t first = layers_.size();
+  if (!group) {
+    if (Status s = ReadPatch(node, times[0]); !s.ok()) return s;
+  }
+  for (const pugi::xml_node& child : node.children()) {
+    if (!group) break;
+    if (child.type() != pugi::node_element) continue;
+    if (Status s = ReadPatch(child, times[0]); !s.ok()) return s;
+  }
+  if (times.size() == 2) {
+    for (size_t n = first; n < layers_.size(); ++n) {
+      layers_[n].hide_us = times[1];
+    }
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadPatch(const pugi::xml_node& node, int64_t time_us) {
   const std::string_view name = node.name();
   return name == "image"  ? ReadImage(node, time_us, /*painted=*/true)
@@ -346,8 +385,11 @@ Status Reader::ReadOverlay(const pugi::xml_node& node) {
 // Paints a layer over the canvas: a copy for opaque images, "source over"
 // with straight alpha otherwise (rounded to the nearest 8-bit value, as
 // browsers blend images).
-void Paint(const Layer& layer, cv::Mat* canvas) {
-  const cv::Rect canvas_rect(0, 0, canvas->cols, canvas->rows);
+// (Only inside `clip`, when given.)
+void Paint(const Layer& layer, cv::Mat* canvas,
+           std::optional<cv::Rect> clip = std::nullopt) {
+  const cv::Rect canvas_rect =
+      clip.value_or(cv::Rect(0, 0, canvas->cols, canvas->rows));
   const cv::Rect target(layer.at, layer.image->pixels.size());
   const cv::Rect visible = target & canvas_rect;
   if (visible.empty()) return;
@@ -412,10 +454,7 @@ Status Reader::Read(
     } else if (node.attribute("style") &&
                (name == "image" || name == "rect" || name == "use" ||
                 name == "svg")) {  // a frame of one patch
-      std::vector<int64_t> times;
-      s = ReadDelays(node, &times);
-      if (s.ok() && times.size() != 1) s = Bad(Describe(node) + ": one delay");
-      if (s.ok()) s = ReadPatch(node, times[0]);
+      s = ReadFrame(node, /*group=*/false);
     } else if (name == "image" || name == "rect") {  // the poster
       s = ReadPatch(node, 0);
     } else if (name == "defs") {  // sheets, pointer images: not painted
@@ -427,14 +466,7 @@ Status Reader::Read(
         if (!s.ok()) return s;
       }
     } else if (name == "g") {
-      std::vector<int64_t> times;
-      s = ReadDelays(node, &times);
-      if (s.ok() && times.size() != 1) s = Bad(Describe(node) + ": one delay");
-      for (const pugi::xml_node& child : node.children()) {
-        if (!s.ok()) break;
-        if (child.type() != pugi::node_element) continue;
-        s = ReadPatch(child, times[0]);
-      }
+      s = ReadFrame(node, /*group=*/true);
     } else {
       s = Bad("unexpected " + Describe(node));
     }
@@ -455,7 +487,15 @@ Status Reader::Render(
       layers_.begin(), layers_.end(),
       [](const Layer& a, const Layer& b) { return a.time_us < b.time_us; });
   std::vector<int64_t> times;
-  for (const Layer& layer : layers_) times.push_back(layer.time_us);
+  // Layers that hide (frames covered by later ones), by when.
+  std::multimap<int64_t, const Layer*> hiding;
+  for (const Layer& layer : layers_) {
+    times.push_back(layer.time_us);
+    if (layer.hide_us != kForever) {
+      times.push_back(layer.hide_us);
+      hiding.emplace(layer.hide_us, &layer);
+    }
+  }
   for (const Layer& overlay : overlays_) {
     times.push_back(overlay.time_us);
     if (overlay.hide_us != kForever) times.push_back(overlay.hide_us);
@@ -472,10 +512,26 @@ Status Reader::Render(
            ++next_layer) {
         Paint(layers_[next_layer], &canvas);
       }
+      // Where a layer hides, what is shown without it: that box painted
+      // again from the first layer (not assuming it is covered there).
+      const auto [from, to] = hiding.equal_range(time);
+      for (auto it = from; it != to; ++it) {
+        const cv::Rect box =
+            cv::Rect(it->second->at, it->second->image->pixels.size()) &
+            cv::Rect(0, 0, canvas.cols, canvas.rows);
+        canvas(box).setTo(cv::Scalar(0, 0, 0, 255));
+        for (const Layer& layer : layers_) {
+          if (layer.time_us <= time && time < layer.hide_us) {
+            Paint(layer, &canvas, box);
+          }
+        }
+      }
     } else {
       canvas.setTo(cv::Scalar(0, 0, 0, 255));
       for (const Layer& layer : layers_) {
-        if (layer.time_us <= time) Paint(layer, &canvas);
+        if (layer.time_us <= time && time < layer.hide_us) {
+          Paint(layer, &canvas);
+        }
       }
     }
     const cv::Mat* frame = &canvas;

@@ -68,6 +68,20 @@ const char* DataPrefix(ImageFormat format) {
                                       : " href=\"data:image/png;base64,";
 }
 
+// Placeholders in a frame's markup, replaced when it is written (its end
+// is known only then): the frame element's style attribute; where the
+// poster's group opens and closes, if it gets an end.
+constexpr char kStyleMark = '\x01';
+constexpr char kPosterOpen = '\x02';
+constexpr char kPosterClose = '\x03';
+
+// A frame is kept this long (bytes of markup in all) before it is written,
+// for a later frame to cover it.
+constexpr size_t kWindowBytes = 16 << 20;
+// A covered frame gets an end when its patches cover this many pixels (or
+// a quarter of the frame).
+constexpr int64_t kEndMinAreaPx = 256 * 256;
+
 // "#0a0b0c" for 0x0A0B0C.
 std::string HexColour(uint32_t rgb) {
   char text[8];
@@ -159,13 +173,99 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
   same_hash.push_back(std::move(image));
 }
 
-void SvgWriter::Emit(std::vector<Piece> pieces) {
-  if (sheet_.empty()) {
-    for (const Piece& piece : pieces) out_->Write(piece.text);
-    return;
+void SvgWriter::Emit(std::vector<Piece> pieces, bool poster,
+                     int64_t since_us, int64_t area_px) {
+  Entry entry;
+  entry.poster = poster;
+  entry.since_us = since_us;
+  entry.area_px = area_px;
+  for (const Piece& piece : pieces) {
+    entry.bytes += piece.text.size() + 100;
+    entry.sprites_waiting += piece.sprite != kNoSprite;
   }
-  for (Piece& piece : pieces) pending_.push_back(std::move(piece));
+  entry.pieces = std::move(pieces);
+  window_bytes_ += entry.bytes;
+  window_.push_back(std::move(entry));
   if (sheet_.area_px() >= sheet_options_.max_area_px) FlushSheet();
+  Drain(/*all=*/false);
+}
+
+void SvgWriter::Drain(bool all) {
+  while (!window_.empty() && window_.front().sprites_waiting == 0 &&
+         (all || window_bytes_ > kWindowBytes)) {
+    out_->Write(Expand(window_.front()));
+    window_bytes_ -= window_.front().bytes;
+    window_.pop_front();
+    first_entry_ += 1;
+  }
+}
+
+std::string SvgWriter::Expand(const Entry& entry) {
+  const bool ends = entry.until_us >= 0;
+  if (ends) {
+    stats_.covered += 1;
+    any_end_ = true;
+  }
+  // (Made only when used: when looping, it names keyframes to write.)
+  std::string style;
+  auto style_attribute = [&]() -> const std::string& {
+    if (style.empty()) {
+      style = " style=\"" +
+              Timing(/*pointer=*/false, entry.since_us, entry.until_us) + "\"";
+    }
+    return style;
+  };
+  static constexpr char kMarks[] = {kStyleMark, kPosterOpen, kPosterClose, 0};
+  std::string markup;
+  for (const Piece& piece : entry.pieces) {
+    const std::string& text = piece.text;
+    for (size_t at = 0; at < text.size();) {
+      const size_t mark = std::min(text.find_first_of(kMarks, at), text.size());
+      markup.append(text, at, mark - at);
+      if (mark == text.size()) break;
+      if (text[mark] == kStyleMark) {
+        markup += style_attribute();
+      } else if (ends) {
+        markup += text[mark] == kPosterOpen ? "<g" + style_attribute() + ">"
+                                            : std::string("</g>");
+      }
+      at = mark + 1;
+    }
+  }
+  return markup;
+}
+
+void SvgWriter::TakeOver(const EncodedPatch& patch, uint64_t serial,
+                         int64_t time_us) {
+  if (owner_.empty()) owner_ = cv::Mat(size_, CV_32SC1, cv::Scalar(-1));
+  if (owned_px_.size() <= serial) owned_px_.resize(serial + 1, 0);
+  const int32_t now = static_cast<int32_t>(serial);
+  for (int y = 0; y < patch.rect.height; ++y) {
+    int32_t* owner = owner_.ptr<int32_t>(patch.rect.y + y) + patch.rect.x;
+    const uint8_t* painted =
+        patch.painted.empty() ? nullptr : patch.painted.ptr<uint8_t>(y);
+    for (int x = 0; x < patch.rect.width; ++x) {
+      const int32_t before = owner[x];
+      if (before == now || (painted != nullptr && painted[x] == 0)) continue;
+      owner[x] = now;
+      owned_px_[serial] += 1;
+      if (before < 0) continue;
+      const uint64_t earlier = static_cast<uint64_t>(before);
+      if (--owned_px_[earlier] == 0 && earlier >= first_entry_) {
+        // Every pixel it showed is painted over from now on: it may go.
+        // (Not the poster when looping: at the very instant a period ends
+        // and the next begins, Blink may show every element as at the end
+        // of its period, and then only an element without an end shows.)
+        // Only a large frame is worth the bytes of an end: a browser
+        // spends little on painting a small one.
+        Entry& entry = window_[earlier - first_entry_];
+        if ((!entry.poster || !timeline_.options().loop) &&
+            entry.area_px >= std::min<int64_t>(kEndMinAreaPx, size_.area() / 4)) {
+          entry.until_us = time_us;
+        }
+      }
+    }
+  }
 }
 
 namespace {
@@ -304,7 +404,7 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
 void SvgWriter::FlushSheet() {
   if (sheet_.empty()) return;
   size_t uses = 0;
-  for (const Piece& piece : pending_) uses += piece.sprite != kNoSprite;
+  for (const Entry& entry : window_) uses += entry.sprites_waiting;
   // One sprite shown once: an image in place, as if there were no sheet.
   const bool alone = uses == 1;
   std::vector<std::pair<size_t, size_t>> where;  // sprite -> sheet, number
@@ -316,6 +416,8 @@ void SvgWriter::FlushSheet() {
   } else {
     sheets = PackSheets(&where);
   }
+  // The sheets are written now, before the frames that show them (which
+  // may stay in the window a while longer).
   std::string markup;
   std::vector<std::string> ids;
   for (const EncodedSheet& sheet : sheets) {
@@ -330,31 +432,40 @@ void SvgWriter::FlushSheet() {
     markup += "\"/></defs>\n";
     stats_.sheets += 1;
   }
-  for (const Piece& piece : pending_) {
-    markup += piece.text;
-    if (piece.sprite == kNoSprite) continue;
-    const auto [k, number] = where[piece.sprite];
-    const EncodedSheet& sheet = sheets[k];
-    const cv::Point& place = sheet.places[number];
-    const cv::Size size = sheet_.sprite(piece.sprite).size();
-    const std::string position =
-        (piece.at.x != 0 ? Attr("x", piece.at.x) : std::string()) +
-        (piece.at.y != 0 ? Attr("y", piece.at.y) : std::string()) +
-        Attr("width", size.width) + Attr("height", size.height);
-    if (alone) {
-      stats_.sprites -= 1;  // an image of its own after all
-      markup += "<image" + piece.style + position + DataPrefix(sheet.format);
-      AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &markup);
-      markup += "\"/>";
-    } else {
-      markup += "<svg" + piece.style + position + " viewBox=\"" +
-                std::to_string(place.x) + " " + std::to_string(place.y) + " " +
-                std::to_string(size.width) + " " + std::to_string(size.height) +
-                "\"><use href=\"#" + ids[k] + "\"/></svg>";
+  out_->Write(markup);
+  for (Entry& entry : window_) {
+    if (entry.sprites_waiting == 0) continue;
+    entry.sprites_waiting = 0;
+    for (Piece& piece : entry.pieces) {
+      if (piece.sprite == kNoSprite) continue;
+      const auto [k, number] = where[piece.sprite];
+      const EncodedSheet& sheet = sheets[k];
+      const cv::Point& place = sheet.places[number];
+      const cv::Size size = sheet_.sprite(piece.sprite).size();
+      const std::string position =
+          (piece.at.x != 0 ? Attr("x", piece.at.x) : std::string()) +
+          (piece.at.y != 0 ? Attr("y", piece.at.y) : std::string()) +
+          Attr("width", size.width) + Attr("height", size.height);
+      std::string sprite;
+      if (alone) {
+        stats_.sprites -= 1;  // an image of its own after all
+        sprite = "<image" + piece.style + position + DataPrefix(sheet.format);
+        AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &sprite);
+        sprite += "\"/>";
+      } else {
+        sprite = "<svg" + piece.style + position + " viewBox=\"" +
+                 std::to_string(place.x) + " " + std::to_string(place.y) +
+                 " " + std::to_string(size.width) + " " +
+                 std::to_string(size.height) + "\"><use href=\"#" + ids[k] +
+                 "\"/></svg>";
+      }
+      // (A piece is its text, then its sprite.)
+      piece.sprite = kNoSprite;
+      entry.bytes += sprite.size();
+      window_bytes_ += sprite.size();
+      piece.text += sprite;
     }
   }
-  out_->Write(markup);
-  pending_.clear();
   sheet_.Clear();
 }
 
@@ -391,11 +502,15 @@ std::string SvgWriter::Timing(bool pointer, int64_t since_us,
                               int64_t until_us) {
   // The delays: when it appears and, for a pointer that moves on, when it
   // goes (the reader reads both; when looping, the browser uses the first).
-  // A frame's one delay is the custom property --d, which the header's
-  // rule makes its animation-delay (12 bytes a frame less).
+  // A frame's delay is the custom property --d, which the header's rule
+  // makes its animation-delay (12 bytes a frame less); a frame that is
+  // covered later ends at --e (read by the rule Finish writes, and by the
+  // reader; when looping, its keyframes end it).
   std::string style = (pointer ? "animation-delay:" : "--d:") +
                       FormatMilliseconds(since_us) + "ms";
-  if (until_us >= 0) style += "," + FormatMilliseconds(until_us) + "ms";
+  if (until_us >= 0) {
+    style += (pointer ? "," : ";--e:") + FormatMilliseconds(until_us) + "ms";
+  }
   if (!timeline_.options().loop) return style;
   const std::pair<int64_t, int64_t> key =
       until_us < 0 ? std::pair<int64_t, int64_t>{since_us, -1}
@@ -432,35 +547,55 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
     if (cursor_span_) cursor_span_->since_us = time_us;
   }
   if (frame.patches.empty()) {  // identical to the frame before
-    if (!pieces.back().text.empty()) Emit(std::move(pieces));
+    if (!pieces.back().text.empty()) {
+      Emit(std::move(pieces), /*poster=*/false, time_us, /*area_px=*/0);
+    }
     return;
   }
   // A later frame's patches are a group with the frame's delay; a frame of
   // one patch is just that element with the delay (no <g>), unless it is
   // a new image: an element with an id may be cloned by a later <use>,
-  // and a clone must not carry the delay.
+  // and a clone must not carry the delay. (The style is written with the
+  // frame, once it is known whether it ends.)
   const bool bare =
       !poster && frame.patches.size() == 1 && !IsNewImage(frame.patches[0]);
-  const std::string timing =
-      poster ? std::string()
-             : " style=\"" + Timing(/*pointer=*/false, time_us, -1) + "\"";
-  if (!poster && !bare) pieces.back().text += "<g" + timing + ">";
+  const std::string style_mark(1, kStyleMark);
+  pieces.back().text += poster ? std::string(1, kPosterOpen)
+                        : bare ? std::string()
+                               : "<g" + style_mark + ">";
+  const uint64_t serial = first_entry_ + window_.size();
+  int64_t area_px = 0;
   for (const EncodedPatch& patch : frame.patches) {
+    area_px += patch.rect.area();
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
         patch.rect.br().x > size_.width || patch.rect.br().y > size_.height) {
       throw std::logic_error("SVG writer: patch outside the frame");
     }
-    AppendPatch(patch, bare ? timing : std::string(), &pieces);
+    if (!patch.painted.empty() && patch.painted.size() != patch.rect.size()) {
+      throw std::logic_error("SVG writer: a mask not the size of its patch");
+    }
+    AppendPatch(patch, bare ? style_mark : std::string(), &pieces);
+    TakeOver(patch, serial, time_us);
   }
-  pieces.back().text += poster || bare ? "\n" : "</g>\n";
-  Emit(std::move(pieces));
+  pieces.back().text += poster ? std::string(1, kPosterClose) + "\n"
+                        : bare ? "\n"
+                               : "</g>\n";
+  Emit(std::move(pieces), poster, time_us, area_px);
 }
 
 void SvgWriter::Finish() {
   WriteHeaderOnce();
   FlushSheet();
+  Drain(/*all=*/true);
   CloseCursorSpan(-1);
   const bool loop = timeline_.options().loop;
+  if (any_end_ && !loop) {
+    // Frames with an end (--e) hide then (after the header's rule shows
+    // them at --d; the later animation wins).
+    out_->Write(
+        "<style>[style*=\"--e\"]{animation:a 0s var(--d) both,"
+        "e 0s var(--e) forwards}@keyframes e{to{visibility:hidden}}</style>\n");
+  }
   if (!cursor_markup_.empty()) {
     out_->Write(loop ? "<style>.c,.d{visibility:hidden}</style>\n"
                      : "<style>.c{visibility:hidden;animation:v 0s forwards,"

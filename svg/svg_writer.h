@@ -49,6 +49,23 @@
 // a <use> places the earlier image, moved by (x, y). Identical frames add
 // nothing. No script: CSS animation only, so it plays inside <img> too.
 //
+// A frame whose every pixel is painted over by later frames (opaque
+// pixels: an image may leave the unchanged ones transparent, see
+// EncodedPatch::painted) is given an end, --e, the time of the frame that
+// covers its last pixel, and a rule written at the end of the file hides
+// it then:
+//   <g style="--d:100ms;--e:300ms">...</g>
+//   <style>[style*="--e"]{animation:a 0s var(--d) both,e 0s var(--e)
+//          forwards}@keyframes e{to{visibility:hidden}}</style>
+// so a browser stops painting (and keeping decoded) what cannot be seen:
+// a long screencast of full-screen changes plays as cheaply at its end as
+// at its start. Only frames of at least 256x256 pixels (or a quarter of
+// the frame) get one: a small one costs the browser little and its end
+// would cost bytes. To know the end before a frame is written, frames are
+// kept a while (16 MB of markup) before they are written; a frame covered
+// later than that keeps no end. A covered poster becomes a group with
+// --d:0ms and its end.
+//
 // The mouse pointer, when recorded, is a layer of its own: each distinct
 // pointer image is written once (an RGBA PNG in <defs>, when first seen),
 // and each stretch of time it spends at one place is one <use>, visible from
@@ -72,7 +89,8 @@
 //
 // An element shown from a to b (ms) starts its animation at a, is visible
 // from 0% to 100*(b-a)/period %, then hidden until the next period starts
-// at a again; groups are shown until the period ends.
+// at a again; groups are shown until the period ends, or until their end
+// (then they also carry --e, for the reader). The poster keeps no end.
 //
 // Threading: FrameSink rules (one call at a time, in frame order). Inside
 // a call, a sheet's encodings run side by side on TBB's threads (they
@@ -81,6 +99,7 @@
 #define SVGCAST_SVG_SVG_WRITER_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -116,6 +135,7 @@ struct SvgStats {
   uint64_t fills = 0;      // one-colour patches (<rect>)
   uint64_t sheets = 0;     // sprite sheets (each one of `images`)
   uint64_t sprites = 0;    // patches shown from a sheet
+  uint64_t covered = 0;    // frames hidden once later ones cover them
   // (images - sheets: patches that are images of their own)
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
@@ -147,7 +167,8 @@ class SvgWriter final : public FrameSink {
   };
 
   // Markup waiting for the sheet it shows sprites of: text, then (unless
-  // kNoSprite) sprite number `sprite` placed at `at` in the frame.
+  // kNoSprite) sprite number `sprite` placed at `at` in the frame. The
+  // text may hold the placeholders below, replaced when it is written.
   static constexpr size_t kNoSprite = SIZE_MAX;
   struct Piece {
     std::string text;
@@ -155,10 +176,31 @@ class SvgWriter final : public FrameSink {
     cv::Point at;
     std::string style;  // the sprite's style attribute, if any
   };
+  // A frame's markup until it is written. It is kept while the window
+  // allows (kWindowBytes), so that when later frames cover every pixel it
+  // shows, it gets an end (--e) and the browser stops painting it.
+  struct Entry {
+    std::vector<Piece> pieces;
+    size_t sprites_waiting = 0;  // pieces whose sheet is not written yet
+    size_t bytes = 0;            // of the texts, roughly
+    bool poster = false;
+    int64_t area_px = 0;  // of its patches
+    int64_t since_us = 0;
+    int64_t until_us = -1;  // covered from then on (-1: not, so far)
+  };
 
   void WriteHeaderOnce();
-  // Writes `pieces` now, or keeps them until the open sheet is written.
-  void Emit(std::vector<Piece> pieces);
+  // Keeps a frame's pieces in the window; writes what leaves it.
+  void Emit(std::vector<Piece> pieces, bool poster, int64_t since_us,
+            int64_t area_px);
+  // Writes the oldest entries while the window is over its size (all of
+  // them with `all`), as far as their sheets are written.
+  void Drain(bool all);
+  // `entry`'s markup with its placeholders replaced.
+  std::string Expand(const Entry& entry);
+  // Entry `serial` (the frame being written) now shows `patch`'s pixels;
+  // an earlier entry left showing none is covered from `time_us` on.
+  void TakeOver(const EncodedPatch& patch, uint64_t serial, int64_t time_us);
   // A packed sheet, encoded: its size, the sprites' places on it, the file.
   struct EncodedSheet {
     cv::Size size;
@@ -199,8 +241,17 @@ class SvgWriter final : public FrameSink {
   const cv::Size size_;
   OutputFile* const out_;
   const SheetOptions sheet_options_;
-  SpriteSheet sheet_;           // the open sheet
-  std::vector<Piece> pending_;  // what waits for it
+  SpriteSheet sheet_;  // the open sheet
+  // Frames not written yet, oldest first; the first is number
+  // first_entry_ (entries are numbered from 0 in frame order).
+  std::deque<Entry> window_;
+  uint64_t first_entry_ = 0;
+  size_t window_bytes_ = 0;
+  bool any_end_ = false;  // an entry was written with an end
+  // Which entry shows each pixel on top (-1: none yet), and how many pixels
+  // each entry shows (by number).
+  cv::Mat owner_;
+  std::vector<int64_t> owned_px_;
   bool header_written_ = false;
   uint64_t next_id_ = 0;
   // Content hash -> images with that hash (compared byte for byte).

@@ -74,6 +74,7 @@ class RecordingSink : public FrameSink {
       if (patch.png != nullptr) {
         if (patch.format != ImageFormat::kPng) Violation("not a PNG");
         png = *patch.png;
+        CheckPainted(patch);
       } else if (!patch.sprite.empty()) {
         if (patch.sprite.size() != patch.rect.size()) Violation("sprite size");
         if (!EncodePng(patch.sprite, PngOptions{}, &png).ok()) {
@@ -117,6 +118,9 @@ class RecordingSink : public FrameSink {
     std::lock_guard lock(mutex_);
     return written_;
   }
+  // How many pixels were left transparent (and, rightly, not claimed as
+  // painted) in the images seen.
+  int64_t transparent_px() const { return transparent_px_.load(); }
   int finish_calls() const {
     std::lock_guard lock(mutex_);
     return finish_calls_;
@@ -127,6 +131,32 @@ class RecordingSink : public FrameSink {
   }
 
  private:
+  // An image's `painted` mask may claim only pixels it paints opaquely
+  // (the SVG writer hides a frame whose pixels are all claimed later).
+  void CheckPainted(const EncodedPatch& patch) {
+    cv::Mat bgra;
+    if (!DecodePngWithAlpha(patch.png->data(), patch.png->size(), &bgra)
+             .ok()) {
+      Violation("patch PNG not decodable");
+      return;
+    }
+    if (!patch.painted.empty() && (patch.painted.type() != CV_8UC1 ||
+                                   patch.painted.size() != bgra.size())) {
+      Violation("painted mask of the wrong type or size");
+      return;
+    }
+    for (int y = 0; y < bgra.rows; ++y) {
+      for (int x = 0; x < bgra.cols; ++x) {
+        if (bgra.at<cv::Vec4b>(y, x)[3] == 255) continue;
+        transparent_px_ += 1;
+        if (patch.painted.empty() || patch.painted.at<uint8_t>(y, x) != 0) {
+          Violation("a pixel left transparent is claimed as painted");
+          return;
+        }
+      }
+    }
+  }
+
   // Flags a call that overlaps another (the writer must be serial).
   class CallGuard {
    public:
@@ -177,6 +207,7 @@ class RecordingSink : public FrameSink {
   mutable std::mutex mutex_;  // guards written_ and finish_calls_
   std::vector<Written> written_;
   int finish_calls_ = 0;
+  std::atomic<int64_t> transparent_px_{0};
   // violations_ has its own mutex: Violation() is called with mutex_ held.
   mutable std::mutex violation_mutex_;
   std::vector<std::string> violations_;
@@ -379,6 +410,7 @@ struct RunResult {
   std::vector<Written> written;
   int finish_calls = 0;
   std::vector<std::string> violations;
+  int64_t transparent_px = 0;  // in the images the sink saw
   FeedResult feed;
   CacheStats cache;
   FrameCache::Admission later_admission = FrameCache::Admission::kReady;
@@ -427,6 +459,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   result.written = sink.written();
   result.finish_calls = sink.finish_calls();
   result.violations = sink.violations();
+  result.transparent_px = sink.transparent_px();
   result.cache = cache.Stats();
   result.later_admission = cache.Admit(FrameBytes(frames.front().size()));
   return result;
@@ -542,6 +575,9 @@ TEST_P(PipelineThreadsTest, WritesEveryFrameInOrderAndDrains) {
   EXPECT_GE(identical, 5);  // the sequence really has such frames
 
   EXPECT_TRUE(Reproduces(frames, run.written));
+  // Some images left pixels transparent, and the sink checked that their
+  // masks do not claim them (no violation above).
+  EXPECT_GT(run.transparent_px, 0);
 }
 
 // (2) A cache of two frames under kWait: the capture side waits for the

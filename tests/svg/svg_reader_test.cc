@@ -132,6 +132,41 @@ TEST(SvgReader, ReadsOneElementFramesWithoutGroups) {
   EXPECT_TRUE(SamePixels(expected, d.canvases[3]));
 }
 
+// A frame with an end (;--e:) is hidden from then on: what is under it
+// shows again (svgcast writes ends only for frames covered by later ones,
+// but the reader does not count on that).
+TEST(SvgReader, FramesWithAnEndAreHiddenFromThen) {
+  TempDir dir;
+  const std::string path = dir.File("ends.svg");
+  const cv::Size size(6, 4);
+  std::string svg = Svg(
+      size, "<g style=\"--d:0ms;--e:400ms\">" +
+                ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "</g>\n" +
+                "<g style=\"--d:100ms;--e:300ms\">" +
+                ImageTag("b", {1, 0}, SolidFrame({2, 2}, kRed)) + "</g>\n" +
+                "<rect style=\"--d:200ms;--e:300ms\" x=\"2\" width=\"1\" "
+                "height=\"1\" fill=\"#00ff00\"/>\n"
+                "<use style=\"--d:250ms\" href=\"#b\" x=\"3\" y=\"2\"/>\n");
+  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+  WriteFile(path, svg);
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times,
+            (std::vector<int64_t>{0, 100000, 200000, 250000, 300000, 400000}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(1, 0, 2, 2)).setTo(kRed);
+  expected(cv::Rect(2, 0, 1, 1)).setTo(kGreen);
+  expected(cv::Rect(4, 2, 2, 2)).setTo(kRed);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[3]));
+  // At 300 ms the red square and the green pixel go: white again there.
+  expected(cv::Rect(1, 0, 2, 2)).setTo(kWhite);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[4]));
+  // At 400 ms the poster goes too: nothing is under it (black).
+  cv::Mat last(size, CV_8UC4, cv::Scalar(0, 0, 0, 255));
+  last(cv::Rect(4, 2, 2, 2)).setTo(kRed);
+  EXPECT_TRUE(SamePixels(last, d.canvases[5]));
+}
+
 // A browser shows, at time t, every element whose time has come, painted in
 // document order, whatever the order of the times. Here the 200 ms group
 // comes first in the document, so the 100 ms group stays on top of it.
@@ -357,6 +392,21 @@ TEST_F(SvgReaderError, GroupWithOtherStyleAfterTheDelay) {
                             "100ms;animation-name:a;x:y"}) {
     SCOPED_TRACE(style);
     ExpectError(Svg({4, 2}, Poster() + Group(style, "")), "unexpected style");
+  }
+}
+
+TEST_F(SvgReaderError, FrameWithABadEnd) {
+  const std::string image = ImageTag("b", {0, 0}, SolidFrame({1, 1}, kRed));
+  for (auto [style, error] :
+       {std::pair{"--d:100ms;--e:50ms", "ends before it starts"},
+        std::pair{"--d:100ms,200ms", "two delays in --d"},
+        std::pair{"--d:100ms;--e:abc", "bad animation-delay"},
+        std::pair{"--d:100ms;--e:200ms;--e:300ms", "unexpected style"}}) {
+    SCOPED_TRACE(style);
+    std::string svg = Svg({4, 2}, Poster() + "<g style=\"" + style + "\">" +
+                                      image + "</g>\n");
+    svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+    ExpectError(svg, error);
   }
 }
 

@@ -293,11 +293,146 @@ TEST(SvgWriter, SpeedAndIdleLimitMoveTheDelays) {
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:650ms\">"));
 }
 
-TEST(SvgWriter, FinishClosesTheSvg) {
+// Frames are kept a while (for a later one to cover them); Finish writes
+// them and closes the SVG.
+TEST(SvgWriter, FinishWritesWhatIsKeptAndClosesTheSvg) {
   const Written unfinished = WriteSvg(kSize, {Poster()}, /*finish=*/false);
+  EXPECT_FALSE(Contains(unfinished.svg, "<image"));
   EXPECT_FALSE(Contains(unfinished.svg, "</svg>"));
   const Written finished = WriteSvg(kSize, {Poster()});
-  EXPECT_EQ(finished.svg, unfinished.svg + "</svg>\n");
+  EXPECT_TRUE(finished.svg.starts_with(unfinished.svg));
+  EXPECT_EQ(Count(finished.svg, "<image"), 1);
+  EXPECT_TRUE(finished.svg.ends_with("\"/>\n</svg>\n"));
+}
+
+// A frame whose pixels are all painted over by later frames gets an end
+// (--e, the time of the frame that covers its last pixel), so a browser
+// stops painting it; a rule at the end of the file hides it then.
+constexpr char kEndRule[] =
+    "<style>[style*=\"--e\"]{animation:a 0s var(--d) both,e 0s var(--e) "
+    "forwards}@keyframes e{to{visibility:hidden}}</style>\n</svg>\n";
+
+// Decodes `svg` and checks each change against `expected` (by time, ms).
+void ExpectDecodes(const std::string& svg,
+                   const std::vector<std::pair<int64_t, cv::Mat>>& expected) {
+  TempDir dir;
+  WriteFile(dir.File("out.svg"), svg);
+  size_t n = 0;
+  const Status s = DecodeScreencast(
+      dir.File("out.svg"), [&](const DecodedFrame& frame) {
+        EXPECT_LT(n, expected.size());
+        if (n < expected.size()) {
+          EXPECT_EQ(frame.time_us, expected[n].first * 1000);
+          EXPECT_TRUE(SamePixels(expected[n].second, frame.pixels))
+              << "at " << frame.time_us << " us";
+        }
+        ++n;
+        return Status::Ok();
+      });
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(n, expected.size());
+}
+
+TEST(SvgWriter, FrameCoveredByLaterOnesGetsAnEnd) {
+  // A quarter of the frame at 100 ms, covered by two patches at 300 ms
+  // (with one more pixel painted at 200 ms by a frame that stays).
+  const std::vector<std::pair<cv::Point, cv::Mat>> pixels = {
+      {{0, 0}, Pattern({32, 24}, 2)},
+      {{5, 5}, Pattern({1, 1}, 3)},
+      {{0, 0}, Pattern({20, 24}, 4)},
+      {{20, 0}, Pattern({12, 30}, 5)}};
+  const EncodedPatch a = MakePatch(pixels[0].first, pixels[0].second);
+  const EncodedPatch dot = MakePatch(pixels[1].first, pixels[1].second);
+  const EncodedPatch b = MakePatch(pixels[2].first, pixels[2].second);
+  const EncodedPatch c = MakePatch(pixels[3].first, pixels[3].second);
+  const EncodedFrame poster = Poster();
+  const Written w = WriteSvg(kSize, {poster, MakeFrame(1, 100'000, {a}),
+                                     MakeFrame(2, 200'000, {dot}),
+                                     MakeFrame(3, 300'000, {b, c})});
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:100ms;--e:300ms\"><image"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:200ms\"><image"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms\"><image"));
+  EXPECT_TRUE(Contains(w.svg, "<image id=\"a\""));  // the poster stays
+  EXPECT_TRUE(w.svg.ends_with(kEndRule));
+  EXPECT_EQ(w.stats.covered, 1u);
+  // Our reader paints what is under a frame that ends: the same pictures.
+  cv::Mat canvas = Pattern(kSize, 1);
+  std::vector<std::pair<int64_t, cv::Mat>> expected = {{0, canvas.clone()}};
+  for (const auto& [ms, which] : std::vector<std::pair<int64_t, std::vector<int>>>{
+           {100, {0}}, {200, {1}}, {300, {2, 3}}}) {
+    for (int n : which) {
+      const auto& [at, image] = pixels[n];
+      image.copyTo(canvas(cv::Rect(at, image.size())));
+    }
+    expected.emplace_back(ms, canvas.clone());
+  }
+  ExpectDecodes(w.svg, expected);
+}
+
+TEST(SvgWriter, FrameLeftShowingOnePixelGetsNoEnd) {
+  const EncodedPatch a = MakePatch({0, 0}, Pattern({32, 24}, 2));
+  const EncodedPatch b = MakePatch({1, 0}, Pattern({40, 30}, 4));
+  const Written w = WriteSvg(
+      kSize, {Poster(), MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {b})});
+  EXPECT_EQ(Count(w.svg, "--e"), 0);
+  EXPECT_EQ(w.stats.covered, 0u);
+}
+
+TEST(SvgWriter, PixelsATransparentPatchLeavesDoNotCover) {
+  // b may leave pixel (3, 4) transparent (it was as before there): a still
+  // shows there until d paints it.
+  const EncodedPatch a = MakePatch({0, 0}, Pattern({32, 24}, 2));
+  EncodedPatch b = MakePatch({0, 0}, Pattern({40, 30}, 4));
+  b.painted = cv::Mat(b.rect.size(), CV_8UC1, cv::Scalar(255));
+  b.painted.at<uint8_t>(4, 3) = 0;
+  const EncodedPatch d = MakePatch({2, 4}, Pattern({2, 2}, 6));
+  const Written w = WriteSvg(
+      kSize, {Poster(), MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {b}),
+              MakeFrame(3, 300'000, {d})});
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:100ms;--e:300ms\">"));
+  EXPECT_EQ(w.stats.covered, 1u);
+}
+
+TEST(SvgWriter, SmallCoveredFrameGetsNoEnd) {
+  // Under a quarter of the frame (and of 256x256): not worth its bytes.
+  const EncodedPatch a = MakePatch({0, 0}, Pattern({16, 16}, 2));
+  const EncodedPatch b = MakePatch({0, 0}, Pattern({40, 30}, 4));
+  const Written w = WriteSvg(
+      kSize, {Poster(), MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {b})});
+  EXPECT_EQ(Count(w.svg, "--e"), 0);
+}
+
+TEST(SvgWriter, CoveredPosterBecomesAGroupWithAnEnd) {
+  const EncodedPatch all = MakePatch({0, 0}, Pattern(kSize, 2));
+  const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, {all})});
+  EXPECT_TRUE(Contains(w.svg, std::string(kStyle) +
+                                  "<g style=\"--d:0ms;--e:100ms\"><image "
+                                  "id=\"a\" width=\"64\""));
+  EXPECT_TRUE(w.svg.ends_with(kEndRule));
+}
+
+// When looping, a covered frame's keyframes show it until its end; the
+// poster keeps no end (at the instant a period restarts, Blink may show
+// every element as at the end of its period: the poster must still show).
+TEST(SvgWriter, LoopShowsACoveredFrameUntilItsEndButKeepsThePoster) {
+  const EncodedPatch all1 = MakePatch({0, 0}, Pattern(kSize, 2));
+  const EncodedPatch all2 = MakePatch({0, 0}, Pattern(kSize, 3));
+  TimingOptions loop;
+  loop.loop = true;
+  loop.hold_us = 800'000;
+  const Written w = WriteSvg(kSize,
+                             {Poster(), MakeFrame(1, 100'000, {all1}),
+                              MakeFrame(2, 300'000, {all2})},
+                             true, loop);
+  EXPECT_TRUE(Contains(w.svg, "\n<image id=\"a\" width=\"64\""));
+  // Period 1.1 s: frame 1 shown for 200 ms of it, frame 2 from 300 ms on.
+  EXPECT_TRUE(
+      Contains(w.svg, "<g style=\"--d:100ms;--e:300ms;animation-name:a\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms;animation-name:b\">"));
+  EXPECT_TRUE(Contains(
+      w.svg, "@keyframes a{0%{visibility:visible}18.18181818%{visibility:hidden}}"
+             "@keyframes b{0%{visibility:visible}72.72727272%{visibility:hidden}}"));
+  EXPECT_EQ(Count(w.svg, "forwards"), 0);
 }
 
 TEST(SvgWriter, PatchOutsideTheFrameThrows) {
