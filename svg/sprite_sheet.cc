@@ -59,7 +59,7 @@ size_t SpriteSheet::Add(const cv::Mat& bgra) {
   return sprites_.size() - 1;
 }
 
-cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places) const {
+cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
   // Tallest first (then in order added), so each shelf's sprites have
   // about the same height and little of the sheet is left empty.
   std::vector<size_t> order(sprites_.size());
@@ -68,10 +68,12 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places) const {
     return sprites_[a].rows > sprites_[b].rows;
   });
   places->assign(sprites_.size(), cv::Point());
+  if (row_px <= 0) row_px = width_px_;
+  for (const cv::Mat& sprite : sprites_) row_px = std::max(row_px, sprite.cols);
   int x = 0, y = 0, shelf_height = 0, width = 0;
   for (size_t n : order) {
     const cv::Size size = sprites_[n].size();
-    if (x > 0 && x + size.width > width_px_) {
+    if (x > 0 && x + size.width > row_px) {
       y += (shelf_height + 1) / 2 * 2 + kGutterPx;
       x = 0;
       shelf_height = 0;

@@ -6,9 +6,10 @@
 // stored about once — which separate small images can never do.
 //
 // Sprites are opaque BGRX. Packing is by shelves, tallest sprites first,
-// left to right in rows of at most width_px, at even coordinates (as the
-// pipeline aligns patches in the frame) with four pixels between
-// neighbours, each filled with the nearest edge pixel of its sprite: a
+// left to right in rows of at most the width asked for, at even
+// coordinates (as the pipeline aligns patches in the frame) with four
+// pixels between neighbours, each filled with the nearest edge pixel of
+// its sprite: a
 // browser scaling the SVG then samples past a sprite's edge exactly what
 // it samples past the edge of an image of its own, and averages each
 // sprite in the same 2x2 blocks as the frame when it halves it. Identical
@@ -44,8 +45,9 @@ class SpriteSheet {
   int64_t area_px() const { return area_px_; }
 
   // Packs the sprites: their places (by number) and the sheet (opaque
-  // black where no sprite or bleed is).
-  cv::Mat Pack(std::vector<cv::Point>* places) const;
+  // black where no sprite or bleed is). Rows are at most `row_px` wide
+  // (or as wide as the widest sprite, if wider; 0: width_px).
+  cv::Mat Pack(std::vector<cv::Point>* places, int row_px = 0) const;
 
   void Clear();
 

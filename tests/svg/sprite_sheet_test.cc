@@ -61,6 +61,25 @@ TEST(SpriteSheet, IdenticalSpritesAreStoredOnce) {
   EXPECT_EQ(sheet.Add(other), 0u);
 }
 
+// Narrower rows (as the writer packs PNG sheets): more shelves; a sprite
+// wider than the rows asked for widens them.
+TEST(SpriteSheet, PacksIntoNarrowerRowsWhenAsked) {
+  SpriteSheet sheet(100);
+  for (int i = 0; i < 6; ++i) sheet.Add(Solid({10, 6}, 10 + i));
+  std::vector<cv::Point> wide, narrow;
+  const cv::Mat one_row = sheet.Pack(&wide);
+  const cv::Mat rows = sheet.Pack(&narrow, 30);
+  EXPECT_EQ(one_row.rows, 8);  // 6 + 2 of bleed
+  EXPECT_LE(rows.cols, 30 + 2);
+  // Two to a row of 30 (10 wide, 4 apart), shelves 10 apart (6 + 4).
+  EXPECT_EQ(narrow[1], cv::Point(14, 0));
+  EXPECT_EQ(narrow[2], cv::Point(0, 10));
+  EXPECT_EQ(narrow[5], cv::Point(14, 20));
+  sheet.Add(Solid({40, 2}, 99));
+  const cv::Mat widened = sheet.Pack(&narrow, 30);
+  EXPECT_EQ(widened.cols, 42);
+}
+
 TEST(SpriteSheet, RefusesASpriteWiderThanTheSheet) {
   SpriteSheet sheet(16);
   EXPECT_THROW(sheet.Add(Solid({17, 2}, 0)), std::logic_error);

@@ -1,0 +1,101 @@
+// bench_playback: how long headless Chromium takes to show an svgcast SVG
+// at moments spread over its length (a benchmark, not a test; used by
+// scripts/bench-playback). Opens the SVG directly, and for each moment
+// seeks every animation there (paused) and takes a screenshot; the time of
+// seek + screenshot is what the browser spends to style, paint and raster
+// that picture. Prints one line:
+//   <samples> <median ms> <last ms>
+// where "last" is the median of three draws at the last change.
+//
+//   bench_playback SVG [SAMPLES]    (SAMPLES: default 12)
+//
+// Threading: single-threaded (one Chromium object).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "tests/test_util.h"
+#include "tests/tools/chromium.h"
+
+namespace {
+
+using svgcast::Status;
+using svgcast::test::Chromium;
+
+int Fail(const std::string& why) {
+  std::fprintf(stderr, "bench_playback: %s\n", why.c_str());
+  return 1;
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 3) {
+    return Fail("usage: bench_playback SVG [SAMPLES]");
+  }
+  const std::string path = std::filesystem::absolute(argv[1]).string();
+  const int samples = argc == 3 ? std::atoi(argv[2]) : 12;
+  if (samples < 2) return Fail("SAMPLES must be 2 or more");
+  const std::string svg = svgcast::test::ReadFile(path);
+  // The size, and the last change's time (the largest --d).
+  std::smatch size;
+  if (!std::regex_search(svg.begin(), svg.begin() + std::min<size_t>(svg.size(), 300),
+                         size, std::regex("width=\"(\\d+)\" height=\"(\\d+)\""))) {
+    return Fail(path + ": no width and height");
+  }
+  const int width = std::stoi(size[1]);
+  const int height = std::stoi(size[2]);
+  double last_ms = 0;
+  const std::regex delay("--d:([0-9.]+)ms");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), delay);
+       it != std::sregex_iterator(); ++it) {
+    last_ms = std::max(last_ms, std::stod((*it)[1]));
+  }
+
+  std::unique_ptr<Chromium> browser;
+  if (Status s = Chromium::Start(&browser); !s.ok()) return Fail(s.message());
+  if (Status s = browser->Open("file://" + path, width, height); !s.ok()) {
+    return Fail(s.message());
+  }
+  auto draw_ms = [&](double at_ms, double* ms) -> Status {
+    const auto start = std::chrono::steady_clock::now();
+    if (Status s = browser->SeekAnimations(at_ms); !s.ok()) return s;
+    cv::Mat shot;
+    if (Status s = browser->Screenshot(&shot); !s.ok()) return s;
+    *ms = std::chrono::duration<double, std::milli>(
+              std::chrono::steady_clock::now() - start)
+              .count();
+    return Status::Ok();
+  };
+  std::vector<double> all, last;
+  for (int i = 0; i < samples; ++i) {
+    double ms = 0;
+    if (Status s = draw_ms(last_ms * i / (samples - 1) + 0.5, &ms); !s.ok()) {
+      return Fail(s.message());
+    }
+    all.push_back(ms);
+  }
+  for (int i = 0; i < 3; ++i) {
+    // Away and back, so each draw at the end is a new picture.
+    double ms = 0;
+    if (Status s = draw_ms(0, &ms); !s.ok()) return Fail(s.message());
+    if (Status s = draw_ms(last_ms + 0.5, &ms); !s.ok()) {
+      return Fail(s.message());
+    }
+    last.push_back(ms);
+  }
+  std::printf("%d %.1f %.1f\n", samples, Median(all), Median(last));
+  return 0;
+}
