@@ -58,8 +58,10 @@ class Reader {
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
   // A one-colour patch: <rect x y width height fill="#rrggbb"/>.
   Status ReadRect(const pugi::xml_node& node, int64_t time_us);
-  // A sprite: <svg x y width height viewBox="sx sy w h"><use href="#sheet"/>
-  // </svg> shows the sheet's pixels in that box at (x, y).
+  // A sprite: <svg x y width height><use href="#sheet" x="-sx" y="-sy"/>
+  // </svg> (or, as written before, <svg x y width height viewBox="sx sy w
+  // h"><use href="#sheet"/></svg>) shows the sheet's pixels in the box
+  // (sx, sy, width, height) at (x, y).
   Status ReadSprite(const pugi::xml_node& node, int64_t time_us);
   // Any of the patch elements inside a group (or the poster).
   Status ReadPatch(const pugi::xml_node& node, int64_t time_us);
@@ -287,23 +289,34 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
 Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
   int x, y, width, height;
   if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
-  int box[4];
-  const std::string_view view_box = node.attribute("viewBox").value();
-  const char* p = view_box.data();
-  const char* const end = view_box.data() + view_box.size();
-  bool ok = true;
-  for (int i = 0; i < 4 && ok; ++i) {
-    if (i > 0) ok = p < end && *p++ == ' ';
-    const auto [next, error] = std::from_chars(p, end, box[i]);
-    ok = ok && error == std::errc();
-    p = next;
-  }
+  // Where on the sheet: the viewBox "sx sy w h" (svgcast 2 before ends),
+  // or, without one, the <use> moved by (-sx, -sy).
+  int box[4] = {0, 0, width, height};
   const pugi::xml_node use = node.first_child();
-  if (!ok || p != end || width <= 0 || height <= 0 || box[2] != width ||
-      box[3] != height || std::string_view(use.name()) != "use" ||
-      use.next_sibling()) {
+  bool ok = std::string_view(use.name()) == "use";
+  if (const pugi::xml_attribute attr = node.attribute("viewBox"); attr) {
+    const std::string_view view_box = attr.value();
+    const char* p = view_box.data();
+    const char* const end = view_box.data() + view_box.size();
+    for (int i = 0; i < 4 && ok; ++i) {
+      if (i > 0) ok = p < end && *p++ == ' ';
+      const auto [next, error] = std::from_chars(p, end, box[i]);
+      ok = ok && error == std::errc();
+      p = next;
+    }
+    ok = ok && p == end && !use.attribute("x") && !use.attribute("y");
+  } else if (ok) {
+    int moved_x, moved_y;
+    if (Status s = ReadInt(use, "x", 0, &moved_x); !s.ok()) return s;
+    if (Status s = ReadInt(use, "y", 0, &moved_y); !s.ok()) return s;
+    box[0] = -moved_x;
+    box[1] = -moved_y;
+  }
+  if (!ok || width <= 0 || height <= 0 || box[2] != width ||
+      box[3] != height || use.next_sibling()) {
     return Bad(Describe(node) +
-               " is not a sprite (sized, viewBox of its size, one <use>)");
+               " is not a sprite (sized, one <use>, moved or in a viewBox of "
+               "its size)");
   }
   const std::string_view href = use.attribute("href").value();
   auto it = href.starts_with("#") ? images_by_id_.find(href.substr(1))

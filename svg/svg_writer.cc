@@ -463,11 +463,12 @@ void SvgWriter::FlushSheet() {
         AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &sprite);
         sprite += "\"/>";
       } else {
-        sprite = "<svg" + piece.style + position + " viewBox=\"" +
-                 std::to_string(place.x) + " " + std::to_string(place.y) +
-                 " " + std::to_string(size.width) + " " +
-                 std::to_string(size.height) + "\"><use href=\"#" + ids[k] +
-                 "\"/></svg>";
+        // (The nested <svg> clips to its box; the sheet is moved so the
+        // sprite is in it: shorter than a viewBox.)
+        sprite = "<svg" + piece.style + position + "><use href=\"#" + ids[k] +
+                 "\"" + (place.x != 0 ? Attr("x", -place.x) : std::string()) +
+                 (place.y != 0 ? Attr("y", -place.y) : std::string()) +
+                 "/></svg>";
       }
       // (A piece is its text, then its sprite.)
       piece.sprite = kNoSprite;

@@ -36,8 +36,9 @@
 // stream ends, then the sheet is written as <defs><image id="s" width height
 // href="data:image/png|webp..."/></defs> followed by the groups that waited for
 // it, each sprite shown as
-//   <svg x="10" y="20" width="30" height="8" viewBox="64 0 30 8">
-//   <use href="#s"/></svg>
+//   <svg x="10" y="20" width="30" height="8"><use href="#s" x="-64"/></svg>
+// (the nested <svg> clips to its box; the sheet is moved so that the
+// sprite, at (64, 0) on it, fills the box)
 // (a sheet with one sprite shown once is just an <image> in place). When
 // smaller, the grey sprites (B = G = R: screen text, mostly) go to a sheet
 // of their own, a greyscale image, and the coloured ones to another.

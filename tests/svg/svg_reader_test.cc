@@ -167,6 +167,37 @@ TEST(SvgReader, FramesWithAnEndAreHiddenFromThen) {
   EXPECT_TRUE(SamePixels(last, d.canvases[5]));
 }
 
+// A sprite shows a box of a sheet: the sheet moved inside a nested <svg>
+// that clips to the box, or (as svgcast wrote it before) the box as the
+// nested <svg>'s viewBox.
+TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
+  TempDir dir;
+  const cv::Size size(6, 4);
+  cv::Mat sheet = SolidFrame({4, 4}, kRed);
+  sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
+  const std::string defs =
+      "<defs>" + ImageTag("s", {0, 0}, sheet) + "</defs>\n";
+  for (const std::string sprite :
+       {"<svg style=\"--d:100ms\" x=\"1\" width=\"2\" height=\"2\">"
+        "<use href=\"#s\" x=\"-2\" y=\"-2\"/></svg>",
+        "<svg style=\"--d:100ms\" x=\"1\" width=\"2\" height=\"2\" "
+        "viewBox=\"2 2 2 2\"><use href=\"#s\"/></svg>"}) {
+    SCOPED_TRACE(sprite);
+    std::string svg =
+        Svg(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + defs +
+                      sprite + "\n");
+    svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+    const std::string path = dir.File("sprite.svg");
+    WriteFile(path, svg);
+    const Decoded d = DecodeAll(path);
+    ASSERT_TRUE(d.status.ok()) << d.status.message();
+    ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000}));
+    cv::Mat expected = SolidFrame(size, kWhite);
+    expected(cv::Rect(1, 0, 2, 2)).setTo(kGreen);
+    EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  }
+}
+
 // A browser shows, at time t, every element whose time has come, painted in
 // document order, whatever the order of the times. Here the 200 ms group
 // comes first in the document, so the 100 ms group stays on top of it.
@@ -408,6 +439,30 @@ TEST_F(SvgReaderError, FrameWithABadEnd) {
     svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
     ExpectError(svg, error);
   }
+}
+
+TEST_F(SvgReaderError, SpriteMovedTwiceOrNotTheSizeOfItsBox) {
+  const std::string defs =
+      "<defs>" + ImageTag("s", {0, 0}, SolidFrame({4, 2}, kRed)) + "</defs>";
+  for (const char* sprite :
+       {"<svg width=\"2\" height=\"2\" viewBox=\"2 0 2 2\"><use "
+        "href=\"#s\" x=\"-2\"/></svg>",
+        "<svg width=\"2\" height=\"2\" viewBox=\"2 0 1 2\"><use "
+        "href=\"#s\"/></svg>",
+        "<svg width=\"2\" height=\"2\"><rect width=\"2\" "
+        "height=\"2\"/></svg>"}) {
+    SCOPED_TRACE(sprite);
+    std::string svg = Svg({4, 2}, Poster() + defs +
+                                      "<g style=\"--d:10ms\">" + sprite +
+                                      "</g>\n");
+    svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+    ExpectError(svg, "is not a sprite");
+  }
+  std::string svg = Svg({4, 2}, Poster() + defs + "<g style=\"--d:10ms\">" +
+                                    "<svg width=\"2\" height=\"2\"><use "
+                                    "href=\"#s\" x=\"-3\"/></svg></g>\n");
+  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+  ExpectError(svg, "shows more than its image");
 }
 
 TEST_F(SvgReaderError, UnexpectedElement) {
