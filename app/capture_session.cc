@@ -145,7 +145,7 @@ std::string FormatSessionSummary(const SessionReport& r) {
   std::snprintf(
       text, sizeof text,
       "svgcast: wrote %s: %llu bytes\n"
-      "  frames   %llu (%llu changed, %llu identical)\n"
+      "  frames   %llu (%llu changed, %llu identical)%s\n"
       "  patches  %llu (%llu sprites on %llu sheets, %llu one-colour, %llu "
       "images of their own, %llu reused)%s\n"
       "  time     %.2f s, %.1f frames/s, %s\n"
@@ -156,6 +156,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
       static_cast<unsigned long long>(p.frames),
       static_cast<unsigned long long>(p.changed_frames),
       static_cast<unsigned long long>(p.frames - p.changed_frames),
+      r.svg.covered == 0 ? ""
+                         : ("; " + std::to_string(r.svg.covered) +
+                            " hidden once later ones cover them")
+                               .c_str(),
       static_cast<unsigned long long>(p.patches),
       static_cast<unsigned long long>(r.svg.sprites),
       static_cast<unsigned long long>(r.svg.sheets),

@@ -163,6 +163,16 @@ TEST(Cli, ReplayThenExtract) {
   EXPECT_TRUE(Contains(
       r.err, "frames   12 (" + std::to_string(changed.size()) + " changed, " +
                  std::to_string(12 - changed.size()) + " identical)"));
+  // The frames later ones cover (boxes repaints the whole frame twice).
+  const std::string written = ReadFile(svg);
+  int ends = 0;
+  for (size_t at = written.find(";--e:"); at != std::string::npos;
+       at = written.find(";--e:", at + 1)) {
+    ++ends;
+  }
+  EXPECT_GT(ends, 0);
+  EXPECT_TRUE(Contains(r.err, "identical); " + std::to_string(ends) +
+                                  " hidden once later ones cover them\n"));
   ASSERT_TRUE(FileExists(svg));
   EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{"out.svg"});
 
