@@ -244,21 +244,6 @@ cv::Mat TransparentWhereUnchanged(const cv::Mat& now, const cv::Mat& before) {
   return bgra;
 }
 
-// 255 where `now` differs from `before` (B, G, R), else 0: the pixels an
-// image made by EncodePatch or TransparentWhereUnchanged surely paints.
-cv::Mat ChangedMask(const cv::Mat& now, const cv::Mat& before) {
-  cv::Mat mask(now.size(), CV_8UC1);
-  for (int y = 0; y < now.rows; ++y) {
-    const uint32_t* in = now.ptr<uint32_t>(y);
-    const uint32_t* old = before.ptr<uint32_t>(y);
-    uint8_t* out = mask.ptr<uint8_t>(y);
-    for (int x = 0; x < now.cols; ++x) {
-      out[x] = ((in[x] ^ old[x]) & 0x00FFFFFFu) != 0 ? 255 : 0;
-    }
-  }
-  return mask;
-}
-
 }  // namespace
 
 bool Pipeline::TransparencyPays(const cv::Mat& now, const cv::Mat& before) {
@@ -306,7 +291,9 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
   }
   patch.png = png;
   if (!before.pixels.empty()) {
-    patch.painted = ChangedMask(crop.pixels, before.pixels);
+    // (What the image surely paints: EncodePatch and
+    // TransparentWhereUnchanged may leave the other pixels transparent.)
+    patch.painted = ChangedPixels(crop.pixels, before.pixels);
   }
   if (options_.codec == ImageFormat::kWebp) {
     auto webp = std::make_shared<std::vector<uint8_t>>();

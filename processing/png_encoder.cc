@@ -448,19 +448,8 @@ Status EncodeMasked(const cv::Mat& bgrx, const cv::Mat& previous,
     return Status::Error("PNG encoder: the previous pixels do not match");
   }
   // Where the pixel is as before (B, G and R; X is ignored).
-  cv::Mat unchanged(bgrx.size(), CV_8UC1);
-  size_t same = 0;
-  for (int y = 0; y < bgrx.rows; ++y) {
-    const uint32_t* now = bgrx.ptr<uint32_t>(y);
-    const uint32_t* before = previous.ptr<uint32_t>(y);
-    uint8_t* out = unchanged.ptr<uint8_t>(y);
-    for (int x = 0; x < bgrx.cols; ++x) {
-      const bool is_same = ((now[x] ^ before[x]) & 0x00FFFFFFu) == 0;
-      out[x] = is_same ? 1 : 0;
-      same += is_same ? 1 : 0;
-    }
-  }
-  if (same == 0) return Status::Ok();
+  const cv::Mat unchanged = ChangedPixels(bgrx, previous) == 0;
+  if (cv::countNonZero(unchanged) == 0) return Status::Ok();
   std::vector<uint8_t> masked;
   if (Status s = EncodeWithMask(bgrx, unchanged, options, &masked); !s.ok()) {
     return s;
@@ -470,6 +459,19 @@ Status EncodeMasked(const cv::Mat& bgrx, const cv::Mat& previous,
 }
 
 }  // namespace
+
+cv::Mat ChangedPixels(const cv::Mat& now, const cv::Mat& previous) {
+  cv::Mat changed(now.size(), CV_8UC1);
+  for (int y = 0; y < now.rows; ++y) {
+    const uint32_t* in = now.ptr<uint32_t>(y);
+    const uint32_t* before = previous.ptr<uint32_t>(y);
+    uint8_t* out = changed.ptr<uint8_t>(y);
+    for (int x = 0; x < now.cols; ++x) {
+      out[x] = ((in[x] ^ before[x]) & 0x00FFFFFFu) != 0 ? 255 : 0;
+    }
+  }
+  return changed;
+}
 
 Status EncodePngWithEffort(const cv::Mat& bgrx, const PngOptions& requested,
                            std::vector<uint8_t>* png) {

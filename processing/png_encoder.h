@@ -38,6 +38,10 @@ struct PngOptions {
 Status EncodePng(const cv::Mat& bgrx, const PngOptions& options,
                  std::vector<uint8_t>* png);
 
+// 255 where `now` and `previous` (BGRX, the same size) differ in B, G or
+// R, else 0: the pixels EncodePatch never leaves transparent.
+cv::Mat ChangedPixels(const cv::Mat& now, const cv::Mat& previous);
+
 // A patch of a frame over the frame before, for the SVG: EncodePng, or,
 // when smaller, the same with every pixel that equals `previous` (the
 // frame before, same rect) fully transparent, so what is already shown

@@ -312,8 +312,8 @@ Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
     box[0] = -moved_x;
     box[1] = -moved_y;
   }
-  if (!ok || width <= 0 || height <= 0 || box[2] != width ||
-      box[3] != height || use.next_sibling()) {
+  if (!ok || width <= 0 || height <= 0 || box[2] != width || box[3] != height ||
+      use.next_sibling()) {
     return Bad(Describe(node) +
                " is not a sprite (sized, one <use>, moved or in a viewBox of "
                "its size)");

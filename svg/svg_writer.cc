@@ -175,8 +175,8 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
   same_hash.push_back(std::move(image));
 }
 
-void SvgWriter::Emit(std::vector<Piece> pieces, bool poster,
-                     int64_t since_us, int64_t area_px) {
+void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, int64_t since_us,
+                     int64_t area_px) {
   Entry entry;
   entry.poster = poster;
   entry.since_us = since_us;
@@ -262,7 +262,8 @@ void SvgWriter::TakeOver(const EncodedPatch& patch, uint64_t serial,
         // spends little on painting a small one.
         Entry& entry = window_[earlier - first_entry_];
         if ((!entry.poster || !timeline_.options().loop) &&
-            entry.area_px >= std::min<int64_t>(kEndMinAreaPx, size_.area() / 4)) {
+            entry.area_px >=
+                std::min<int64_t>(kEndMinAreaPx, size_.area() / 4)) {
           entry.until_us = time_us;
         }
       }

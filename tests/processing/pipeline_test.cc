@@ -135,8 +135,7 @@ class RecordingSink : public FrameSink {
   // (the SVG writer hides a frame whose pixels are all claimed later).
   void CheckPainted(const EncodedPatch& patch) {
     cv::Mat bgra;
-    if (!DecodePngWithAlpha(patch.png->data(), patch.png->size(), &bgra)
-             .ok()) {
+    if (!DecodePngWithAlpha(patch.png->data(), patch.png->size(), &bgra).ok()) {
       Violation("patch PNG not decodable");
       return;
     }

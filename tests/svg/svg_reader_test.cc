@@ -59,6 +59,13 @@ std::string Svg(cv::Size size, const std::string& body) {
          body + "\n</svg>\n";
 }
 
+// The same in svgcast 2 (delays in --d, frames of one element, ends).
+std::string Svg2(cv::Size size, const std::string& body) {
+  std::string svg = Svg(size, body);
+  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+  return svg;
+}
+
 std::string Group(const std::string& delay, const std::string& content) {
   return "<g style=\"animation-delay:" + delay + "\">" + content + "</g>\n";
 }
@@ -111,14 +118,13 @@ TEST(SvgReader, ReadsOneElementFramesWithoutGroups) {
   TempDir dir;
   const std::string path = dir.File("bare.svg");
   const cv::Size size(6, 4);
-  std::string svg = Svg(
+  std::string svg = Svg2(
       size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
                 "<g style=\"--d:100ms\">" +
                 ImageTag("b", {1, 0}, SolidFrame({2, 2}, kRed)) + "</g>\n" +
                 "<use style=\"--d:200ms\" href=\"#b\" x=\"2\" y=\"2\"/>\n"
                 "<rect style=\"--d:300.5ms\" x=\"5\" width=\"1\" height=\"4\" "
                 "fill=\"#00ff00\"/>\n");
-  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
   WriteFile(path, svg);
   const Decoded d = DecodeAll(path);
   ASSERT_TRUE(d.status.ok()) << d.status.message();
@@ -139,7 +145,7 @@ TEST(SvgReader, FramesWithAnEndAreHiddenFromThen) {
   TempDir dir;
   const std::string path = dir.File("ends.svg");
   const cv::Size size(6, 4);
-  std::string svg = Svg(
+  std::string svg = Svg2(
       size, "<g style=\"--d:0ms;--e:400ms\">" +
                 ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "</g>\n" +
                 "<g style=\"--d:100ms;--e:300ms\">" +
@@ -147,7 +153,6 @@ TEST(SvgReader, FramesWithAnEndAreHiddenFromThen) {
                 "<rect style=\"--d:200ms;--e:300ms\" x=\"2\" width=\"1\" "
                 "height=\"1\" fill=\"#00ff00\"/>\n"
                 "<use style=\"--d:250ms\" href=\"#b\" x=\"3\" y=\"2\"/>\n");
-  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
   WriteFile(path, svg);
   const Decoded d = DecodeAll(path);
   ASSERT_TRUE(d.status.ok()) << d.status.message();
@@ -184,9 +189,8 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
         "viewBox=\"2 2 2 2\"><use href=\"#s\"/></svg>"}) {
     SCOPED_TRACE(sprite);
     std::string svg =
-        Svg(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + defs +
-                      sprite + "\n");
-    svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+        Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + defs +
+                       sprite + "\n");
     const std::string path = dir.File("sprite.svg");
     WriteFile(path, svg);
     const Decoded d = DecodeAll(path);
@@ -434,9 +438,8 @@ TEST_F(SvgReaderError, FrameWithABadEnd) {
         std::pair{"--d:100ms;--e:abc", "bad animation-delay"},
         std::pair{"--d:100ms;--e:200ms;--e:300ms", "unexpected style"}}) {
     SCOPED_TRACE(style);
-    std::string svg = Svg({4, 2}, Poster() + "<g style=\"" + style + "\">" +
-                                      image + "</g>\n");
-    svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+    std::string svg = Svg2(
+        {4, 2}, Poster() + "<g style=\"" + style + "\">" + image + "</g>\n");
     ExpectError(svg, error);
   }
 }
@@ -452,16 +455,13 @@ TEST_F(SvgReaderError, SpriteMovedTwiceOrNotTheSizeOfItsBox) {
         "<svg width=\"2\" height=\"2\"><rect width=\"2\" "
         "height=\"2\"/></svg>"}) {
     SCOPED_TRACE(sprite);
-    std::string svg = Svg({4, 2}, Poster() + defs +
-                                      "<g style=\"--d:10ms\">" + sprite +
-                                      "</g>\n");
-    svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+    std::string svg = Svg2(
+        {4, 2}, Poster() + defs + "<g style=\"--d:10ms\">" + sprite + "</g>\n");
     ExpectError(svg, "is not a sprite");
   }
-  std::string svg = Svg({4, 2}, Poster() + defs + "<g style=\"--d:10ms\">" +
-                                    "<svg width=\"2\" height=\"2\"><use "
-                                    "href=\"#s\" x=\"-3\"/></svg></g>\n");
-  svg.replace(svg.find("svgcast 1"), 9, "svgcast 2");
+  std::string svg = Svg2({4, 2}, Poster() + defs + "<g style=\"--d:10ms\">" +
+                                     "<svg width=\"2\" height=\"2\"><use "
+                                     "href=\"#s\" x=\"-3\"/></svg></g>\n");
   ExpectError(svg, "shows more than its image");
 }
 

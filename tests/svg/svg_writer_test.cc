@@ -318,8 +318,8 @@ void ExpectDecodes(const std::string& svg,
   TempDir dir;
   WriteFile(dir.File("out.svg"), svg);
   size_t n = 0;
-  const Status s = DecodeScreencast(
-      dir.File("out.svg"), [&](const DecodedFrame& frame) {
+  const Status s =
+      DecodeScreencast(dir.File("out.svg"), [&](const DecodedFrame& frame) {
         EXPECT_LT(n, expected.size());
         if (n < expected.size()) {
           EXPECT_EQ(frame.time_us, expected[n].first * 1000);
@@ -346,9 +346,9 @@ TEST(SvgWriter, FrameCoveredByLaterOnesGetsAnEnd) {
   const EncodedPatch b = MakePatch(pixels[2].first, pixels[2].second);
   const EncodedPatch c = MakePatch(pixels[3].first, pixels[3].second);
   const EncodedFrame poster = Poster();
-  const Written w = WriteSvg(kSize, {poster, MakeFrame(1, 100'000, {a}),
-                                     MakeFrame(2, 200'000, {dot}),
-                                     MakeFrame(3, 300'000, {b, c})});
+  const Written w = WriteSvg(
+      kSize, {poster, MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {dot}),
+              MakeFrame(3, 300'000, {b, c})});
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:100ms;--e:300ms\"><image"));
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:200ms\"><image"));
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms\"><image"));
@@ -358,7 +358,8 @@ TEST(SvgWriter, FrameCoveredByLaterOnesGetsAnEnd) {
   // Our reader paints what is under a frame that ends: the same pictures.
   cv::Mat canvas = Pattern(kSize, 1);
   std::vector<std::pair<int64_t, cv::Mat>> expected = {{0, canvas.clone()}};
-  for (const auto& [ms, which] : std::vector<std::pair<int64_t, std::vector<int>>>{
+  for (const auto& [ms, which] :
+       std::vector<std::pair<int64_t, std::vector<int>>>{
            {100, {0}}, {200, {1}}, {300, {2, 3}}}) {
     for (int n : which) {
       const auto& [at, image] = pixels[n];
@@ -372,8 +373,8 @@ TEST(SvgWriter, FrameCoveredByLaterOnesGetsAnEnd) {
 TEST(SvgWriter, FrameLeftShowingOnePixelGetsNoEnd) {
   const EncodedPatch a = MakePatch({0, 0}, Pattern({32, 24}, 2));
   const EncodedPatch b = MakePatch({1, 0}, Pattern({40, 30}, 4));
-  const Written w = WriteSvg(
-      kSize, {Poster(), MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {b})});
+  const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, {a}),
+                                     MakeFrame(2, 200'000, {b})});
   EXPECT_EQ(Count(w.svg, "--e"), 0);
   EXPECT_EQ(w.stats.covered, 0u);
 }
@@ -386,9 +387,9 @@ TEST(SvgWriter, PixelsATransparentPatchLeavesDoNotCover) {
   b.painted = cv::Mat(b.rect.size(), CV_8UC1, cv::Scalar(255));
   b.painted.at<uint8_t>(4, 3) = 0;
   const EncodedPatch d = MakePatch({2, 4}, Pattern({2, 2}, 6));
-  const Written w = WriteSvg(
-      kSize, {Poster(), MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {b}),
-              MakeFrame(3, 300'000, {d})});
+  const Written w =
+      WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, {a}),
+                       MakeFrame(2, 200'000, {b}), MakeFrame(3, 300'000, {d})});
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:100ms;--e:300ms\">"));
   EXPECT_EQ(w.stats.covered, 1u);
 }
@@ -397,8 +398,8 @@ TEST(SvgWriter, SmallCoveredFrameGetsNoEnd) {
   // Under a quarter of the frame (and of 256x256): not worth its bytes.
   const EncodedPatch a = MakePatch({0, 0}, Pattern({16, 16}, 2));
   const EncodedPatch b = MakePatch({0, 0}, Pattern({40, 30}, 4));
-  const Written w = WriteSvg(
-      kSize, {Poster(), MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {b})});
+  const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, {a}),
+                                     MakeFrame(2, 200'000, {b})});
   EXPECT_EQ(Count(w.svg, "--e"), 0);
 }
 
@@ -420,18 +421,19 @@ TEST(SvgWriter, LoopShowsACoveredFrameUntilItsEndButKeepsThePoster) {
   TimingOptions loop;
   loop.loop = true;
   loop.hold_us = 800'000;
-  const Written w = WriteSvg(kSize,
-                             {Poster(), MakeFrame(1, 100'000, {all1}),
-                              MakeFrame(2, 300'000, {all2})},
-                             true, loop);
+  const Written w = WriteSvg(
+      kSize,
+      {Poster(), MakeFrame(1, 100'000, {all1}), MakeFrame(2, 300'000, {all2})},
+      true, loop);
   EXPECT_TRUE(Contains(w.svg, "\n<image id=\"a\" width=\"64\""));
   // Period 1.1 s: frame 1 shown for 200 ms of it, frame 2 from 300 ms on.
   EXPECT_TRUE(
       Contains(w.svg, "<g style=\"--d:100ms;--e:300ms;animation-name:a\">"));
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms;animation-name:b\">"));
   EXPECT_TRUE(Contains(
-      w.svg, "@keyframes a{0%{visibility:visible}18.18181818%{visibility:hidden}}"
-             "@keyframes b{0%{visibility:visible}72.72727272%{visibility:hidden}}"));
+      w.svg,
+      "@keyframes a{0%{visibility:visible}18.18181818%{visibility:hidden}}"
+      "@keyframes b{0%{visibility:visible}72.72727272%{visibility:hidden}}"));
   EXPECT_EQ(Count(w.svg, "forwards"), 0);
 }
 

@@ -51,8 +51,9 @@ int main(int argc, char** argv) {
   const std::string svg = svgcast::test::ReadFile(path);
   // The size, and the last change's time (the largest --d).
   std::smatch size;
-  if (!std::regex_search(svg.begin(), svg.begin() + std::min<size_t>(svg.size(), 300),
-                         size, std::regex("width=\"(\\d+)\" height=\"(\\d+)\""))) {
+  if (!std::regex_search(svg.begin(),
+                         svg.begin() + std::min<size_t>(svg.size(), 300), size,
+                         std::regex("width=\"(\\d+)\" height=\"(\\d+)\""))) {
     return Fail(path + ": no width and height");
   }
   const int width = std::stoi(size[1]);
