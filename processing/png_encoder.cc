@@ -191,6 +191,26 @@ bool FewColours(const cv::Mat& bgrx, const cv::Mat* unchanged,
   return true;
 }
 
+// Rows of `values` (CV_8UC1, each below 2^depth) packed `depth` bits a
+// pixel, most significant first, as PNG stores them below 8 bits.
+void PackRows(const cv::Mat& values, int depth, std::vector<uint8_t>* packed,
+              std::vector<png_bytep>* rows) {
+  const int per_byte = 8 / depth;
+  const size_t row_bytes =
+      (static_cast<size_t>(values.cols) + per_byte - 1) / per_byte;
+  packed->assign(row_bytes * static_cast<size_t>(values.rows), 0);
+  rows->resize(static_cast<size_t>(values.rows));
+  for (int y = 0; y < values.rows; ++y) {
+    uint8_t* out = packed->data() + row_bytes * static_cast<size_t>(y);
+    (*rows)[y] = out;
+    const uint8_t* in = values.ptr<uint8_t>(y);
+    for (int x = 0; x < values.cols; ++x) {
+      const int shift = 8 - depth * (x % per_byte + 1);
+      out[x / per_byte] |= static_cast<uint8_t>(in[x] << shift);
+    }
+  }
+}
+
 // A palette PNG at the smallest bit depth that holds the colours.
 // `transparent_first`: index 0 is fully transparent (a tRNS of one entry).
 Status EncodePalette(const std::vector<uint32_t>& colours,
@@ -199,20 +219,9 @@ Status EncodePalette(const std::vector<uint32_t>& colours,
                      std::vector<uint8_t>* png) {
   const int n = static_cast<int>(colours.size());
   const int depth = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
-  const int per_byte = 8 / depth;
-  const size_t row_bytes =
-      (static_cast<size_t>(indexes.cols) + per_byte - 1) / per_byte;
-  std::vector<uint8_t> packed(row_bytes * static_cast<size_t>(indexes.rows));
-  std::vector<png_bytep> rows(static_cast<size_t>(indexes.rows));
-  for (int y = 0; y < indexes.rows; ++y) {
-    uint8_t* out = packed.data() + row_bytes * static_cast<size_t>(y);
-    rows[y] = out;
-    const uint8_t* in = indexes.ptr<uint8_t>(y);
-    for (int x = 0; x < indexes.cols; ++x) {
-      const int shift = 8 - depth * (x % per_byte + 1);
-      out[x / per_byte] |= static_cast<uint8_t>(in[x] << shift);
-    }
-  }
+  std::vector<uint8_t> packed;
+  std::vector<png_bytep> rows;
+  PackRows(indexes, depth, &packed, &rows);
   std::vector<png_color> palette(colours.size());
   for (size_t i = 0; i < colours.size(); ++i) {
     // BGRX in memory, little-endian: blue is the low byte.
@@ -256,12 +265,39 @@ bool AllGrey(const cv::Mat& bgrx, const cv::Mat* unchanged, cv::Mat* grey,
   return true;
 }
 
-// An 8-bit greyscale PNG (filters chosen by libpng); with `transparent`
-// >= 0, the pixels marked in `unchanged` become that level, which tRNS
-// makes transparent.
+// A greyscale PNG, 8-bit or, when opaque and every level fits, 1, 2 or 4
+// bits; with `transparent` >= 0, the pixels marked in `unchanged` become
+// that level, which tRNS makes transparent (8-bit).
 Status EncodeGrey(cv::Mat& grey, const cv::Mat* unchanged, int transparent,
                   int filters, const PngOptions& options,
                   std::vector<uint8_t>* png) {
+  PngImage image;
+  image.width = grey.cols;
+  image.height = grey.rows;
+  image.color_type = PNG_COLOR_TYPE_GRAY;
+  image.zlib_level = options.zlib_level;
+  image.filters = filters;
+  if (unchanged == nullptr) {
+    // Opaque: the fewest bits that hold every level exactly. A browser
+    // widens a d-bit level v to v * 255 / (2^d - 1), so black and white
+    // need 1 bit, multiples of 85 two, of 17 four (no palette to store).
+    for (const int depth : {1, 2, 4}) {
+      const int step = 255 / ((1 << depth) - 1);
+      bool exact = true;
+      for (int y = 0; y < grey.rows && exact; ++y) {
+        const uint8_t* row = grey.ptr<uint8_t>(y);
+        for (int x = 0; x < grey.cols && exact; ++x) exact = row[x] % step == 0;
+      }
+      if (!exact) continue;
+      cv::Mat values;
+      grey.convertTo(values, CV_8UC1, 1.0 / step);
+      std::vector<uint8_t> packed;
+      std::vector<png_bytep> rows;
+      PackRows(values, depth, &packed, &rows);
+      image.bit_depth = depth;
+      return Run(rows, image, png);
+    }
+  }
   std::vector<png_bytep> rows(static_cast<size_t>(grey.rows));
   for (int y = 0; y < grey.rows; ++y) {
     uint8_t* row = grey.ptr<uint8_t>(y);
@@ -273,12 +309,6 @@ Status EncodeGrey(cv::Mat& grey, const cv::Mat* unchanged, int transparent,
     }
     rows[y] = row;
   }
-  PngImage image;
-  image.width = grey.cols;
-  image.height = grey.rows;
-  image.color_type = PNG_COLOR_TYPE_GRAY;
-  image.zlib_level = options.zlib_level;
-  image.filters = filters;
   image.transparent_grey = unchanged != nullptr ? transparent : -1;
   return Run(rows, image, png);
 }

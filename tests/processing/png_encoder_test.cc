@@ -246,6 +246,35 @@ TEST(PngEncoderTest, GreyImagesAreGreyscale) {
   EXPECT_TRUE(SamePixels(two, Decode(Encode(two))));
 }
 
+// Grey levels that fit fewer bits (black and white; multiples of 85, of
+// 17) are a greyscale PNG of 1, 2 or 4 bits: no palette to store, and a
+// browser widens them back exactly (v * 255 / (2^d - 1)).
+TEST(PngEncoderTest, GreyLevelsThatFitFewerBitsAreLowDepthGreyscale) {
+  const std::vector<std::pair<int, int>> step_depth = {
+      {255, 1}, {85, 2}, {17, 4}, {5, 8}};
+  for (const auto& [step, depth] : step_depth) {
+    SCOPED_TRACE("levels " + std::to_string(step) + " apart");
+    cv::Mat image(23, 37, CV_8UC4);  // odd width: partial bytes
+    const int levels = 255 / step + 1;
+    for (int y = 0; y < image.rows; ++y) {
+      for (int x = 0; x < image.cols; ++x) {
+        const auto v = static_cast<uint8_t>(((x * 7 + y * 3) % levels) * step);
+        image.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+      }
+    }
+    const std::vector<uint8_t> png = Encode(image);
+    std::vector<Chunk> chunks;
+    ASSERT_TRUE(ParseChunks(png, &chunks));
+    EXPECT_EQ(ChunkLayout(chunks),
+              (std::vector<std::string>{"IHDR", "IDAT", "IEND"}));
+    EXPECT_EQ(chunks[0].data[9], 0);  // greyscale
+    EXPECT_EQ(chunks[0].data[8], depth);
+    EXPECT_TRUE(SamePixels(image, Decode(png)));
+    const cv::Mat view = image(cv::Rect(3, 2, 13, 17));
+    EXPECT_TRUE(SamePixels(view.clone(), Decode(Encode(view))));
+  }
+}
+
 // previous: `cur` with pixels changed at two far corners.
 struct PatchCase {
   cv::Mat previous, current;
