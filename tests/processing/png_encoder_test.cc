@@ -223,35 +223,13 @@ TEST(PngEncoderTest, MoreThan256ColoursIsRgb) {
   EXPECT_EQ(chunks[0].data[9], 2);
 }
 
-// Screen text is often all grey: such an image is an 8-bit greyscale PNG
-// (no palette to store) unless a small palette is smaller still.
-TEST(PngEncoderTest, GreyImagesAreGreyscale) {
-  cv::Mat image(40, 64, CV_8UC4);
-  for (int y = 0; y < image.rows; ++y) {
-    for (int x = 0; x < image.cols; ++x) {
-      const auto v = static_cast<uint8_t>((x * 4 + y * 3) % 251);
-      image.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
-    }
-  }
-  const std::vector<uint8_t> png = Encode(image);
-  std::vector<Chunk> chunks;
-  ASSERT_TRUE(ParseChunks(png, &chunks));
-  EXPECT_EQ(ChunkLayout(chunks),
-            (std::vector<std::string>{"IHDR", "IDAT", "IEND"}));
-  EXPECT_EQ(chunks[0].data[9], 0);  // greyscale
-  EXPECT_EQ(chunks[0].data[8], 8);
-  EXPECT_TRUE(SamePixels(image, Decode(png)));
-  // Two grey levels: whatever is smaller, and never larger than either.
-  const cv::Mat two = WithColours({40, 40}, 1);
-  EXPECT_TRUE(SamePixels(two, Decode(Encode(two))));
-}
-
-// Grey levels that fit fewer bits (black and white; multiples of 85, of
-// 17) are a greyscale PNG of 1, 2 or 4 bits: no palette to store, and a
-// browser widens them back exactly (v * 255 / (2^d - 1)).
-TEST(PngEncoderTest, GreyLevelsThatFitFewerBitsAreLowDepthGreyscale) {
+// Screen text is often all grey: such an image is a greyscale PNG (no
+// palette to store), of 1, 2 or 4 bits when its levels fit (black and
+// white; multiples of 85, of 17: a browser widens a d-bit level v back to
+// v * 255 / (2^d - 1) exactly), else 8.
+TEST(PngEncoderTest, GreyImagesAreGreyscaleAtTheFewestBits) {
   const std::vector<std::pair<int, int>> step_depth = {
-      {255, 1}, {85, 2}, {17, 4}, {5, 8}};
+      {255, 1}, {85, 2}, {17, 4}, {5, 8}, {1, 8}};
   for (const auto& [step, depth] : step_depth) {
     SCOPED_TRACE("levels " + std::to_string(step) + " apart");
     cv::Mat image(23, 37, CV_8UC4);  // odd width: partial bytes
@@ -273,6 +251,9 @@ TEST(PngEncoderTest, GreyLevelsThatFitFewerBitsAreLowDepthGreyscale) {
     const cv::Mat view = image(cv::Rect(3, 2, 13, 17));
     EXPECT_TRUE(SamePixels(view.clone(), Decode(Encode(view))));
   }
+  // One grey level: whatever is smallest, and exact.
+  const cv::Mat one = WithColours({40, 40}, 1);
+  EXPECT_TRUE(SamePixels(one, Decode(Encode(one))));
 }
 
 // previous: `cur` with pixels changed at two far corners.
