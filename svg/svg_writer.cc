@@ -237,6 +237,15 @@ std::string SvgWriter::Expand(const Entry& entry) {
   return markup;
 }
 
+bool SvgWriter::WorthAnEnd(const Entry& entry) const {
+  // Not the poster when looping: at the very instant a period ends and the
+  // next begins, Blink may show every element as at the end of its period,
+  // and then only an element without an end shows. Only a large frame is
+  // worth the bytes of an end: a browser spends little on a small one.
+  return (!entry.poster || !timeline_.options().loop) &&
+         entry.area_px >= std::min<int64_t>(kEndMinAreaPx, size_.area() / 4);
+}
+
 void SvgWriter::TakeOver(const EncodedPatch& patch, uint64_t serial,
                          int64_t time_us) {
   if (owner_.empty()) owner_ = cv::Mat(size_, CV_32SC1, cv::Scalar(-1));
@@ -255,17 +264,8 @@ void SvgWriter::TakeOver(const EncodedPatch& patch, uint64_t serial,
       const uint64_t earlier = static_cast<uint64_t>(before);
       if (--owned_px_[earlier] == 0 && earlier >= first_entry_) {
         // Every pixel it showed is painted over from now on: it may go.
-        // (Not the poster when looping: at the very instant a period ends
-        // and the next begins, Blink may show every element as at the end
-        // of its period, and then only an element without an end shows.)
-        // Only a large frame is worth the bytes of an end: a browser
-        // spends little on painting a small one.
         Entry& entry = window_[earlier - first_entry_];
-        if ((!entry.poster || !timeline_.options().loop) &&
-            entry.area_px >=
-                std::min<int64_t>(kEndMinAreaPx, size_.area() / 4)) {
-          entry.until_us = time_us;
-        }
+        if (WorthAnEnd(entry)) entry.until_us = time_us;
       }
     }
   }

@@ -199,6 +199,9 @@ class SvgWriter final : public FrameSink {
   void Drain(bool all);
   // `entry`'s markup with its placeholders replaced.
   std::string Expand(const Entry& entry);
+  // Whether a covered entry is given an end (its frame is large enough;
+  // not the poster when looping).
+  bool WorthAnEnd(const Entry& entry) const;
   // Entry `serial` (the frame being written) now shows `patch`'s pixels;
   // an earlier entry left showing none is covered from `time_us` on.
   void TakeOver(const EncodedPatch& patch, uint64_t serial, int64_t time_us);
