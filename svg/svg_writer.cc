@@ -44,23 +44,34 @@ std::string Attr(const char* name, int value) {
 }
 
 // "97.5%": a share of the period, to 1e-8 % (under a microsecond of any
-// period a screencast has), rounded down: browsers compare the progress
-// with the offset exactly, so an offset rounded up would keep an element
-// visible into the next period.
+// period a screencast has), rounded down, and an exact share one step
+// less ("18.74999999%" for 3/16): browsers compare the progress with the
+// offset exactly, and the progress they compute can fall a hair short
+// (Blink: 3500 ms into a 1600 ms period is 2.18749999...), so an offset
+// that is not below the exact share could keep an element visible into
+// the next period.
 std::string Percent(int64_t part_us, int64_t period_us) {
   // Long division, digit by digit, so nothing overflows: 100 * part /
-  // period, then eight decimals, each floored.
-  std::string percent = std::to_string(part_us * 100 / period_us);
+  // period, then eight decimals (in units of 1e-8 %), floored.
+  int64_t whole = part_us * 100 / period_us;
   int64_t remainder = part_us * 100 % period_us;
-  std::string digits;
-  for (int i = 0; i < 8 && remainder != 0; ++i) {
+  int64_t units = 0;
+  for (int i = 0; i < 8; ++i) {
     remainder *= 10;
-    digits.push_back(static_cast<char>('0' + remainder / period_us));
+    units = units * 10 + remainder / period_us;
     remainder %= period_us;
   }
+  if (remainder == 0 && (whole > 0 || units > 0)) {  // exact: a step less
+    if (units == 0) {
+      whole -= 1;
+      units = 100'000'000;
+    }
+    units -= 1;
+  }
+  std::string digits = std::to_string(units);
+  digits.insert(0, 8 - digits.size(), '0');
   while (!digits.empty() && digits.back() == '0') digits.pop_back();
-  if (!digits.empty()) percent += "." + digits;
-  return percent + "%";
+  return std::to_string(whole) + (digits.empty() ? "" : "." + digits) + "%";
 }
 
 const char* DataPrefix(ImageFormat format) {

@@ -278,6 +278,23 @@ TEST(SvgWriter, LoopNamesKeyframesAndWritesThemWithThePeriodAtTheEnd) {
   EXPECT_EQ(Count(w.svg, "forwards"), 0);
 }
 
+TEST(SvgWriter, LoopOffsetOfAnExactShareIsAStepLess) {
+  // Shown from 1.3 s to the end of a 1.6 s period: 18.75% exactly. Blink
+  // computes 3.5 s into the period as a hair under 2.1875 periods, so at
+  // the third restart an offset of 18.75% would keep it visible over the
+  // poster; 18.74999999% hides it (1e-10 of the period early).
+  const EncodedPatch a = MakePatch({2, 3}, Pattern({4, 4}, 24));
+  TimingOptions loop;
+  loop.loop = true;
+  loop.hold_us = 300'000;
+  const Written w =
+      WriteSvg(kSize, {Poster(), MakeFrame(1, 1'300'000, {a})}, true, loop);
+  EXPECT_TRUE(Contains(
+      w.svg,
+      "@keyframes a{0%{visibility:visible}18.74999999%{visibility:hidden}}"))
+      << w.svg;
+}
+
 TEST(SvgWriter, SpeedAndIdleLimitMoveTheDelays) {
   const EncodedPatch a = MakePatch({2, 3}, Pattern({4, 4}, 23));
   const EncodedPatch b = MakePatch({9, 3}, Pattern({4, 4}, 24));
