@@ -145,7 +145,7 @@ std::string FormatSessionSummary(const SessionReport& r) {
   std::snprintf(
       text, sizeof text,
       "svgcast: wrote %s: %llu bytes\n"
-      "  frames   %llu (%llu changed, %llu identical)%s\n"
+      "  frames   %llu (%llu changed, %llu identical)%s%s\n"
       "  patches  %llu (%llu sprites on %llu sheets, %llu one-colour, %llu "
       "images of their own, %llu reused)%s\n"
       "  time     %.2f s, %.1f frames/s, %s\n"
@@ -160,6 +160,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
                          : ("; " + std::to_string(r.svg.covered) +
                             " hidden once later ones cover them")
                                .c_str(),
+      r.svg.moves == 0 ? ""
+                       : ("; " + std::to_string(r.svg.moves) +
+                          " scrolled (shown as earlier frames, moved)")
+                             .c_str(),
       static_cast<unsigned long long>(p.patches),
       static_cast<unsigned long long>(r.svg.sprites),
       static_cast<unsigned long long>(r.svg.sheets),

@@ -22,13 +22,29 @@ using PngBytes = std::shared_ptr<const std::vector<uint8_t>>;
 
 enum class ImageFormat { kPng = 1, kWebp };
 
+// A scrolled band (processing/scroll_detector.h): from this frame on, each
+// pixel p of `to` shows what the frame before showed at p + (0, dy); the
+// frame's patches paint what differs.
+struct Move {
+  cv::Rect to;
+  int dy = 0;
+
+  bool operator==(const Move&) const = default;
+};
+
 // diff -> optimize: the changed regions of frame ticket.seq against the
-// frame before it (for seq 0: the whole frame).
+// frame before it (for seq 0: the whole frame), or, with a move, against
+// the frame before with the move applied.
 struct FrameChanges {
   FrameTicket ticket;
   std::vector<cv::Rect> regions;
+  std::optional<Move> move;
   std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;                 // an earlier node failed on this frame
+  // Patches mostly inside it paint every pixel (none left transparent):
+  // after a move, the rows the band moves in from next; in a keyframe,
+  // the band (processing/scroll_detector.h).
+  cv::Rect repaint = cv::Rect();
 };
 
 // A patch is one of three things, in this order of preference:
@@ -46,14 +62,24 @@ struct EncodedPatch {
   PngBytes png;
   ImageFormat format = ImageFormat::kPng;
   cv::Mat sprite;
+  // A sprite's surroundings in the frame (rect grown by kSpriteContextPx
+  // on each side, as far as the frame goes; the sprite is at
+  // sprite_inside): what a browser scaling the SVG should find past its
+  // edges.
+  cv::Mat sprite_context;
+  cv::Point sprite_inside;
   std::optional<uint32_t> fill;
   cv::Mat painted;
 };
 
+constexpr int kSpriteContextPx = 2;
+
 // encode -> sequencer -> writer: what the SVG shows from ticket's time on.
-// No patches: the frame is identical to the previous one.
+// No patches and no move: the frame is identical to the previous one. The
+// move, if any, is shown first, the patches over it.
 struct EncodedFrame {
   FrameTicket ticket;
+  std::optional<Move> move;
   std::vector<EncodedPatch> patches;
   std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;

@@ -151,8 +151,56 @@ void Pipeline::Fail(const std::string& message) {
   cache_.Abort();  // a capture thread waiting for room would wait forever
 }
 
+namespace {
+
+int64_t Area(const std::vector<cv::Rect>& regions) {
+  int64_t area = 0;
+  for (const cv::Rect& r : regions) area += r.area();
+  return area;
+}
+
+}  // namespace
+
+void Pipeline::DetectMove(const cv::Mat& prev, const cv::Mat& cur,
+                          FrameChanges* changes) const {
+  const ScrollOptions& options = options_.scroll;
+  if (changes->regions.empty() || !options.enabled) return;
+  cv::Rect changed = changes->regions.front();
+  for (const cv::Rect& r : changes->regions) changed |= r;
+  const std::optional<Move> move = DetectScroll(prev, cur, changed, options);
+  if (!move) return;
+  std::vector<cv::Rect> left =
+      DiffRegions(ApplyMove(prev, *move), cur, options_.diff);
+  // Worth it when it leaves less than half as much to encode.
+  if (Area(left) * 2 >= Area(changes->regions)) return;
+  const cv::Rect frame(0, 0, cur.cols, cur.rows);
+  const cv::Rect& to = move->to;
+  const int rows = std::abs(move->dy);
+  if (options.keyframe_every > 0 &&
+      changes->ticket.seq % options.keyframe_every == 0) {
+    // A keyframe: the band, and the rows it moves in from, painted afresh.
+    changes->repaint = cv::Rect(to.x, std::min(to.y, to.y + move->dy), to.width,
+                                to.height + rows) &
+                       frame;
+    changes->regions.push_back(changes->repaint);
+    return;
+  }
+  changes->move = move;
+  changes->regions = std::move(left);
+  for (const cv::Rect& edge : EdgesToRepaint(prev, cur, *move)) {
+    changes->regions.push_back(edge);
+  }
+  // The rows the band will move in from next time, painted whole, so that
+  // the next move finds them all in this frame.
+  changes->repaint =
+      (move->dy > 0 ? cv::Rect(to.x, to.br().y, to.width, rows)
+                    : cv::Rect(to.x, to.y - rows, to.width, rows)) &
+      frame;
+  if (!changes->repaint.empty()) changes->regions.push_back(changes->repaint);
+}
+
 FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
-  FrameChanges changes{ticket, {}, std::nullopt, false};
+  FrameChanges changes{ticket, {}, std::nullopt, std::nullopt, false};
   if (ticket.is_end()) return changes;
   try {
     if (options_.stage_hook)
@@ -168,6 +216,7 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
     } else {
       const CropReply prev = cache_.Crop({ticket.seq - 1, std::nullopt});
       changes.regions = DiffRegions(prev.pixels, cur.pixels, options_.diff);
+      DetectMove(prev.pixels, cur.pixels, &changes);
     }
   } catch (const std::exception& e) {
     Fail(e.what());
@@ -177,7 +226,9 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
 }
 
 FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
-  FrameChanges plan{changes.ticket, {}, changes.cursor, changes.failed};
+  FrameChanges plan{changes.ticket, {},
+                    changes.move,   changes.cursor,
+                    changes.failed, changes.repaint};
   if (changes.ticket.is_end() || changes.failed) return plan;
   try {
     if (options_.stage_hook) {
@@ -260,7 +311,19 @@ bool Pipeline::TransparencyPays(const cv::Mat& now, const cv::Mat& before) {
   return best.size() * 4 < opaque.size() * 3;
 }
 
-EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
+CropReply Pipeline::Before(uint64_t seq, const cv::Rect& rect,
+                           const std::optional<Move>& move) {
+  CropReply before = cache_.Crop({seq - 1, rect});
+  const cv::Rect moved = move ? rect & move->to : cv::Rect();
+  if (moved.empty()) return before;
+  before.pixels = before.pixels.clone();
+  cache_.Crop({seq - 1, moved + cv::Point(0, move->dy)})
+      .pixels.copyTo(before.pixels(moved - rect.tl()));
+  return before;
+}
+
+EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
+                                  const std::optional<Move>& move, bool whole) {
   EncodedPatch patch;
   patch.rect = rect;
   const CropReply crop = cache_.Crop({seq, rect});
@@ -271,16 +334,23 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
   // The frame before is still cached: it is released only once this
   // frame is written.
   CropReply before;
-  if (seq > 0 && options_.png.transparent_unchanged) {
-    before = cache_.Crop({seq - 1, rect});
+  if (seq > 0 && options_.png.transparent_unchanged && !whole) {
+    before = Before(seq, rect, move);
   }
   if (seq > 0 && rect.area() <= options_.sprite_max_area_px &&
       rect.width <= options_.sprite_max_side_px &&
       rect.height <= options_.sprite_max_side_px &&
       !TransparencyPays(crop.pixels, before.pixels)) {
     // Opaque, like the frame: a sheet shows each sprite as a browser shows
-    // an image of its own (svg/sprite_sheet.h).
+    // an image of its own (svg/sprite_sheet.h), with what surrounds it in
+    // the frame around it.
     patch.sprite = crop.pixels.clone();
+    const int c = kSpriteContextPx;
+    const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
+                                     rect.height + 2 * c) &
+                            cv::Rect(cv::Point(), crop.frame->pixels.size());
+    patch.sprite_context = cache_.Crop({seq, around}).pixels.clone();
+    patch.sprite_inside = rect.tl() - around.tl();
     return patch;
   }
   auto png = std::make_shared<std::vector<uint8_t>>();
@@ -314,6 +384,7 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect) {
 EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
   auto frame = std::make_shared<EncodedFrame>();
   frame->ticket = plan.ticket;
+  frame->move = plan.move;
   frame->cursor = plan.cursor;
   frame->failed = plan.failed;
   if (plan.ticket.is_end() || plan.failed) return frame;
@@ -323,7 +394,10 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     }
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
-      frame->patches.push_back(EncodeRect(plan.ticket.seq, rect));
+      // (Mostly in `repaint`: painted whole, every pixel opaque.)
+      const bool whole = (rect & plan.repaint).area() * 2 > rect.area();
+      frame->patches.push_back(
+          EncodeRect(plan.ticket.seq, rect, plan.move, whole));
     }
   } catch (const std::exception& e) {
     Fail(e.what());
@@ -343,7 +417,8 @@ void Pipeline::Write(const EncodedFramePtr& frame) {
       } else {
         sink_.WriteFrame(*frame);
         stats_.frames += 1;
-        stats_.changed_frames += frame->patches.empty() ? 0 : 1;
+        stats_.changed_frames += frame->patches.empty() && !frame->move ? 0 : 1;
+        stats_.moves += frame->move ? 1 : 0;
         stats_.patches += frame->patches.size();
       }
     }

@@ -35,6 +35,7 @@
 #include "processing/frame_sink.h"
 #include "processing/png_encoder.h"
 #include "processing/region_optimizer.h"
+#include "processing/scroll_detector.h"
 
 namespace svgcast {
 
@@ -54,6 +55,10 @@ struct PipelineOptions {
   // falls behind (the cache absorbs it) instead of capture. 0: unchanged.
   int worker_nice = 10;
   DiffOptions diff;
+  // Scrolled bands found and sent as moves (the writer shows what earlier
+  // frames showed, shifted) when that leaves less than half as much to
+  // encode.
+  ScrollOptions scroll;
   CostModel cost;
   PngOptions png;
   // Unchanged context kept around every patch (not the poster), so that a
@@ -81,7 +86,8 @@ struct PipelineOptions {
 
 struct PipelineStats {
   uint64_t frames = 0;          // written, end marker excluded
-  uint64_t changed_frames = 0;  // frames with at least one patch
+  uint64_t changed_frames = 0;  // frames with a patch or a move
+  uint64_t moves = 0;           // frames with a scrolled band
   uint64_t patches = 0;
 };
 
@@ -118,6 +124,10 @@ class Pipeline {
   bool failed() const { return failed_.load(std::memory_order_acquire); }
 
   FrameChanges Diff(const FrameTicket& ticket);
+  // A scrolled band in `changes` (cur against prev), if one pays: then the
+  // regions are what is left once it has moved.
+  void DetectMove(const cv::Mat& prev, const cv::Mat& cur,
+                  FrameChanges* changes) const;
   FrameChanges Optimize(const FrameChanges& changes);
   EncodedFramePtr Encode(const FrameChanges& plan);
   // `rect` grown to multiples of align_px, then clipped to `bounds`.
@@ -128,9 +138,14 @@ class Pipeline {
   // patch stays an image of its own: sprites are opaque, since transparent
   // pixels blend with what is below when a browser scales the SVG.
   bool TransparencyPays(const cv::Mat& now, const cv::Mat& before);
-  // Frame `seq`'s pixels in `rect` (over frame seq - 1) as a patch: one
-  // colour, a sprite, or an image of its own.
-  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect);
+  // Frame `seq`'s pixels in `rect` (over frame seq - 1, with `move`
+  // applied) as a patch: one colour, a sprite, or an image of its own;
+  // `whole`: every pixel painted (no transparent unchanged ones).
+  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect,
+                          const std::optional<Move>& move, bool whole);
+  // What frame seq - 1 showed in `rect` once `move` (if any) is applied.
+  CropReply Before(uint64_t seq, const cv::Rect& rect,
+                   const std::optional<Move>& move);
   void Write(const EncodedFramePtr& frame);  // serial
 
   FrameCache& cache_;

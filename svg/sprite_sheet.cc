@@ -45,9 +45,17 @@ bool SamePixels(const cv::Mat& a, const cv::Mat& b) {
 
 }  // namespace
 
-size_t SpriteSheet::Add(const cv::Mat& bgra) {
+size_t SpriteSheet::Add(const cv::Mat& bgra, const cv::Mat& context,
+                        cv::Point inside) {
   if (bgra.type() != CV_8UC4 || bgra.empty() || bgra.cols > width_px_) {
     throw std::logic_error("sprite sheet: a sprite must be BGRX and fit");
+  }
+  const cv::Rect in_context(inside, bgra.size());
+  if (!context.empty() &&
+      ((in_context & cv::Rect(0, 0, context.cols, context.rows)) !=
+           in_context ||
+       context.type() != CV_8UC4)) {
+    throw std::logic_error("sprite sheet: a context must hold its sprite");
   }
   std::vector<size_t>& same_hash = by_hash_[Hash(bgra)];
   for (size_t n : same_hash) {
@@ -55,6 +63,7 @@ size_t SpriteSheet::Add(const cv::Mat& bgra) {
   }
   same_hash.push_back(sprites_.size());
   sprites_.push_back(bgra);
+  contexts_.push_back({context, inside});
   area_px_ += static_cast<int64_t>(bgra.cols) * bgra.rows;
   return sprites_.size() - 1;
 }
@@ -70,12 +79,13 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
   places->assign(sprites_.size(), cv::Point());
   if (row_px <= 0) row_px = width_px_;
   for (const cv::Mat& sprite : sprites_) row_px = std::max(row_px, sprite.cols);
-  int x = 0, y = 0, shelf_height = 0, width = 0;
+  // (From kBleedPx on: the first row and column have bleed too.)
+  int x = kBleedPx, y = kBleedPx, shelf_height = 0, width = 0;
   for (size_t n : order) {
     const cv::Size size = sprites_[n].size();
-    if (x > 0 && x + size.width > row_px) {
+    if (x > kBleedPx && x + size.width > row_px + kBleedPx) {
       y += (shelf_height + 1) / 2 * 2 + kGutterPx;
-      x = 0;
+      x = kBleedPx;
       shelf_height = 0;
     }
     (*places)[n] = {x, y};
@@ -97,15 +107,25 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
         cv::Rect(place.x - kBleedPx, place.y - kBleedPx,
                  place.width + 2 * kBleedPx, place.height + 2 * kBleedPx) &
         bounds;
-    cv::copyMakeBorder(sprites_[n], sheet(bled), place.y - bled.y,
-                       bled.br().y - place.br().y, place.x - bled.x,
-                       bled.br().x - place.br().x, cv::BORDER_REPLICATE);
+    // The context as far as it goes, then its edge repeated.
+    const Context& c = contexts_[n];
+    const cv::Mat& around = c.pixels.empty() ? sprites_[n] : c.pixels;
+    const cv::Point inside = c.pixels.empty() ? cv::Point() : c.inside;
+    const cv::Rect from =
+        cv::Rect(bled.tl() - place.tl() + inside, bled.size()) &
+        cv::Rect(0, 0, around.cols, around.rows);
+    const cv::Point to = from.tl() - inside + place.tl();
+    cv::copyMakeBorder(around(from), sheet(bled), to.y - bled.y,
+                       bled.br().y - (to.y + from.height), to.x - bled.x,
+                       bled.br().x - (to.x + from.width), cv::BORDER_REPLICATE);
+    sprites_[n].copyTo(sheet(place));
   }
   return sheet;
 }
 
 void SpriteSheet::Clear() {
   sprites_.clear();
+  contexts_.clear();
   by_hash_.clear();
   area_px_ = 0;
 }

@@ -8,13 +8,14 @@
 // Sprites are opaque BGRX. Packing is by shelves, tallest sprites first,
 // left to right in rows of at most the width asked for, at even
 // coordinates (as the pipeline aligns patches in the frame) with four
-// pixels between neighbours, each filled with the nearest edge pixel of
-// its sprite: a
-// browser scaling the SVG then samples past a sprite's edge exactly what
-// it samples past the edge of an image of its own, and averages each
-// sprite in the same 2x2 blocks as the frame when it halves it. Identical
-// sprites are placed once. Deterministic: positions depend only on the
-// sprites added and their order.
+// pixels between neighbours, each filled with what surrounded the sprite
+// in the frame (its context, when given; else its nearest edge pixel, as
+// a browser repeats the edge of an image of its own): a browser scaling
+// the SVG then samples past a sprite's edge what it samples there in the
+// frame, and averages each sprite in the same 2x2 blocks as the frame
+// when it halves it. Identical sprites are placed once (with the context
+// of the first). Deterministic: positions depend only on the sprites added
+// and their order.
 //
 // Threading: none; used by the SVG writer (one call at a time).
 #ifndef SVGCAST_SVG_SPRITE_SHEET_H_
@@ -35,11 +36,16 @@ class SpriteSheet {
   explicit SpriteSheet(int width_px) : width_px_(width_px) {}
 
   // Adds a sprite (kept by reference: the Mat is immutable) and returns its
-  // number; an identical one added before keeps its number.
-  size_t Add(const cv::Mat& bgra);
+  // number; an identical one added before keeps its number. `context`: the
+  // frame's pixels around it (the sprite is at `inside` in it), up to two
+  // pixels on each side; empty: none.
+  size_t Add(const cv::Mat& bgra, const cv::Mat& context = cv::Mat(),
+             cv::Point inside = cv::Point());
 
   size_t sprites() const { return sprites_.size(); }
   const cv::Mat& sprite(size_t n) const { return sprites_[n]; }
+  const cv::Mat& context(size_t n) const { return contexts_[n].pixels; }
+  cv::Point inside(size_t n) const { return contexts_[n].inside; }
   bool empty() const { return sprites_.empty(); }
   // The pixels of the sprites so far (a lower bound of the sheet's area).
   int64_t area_px() const { return area_px_; }
@@ -54,6 +60,11 @@ class SpriteSheet {
  private:
   const int width_px_;
   std::vector<cv::Mat> sprites_;
+  struct Context {
+    cv::Mat pixels;
+    cv::Point inside;
+  };
+  std::vector<Context> contexts_;
   // Content hash -> numbers of the sprites with that hash.
   std::unordered_map<uint64_t, std::vector<size_t>> by_hash_;
   int64_t area_px_ = 0;

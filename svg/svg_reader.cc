@@ -36,6 +36,7 @@ struct Layer {
   const Image* image;
   cv::Point at;
   int64_t hide_us = kForever;
+  std::optional<cv::Rect> clip = std::nullopt;  // painted only inside (a move)
 };
 
 class Reader {
@@ -63,6 +64,13 @@ class Reader {
   // h"><use href="#sheet"/></svg>) shows the sheet's pixels in the box
   // (sx, sy, width, height) at (x, y).
   Status ReadSprite(const pugi::xml_node& node, int64_t time_us);
+  // A move's piece: <svg x y width height><use href="#frame" x y/></svg>
+  // shows the layers of an earlier frame's inner <g id="frame">, moved by
+  // (x + use x, y + use y), inside the box.
+  Status ReadMovedFrame(const pugi::xml_node& node, int64_t time_us,
+                        std::pair<size_t, size_t> layers);
+  // A frame's inner <g id>: its patches, which a later move may show again.
+  Status ReadShownAgain(const pugi::xml_node& node, int64_t time_us);
   // Any of the patch elements inside a group (or the poster).
   Status ReadPatch(const pugi::xml_node& node, int64_t time_us);
   // A frame: a <g> of patches or one patch, with style="--d:<ms>ms" and,
@@ -82,6 +90,8 @@ class Reader {
   cv::Size size_;
   std::vector<std::unique_ptr<Image>> images_;
   std::map<std::string, const Image*, std::less<>> images_by_id_;
+  // Inner <g id>s of frames: their layers, [first, last) in layers_.
+  std::map<std::string, std::pair<size_t, size_t>, std::less<>> frames_by_id_;
   std::vector<Layer> layers_;    // shown for good, in document order
   std::vector<Layer> overlays_;  // shown for a while; after every layer
 };
@@ -319,11 +329,20 @@ Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
                "its size)");
   }
   const std::string_view href = use.attribute("href").value();
+  if (href.starts_with("#") && !node.attribute("viewBox")) {
+    if (auto frame = frames_by_id_.find(href.substr(1));
+        frame != frames_by_id_.end()) {
+      return ReadMovedFrame(node, time_us, frame->second);
+    }
+  }
   auto it = href.starts_with("#") ? images_by_id_.find(href.substr(1))
                                   : images_by_id_.end();
   if (it == images_by_id_.end()) {
     return Bad(Describe(node) + " does not show an earlier image");
   }
+  // (An image shown in a frame is at its own x, y; a sheet at 0, 0.)
+  box[0] -= it->second->origin.x;
+  box[1] -= it->second->origin.y;
   const cv::Rect sheet(cv::Point(0, 0), it->second->pixels.size());
   const cv::Rect box_rect(box[0], box[1], box[2], box[3]);
   if ((box_rect & sheet) != box_rect) {
@@ -362,13 +381,52 @@ Status Reader::ReadFrame(const pugi::xml_node& node, bool group) {
   return Status::Ok();
 }
 
+Status Reader::ReadMovedFrame(const pugi::xml_node& node, int64_t time_us,
+                              std::pair<size_t, size_t> layers) {
+  int x, y, width, height, moved_x, moved_y;
+  if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
+  const pugi::xml_node use = node.first_child();
+  if (Status s = ReadInt(use, "x", 0, &moved_x); !s.ok()) return s;
+  if (Status s = ReadInt(use, "y", 0, &moved_y); !s.ok()) return s;
+  if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
+  const cv::Rect box(x, y, width, height);
+  const cv::Point shift(x + moved_x, y + moved_y);
+  for (size_t n = layers.first; n < layers.second; ++n) {
+    Layer copy = layers_[n];
+    copy.time_us = time_us;
+    copy.hide_us = kForever;
+    copy.at += shift;
+    copy.clip = copy.clip ? (*copy.clip + shift) & box : box;
+    layers_.push_back(copy);
+  }
+  return Status::Ok();
+}
+
+Status Reader::ReadShownAgain(const pugi::xml_node& node, int64_t time_us) {
+  const std::string id = node.attribute("id").value();
+  if (id.empty()) return Bad(Describe(node) + " has no id");
+  const size_t first = layers_.size();
+  for (const pugi::xml_node& child : node.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (Status s = ReadPatch(child, time_us); !s.ok()) return s;
+  }
+  if (images_by_id_.count(id) != 0 ||
+      !frames_by_id_.emplace(id, std::make_pair(first, layers_.size()))
+           .second) {
+    return Bad("id \"" + id + "\" used twice");
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadPatch(const pugi::xml_node& node, int64_t time_us) {
   const std::string_view name = node.name();
   return name == "image"  ? ReadImage(node, time_us, /*painted=*/true)
          : name == "use"  ? ReadUse(node, time_us)
          : name == "rect" ? ReadRect(node, time_us)
          : name == "svg"  ? ReadSprite(node, time_us)
-                          : Bad("unexpected " + Describe(node));
+         : name == "g" && node.attribute("id")
+             ? ReadShownAgain(node, time_us)
+             : Bad("unexpected " + Describe(node));
 }
 
 Status Reader::ReadOverlay(const pugi::xml_node& node) {
@@ -401,8 +459,9 @@ Status Reader::ReadOverlay(const pugi::xml_node& node) {
 // (Only inside `clip`, when given.)
 void Paint(const Layer& layer, cv::Mat* canvas,
            std::optional<cv::Rect> clip = std::nullopt) {
-  const cv::Rect canvas_rect =
+  cv::Rect canvas_rect =
       clip.value_or(cv::Rect(0, 0, canvas->cols, canvas->rows));
+  if (layer.clip) canvas_rect &= *layer.clip;
   const cv::Rect target(layer.at, layer.image->pixels.size());
   const cv::Rect visible = target & canvas_rect;
   if (visible.empty()) return;
@@ -478,6 +537,9 @@ Status Reader::Read(
                 : Bad("unexpected " + Describe(child));
         if (!s.ok()) return s;
       }
+    } else if (name == "g" && node.attribute("id") &&
+               !node.attribute("style")) {
+      s = ReadShownAgain(node, 0);  // the poster, shown again by a move
     } else if (name == "g") {
       s = ReadFrame(node, /*group=*/true);
     } else {

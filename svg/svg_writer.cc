@@ -79,12 +79,23 @@ const char* DataPrefix(ImageFormat format) {
                                       : " href=\"data:image/png;base64,";
 }
 
-// Placeholders in a frame's markup, replaced when it is written (its end
-// is known only then): the frame element's style attribute; where the
-// poster's group opens and closes, if it gets an end.
+// Placeholders in a frame's markup, replaced when it is written (its end,
+// and whether a move shows it again, are known only then): where the
+// frame opens and closes (a <g> with the frame's style; inside it, a <g>
+// with an id when a move shows the frame again), and where a frame of one
+// element carries the style itself when it is not wrapped.
 constexpr char kStyleMark = '\x01';
-constexpr char kPosterOpen = '\x02';
-constexpr char kPosterClose = '\x03';
+constexpr char kFrameOpen = '\x02';
+constexpr char kFrameClose = '\x03';
+// A move shows an earlier frame again only if the browser's copy of it
+// stays small: at most this many moves nested inside it, and this many
+// elements in all (with the copies inside it). A move shows the frame
+// before it again, so without a bound the copies nest as deep as the
+// screencast is long, and, as each refers to more than one on average,
+// grow exponentially (Chromium could not even load a 269-frame terminal
+// recording).
+constexpr int kMaxMoveDepth = 24;
+constexpr int64_t kMaxCopyElements = 4096;
 
 // A frame is kept this long (bytes of markup in all) before it is written,
 // for a later frame to cover it.
@@ -140,8 +151,9 @@ bool SvgWriter::IsNewImage(const EncodedPatch& patch) {
   return !patch.fill && patch.sprite.empty() && Find(patch.png) == nullptr;
 }
 
-void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
-                            std::vector<Piece>* pieces) {
+SvgWriter::Source SvgWriter::AppendPatch(const EncodedPatch& patch,
+                                         const std::string& style,
+                                         std::vector<Piece>* pieces) {
   std::string* markup = &pieces->back().text;
   const cv::Rect& rect = patch.rect;
   auto position = [&rect] {
@@ -153,18 +165,26 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
     *markup += "<rect" + style + position() + " fill=\"" +
                HexColour(*patch.fill) + "\"/>";
     stats_.fills += 1;
-    return;
+    Source source;
+    source.colour = *patch.fill;
+    return source;
   }
   if (!patch.sprite.empty()) {
     if (patch.sprite.size() != rect.size()) {
       throw std::logic_error("SVG writer: a sprite not the size of its patch");
     }
-    pieces->back().sprite = sheet_.Add(patch.sprite);
+    const size_t sprite =
+        sheet_.Add(patch.sprite, patch.sprite_context, patch.sprite_inside);
+    pieces->back().sprite = sprite;
     pieces->back().at = rect.tl();
     pieces->back().style = style;
     pieces->push_back(Piece{});
     stats_.sprites += 1;
-    return;
+    Source source;
+    source.kind = Source::Kind::kSprite;
+    source.sprite = sprite;
+    source.at = rect.tl();
+    return source;
   }
   // An image already written with these bytes: placed again.
   if (const StoredImage* earlier = Find(patch.png); earlier != nullptr) {
@@ -172,7 +192,11 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
                Attr("x", rect.x - earlier->origin.x) +
                Attr("y", rect.y - earlier->origin.y) + "/>";
     stats_.reused += 1;
-    return;
+    Source source;
+    source.kind = Source::Kind::kElement;
+    source.id = earlier->id;
+    source.offset = rect.tl() - earlier->origin;
+    return source;
   }
   const std::vector<uint8_t>& bytes = *patch.png;
   std::vector<StoredImage>& same_hash = stored_[Fnv1a(bytes)];
@@ -183,18 +207,196 @@ void SvgWriter::AppendPatch(const EncodedPatch& patch, const std::string& style,
   *markup += "\"/>";
   stats_.images += 1;
   stats_.png_bytes += bytes.size();
+  Source source;
+  source.kind = Source::Kind::kElement;
+  source.id = image.id;
   same_hash.push_back(std::move(image));
+  return source;
 }
 
-void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, int64_t since_us,
+void SvgWriter::Paint(const cv::Rect& rect, const cv::Mat& painted,
+                      Source source) {
+  if (source_.empty()) {
+    source_ = cv::Mat(size_, CV_32SC1, cv::Scalar(-1));
+    shift_ = cv::Mat(size_, CV_32SC2, cv::Scalar(0, 0));
+  }
+  const int32_t number = static_cast<int32_t>(sources_.size());
+  if (source.kind == Source::Kind::kSprite) {
+    open_sprite_sources_.push_back(sources_.size());
+  }
+  sources_.push_back(std::move(source));
+  for (int y = 0; y < rect.height; ++y) {
+    int32_t* which = source_.ptr<int32_t>(rect.y + y) + rect.x;
+    cv::Vec2i* shift = shift_.ptr<cv::Vec2i>(rect.y + y) + rect.x;
+    const uint8_t* mask = painted.empty() ? nullptr : painted.ptr<uint8_t>(y);
+    for (int x = 0; x < rect.width; ++x) {
+      if (mask != nullptr && mask[x] == 0) continue;
+      which[x] = number;
+      shift[x] = cv::Vec2i(0, 0);
+    }
+  }
+}
+
+SvgWriter::Nesting SvgWriter::AppendMove(const Move& move,
+                                         std::vector<Piece>* pieces) {
+  const cv::Rect& to = move.to;
+  const cv::Rect from = to + cv::Point(0, move.dy);
+  if ((to & cv::Rect(cv::Point(), size_)) != to ||
+      (from & cv::Rect(cv::Point(), size_)) != from || source_.empty()) {
+    throw std::logic_error("SVG writer: a move outside the frame");
+  }
+  // What the band will show: the sources of the rows dy away, moved.
+  cv::Mat which = source_(from).clone();
+  cv::Mat shift = shift_(from).clone();
+  shift += cv::Scalar(0, move.dy);
+  const cv::Mat owners = owner_(from);
+  // The frames that show those pixels now. A frame still in the window,
+  // written as a group, is shown again whole (one <use> of it, clipped to
+  // the box of its pixels); drawn oldest first, each frame is transparent
+  // where a newer one painted over it, so the layers add up to what the
+  // source rows show. The pixels of other frames are cut into rectangles
+  // of one source and shift, each shown again from that source.
+  auto referable = [&](int32_t j) {
+    if (j < 0 || static_cast<uint64_t>(j) < first_entry_) return false;
+    const Entry& e = window_[j - first_entry_];
+    return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements;
+  };
+  struct Run {
+    int x0, x1, y0, y1;  // in the band
+    int32_t owner;
+    int32_t source;  // -1: the owner frame, whole
+    cv::Vec2i shift;
+  };
+  std::map<int32_t, cv::Rect> boxes;  // referable owner -> its pixels' box
+  std::vector<Run> done, open, next;
+  for (int y = 0; y <= to.height; ++y) {
+    next.clear();
+    size_t o = 0;
+    for (int x = 0; y < to.height && x < to.width;) {
+      const int32_t j = owners.at<int32_t>(y, x);
+      if (referable(j)) {
+        cv::Rect& box = boxes[j];
+        box = box.empty() ? cv::Rect(x, y, 1, 1) : box | cv::Rect(x, y, 1, 1);
+        ++x;
+        continue;
+      }
+      const int32_t s = which.at<int32_t>(y, x);
+      const cv::Vec2i d = shift.at<cv::Vec2i>(y, x);
+      if (s < 0) throw std::logic_error("SVG writer: a move of nothing");
+      int end = x + 1;
+      while (end < to.width && owners.at<int32_t>(y, end) == j &&
+             which.at<int32_t>(y, end) == s &&
+             shift.at<cv::Vec2i>(y, end) == d) {
+        ++end;
+      }
+      while (o < open.size() && open[o].x0 < x) done.push_back(open[o++]);
+      if (o < open.size() && open[o].x0 == x && open[o].x1 == end &&
+          open[o].owner == j && open[o].source == s && open[o].shift == d) {
+        next.push_back(open[o++]);
+        next.back().y1 = y + 1;
+      } else {
+        next.push_back(Run{x, end, y, y + 1, j, s, d});
+      }
+      x = end;
+    }
+    while (o < open.size()) done.push_back(open[o++]);
+    std::swap(open, next);
+  }
+  for (auto [j, box] : boxes) {
+    // On even pixels, as the band is, so that a browser scaling the SVG
+    // clips where it clips the frames' patches (at 150%, an odd edge falls
+    // inside a screen pixel and blends with what is under it). A bigger
+    // box is still right: where the frame did not paint it is transparent,
+    // and the frames drawn after it paint their own pixels.
+    box = cv::Rect(cv::Point(box.x & ~1, box.y & ~1),
+                   cv::Point(box.br().x + (box.br().x & 1),
+                             box.br().y + (box.br().y & 1))) &
+          cv::Rect(0, 0, to.width, to.height);
+    done.push_back(Run{box.x, box.br().x, box.y, box.br().y, j, -1, {}});
+  }
+  // Oldest frame first; within one, top to bottom, left to right.
+  std::stable_sort(done.begin(), done.end(), [](const Run& a, const Run& b) {
+    return a.owner != b.owner ? a.owner < b.owner
+           : a.y0 != b.y0     ? a.y0 < b.y0
+                              : a.x0 < b.x0;
+  });
+  Nesting nesting;
+  for (const Run& run : done) {
+    const cv::Rect clip(to.x + run.x0, to.y + run.y0, run.x1 - run.x0,
+                        run.y1 - run.y0);
+    const cv::Point shifted(run.shift[0], run.shift[1]);
+    const std::string box = (clip.x != 0 ? Attr("x", clip.x) : std::string()) +
+                            (clip.y != 0 ? Attr("y", clip.y) : std::string()) +
+                            Attr("width", clip.width) +
+                            Attr("height", clip.height);
+    std::string& markup = pieces->back().text;
+    if (run.source < 0) {  // a whole earlier frame, moved
+      Entry& e = window_[run.owner - first_entry_];
+      if (e.ref_id.empty()) e.ref_id = IdFor(next_id_++);
+      nesting.depth = std::max(nesting.depth, e.depth + 1);
+      nesting.elements += e.elements;
+      const cv::Point u = cv::Point(0, -move.dy) - clip.tl();
+      markup += "<svg" + box + "><use href=\"#" + e.ref_id + "\"" +
+                (u.x != 0 ? Attr("x", u.x) : std::string()) +
+                (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
+      continue;
+    }
+    Source& source = sources_[run.source];
+    if (source.kind == Source::Kind::kFill) {
+      markup += "<rect" + box + " fill=\"" + HexColour(source.colour) + "\"/>";
+    } else if (source.kind == Source::Kind::kSprite) {
+      pieces->back().sprite = source.sprite;
+      pieces->back().at = source.at - shifted;
+      pieces->back().clip = clip;
+      pieces->push_back(Piece{});
+    } else {
+      if (source.kind == Source::Kind::kLoose) {
+        // Written alone, without an id: once more, in <defs>, with one.
+        // (Ahead of every frame still in the window.)
+        source.id = IdFor(next_id_++);
+        std::string defs = "<defs><image id=\"" + source.id + "\"" +
+                           Attr("width", source.size.width) +
+                           Attr("height", source.size.height) +
+                           DataPrefix(source.format);
+        AppendBase64(source.file->data(), source.file->size(), &defs);
+        out_->Write(defs + "\"/></defs>\n");
+        stats_.images += 1;
+        stats_.png_bytes += source.file->size();
+        source.kind = Source::Kind::kElement;
+        source.file.reset();
+      }
+      const cv::Point u = source.offset - shifted - clip.tl();
+      markup += "<svg" + box + "><use href=\"#" + source.id + "\"" +
+                (u.x != 0 ? Attr("x", u.x) : std::string()) +
+                (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
+    }
+  }
+  which.copyTo(source_(to));
+  shift.copyTo(shift_(to));
+  stats_.moves += 1;
+  stats_.moved_pieces += done.size();
+  return nesting;
+}
+
+void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, bool bare,
+                     const Nesting& nesting, int64_t since_us,
                      int64_t area_px) {
   Entry entry;
   entry.poster = poster;
+  entry.bare = bare;
+  entry.depth = nesting.depth;
+  entry.elements = nesting.elements;
   entry.since_us = since_us;
   entry.area_px = area_px;
   for (const Piece& piece : pieces) {
     entry.bytes += piece.text.size() + 100;
     entry.sprites_waiting += piece.sprite != kNoSprite;
+    // (Its own elements: start tags; a sprite is an <svg> and a <use>.)
+    for (size_t at = piece.text.find('<'); at != std::string::npos;
+         at = piece.text.find('<', at + 1)) {
+      entry.elements += at + 1 < piece.text.size() && piece.text[at + 1] != '/';
+    }
+    entry.elements += piece.sprite != kNoSprite ? 2 : 0;
   }
   entry.pieces = std::move(pieces);
   window_bytes_ += entry.bytes;
@@ -228,7 +430,13 @@ std::string SvgWriter::Expand(const Entry& entry) {
     }
     return style;
   };
-  static constexpr char kMarks[] = {kStyleMark, kPosterOpen, kPosterClose, 0};
+  // A frame of one element is that element with the style, unless a move
+  // shows it again: a copy of it must not carry the style (it would hide
+  // with the frame), so then it is wrapped as a group is. The poster's
+  // group has a style only when it ends.
+  const bool shown_again = !entry.ref_id.empty();
+  const bool wrapped = !entry.bare || shown_again;
+  static constexpr char kMarks[] = {kStyleMark, kFrameOpen, kFrameClose, 0};
   std::string markup;
   for (const Piece& piece : entry.pieces) {
     const std::string& text = piece.text;
@@ -236,11 +444,15 @@ std::string SvgWriter::Expand(const Entry& entry) {
       const size_t mark = std::min(text.find_first_of(kMarks, at), text.size());
       markup.append(text, at, mark - at);
       if (mark == text.size()) break;
+      const bool outer = wrapped && (!entry.poster || ends);
       if (text[mark] == kStyleMark) {
-        markup += style_attribute();
-      } else if (ends) {
-        markup += text[mark] == kPosterOpen ? "<g" + style_attribute() + ">"
-                                            : std::string("</g>");
+        if (!wrapped) markup += style_attribute();
+      } else if (text[mark] == kFrameOpen) {
+        if (outer) markup += "<g" + style_attribute() + ">";
+        if (shown_again) markup += "<g id=\"" + entry.ref_id + "\">";
+      } else {
+        if (shown_again) markup += "</g>";
+        if (outer) markup += "</g>";
       }
       at = mark + 1;
     }
@@ -369,7 +581,8 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
   std::vector<std::pair<size_t, size_t>> split(sheet_.sprites());
   for (size_t n = 0; n < sheet_.sprites(); ++n) {
     const size_t part = IsGrey(sheet_.sprite(n)) ? 0 : 1;
-    split[n] = {part, parts[part].Add(sheet_.sprite(n))};
+    split[n] = {part, parts[part].Add(sheet_.sprite(n), sheet_.context(n),
+                                      sheet_.inside(n))};
   }
   // The sheets packed and encoded: the one, or the two parts, side by
   // side (TBB: the rest of the pipeline is idle at the final flush).
@@ -463,11 +676,16 @@ void SvgWriter::FlushSheet() {
       const auto [k, number] = where[piece.sprite];
       const EncodedSheet& sheet = sheets[k];
       const cv::Point& place = sheet.places[number];
-      const cv::Size size = sheet_.sprite(piece.sprite).size();
+      // (Shown whole, or, in a move, the part inside the clip.)
+      const cv::Rect box =
+          piece.clip.empty()
+              ? cv::Rect(piece.at, sheet_.sprite(piece.sprite).size())
+              : piece.clip;
       const std::string position =
-          (piece.at.x != 0 ? Attr("x", piece.at.x) : std::string()) +
-          (piece.at.y != 0 ? Attr("y", piece.at.y) : std::string()) +
-          Attr("width", size.width) + Attr("height", size.height);
+          (box.x != 0 ? Attr("x", box.x) : std::string()) +
+          (box.y != 0 ? Attr("y", box.y) : std::string()) +
+          Attr("width", box.width) + Attr("height", box.height);
+      const cv::Point moved = piece.at - place - box.tl();
       std::string sprite;
       if (alone) {
         stats_.sprites -= 1;  // an image of its own after all
@@ -478,8 +696,8 @@ void SvgWriter::FlushSheet() {
         // (The nested <svg> clips to its box; the sheet is moved so the
         // sprite is in it: shorter than a viewBox.)
         sprite = "<svg" + piece.style + position + "><use href=\"#" + ids[k] +
-                 "\"" + (place.x != 0 ? Attr("x", -place.x) : std::string()) +
-                 (place.y != 0 ? Attr("y", -place.y) : std::string()) +
+                 "\"" + (moved.x != 0 ? Attr("x", moved.x) : std::string()) +
+                 (moved.y != 0 ? Attr("y", moved.y) : std::string()) +
                  "/></svg>";
       }
       // (A piece is its text, then its sprite.)
@@ -489,6 +707,25 @@ void SvgWriter::FlushSheet() {
       piece.text += sprite;
     }
   }
+  // Moves to come show these sprites from their sheet (or, alone, from a
+  // copy of the image in <defs>).
+  for (size_t n : open_sprite_sources_) {
+    Source& source = sources_[n];
+    const auto [k, number] = where[source.sprite];
+    if (alone) {
+      source.kind = Source::Kind::kLoose;
+      source.offset = source.at;
+      source.file =
+          std::make_shared<const std::vector<uint8_t>>(sheets[k].bytes);
+      source.format = sheets[k].format;
+      source.size = sheets[k].size;
+    } else {
+      source.kind = Source::Kind::kElement;
+      source.id = ids[k];
+      source.offset = source.at - sheets[k].places[number];
+    }
+  }
+  open_sprite_sources_.clear();
   sheet_.Clear();
 }
 
@@ -562,16 +799,18 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   const bool cursor_changed =
       frame.cursor && TrackCursor(*frame.cursor, &pieces.back().text);
   const bool poster = frame.ticket.seq == 0;
-  const int64_t time_us = timeline_.Place(
-      frame.ticket.timestamp_us, cursor_changed || !frame.patches.empty());
+  const bool changed = !frame.patches.empty() || frame.move.has_value();
+  const int64_t time_us =
+      timeline_.Place(frame.ticket.timestamp_us, cursor_changed || changed);
   if (cursor_changed) {
     CloseCursorSpan(time_us);
     cursor_span_ = cursor_next_;
     if (cursor_span_) cursor_span_->since_us = time_us;
   }
-  if (frame.patches.empty()) {  // identical to the frame before
+  if (!changed) {  // identical to the frame before
     if (!pieces.back().text.empty()) {
-      Emit(std::move(pieces), /*poster=*/false, time_us, /*area_px=*/0);
+      Emit(std::move(pieces), /*poster=*/false, /*bare=*/false, Nesting{},
+           time_us, /*area_px=*/0);
     }
     return;
   }
@@ -580,14 +819,21 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   // a new image: an element with an id may be cloned by a later <use>,
   // and a clone must not carry the delay. (The style is written with the
   // frame, once it is known whether it ends.)
-  const bool bare =
-      !poster && frame.patches.size() == 1 && !IsNewImage(frame.patches[0]);
+  const bool bare = !poster && !frame.move && frame.patches.size() == 1 &&
+                    !IsNewImage(frame.patches[0]);
   const std::string style_mark(1, kStyleMark);
-  pieces.back().text += poster ? std::string(1, kPosterOpen)
-                        : bare ? std::string()
-                               : "<g" + style_mark + ">";
+  pieces.back().text += kFrameOpen;
   const uint64_t serial = first_entry_ + window_.size();
   int64_t area_px = 0;
+  Nesting nesting;
+  if (frame.move) {  // first: the patches paint over it
+    if (poster) throw std::logic_error("SVG writer: a move in the poster");
+    nesting = AppendMove(*frame.move, &pieces);
+    area_px += frame.move->to.area();
+    EncodedPatch band;  // (opaque: every pixel painted)
+    band.rect = frame.move->to;
+    TakeOver(band, serial, time_us);
+  }
   for (const EncodedPatch& patch : frame.patches) {
     area_px += patch.rect.area();
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
@@ -597,13 +843,12 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
     if (!patch.painted.empty() && patch.painted.size() != patch.rect.size()) {
       throw std::logic_error("SVG writer: a mask not the size of its patch");
     }
-    AppendPatch(patch, bare ? style_mark : std::string(), &pieces);
+    Paint(patch.rect, patch.painted,
+          AppendPatch(patch, bare ? style_mark : std::string(), &pieces));
     TakeOver(patch, serial, time_us);
   }
-  pieces.back().text += poster ? std::string(1, kPosterClose) + "\n"
-                        : bare ? "\n"
-                               : "</g>\n";
-  Emit(std::move(pieces), poster, time_us, area_px);
+  pieces.back().text += std::string(1, kFrameClose) + "\n";
+  Emit(std::move(pieces), poster, bare, nesting, time_us, area_px);
 }
 
 void SvgWriter::Finish() {

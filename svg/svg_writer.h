@@ -130,13 +130,15 @@ struct SheetOptions {
 };
 
 struct SvgStats {
-  uint64_t images = 0;     // image files written (PNG or WebP)
-  uint64_t reused = 0;     // patches placed again by <use>
-  uint64_t png_bytes = 0;  // image bytes written (before base64)
-  uint64_t fills = 0;      // one-colour patches (<rect>)
-  uint64_t sheets = 0;     // sprite sheets (each one of `images`)
-  uint64_t sprites = 0;    // patches shown from a sheet
-  uint64_t covered = 0;    // frames hidden once later ones cover them
+  uint64_t images = 0;        // image files written (PNG or WebP)
+  uint64_t reused = 0;        // patches placed again by <use>
+  uint64_t png_bytes = 0;     // image bytes written (before base64)
+  uint64_t fills = 0;         // one-colour patches (<rect>)
+  uint64_t sheets = 0;        // sprite sheets (each one of `images`)
+  uint64_t sprites = 0;       // patches shown from a sheet
+  uint64_t covered = 0;       // frames hidden once later ones cover them
+  uint64_t moves = 0;         // scrolled bands shown as earlier pixels
+  uint64_t moved_pieces = 0;  // rectangles they were cut into
   // (images - sheets: patches that are images of their own)
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
@@ -168,14 +170,36 @@ class SvgWriter final : public FrameSink {
   };
 
   // Markup waiting for the sheet it shows sprites of: text, then (unless
-  // kNoSprite) sprite number `sprite` placed at `at` in the frame. The
-  // text may hold the placeholders below, replaced when it is written.
+  // kNoSprite) sprite number `sprite` placed at `at` in the frame, shown
+  // only inside `clip` (empty: all of it). The text may hold the
+  // placeholders below, replaced when it is written.
   static constexpr size_t kNoSprite = SIZE_MAX;
   struct Piece {
     std::string text;
     size_t sprite = kNoSprite;
     cv::Point at;
+    cv::Rect clip;
     std::string style;  // the sprite's style attribute, if any
+  };
+  // What painted a pixel, for a later move to show it again: a colour, an
+  // element a <use> can clone (an image, a sheet), a sprite on the open
+  // sheet (until the sheet is written), or a sprite written alone as an
+  // <image> without an id (its file, written again into <defs> with an id
+  // when a move first needs it).
+  struct Source {
+    enum class Kind { kFill, kElement, kSprite, kLoose };
+    Kind kind = Kind::kFill;
+    uint32_t colour = 0;  // kFill
+    std::string id;       // kElement
+    // kElement, kLoose: the <use> translation that shows the pixels where
+    // they were painted (an image: 0; a <use> of one: its x, y; a sheet:
+    // the sprite's place in the frame minus its place on the sheet).
+    cv::Point offset;
+    size_t sprite = kNoSprite;  // kSprite: number on the open sheet
+    cv::Point at;               // kSprite: where it was painted
+    PngBytes file;              // kLoose
+    ImageFormat format = ImageFormat::kPng;
+    cv::Size size;
   };
   // A frame's markup until it is written. It is kept while the window
   // allows (kWindowBytes), so that when later frames cover every pixel it
@@ -188,12 +212,24 @@ class SvgWriter final : public FrameSink {
     int64_t area_px = 0;  // of its patches
     int64_t since_us = 0;
     int64_t until_us = -1;  // covered from then on (-1: not, so far)
+    // One element with the style (no <g>), unless a move shows it again.
+    bool bare = false;
+    // Once a move shows it again: the id of a <g> inside its own.
+    std::string ref_id;
+    int depth = 0;         // moves nested in it (through the frames shown)
+    int64_t elements = 0;  // in a browser's copy of it, copies included
   };
 
   void WriteHeaderOnce();
   // Keeps a frame's pieces in the window; writes what leaves it.
-  void Emit(std::vector<Piece> pieces, bool poster, int64_t since_us,
-            int64_t area_px);
+  // How deep the earlier frames a move shows are nested, and how many
+  // elements their copies make.
+  struct Nesting {
+    int depth = 0;
+    int64_t elements = 0;
+  };
+  void Emit(std::vector<Piece> pieces, bool poster, bool bare,
+            const Nesting& nesting, int64_t since_us, int64_t area_px);
   // Writes the oldest entries while the window is over its size (all of
   // them with `all`), as far as their sheets are written.
   void Drain(bool all);
@@ -225,10 +261,15 @@ class SvgWriter final : public FrameSink {
   // The image written earlier with exactly these bytes, if any.
   const StoredImage* Find(const PngBytes& png);
   // Appends the markup for one patch: a <rect>, a new <image>, a <use>,
-  // or a sprite (a new piece).
+  // or a sprite (a new piece). Returns what painted it (a Source).
   // `style`: "" or the frame's style attribute, for a frame of one patch.
-  void AppendPatch(const EncodedPatch& patch, const std::string& style,
-                   std::vector<Piece>* pieces);
+  Source AppendPatch(const EncodedPatch& patch, const std::string& style,
+                     std::vector<Piece>* pieces);
+  // Appends the markup that shows `move`: the band cut into rectangles
+  // whose pixels came from one source, each shown again, shifted.
+  Nesting AppendMove(const Move& move, std::vector<Piece>* pieces);
+  // `source` now shows in `rect` where `painted` (empty: everywhere).
+  void Paint(const cv::Rect& rect, const cv::Mat& painted, Source source);
   // Whether the patch is written as a new <image> (with an id).
   bool IsNewImage(const EncodedPatch& patch);
   // Follows the pointer from frame to frame; a new pointer image is
@@ -243,6 +284,13 @@ class SvgWriter final : public FrameSink {
   // end of the period.
   // A frame's delay is --d, the pointer's animation-delay.
   std::string Timing(bool pointer, int64_t since_us, int64_t until_us);
+
+  // Which source each pixel shows (-1: none yet) and, CV_32SC2, how far
+  // it moved since: pixel p shows what the source painted at p + shift.
+  std::vector<Source> sources_;
+  std::vector<size_t> open_sprite_sources_;  // kSprite sources, to resolve
+  cv::Mat source_;
+  cv::Mat shift_;
 
   const cv::Size size_;
   OutputFile* const out_;

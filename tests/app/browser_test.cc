@@ -329,6 +329,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         PlaybackCase{"boxes", {"--loop", "--hold", "500"}, Loop(500)},
         PlaybackCase{"boxes", {"--loop"}, Loop(2000)},
+        PlaybackCase{"terminal", {"--loop", "--hold", "300"}, Loop(300)},
         PlaybackCase{
             "boxes", {"--speed", "2", "--idle-limit", "120"}, Faster(2, 120)},
         PlaybackCase{"boxes",
@@ -447,10 +448,10 @@ TEST_P(BrowserTest, FramesAreExactDirectlyAndInAnImg) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BrowserTest,
-    ::testing::Values("boxes", "colortypes", "scroll", "anchor-patches/chevron",
-                      "anchor-patches/diagonal", "anchor-patches/full",
-                      "anchor-patches/horizontal", "anchor-patches/letter",
-                      "anchor-patches/vertical"),
+    ::testing::Values("boxes", "colortypes", "scroll", "terminal",
+                      "anchor-patches/chevron", "anchor-patches/diagonal",
+                      "anchor-patches/full", "anchor-patches/horizontal",
+                      "anchor-patches/letter", "anchor-patches/vertical"),
     FixtureTestName);
 
 // The first 100 frames of the reference project's demo (1200x744), where
@@ -504,7 +505,7 @@ TEST_P(BrowserWebpTest, FramesAreExactDirectlyAndInAnImg) {
 
 INSTANTIATE_TEST_SUITE_P(Webp, BrowserWebpTest,
                          ::testing::Values("boxes", "colortypes", "scroll",
-                                           "anchor-electron"),
+                                           "terminal", "anchor-electron"),
                          FixtureTestName);
 
 // `svgcast convert` of a lossless video (FFV1, made by ffmpeg from a
@@ -637,7 +638,7 @@ TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
-                         ::testing::Values("boxes", "scroll",
+                         ::testing::Values("boxes", "scroll", "terminal",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

@@ -40,7 +40,7 @@ TEST_P(Determinism, SameBytesWithOneTwoAndEightThreads) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
-                         ::testing::Values("boxes", "scroll",
+                         ::testing::Values("boxes", "scroll", "terminal",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

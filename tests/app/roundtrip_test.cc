@@ -18,10 +18,10 @@ TEST_P(RoundTrip, EveryFrameDecodesExactly) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
-    ::testing::Values("boxes", "colortypes", "scroll", "anchor-patches/chevron",
-                      "anchor-patches/diagonal", "anchor-patches/full",
-                      "anchor-patches/horizontal", "anchor-patches/letter",
-                      "anchor-patches/vertical"),
+    ::testing::Values("boxes", "colortypes", "scroll", "terminal",
+                      "anchor-patches/chevron", "anchor-patches/diagonal",
+                      "anchor-patches/full", "anchor-patches/horizontal",
+                      "anchor-patches/letter", "anchor-patches/vertical"),
     FixtureTestName);
 
 // The same with --codec webp (sprite sheets and large patches in lossless
@@ -41,7 +41,7 @@ TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
                          ::testing::Values("boxes", "colortypes", "scroll",
-                                           "anchor-patches/letter"),
+                                           "terminal", "anchor-patches/letter"),
                          FixtureTestName);
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -45,6 +46,7 @@ constexpr int64_t kFrameIntervalUs = 40'000;
 struct Written {
   uint64_t seq = 0;
   int64_t timestamp_us = 0;
+  std::optional<Move> move;
   std::vector<cv::Rect> rects;
   std::vector<std::vector<uint8_t>> pngs;
 
@@ -67,6 +69,7 @@ class RecordingSink : public FrameSink {
     Written w;
     w.seq = frame.ticket.seq;
     w.timestamp_us = frame.ticket.timestamp_us;
+    w.move = frame.move;
     for (const EncodedPatch& patch : frame.patches) {
       w.rects.push_back(patch.rect);
       // A one-colour patch or a sprite is kept as the PNG of its pixels.
@@ -464,13 +467,22 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   return result;
 }
 
-// Pastes every patch, decoded by our PNG reader, onto a canvas and checks
-// that after each frame the canvas is that frame.
+// Moves the band of each move, then pastes every patch, decoded by our PNG
+// reader, onto a canvas, and checks that after each frame the canvas is
+// that frame.
 ::testing::AssertionResult Reproduces(const std::vector<cv::Mat>& frames,
                                       const std::vector<Written>& written) {
   cv::Mat canvas(frames.front().size(), CV_8UC4, cv::Scalar(1, 2, 3, 255));
   const cv::Rect bounds(0, 0, canvas.cols, canvas.rows);
   for (const Written& w : written) {
+    if (w.move) {
+      const cv::Rect from = w.move->to + cv::Point(0, w.move->dy);
+      if ((w.move->to & bounds) != w.move->to || (from & bounds) != from) {
+        return ::testing::AssertionFailure()
+               << "frame " << w.seq << ": move outside";
+      }
+      canvas(from).clone().copyTo(canvas(w.move->to));
+    }
     for (size_t i = 0; i < w.rects.size(); ++i) {
       const cv::Rect& r = w.rects[i];
       if ((r & bounds) != r || r.empty()) {
@@ -554,7 +566,7 @@ TEST_P(PipelineThreadsTest, WritesEveryFrameInOrderAndDrains) {
   EXPECT_EQ(run.stats.frames, frames.size());
   uint64_t changed = 0, patches = 0;
   for (const Written& w : run.written) {
-    changed += w.rects.empty() ? 0 : 1;
+    changed += w.rects.empty() && !w.move ? 0 : 1;
     patches += w.rects.size();
   }
   EXPECT_EQ(run.stats.changed_frames, changed);
@@ -569,7 +581,8 @@ TEST_P(PipelineThreadsTest, WritesEveryFrameInOrderAndDrains) {
   for (size_t i = 1; i < run.written.size(); ++i) {
     const bool same = SameBytes(frames[i - 1], frames[i]);
     identical += same ? 1 : 0;
-    EXPECT_EQ(run.written[i].rects.empty(), same) << "frame " << i;
+    EXPECT_EQ(run.written[i].rects.empty() && !run.written[i].move, same)
+        << "frame " << i;
   }
   EXPECT_GE(identical, 5);  // the sequence really has such frames
 
@@ -651,6 +664,48 @@ TEST_P(PipelineThreadsTest, TwoFrameCacheCountsEveryWait) {
   EXPECT_EQ(run.cache.peak_frames, 2u);
   EXPECT_EQ(run.cache.frames, 0u);
   EXPECT_TRUE(Reproduces(frames, run.written));
+}
+
+// A terminal printing a log (fixtures/terminal): the scrolled bands come
+// as moves, with only the new lines as patches, and reproduce every frame
+// whatever the thread count; every eighth frame repaints its band instead.
+TEST(PipelineTest, ScrolledBandsAreMovesThatReproduceEveryFrame) {
+  std::vector<cv::Mat> frames;
+  for (int n = 0; n < 14; ++n) {
+    char name[16];
+    std::snprintf(name, sizeof name, "/%02d.png", n);
+    cv::Mat frame;
+    ASSERT_TRUE(ReadPngFile(FixturePath("terminal") + name, &frame).ok());
+    frames.push_back(frame);
+  }
+  std::vector<Written> first;
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    RunConfig config;
+    config.threads = threads;
+    config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
+      RandomDelay(77, stage, seq);
+    };
+    const RunResult run = RunPipeline(frames, config);
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+    ASSERT_EQ(run.written.size(), frames.size());
+    uint64_t moves = 0;
+    for (const Written& w : run.written) {
+      if (!w.move) continue;
+      ++moves;
+      EXPECT_EQ(w.move->dy % 8, 0) << "frame " << w.seq;  // whole lines
+    }
+    EXPECT_EQ(run.stats.moves, moves);
+    EXPECT_GE(moves, 8u);
+    EXPECT_FALSE(run.written[8].move.has_value());  // the keyframe
+    EXPECT_TRUE(Reproduces(frames, run.written));
+    if (first.empty()) {
+      first = run.written;
+    } else {
+      EXPECT_TRUE(first == run.written);
+    }
+  }
 }
 
 // (4) The sink sees the same frames, rects and PNG bytes whatever the

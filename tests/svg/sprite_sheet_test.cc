@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_util.h"
+
 namespace svgcast {
 namespace {
 
@@ -69,15 +71,37 @@ TEST(SpriteSheet, PacksIntoNarrowerRowsWhenAsked) {
   std::vector<cv::Point> wide, narrow;
   const cv::Mat one_row = sheet.Pack(&wide);
   const cv::Mat rows = sheet.Pack(&narrow, 30);
-  EXPECT_EQ(one_row.rows, 8);  // 6 + 2 of bleed
-  EXPECT_LE(rows.cols, 30 + 2);
-  // Two to a row of 30 (10 wide, 4 apart), shelves 10 apart (6 + 4).
-  EXPECT_EQ(narrow[1], cv::Point(14, 0));
-  EXPECT_EQ(narrow[2], cv::Point(0, 10));
-  EXPECT_EQ(narrow[5], cv::Point(14, 20));
+  EXPECT_EQ(one_row.rows, 10);  // 2 of bleed + 6 + 2 of bleed
+  EXPECT_LE(rows.cols, 2 + 30 + 2);
+  // Two to a row of 30 (10 wide, 4 apart), shelves 10 apart (6 + 4),
+  // from (2, 2).
+  EXPECT_EQ(narrow[0], cv::Point(2, 2));
+  EXPECT_EQ(narrow[1], cv::Point(16, 2));
+  EXPECT_EQ(narrow[2], cv::Point(2, 12));
+  EXPECT_EQ(narrow[5], cv::Point(16, 22));
   sheet.Add(Solid({40, 2}, 99));
   const cv::Mat widened = sheet.Pack(&narrow, 30);
-  EXPECT_EQ(widened.cols, 42);
+  EXPECT_EQ(widened.cols, 44);
+}
+
+TEST(SpriteSheet, BleedIsTheContextWhereGivenElseTheEdgeRepeated) {
+  // A 2x2 sprite whose context (6x6, the sprite at (2, 2)) differs from it
+  // everywhere; and a sprite with no context.
+  SpriteSheet sheet(100);
+  const cv::Mat context = Solid({6, 6}, 7);
+  const cv::Mat sprite = Solid({2, 2}, 200);
+  sheet.Add(sprite, context, cv::Point(2, 2));
+  sheet.Add(Solid({2, 2}, 100));
+  std::vector<cv::Point> places;
+  const cv::Mat packed = sheet.Pack(&places);
+  const cv::Rect with_context(places[0] - cv::Point(2, 2), cv::Size(6, 6));
+  cv::Mat expected = context.clone();
+  sprite.copyTo(expected(cv::Rect(2, 2, 2, 2)));
+  EXPECT_TRUE(test::SamePixels(expected, packed(with_context)));
+  const cv::Rect bare(places[1] - cv::Point(2, 2), cv::Size(6, 6));
+  EXPECT_TRUE(test::SamePixels(Solid({6, 6}, 100), packed(bare)));
+  // The context must hold the sprite.
+  EXPECT_THROW(sheet.Add(sprite, context, cv::Point(5, 5)), std::logic_error);
 }
 
 TEST(SpriteSheet, RefusesASpriteWiderThanTheSheet) {

@@ -1,0 +1,61 @@
+// Scroll detection: when a band of the frame shows what the frame before
+// showed a few rows lower (or higher), the band is a Move, and only what
+// differs from the moved picture is left to encode. A terminal printing a
+// log, a page scrolled in a browser: each frame would otherwise encode the
+// whole band again; with a Move the SVG shows the earlier stored pixels
+// shifted (svg_writer.h) plus the new strip.
+//
+// Only vertical moves, by an even number of rows, of one band per frame,
+// found by matching row hashes over the columns that changed.
+//
+// Threading: pure functions of immutable inputs; call from any thread.
+#ifndef SVGCAST_PROCESSING_SCROLL_DETECTOR_H_
+#define SVGCAST_PROCESSING_SCROLL_DETECTOR_H_
+
+#include <optional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "processing/patch.h"
+
+namespace svgcast {
+
+struct ScrollOptions {
+  bool enabled = true;
+  // The shortest band worth a move, in rows, and the fewest distinct rows
+  // that must agree on the distance before it is believed.
+  int min_band_px = 16;
+  int min_votes = 4;
+  // Band edges and distances on multiples of this (as patches: even
+  // pixels, so that at 50% a moved band is averaged in the same 2x2 blocks
+  // as the frame; moved by an odd distance, its pixels would be sampled at
+  // the other phase: thin lines vanish).
+  int align_px = 2;
+  // Each move shows the frame before again, which showed the one before
+  // it...: every this many frames (by number) a band that moved is painted
+  // afresh instead (a keyframe), so that the chains stay short (0: never).
+  int keyframe_every = 8;
+};
+
+// prev and cur: CV_8UC4 (BGRX) of one size; `changed`: the bounding box of
+// what changed between them. The band of `changed`'s columns whose rows in
+// cur are prev's rows `dy` away (the longest such run of rows), if any.
+std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
+                                 const cv::Rect& changed,
+                                 const ScrollOptions& options);
+
+// `prev` with `move` applied: what the frame shows once the band has moved.
+cv::Mat ApplyMove(const cv::Mat& prev, const Move& move);
+
+// The edges of the band (strips `edge_px` wide, inside it) that a browser
+// scaling the SVG would draw wrongly: it filters the band's edge pixels
+// with their neighbours where they came from, which are not the pixels
+// next to the band now (or, at the frame's border, are there at all).
+// Those must be painted again, by patches with their true neighbours.
+std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& prev, const cv::Mat& cur,
+                                     const Move& move, int edge_px = 2);
+
+}  // namespace svgcast
+
+#endif  // SVGCAST_PROCESSING_SCROLL_DETECTOR_H_

@@ -1,0 +1,205 @@
+// svg/svg_writer.h: scrolled bands (EncodedFrame::move) shown as the
+// earlier frames again, moved; checked by decoding with svg/svg_reader.h.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "capture/png_reader.h"
+#include "processing/png_encoder.h"
+#include "svg/output_file.h"
+#include "svg/svg_reader.h"
+#include "svg/svg_writer.h"
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+const cv::Size kSize(48, 40);
+
+int Count(const std::string& text, const std::string& part) {
+  int n = 0;
+  for (size_t at = text.find(part); at != std::string::npos;
+       at = text.find(part, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// "Text": rows that all differ, depending on `seed`.
+cv::Mat Rows(cv::Size size, int seed) {
+  cv::Mat image(size, CV_8UC4);
+  for (int y = 0; y < size.height; ++y) {
+    for (int x = 0; x < size.width; ++x) {
+      const int v = (seed * 131 + y * 29 + x * 7 + x * y) & 0xFF;
+      image.at<cv::Vec4b>(y, x) =
+          cv::Vec4b(static_cast<uint8_t>(v), static_cast<uint8_t>(v ^ 0x55),
+                    static_cast<uint8_t>(seed * 40), 255);
+    }
+  }
+  return image;
+}
+
+// How a frame paints: an image of its own, a sprite, or one colour.
+enum class Kind { kImage, kSprite, kFill };
+
+EncodedPatch Patch(cv::Point at, const cv::Mat& pixels, Kind kind) {
+  EncodedPatch patch;
+  patch.rect = cv::Rect(at, pixels.size());
+  if (kind == Kind::kSprite) {
+    patch.sprite = pixels.clone();
+  } else if (kind == Kind::kFill) {
+    const cv::Vec4b c = pixels.at<cv::Vec4b>(0, 0);
+    patch.fill = (uint32_t{c[2]} << 16) | (uint32_t{c[1]} << 8) | c[0];
+  } else {
+    auto png = std::make_shared<std::vector<uint8_t>>();
+    EXPECT_TRUE(EncodePng(pixels, PngOptions{}, png.get()).ok());
+    patch.png = png;
+  }
+  return patch;
+}
+
+// Writes the frames and decodes the SVG back: each decoded change must be
+// the canvas the frames make (moves applied, then patches pasted).
+struct Result {
+  std::string svg;
+  SvgStats stats;
+};
+Result WriteAndCheck(const std::vector<EncodedFrame>& frames) {
+  TempDir dir;
+  const std::string path = dir.File("out.svg");
+  std::unique_ptr<OutputFile> out;
+  EXPECT_TRUE(OutputFile::Open(path, &out).ok());
+  SvgWriter writer(kSize, out.get());
+  std::vector<cv::Mat> expected;
+  cv::Mat canvas(kSize, CV_8UC4, cv::Scalar(0, 0, 0, 255));
+  for (const EncodedFrame& frame : frames) {
+    writer.WriteFrame(frame);
+    if (frame.move) {
+      canvas(frame.move->to + cv::Point(0, frame.move->dy))
+          .clone()
+          .copyTo(canvas(frame.move->to));
+    }
+    for (const EncodedPatch& patch : frame.patches) {
+      if (patch.fill) {
+        const uint32_t c = *patch.fill;
+        canvas(patch.rect)
+            .setTo(
+                cv::Scalar(c & 0xFF, (c >> 8) & 0xFF, (c >> 16) & 0xFF, 255));
+      } else if (!patch.sprite.empty()) {
+        patch.sprite.copyTo(canvas(patch.rect));
+      } else {
+        cv::Mat pixels;
+        EXPECT_TRUE(
+            DecodePngWithAlpha(patch.png->data(), patch.png->size(), &pixels)
+                .ok());
+        pixels.copyTo(canvas(patch.rect));
+      }
+    }
+    expected.push_back(canvas.clone());
+  }
+  writer.Finish();
+  EXPECT_TRUE(out->Commit().ok());
+  size_t n = 0;
+  const Status s = DecodeScreencast(path, [&](const DecodedFrame& decoded) {
+    EXPECT_LT(n, expected.size());
+    if (n < expected.size()) {
+      EXPECT_EQ(decoded.time_us, static_cast<int64_t>(n) * 100'000);
+      EXPECT_TRUE(SamePixels(expected[n], decoded.pixels)) << "frame " << n;
+    }
+    ++n;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(n, expected.size());
+  return {ReadFile(path), writer.stats()};
+}
+
+EncodedFrame Frame(uint64_t seq, std::vector<EncodedPatch> patches,
+                   std::optional<Move> move = std::nullopt) {
+  EncodedFrame frame;
+  frame.ticket.seq = seq;
+  frame.ticket.timestamp_us = static_cast<int64_t>(seq) * 100'000;
+  frame.patches = std::move(patches);
+  frame.move = move;
+  return frame;
+}
+
+// A terminal: the text band (rows 0-31) scrolls up 8 rows a frame and a
+// new line is painted below it, as `kind`.
+std::vector<EncodedFrame> Scrolling(int moves, Kind kind) {
+  std::vector<EncodedFrame> frames;
+  frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+  for (int n = 1; n <= moves; ++n) {
+    frames.push_back(Frame(n, {Patch({0, 32}, Rows({48, 8}, n + 1), kind)},
+                           Move{cv::Rect(0, 0, 48, 32), 8}));
+  }
+  return frames;
+}
+
+TEST(SvgWriterMove, BandShowsTheFrameBeforeAgainMoved) {
+  const Result r = WriteAndCheck(Scrolling(1, Kind::kImage));
+  // The poster gets an inner group with an id (it has no style of its
+  // own); the move is one clipped <use> of it, 8 rows up.
+  EXPECT_NE(r.svg.find("<g id=\"b\"><image id=\"a\""), std::string::npos)
+      << r.svg;
+  EXPECT_NE(r.svg.find("<svg width=\"48\" height=\"32\"><use href=\"#b\" "
+                       "y=\"-8\"/></svg>"),
+            std::string::npos)
+      << r.svg;
+  EXPECT_EQ(r.stats.moves, 1u);
+  EXPECT_EQ(r.stats.moved_pieces, 1u);
+}
+
+TEST(SvgWriterMove, EveryKindOfPatchScrollsExactly) {
+  for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
+    SCOPED_TRACE(static_cast<int>(kind));
+    const Result r = WriteAndCheck(Scrolling(6, kind));
+    EXPECT_EQ(r.stats.moves, 6u);
+    // Each move shows the frame before (band) and its new line: one piece
+    // each, however long the scroll has gone on.
+    EXPECT_LE(r.stats.moved_pieces, 6u);
+  }
+}
+
+TEST(SvgWriterMove, FrameOfOnePatchIsWrappedWhenShownAgain) {
+  // Frame 1 is one <use>-free image patch over the band: normally a bare
+  // element with the style; once moved, a group whose inner <g> has the id
+  // (a copy must not carry the style, or it would hide with the frame).
+  std::vector<EncodedFrame> frames = {
+      Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}),
+      Frame(1, {Patch({0, 0}, Rows({48, 40}, 5), Kind::kFill)}),
+      Frame(2, {Patch({0, 8}, Rows({8, 8}, 6), Kind::kSprite)}),
+      Frame(3, {}, Move{cv::Rect(0, 0, 48, 32), 8})};
+  const Result r = WriteAndCheck(frames);
+  EXPECT_EQ(Count(r.svg, "<g id="), 2) << r.svg;
+  EXPECT_EQ(Count(r.svg, "<rect style="), 0) << r.svg;
+  EXPECT_EQ(r.stats.moves, 1u);
+}
+
+TEST(SvgWriterMove, LongChainsFallBackToTheImagesThemselves) {
+  // Each move shows the frame before, which shows the one before...: past
+  // the depth bound, the pixels are shown from the images that painted
+  // them (sprites on their sheet, images, colours), and it stays exact.
+  for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
+    SCOPED_TRACE(static_cast<int>(kind));
+    const Result r = WriteAndCheck(Scrolling(40, kind));
+    EXPECT_EQ(r.stats.moves, 40u);
+    EXPECT_GT(r.stats.moved_pieces, 40u);  // some moves took the long way
+  }
+}
+
+TEST(SvgWriterMove, MoveOutsideTheFrameThrows) {
+  TempDir dir;
+  std::unique_ptr<OutputFile> out;
+  ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
+  SvgWriter writer(kSize, out.get());
+  writer.WriteFrame(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+  EXPECT_THROW(writer.WriteFrame(Frame(1, {}, Move{cv::Rect(0, 0, 48, 36), 8})),
+               std::logic_error);
+}
+
+}  // namespace
+}  // namespace svgcast::test
