@@ -6,7 +6,8 @@
 // shifted (svg_writer.h) plus the new strip.
 //
 // Only vertical moves, by an even number of rows, of one band per frame,
-// found by matching row hashes over the columns that changed.
+// found by matching row hashes across the whole width or over the columns
+// that changed, whichever gives the taller band.
 //
 // Threading: pure functions of immutable inputs; call from any thread.
 #ifndef SVGCAST_PROCESSING_SCROLL_DETECTOR_H_

@@ -67,6 +67,23 @@
 // later than that keeps no end. A covered poster becomes a group with
 // --d:0ms and its end.
 //
+// A scrolled band (EncodedFrame::move) is shown as the frames that show
+// its source rows now, moved: each such frame gets an inner group with an
+// id (a frame of one element is then wrapped as a group is: its copy must
+// not carry the style), and the moving frame shows it clipped to the band:
+//   <g style="--d:100ms"><g id="c">...</g></g>
+//   <g style="--d:200ms"><svg y="4" width="80" height="46"><use href="#c"
+//     y="-12"/></svg>...patches...</g>
+// (the poster's inner group is at the top level when it has no end). Of
+// several frames, the oldest is drawn first: a frame is transparent where
+// it did not paint, so each shows over the ones before it only what it
+// painted. A frame is shown again only while it is in the window and
+// nests at most kMaxMoveDepth moves and kMaxCopyElements elements (a
+// browser copies all of it for every <use>); other pixels are shown from
+// the images, sheets or colours that painted them, cut into rectangles of
+// one source (a sprite written alone, without an id, is written once more
+// in <defs> for that).
+//
 // The mouse pointer, when recorded, is a layer of its own: each distinct
 // pointer image is written once (an RGBA PNG in <defs>, when first seen),
 // and each stretch of time it spends at one place is one <use>, visible from
