@@ -342,9 +342,12 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
       rect.height <= options_.sprite_max_side_px &&
       !TransparencyPays(crop.pixels, before.pixels)) {
     // Opaque, like the frame: a sheet shows each sprite as a browser shows
-    // an image of its own (svg/sprite_sheet.h), with what surrounds it in
-    // the frame around it.
+    // an image of its own (svg/sprite_sheet.h). In a frame with a move,
+    // with what surrounds it in the frame around it: the band carries the
+    // sprite's neighbours along, and a browser scaling the SVG must find
+    // them past its edges.
     patch.sprite = crop.pixels.clone();
+    if (!move) return patch;
     const int c = kSpriteContextPx;
     const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
                                      rect.height + 2 * c) &

@@ -79,13 +79,18 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
   places->assign(sprites_.size(), cv::Point());
   if (row_px <= 0) row_px = width_px_;
   for (const cv::Mat& sprite : sprites_) row_px = std::max(row_px, sprite.cols);
-  // (From kBleedPx on: the first row and column have bleed too.)
-  int x = kBleedPx, y = kBleedPx, shelf_height = 0, width = 0;
+  // (With contexts, from kBleedPx on: the first row and column have
+  // their bleed too.)
+  const bool contexts =
+      std::any_of(contexts_.begin(), contexts_.end(),
+                  [](const Context& c) { return !c.pixels.empty(); });
+  const int start = contexts ? kBleedPx : 0;
+  int x = start, y = start, shelf_height = 0, width = 0;
   for (size_t n : order) {
     const cv::Size size = sprites_[n].size();
-    if (x > kBleedPx && x + size.width > row_px + kBleedPx) {
+    if (x > start && x + size.width > row_px + start) {
       y += (shelf_height + 1) / 2 * 2 + kGutterPx;
-      x = kBleedPx;
+      x = start;
       shelf_height = 0;
     }
     (*places)[n] = {x, y};
