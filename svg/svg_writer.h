@@ -302,13 +302,6 @@ class SvgWriter final : public FrameSink {
   // A frame's delay is --d, the pointer's animation-delay.
   std::string Timing(bool pointer, int64_t since_us, int64_t until_us);
 
-  // Which source each pixel shows (-1: none yet) and, CV_32SC2, how far
-  // it moved since: pixel p shows what the source painted at p + shift.
-  std::vector<Source> sources_;
-  std::vector<size_t> open_sprite_sources_;  // kSprite sources, to resolve
-  cv::Mat source_;
-  cv::Mat shift_;
-
   const cv::Size size_;
   OutputFile* const out_;
   const SheetOptions sheet_options_;
@@ -323,6 +316,12 @@ class SvgWriter final : public FrameSink {
   // each entry shows (by number).
   cv::Mat owner_;
   std::vector<int64_t> owned_px_;
+  // Which source each pixel shows (-1: none yet) and, CV_32SC2, how far
+  // it moved since: pixel p shows what the source painted at p + shift.
+  std::vector<Source> sources_;
+  std::vector<size_t> open_sprite_sources_;  // kSprite sources, to resolve
+  cv::Mat source_;
+  cv::Mat shift_;
   bool header_written_ = false;
   uint64_t next_id_ = 0;
   // Content hash -> images with that hash (compared byte for byte).
