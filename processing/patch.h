@@ -41,9 +41,10 @@ struct FrameChanges {
   std::optional<Move> move;
   std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;                 // an earlier node failed on this frame
-  // Patches mostly inside it paint every pixel (none left transparent):
-  // after a move, the rows the band moves in from next; in a keyframe,
-  // the band (processing/scroll_detector.h).
+  // After a move, the rows the band moves in from next (painted whole, as
+  // every patch of a frame with a move is); in a keyframe, the band:
+  // patches mostly inside it paint every pixel, none left transparent
+  // (processing/scroll_detector.h).
   cv::Rect repaint = cv::Rect();
 };
 

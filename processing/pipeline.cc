@@ -397,8 +397,12 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     }
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
-      // (Mostly in `repaint`: painted whole, every pixel opaque.)
-      const bool whole = (rect & plan.repaint).area() * 2 > rect.area();
+      // Painted whole, every pixel opaque, in a frame with a move (a pixel
+      // left transparent over the moved band blends with it when a
+      // browser scales the SVG: 65 levels at 50% on a terminal recording)
+      // and in a keyframe's band.
+      const bool whole = plan.move.has_value() ||
+                         (rect & plan.repaint).area() * 2 > rect.area();
       frame->patches.push_back(
           EncodeRect(plan.ticket.seq, rect, plan.move, whole));
     }
