@@ -41,10 +41,9 @@ struct FrameChanges {
   std::optional<Move> move;
   std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;                 // an earlier node failed on this frame
-  // After a move, the rows the band moves in from next (painted whole, as
-  // every patch of a frame with a move is); in a keyframe, the band:
-  // patches mostly inside it paint every pixel, none left transparent
-  // (processing/scroll_detector.h).
+  // In a keyframe, the band (processing/scroll_detector.h): patches mostly
+  // inside it paint every pixel, none left transparent (as every patch of
+  // a frame with a move does).
   cv::Rect repaint = cv::Rect();
 };
 

@@ -190,13 +190,14 @@ void Pipeline::DetectMove(const cv::Mat& prev, const cv::Mat& cur,
   for (const cv::Rect& edge : EdgesToRepaint(prev, cur, *move)) {
     changes->regions.push_back(edge);
   }
-  // The rows the band will move in from next time, painted whole, so that
-  // the next move finds them all in this frame.
-  changes->repaint =
+  // The rows the band will move in from next time, painted (whole, as
+  // every patch of a frame with a move), so that the next move finds them
+  // all in this frame.
+  const cv::Rect next =
       (move->dy > 0 ? cv::Rect(to.x, to.br().y, to.width, rows)
                     : cv::Rect(to.x, to.y - rows, to.width, rows)) &
       frame;
-  if (!changes->repaint.empty()) changes->regions.push_back(changes->repaint);
+  if (!next.empty()) changes->regions.push_back(next);
 }
 
 FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
@@ -311,19 +312,8 @@ bool Pipeline::TransparencyPays(const cv::Mat& now, const cv::Mat& before) {
   return best.size() * 4 < opaque.size() * 3;
 }
 
-CropReply Pipeline::Before(uint64_t seq, const cv::Rect& rect,
-                           const std::optional<Move>& move) {
-  CropReply before = cache_.Crop({seq - 1, rect});
-  const cv::Rect moved = move ? rect & move->to : cv::Rect();
-  if (moved.empty()) return before;
-  before.pixels = before.pixels.clone();
-  cache_.Crop({seq - 1, moved + cv::Point(0, move->dy)})
-      .pixels.copyTo(before.pixels(moved - rect.tl()));
-  return before;
-}
-
 EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
-                                  const std::optional<Move>& move, bool whole) {
+                                  bool in_move, bool whole) {
   EncodedPatch patch;
   patch.rect = rect;
   const CropReply crop = cache_.Crop({seq, rect});
@@ -335,7 +325,7 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
   // frame is written.
   CropReply before;
   if (seq > 0 && options_.png.transparent_unchanged && !whole) {
-    before = Before(seq, rect, move);
+    before = cache_.Crop({seq - 1, rect});
   }
   if (seq > 0 && rect.area() <= options_.sprite_max_area_px &&
       rect.width <= options_.sprite_max_side_px &&
@@ -347,7 +337,7 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
     // sprite's neighbours along, and a browser scaling the SVG must find
     // them past its edges.
     patch.sprite = crop.pixels.clone();
-    if (!move) return patch;
+    if (!in_move) return patch;
     const int c = kSpriteContextPx;
     const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
                                      rect.height + 2 * c) &
@@ -401,10 +391,11 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // left transparent over the moved band blends with it when a
       // browser scales the SVG: 65 levels at 50% on a terminal recording)
       // and in a keyframe's band.
-      const bool whole = plan.move.has_value() ||
-                         (rect & plan.repaint).area() * 2 > rect.area();
+      const bool in_move = plan.move.has_value();
+      const bool whole =
+          in_move || (rect & plan.repaint).area() * 2 > rect.area();
       frame->patches.push_back(
-          EncodeRect(plan.ticket.seq, rect, plan.move, whole));
+          EncodeRect(plan.ticket.seq, rect, in_move, whole));
     }
   } catch (const std::exception& e) {
     Fail(e.what());

@@ -138,14 +138,12 @@ class Pipeline {
   // patch stays an image of its own: sprites are opaque, since transparent
   // pixels blend with what is below when a browser scales the SVG.
   bool TransparencyPays(const cv::Mat& now, const cv::Mat& before);
-  // Frame `seq`'s pixels in `rect` (over frame seq - 1, with `move`
-  // applied) as a patch: one colour, a sprite, or an image of its own;
-  // `whole`: every pixel painted (no transparent unchanged ones).
-  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect,
-                          const std::optional<Move>& move, bool whole);
-  // What frame seq - 1 showed in `rect` once `move` (if any) is applied.
-  CropReply Before(uint64_t seq, const cv::Rect& rect,
-                   const std::optional<Move>& move);
+  // Frame `seq`'s pixels in `rect` (over frame seq - 1) as a patch: one
+  // colour, a sprite, or an image of its own. `whole`: every pixel painted
+  // (none left transparent where unchanged); `in_move`: the frame has a
+  // move (a sprite then carries its context).
+  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect, bool in_move,
+                          bool whole);
   void Write(const EncodedFramePtr& frame);  // serial
 
   FrameCache& cache_;

@@ -112,6 +112,15 @@ std::string FixtureTestName(const ::testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
+int Count(const std::string& text, const std::string& part) {
+  int n = 0;
+  for (size_t at = text.find(part); at != std::string::npos;
+       at = text.find(part, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 ::testing::AssertionResult Contains(const std::string& text,
                                     const std::string& part) {
   if (text.find(part) != std::string::npos) {

@@ -52,6 +52,9 @@ std::vector<std::string> ListFolder(const std::string& path);
 // "anchor_patches_letter"), for INSTANTIATE_TEST_SUITE_P.
 std::string FixtureTestName(const ::testing::TestParamInfo<std::string>& info);
 
+// How many times `part` occurs in `text` (overlapping ones too).
+int Count(const std::string& text, const std::string& part);
+
 // True when `text` contains `part`; otherwise shows both.
 ::testing::AssertionResult Contains(const std::string& text,
                                     const std::string& part);

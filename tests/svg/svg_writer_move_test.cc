@@ -19,15 +19,6 @@ namespace {
 
 const cv::Size kSize(48, 40);
 
-int Count(const std::string& text, const std::string& part) {
-  int n = 0;
-  for (size_t at = text.find(part); at != std::string::npos;
-       at = text.find(part, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 // "Text": rows that all differ, depending on `seed`.
 cv::Mat Rows(cv::Size size, int seed) {
   cv::Mat image(size, CV_8UC4);

@@ -24,15 +24,6 @@ constexpr char kStyle[] =
     "<style>[style]{animation:a 0s var(--d) both}"
     "@keyframes a{from{visibility:hidden}}</style>\n";
 
-int Count(const std::string& text, const std::string& part) {
-  int n = 0;
-  for (size_t at = text.find(part); at != std::string::npos;
-       at = text.find(part, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 // A BGRX image whose pixels depend on `seed`, so different seeds give
 // different PNGs.
 cv::Mat Pattern(cv::Size size, int seed) {
