@@ -47,12 +47,13 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
                   SessionReport* report) {
   const auto start = std::chrono::steady_clock::now();
   const cv::Size size = source.frame_size();
-  if (!FrameCache::HoldsTwoFrames(options.cache, FrameBytes(size))) {
-    return Status::Error("--cache-frames/--cache-mb: the cache must hold two " +
-                         std::to_string(size.width) + "x" +
-                         std::to_string(size.height) + " frames (" +
-                         std::to_string(FrameBytes(size) * 2 / 1000000 + 1) +
-                         " MB)");
+  constexpr size_t kFrames = Pipeline::kFramesInUse;
+  if (!FrameCache::Holds(options.cache, FrameBytes(size), kFrames)) {
+    return Status::Error(
+        "--cache-frames/--cache-mb: the cache must hold " +
+        std::to_string(kFrames) + " frames of " + std::to_string(size.width) +
+        "x" + std::to_string(size.height) + " (" +
+        std::to_string(FrameBytes(size) * kFrames / 1000000 + 1) + " MB)");
   }
   std::unique_ptr<OutputFile> out;
   if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;

@@ -10,9 +10,10 @@ namespace svgcast {
 FrameCache::FrameCache(CacheLimits limits, WhenFull when_full)
     : limits_(limits), when_full_(when_full) {}
 
-bool FrameCache::HoldsTwoFrames(CacheLimits limits, size_t frame_bytes) {
-  return (limits.max_frames == 0 || limits.max_frames >= 2) &&
-         (limits.max_bytes == 0 || limits.max_bytes >= 2 * frame_bytes);
+bool FrameCache::Holds(CacheLimits limits, size_t frame_bytes,
+                       size_t frames) {
+  return (limits.max_frames == 0 || limits.max_frames >= frames) &&
+         (limits.max_bytes == 0 || limits.max_bytes >= frames * frame_bytes);
 }
 
 bool FrameCache::HasRoomLocked(size_t frame_bytes) const {

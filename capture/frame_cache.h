@@ -68,14 +68,15 @@ class FrameCache {
  public:
   enum class Admission { kReady = 1, kDropped, kAborted, kStopped };
 
-  // A cap that cannot hold two frames of the stream's size stalls the
-  // pipeline (a diff needs the previous frame and the new one); callers
-  // check that with HoldsTwoFrames() before starting.
+  // A cap that cannot hold the frames the processing side works on at once
+  // stalls it (processing/pipeline.h: a diff needs the new frame and the
+  // two before it); callers check that with Holds() before starting.
   FrameCache(CacheLimits limits, WhenFull when_full);
   FrameCache(const FrameCache&) = delete;
   FrameCache& operator=(const FrameCache&) = delete;
 
-  static bool HoldsTwoFrames(CacheLimits limits, size_t frame_bytes);
+  // Whether `frames` frames of `frame_bytes` each fit under the limits.
+  static bool Holds(CacheLimits limits, size_t frame_bytes, size_t frames);
 
   // Capture thread. Makes sure one more frame of `frame_bytes` fits, as the
   // policy says. kReady: go on and Publish(); kDropped: do not capture this

@@ -23,18 +23,23 @@ using PngBytes = std::shared_ptr<const std::vector<uint8_t>>;
 enum class ImageFormat { kPng = 1, kWebp };
 
 // A scrolled band (processing/scroll_detector.h): from this frame on, each
-// pixel p of `to` shows what the frame before showed at p + (0, dy); the
-// frame's patches paint what differs.
+// pixel p of `to` shows what the frame `frames_back` before showed at
+// p + (0, dy); the frame's patches paint what differs. (2: the frame
+// before that one, when the text moved an odd distance from the frame
+// before but an even one from the frame before that, as a terminal with
+// 13-pixel lines does, a line a frame.)
 struct Move {
   cv::Rect to;
   int dy = 0;
+  int frames_back = 1;  // 1 or 2
 
   bool operator==(const Move&) const = default;
 };
 
 // diff -> optimize: the changed regions of frame ticket.seq against the
 // frame before it (for seq 0: the whole frame), or, with a move, against
-// the frame before with the move applied.
+// the frame before with the move applied (its band taken from the frame
+// the move shows).
 struct FrameChanges {
   FrameTicket ticket;
   std::vector<cv::Rect> regions;

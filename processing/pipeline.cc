@@ -161,23 +161,35 @@ int64_t Area(const std::vector<cv::Rect>& regions) {
 
 }  // namespace
 
-void Pipeline::DetectMove(const cv::Mat& prev, const cv::Mat& cur,
-                          FrameChanges* changes) const {
+void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
+                          const cv::Mat& cur, FrameChanges* changes) const {
   const ScrollOptions& options = options_.scroll;
   if (changes->regions.empty() || !options.enabled) return;
   cv::Rect changed = changes->regions.front();
   for (const cv::Rect& r : changes->regions) changed |= r;
-  const std::optional<Move> move = DetectScroll(prev, cur, changed, options);
+  // From the frame before; else from the one before it (an odd distance
+  // from the frame before is refused, but twice it is even).
+  std::optional<Move> move;
+  std::vector<cv::Rect> left;
+  for (int back = 1; back <= 2 && !move; ++back) {
+    const cv::Mat& source = back == 1 ? prev : prev2;
+    if (source.empty()) break;
+    move = DetectScroll(source, cur, changed, options);
+    if (!move) continue;
+    move->frames_back = back;
+    left = DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
+    // Worth it when it leaves less than half as much to encode.
+    if (Area(left) * 2 >= Area(changes->regions)) move.reset();
+  }
   if (!move) return;
-  std::vector<cv::Rect> left =
-      DiffRegions(ApplyMove(prev, *move), cur, options_.diff);
-  // Worth it when it leaves less than half as much to encode.
-  if (Area(left) * 2 >= Area(changes->regions)) return;
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
   const cv::Rect& to = move->to;
   const int rows = std::abs(move->dy);
+  // (Moves from two back make two chains, of odd and of even frames: each
+  // gets its keyframe, as often in moves.)
+  const uint64_t back = static_cast<uint64_t>(move->frames_back);
   if (options.keyframe_every > 0 &&
-      changes->ticket.seq % options.keyframe_every == 0) {
+      changes->ticket.seq % (options.keyframe_every * back) < back) {
     // A keyframe: the band, and the rows it moves in from, painted afresh.
     changes->repaint = cv::Rect(to.x, std::min(to.y, to.y + move->dy), to.width,
                                 to.height + rows) &
@@ -187,7 +199,8 @@ void Pipeline::DetectMove(const cv::Mat& prev, const cv::Mat& cur,
   }
   changes->move = move;
   changes->regions = std::move(left);
-  for (const cv::Rect& edge : EdgesToRepaint(prev, cur, *move)) {
+  const cv::Mat& source = move->frames_back == 1 ? prev : prev2;
+  for (const cv::Rect& edge : EdgesToRepaint(source, cur, *move)) {
     changes->regions.push_back(edge);
   }
   // The rows the band will move in from next time, painted (whole, as
@@ -217,7 +230,11 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
     } else {
       const CropReply prev = cache_.Crop({ticket.seq - 1, std::nullopt});
       changes.regions = DiffRegions(prev.pixels, cur.pixels, options_.diff);
-      DetectMove(prev.pixels, cur.pixels, &changes);
+      if (!changes.regions.empty() && options_.scroll.enabled) {
+        CropReply prev2;  // (none for frame 1)
+        if (ticket.seq >= 2) prev2 = cache_.Crop({ticket.seq - 2, std::nullopt});
+        DetectMove(prev2.pixels, prev.pixels, cur.pixels, &changes);
+      }
     }
   } catch (const std::exception& e) {
     Fail(e.what());
@@ -423,8 +440,11 @@ void Pipeline::Write(const EncodedFramePtr& frame) {
   } catch (const std::exception& e) {
     Fail(e.what());
   }
-  // Frame `seq` is the base of the next diff; everything before it is done.
-  cache_.ReleaseBefore(ticket.seq);
+  // Frame `seq` is the base of the next diff, and the frame before it is
+  // where the next diff looks for a scrolled band too; everything before
+  // them is done (all of it at the end).
+  cache_.ReleaseBefore(ticket.is_end() || ticket.seq == 0 ? ticket.seq
+                                                          : ticket.seq - 1);
   if (ticket.is_end()) {
     Status status;
     if (failed()) {

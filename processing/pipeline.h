@@ -8,8 +8,9 @@
 // immutable, so the diff of (n-1, n) needs nothing from (n, n+1)); the
 // sequencer restores frame order and the writer is serial. Pixels are
 // fetched from the capture side's FrameCache by crop requests; once frame n
-// is written the pipeline tells the cache that frames before n are no
-// longer needed. The end marker drains everything, then the sink's Finish()
+// is written the pipeline tells the cache that frames before n - 1 are no
+// longer needed (the diff of n + 1 looks for a scrolled band in n - 1 too:
+// the cache must hold kFramesInUse frames). The end marker drains everything, then the sink's Finish()
 // runs and Wait() returns.
 //
 // Threading: construct, Wait() and destroy on the owning thread. Post() is
@@ -93,6 +94,10 @@ struct PipelineStats {
 
 class Pipeline {
  public:
+  // How many frames the cache must be able to hold: a diff reads the frame,
+  // the one before and the one before that.
+  static constexpr size_t kFramesInUse = 3;
+
   Pipeline(FrameCache& cache, FrameSink& sink, PipelineOptions options);
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -125,9 +130,10 @@ class Pipeline {
 
   FrameChanges Diff(const FrameTicket& ticket);
   // A scrolled band in `changes` (cur against prev), if one pays: then the
-  // regions are what is left once it has moved.
-  void DetectMove(const cv::Mat& prev, const cv::Mat& cur,
-                  FrameChanges* changes) const;
+  // regions are what is left once it has moved. It is looked for in prev,
+  // then in `prev2`, the frame before prev (empty for frame 1).
+  void DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
+                  const cv::Mat& cur, FrameChanges* changes) const;
   FrameChanges Optimize(const FrameChanges& changes);
   EncodedFramePtr Encode(const FrameChanges& plan);
   // `rect` grown to multiples of align_px, then clipped to `bounds`.

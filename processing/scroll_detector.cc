@@ -120,13 +120,14 @@ std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
   return narrow;
 }
 
-cv::Mat ApplyMove(const cv::Mat& prev, const Move& move) {
+cv::Mat ApplyMove(const cv::Mat& prev, const cv::Mat& source,
+                  const Move& move) {
   cv::Mat moved = prev.clone();
-  prev(move.to + cv::Point(0, move.dy)).copyTo(moved(move.to));
+  source(move.to + cv::Point(0, move.dy)).copyTo(moved(move.to));
   return moved;
 }
 
-std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& prev, const cv::Mat& cur,
+std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& source, const cv::Mat& cur,
                                      const Move& move, int edge_px) {
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
   const cv::Rect& to = move.to;
@@ -151,7 +152,7 @@ std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& prev, const cv::Mat& cur,
     const bool same =
         !cut &&
         (now.empty() || ((then & frame) == then &&
-                         cv::norm(cur(now), prev(then), cv::NORM_INF) == 0));
+                         cv::norm(cur(now), source(then), cv::NORM_INF) == 0));
     if (!same) edges.push_back(inside[k] & frame);
   }
   return edges;

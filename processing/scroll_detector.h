@@ -7,7 +7,9 @@
 //
 // Only vertical moves, by an even number of rows, of one band per frame,
 // found by matching row hashes across the whole width or over the columns
-// that changed, whichever gives the taller band.
+// that changed, whichever gives the taller band. The pipeline looks in the
+// frame before, then in the one before that (text that moved 13 rows a
+// frame moved 26 from there).
 //
 // Threading: pure functions of immutable inputs; call from any thread.
 #ifndef SVGCAST_PROCESSING_SCROLL_DETECTOR_H_
@@ -36,6 +38,8 @@ struct ScrollOptions {
   // Each move shows the frame before again, which showed the one before
   // it...: every this many frames (by number) a band that moved is painted
   // afresh instead (a keyframe), so that the chains stay short (0: never).
+  // Moves from two frames back chain every other frame: for them, frames
+  // 2k·n and 2k·n + 1.
   int keyframe_every = 8;
 };
 
@@ -46,15 +50,21 @@ std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
                                  const cv::Rect& changed,
                                  const ScrollOptions& options);
 
-// `prev` with `move` applied: what the frame shows once the band has moved.
-cv::Mat ApplyMove(const cv::Mat& prev, const Move& move);
+// `prev` with `move` applied: what the frame shows once the band has moved,
+// its pixels taken from `source` (the frame move.frames_back before; for a
+// move from the frame before, prev itself).
+cv::Mat ApplyMove(const cv::Mat& prev, const cv::Mat& source, const Move& move);
+inline cv::Mat ApplyMove(const cv::Mat& prev, const Move& move) {
+  return ApplyMove(prev, prev, move);
+}
 
 // The edges of the band (strips `edge_px` wide, inside it) that a browser
 // scaling the SVG would draw wrongly: it filters the band's edge pixels
-// with their neighbours where they came from, which are not the pixels
-// next to the band now (or, at the frame's border, are there at all).
-// Those must be painted again, by patches with their true neighbours.
-std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& prev, const cv::Mat& cur,
+// with their neighbours where they came from (in `source`, the frame the
+// band is taken from), which are not the pixels next to the band now (or,
+// at the frame's border, are there at all). Those must be painted again,
+// by patches with their true neighbours.
+std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& source, const cv::Mat& cur,
                                      const Move& move, int edge_px = 2);
 
 }  // namespace svgcast

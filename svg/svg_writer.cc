@@ -214,20 +214,29 @@ SvgWriter::Source SvgWriter::AppendPatch(const EncodedPatch& patch,
   return source;
 }
 
+void SvgWriter::Maps::Allocate(cv::Size size) {
+  owner = cv::Mat(size, CV_32SC1, cv::Scalar(-1));
+  source = cv::Mat(size, CV_32SC1, cv::Scalar(-1));
+  shift = cv::Mat(size, CV_32SC2, cv::Scalar(0, 0));
+}
+
+void SvgWriter::Maps::CopyTo(Maps* to, const cv::Rect& rect) const {
+  if (rect.empty()) return;
+  owner(rect).copyTo(to->owner(rect));
+  source(rect).copyTo(to->source(rect));
+  shift(rect).copyTo(to->shift(rect));
+}
+
 void SvgWriter::Paint(const cv::Rect& rect, const cv::Mat& painted,
                       Source source) {
-  if (source_.empty()) {
-    source_ = cv::Mat(size_, CV_32SC1, cv::Scalar(-1));
-    shift_ = cv::Mat(size_, CV_32SC2, cv::Scalar(0, 0));
-  }
   const int32_t number = static_cast<int32_t>(sources_.size());
   if (source.kind == Source::Kind::kSprite) {
     open_sprite_sources_.push_back(sources_.size());
   }
   sources_.push_back(std::move(source));
   for (int y = 0; y < rect.height; ++y) {
-    int32_t* which = source_.ptr<int32_t>(rect.y + y) + rect.x;
-    cv::Vec2i* shift = shift_.ptr<cv::Vec2i>(rect.y + y) + rect.x;
+    int32_t* which = maps_.source.ptr<int32_t>(rect.y + y) + rect.x;
+    cv::Vec2i* shift = maps_.shift.ptr<cv::Vec2i>(rect.y + y) + rect.x;
     const uint8_t* mask = painted.empty() ? nullptr : painted.ptr<uint8_t>(y);
     for (int x = 0; x < rect.width; ++x) {
       if (mask != nullptr && mask[x] == 0) continue;
@@ -237,20 +246,20 @@ void SvgWriter::Paint(const cv::Rect& rect, const cv::Mat& painted,
   }
 }
 
-SvgWriter::Nesting SvgWriter::AppendMove(const Move& move,
+SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& then,
                                          std::vector<Piece>* pieces) {
   const cv::Rect& to = move.to;
   const cv::Rect from = to + cv::Point(0, move.dy);
   if ((to & cv::Rect(cv::Point(), size_)) != to ||
-      (from & cv::Rect(cv::Point(), size_)) != from || source_.empty()) {
+      (from & cv::Rect(cv::Point(), size_)) != from) {
     throw std::logic_error("SVG writer: a move outside the frame");
   }
   // What the band will show: the sources of the rows dy away, moved.
-  cv::Mat which = source_(from).clone();
-  cv::Mat shift = shift_(from).clone();
+  cv::Mat which = then.source(from).clone();
+  cv::Mat shift = then.shift(from).clone();
   shift += cv::Scalar(0, move.dy);
-  const cv::Mat owners = owner_(from);
-  // The frames that show those pixels now. A frame still in the window,
+  const cv::Mat owners = then.owner(from);
+  // The frames that showed those pixels then. A frame still in the window,
   // written as a group, is shown again whole (one <use> of it, clipped to
   // the box of its pixels); drawn oldest first, each frame is transparent
   // where a newer one painted over it, so the layers add up to what the
@@ -371,8 +380,8 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move,
                 (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
     }
   }
-  which.copyTo(source_(to));
-  shift.copyTo(shift_(to));
+  which.copyTo(maps_.source(to));
+  shift.copyTo(maps_.shift(to));
   stats_.moves += 1;
   stats_.moved_pieces += done.size();
   return nesting;
@@ -471,11 +480,10 @@ bool SvgWriter::WorthAnEnd(const Entry& entry) const {
 
 void SvgWriter::TakeOver(const EncodedPatch& patch, uint64_t serial,
                          int64_t time_us) {
-  if (owner_.empty()) owner_ = cv::Mat(size_, CV_32SC1, cv::Scalar(-1));
   if (owned_px_.size() <= serial) owned_px_.resize(serial + 1, 0);
   const int32_t now = static_cast<int32_t>(serial);
   for (int y = 0; y < patch.rect.height; ++y) {
-    int32_t* owner = owner_.ptr<int32_t>(patch.rect.y + y) + patch.rect.x;
+    int32_t* owner = maps_.owner.ptr<int32_t>(patch.rect.y + y) + patch.rect.x;
     const uint8_t* painted =
         patch.painted.empty() ? nullptr : patch.painted.ptr<uint8_t>(y);
     for (int x = 0; x < patch.rect.width; ++x) {
@@ -795,6 +803,32 @@ void SvgWriter::CloseCursorSpan(int64_t until_us) {
 
 void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   WriteHeaderOnce();
+  if (maps_.owner.empty()) {
+    maps_.Allocate(size_);
+    maps_before_.Allocate(size_);
+  }
+  // The pixels this frame will paint, as the maps have them now: once it is
+  // written, the maps one frame earlier.
+  cv::Rect changes = frame.move ? frame.move->to : cv::Rect();
+  for (const EncodedPatch& patch : frame.patches) changes |= patch.rect;
+  changes &= cv::Rect(cv::Point(), size_);
+  Maps undo;
+  if (!changes.empty()) {
+    undo = Maps{maps_.owner(changes).clone(), maps_.source(changes).clone(),
+                maps_.shift(changes).clone()};
+  }
+  WriteChanges(frame);
+  maps_.CopyTo(&maps_before_, changed_last_);
+  if (!changes.empty()) {
+    undo.owner.copyTo(maps_before_.owner(changes));
+    undo.source.copyTo(maps_before_.source(changes));
+    undo.shift.copyTo(maps_before_.shift(changes));
+  }
+  changed_last_ = changes;
+  frames_seen_ += 1;
+}
+
+void SvgWriter::WriteChanges(const EncodedFrame& frame) {
   std::vector<Piece> pieces(1);
   const bool cursor_changed =
       frame.cursor && TrackCursor(*frame.cursor, &pieces.back().text);
@@ -828,7 +862,12 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   Nesting nesting;
   if (frame.move) {  // first: the patches paint over it
     if (poster) throw std::logic_error("SVG writer: a move in the poster");
-    nesting = AppendMove(*frame.move, &pieces);
+    const int back = frame.move->frames_back;
+    if ((back != 1 && back != 2) || frames_seen_ < static_cast<uint64_t>(back)) {
+      throw std::logic_error("SVG writer: a move from " +
+                             std::to_string(back) + " frames back");
+    }
+    nesting = AppendMove(*frame.move, back == 1 ? maps_ : maps_before_, &pieces);
     area_px += frame.move->to.area();
     EncodedPatch band;  // (opaque: every pixel painted)
     band.rect = frame.move->to;

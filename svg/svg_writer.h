@@ -82,7 +82,9 @@
 // browser copies all of it for every <use>); other pixels are shown from
 // the images, sheets or colours that painted them, cut into rectangles of
 // one source (a sprite written alone, without an id, is written once more
-// in <defs> for that).
+// in <defs> for that). A move from two frames back (Move::frames_back)
+// shows the frames that showed its source rows then: the writer keeps who
+// painted each pixel as it was one frame earlier too.
 //
 // The mouse pointer, when recorded, is a layer of its own: each distinct
 // pointer image is written once (an RGBA PNG in <defs>, when first seen),
@@ -238,6 +240,8 @@ class SvgWriter final : public FrameSink {
   };
 
   void WriteHeaderOnce();
+  // WriteFrame but for keeping maps_before_.
+  void WriteChanges(const EncodedFrame& frame);
   // Keeps a frame's pieces in the window; writes what leaves it.
   // How deep the earlier frames a move shows are nested, and how many
   // elements their copies make.
@@ -282,9 +286,21 @@ class SvgWriter final : public FrameSink {
   // `style`: "" or the frame's style attribute, for a frame of one patch.
   Source AppendPatch(const EncodedPatch& patch, const std::string& style,
                      std::vector<Piece>* pieces);
+  // Who painted each pixel: the entry shown on top (-1: none yet), the
+  // source, and (CV_32SC2) how far it moved since: pixel p shows what the
+  // source painted at p + shift.
+  struct Maps {
+    cv::Mat owner;
+    cv::Mat source;
+    cv::Mat shift;
+    void Allocate(cv::Size size);
+    void CopyTo(Maps* to, const cv::Rect& rect) const;
+  };
   // Appends the markup that shows `move`: the band cut into rectangles
-  // whose pixels came from one source, each shown again, shifted.
-  Nesting AppendMove(const Move& move, std::vector<Piece>* pieces);
+  // whose pixels came from one source, each shown again, shifted. `then`:
+  // the maps as they were when the frame the move shows was shown.
+  Nesting AppendMove(const Move& move, const Maps& then,
+                     std::vector<Piece>* pieces);
   // `source` now shows in `rect` where `painted` (empty: everywhere).
   void Paint(const cv::Rect& rect, const cv::Mat& painted, Source source);
   // Whether the patch is written as a new <image> (with an id).
@@ -312,16 +328,18 @@ class SvgWriter final : public FrameSink {
   uint64_t first_entry_ = 0;
   size_t window_bytes_ = 0;
   bool any_end_ = false;  // an entry was written with an end
-  // Which entry shows each pixel on top (-1: none yet), and how many pixels
-  // each entry shows (by number).
-  cv::Mat owner_;
+  // Who paints each pixel now (entries and sources by number), and how
+  // many pixels each entry shows.
+  Maps maps_;
   std::vector<int64_t> owned_px_;
-  // Which source each pixel shows (-1: none yet) and, CV_32SC2, how far
-  // it moved since: pixel p shows what the source painted at p + shift.
   std::vector<Source> sources_;
   std::vector<size_t> open_sprite_sources_;  // kSprite sources, to resolve
-  cv::Mat source_;
-  cv::Mat shift_;
+  // The maps one frame earlier (after the frame before the one written
+  // last), for a move from two frames back; kept up to date by copying
+  // what each frame changed (changed_last_: by the frame written last).
+  Maps maps_before_;
+  cv::Rect changed_last_;
+  uint64_t frames_seen_ = 0;
   bool header_written_ = false;
   uint64_t next_id_ = 0;
   // Content hash -> images with that hash (compared byte for byte).

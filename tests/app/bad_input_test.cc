@@ -221,14 +221,15 @@ TEST_F(BadInput, OutputIsAFolder) {
   EXPECT_EQ(ListFolder(folder), std::vector<std::string>{});
 }
 
-TEST_F(BadInput, CacheTooSmallForTwoFrames) {
-  // 1200x744 BGRX frames are 3.6 MB each; 1 MB holds none.
+TEST_F(BadInput, CacheTooSmallForThreeFrames) {
+  // 1200x744 BGRX frames are 3.6 MB each; 10 MB holds two (a diff reads
+  // the frame and the two before it).
   ExpectFailure({"replay", FixturePath("anchor-patches/letter"), "--cache-mb",
-                 "1", "-o", svg_},
-                {"--cache-mb", "two 1200x744 frames"});
+                 "10", "-o", svg_},
+                {"--cache-mb", "3 frames of 1200x744 (11 MB)"});
   ExpectFailure(
-      {"replay", FixturePath("boxes"), "--cache-frames", "1", "-o", svg_},
-      {"--cache-frames", "two 64x48 frames"});
+      {"replay", FixturePath("boxes"), "--cache-frames", "2", "-o", svg_},
+      {"--cache-frames", "3 frames of 64x48"});
 }
 
 // extract: the input must be an svgcast SVG. The frames folder is not

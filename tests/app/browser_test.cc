@@ -449,7 +449,7 @@ TEST_P(BrowserTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BrowserTest,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "anchor-patches/chevron", "anchor-patches/diagonal",
+                      "terminal-odd", "anchor-patches/chevron", "anchor-patches/diagonal",
                       "anchor-patches/full", "anchor-patches/horizontal",
                       "anchor-patches/letter", "anchor-patches/vertical"),
     FixtureTestName);
@@ -505,7 +505,8 @@ TEST_P(BrowserWebpTest, FramesAreExactDirectlyAndInAnImg) {
 
 INSTANTIATE_TEST_SUITE_P(Webp, BrowserWebpTest,
                          ::testing::Values("boxes", "colortypes", "scroll",
-                                           "terminal", "anchor-electron"),
+                                           "terminal", "terminal-odd",
+                                           "anchor-electron"),
                          FixtureTestName);
 
 // `svgcast convert` of a lossless video (FFV1, made by ffmpeg from a
@@ -639,6 +640,7 @@ TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
                          ::testing::Values("boxes", "scroll", "terminal",
+                                           "terminal-odd",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 
@@ -655,6 +657,32 @@ TEST(BrowserCheckTest, OtherFramesFail) {
   ASSERT_NE(browser, nullptr);
   EXPECT_FALSE(ExactInDocument(*browser, svg, seq));
   EXPECT_FALSE(ExactInImg(*browser, dir, svg, seq));
+}
+
+}  // namespace
+}  // namespace svgcast::test
+
+namespace svgcast::test {
+namespace {
+
+// A recording checked by hand: SVGCAST_CHECK_SVG (an SVG) against
+// SVGCAST_CHECK_FRAMES (its frames folder, with frames.txt), exact in the
+// document and scaled; skipped unless both are set.
+TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
+  const char* svg = std::getenv("SVGCAST_CHECK_SVG");
+  const char* folder = std::getenv("SVGCAST_CHECK_FRAMES");
+  if (svg == nullptr || folder == nullptr) {
+    GTEST_SKIP() << "set SVGCAST_CHECK_SVG and SVGCAST_CHECK_FRAMES";
+  }
+  Sequence seq;
+  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
+  std::unique_ptr<Chromium> browser = StartBrowser();
+  ASSERT_NE(browser, nullptr);
+  EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
+  TempDir dir;
+  for (double scale : {0.5, 1.5}) {
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser, dir, svg, seq, scale));
+  }
 }
 
 }  // namespace

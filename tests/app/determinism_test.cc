@@ -41,6 +41,7 @@ TEST_P(Determinism, SameBytesWithOneTwoAndEightThreads) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                          ::testing::Values("boxes", "scroll", "terminal",
+                                           "terminal-odd",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

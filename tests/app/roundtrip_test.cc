@@ -19,7 +19,7 @@ TEST_P(RoundTrip, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "anchor-patches/chevron", "anchor-patches/diagonal",
+                      "terminal-odd", "anchor-patches/chevron", "anchor-patches/diagonal",
                       "anchor-patches/full", "anchor-patches/horizontal",
                       "anchor-patches/letter", "anchor-patches/vertical"),
     FixtureTestName);
@@ -41,7 +41,8 @@ TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
                          ::testing::Values("boxes", "colortypes", "scroll",
-                                           "terminal", "anchor-patches/letter"),
+                                           "terminal", "terminal-odd",
+                                           "anchor-patches/letter"),
                          FixtureTestName);
 
 }  // namespace

@@ -50,15 +50,16 @@ void WaitUntilWaiting(const FrameCache& cache, uint64_t waited) {
   while (cache.Stats().waited < waited) std::this_thread::yield();
 }
 
-TEST(FrameCacheTest, HoldsTwoFrames) {
-  EXPECT_TRUE(FrameCache::HoldsTwoFrames({0, 0}, kBytes));
-  EXPECT_FALSE(FrameCache::HoldsTwoFrames({1, 0}, kBytes));
-  EXPECT_TRUE(FrameCache::HoldsTwoFrames({2, 0}, kBytes));
-  EXPECT_TRUE(FrameCache::HoldsTwoFrames({0, 2 * kBytes}, kBytes));
-  EXPECT_FALSE(FrameCache::HoldsTwoFrames({0, 2 * kBytes - 1}, kBytes));
-  EXPECT_FALSE(FrameCache::HoldsTwoFrames({5, kBytes}, kBytes));
-  EXPECT_FALSE(FrameCache::HoldsTwoFrames({1, 100 * kBytes}, kBytes));
-  EXPECT_TRUE(FrameCache::HoldsTwoFrames({3, 3 * kBytes}, kBytes));
+TEST(FrameCacheTest, HoldsFrames) {
+  EXPECT_TRUE(FrameCache::Holds({0, 0}, kBytes, 3));
+  EXPECT_FALSE(FrameCache::Holds({2, 0}, kBytes, 3));
+  EXPECT_TRUE(FrameCache::Holds({3, 0}, kBytes, 3));
+  EXPECT_TRUE(FrameCache::Holds({2, 0}, kBytes, 2));
+  EXPECT_TRUE(FrameCache::Holds({0, 3 * kBytes}, kBytes, 3));
+  EXPECT_FALSE(FrameCache::Holds({0, 3 * kBytes - 1}, kBytes, 3));
+  EXPECT_FALSE(FrameCache::Holds({5, 2 * kBytes}, kBytes, 3));
+  EXPECT_FALSE(FrameCache::Holds({1, 100 * kBytes}, kBytes, 3));
+  EXPECT_TRUE(FrameCache::Holds({4, 4 * kBytes}, kBytes, 3));
 }
 
 TEST(FrameCacheTest, CropOfWholeFrameSharesThePixels) {

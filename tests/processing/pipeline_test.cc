@@ -55,7 +55,7 @@ struct Written {
 
 // A FrameSink that records every call, and at every WriteFrame(seq) checks
 // the protocol against the cache: frame seq is still cached, the frames
-// before seq - 1 are released, nothing overlaps, nothing follows Finish().
+// before seq - 2 are released, nothing overlaps, nothing follows Finish().
 // It can be told to throw at one frame. The graph calls it from different
 // threads; everything it keeps is guarded by its mutex.
 class RecordingSink : public FrameSink {
@@ -186,17 +186,17 @@ class RecordingSink : public FrameSink {
     } catch (const std::logic_error&) {
       Violation(at + "the frame itself is no longer cached");
     }
-    if (seq >= 2) {
+    if (seq >= 3) {
       bool threw = false;
       try {
-        (void)cache_.Crop({seq - 2, std::nullopt});
+        (void)cache_.Crop({seq - 3, std::nullopt});
       } catch (const std::logic_error&) {
         threw = true;
       }
-      if (!threw) Violation(at + "frame seq - 2 is still cached");
+      if (!threw) Violation(at + "frame seq - 3 is still cached");
     }
     const CacheStats stats = cache_.Stats();
-    if (seq >= 1 && stats.released < seq - 1) {
+    if (seq >= 2 && stats.released < seq - 2) {
       Violation(at + "only " + std::to_string(stats.released) +
                 " frames released");
     }
@@ -473,16 +473,26 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
 ::testing::AssertionResult Reproduces(const std::vector<cv::Mat>& frames,
                                       const std::vector<Written>& written) {
   cv::Mat canvas(frames.front().size(), CV_8UC4, cv::Scalar(1, 2, 3, 255));
+  cv::Mat before;  // the canvas one frame earlier
   const cv::Rect bounds(0, 0, canvas.cols, canvas.rows);
   for (const Written& w : written) {
+    const cv::Mat shown = canvas.clone();
     if (w.move) {
       const cv::Rect from = w.move->to + cv::Point(0, w.move->dy);
       if ((w.move->to & bounds) != w.move->to || (from & bounds) != from) {
         return ::testing::AssertionFailure()
                << "frame " << w.seq << ": move outside";
       }
-      canvas(from).clone().copyTo(canvas(w.move->to));
+      if (w.move->frames_back != 1 &&
+          (w.move->frames_back != 2 || before.empty())) {
+        return ::testing::AssertionFailure()
+               << "frame " << w.seq << ": a move from "
+               << w.move->frames_back << " frames back";
+      }
+      const cv::Mat& source = w.move->frames_back == 1 ? shown : before;
+      source(from).copyTo(canvas(w.move->to));
     }
+    before = shown;
     for (size_t i = 0; i < w.rects.size(); ++i) {
       const cv::Rect& r = w.rects[i];
       if ((r & bounds) != r || r.empty()) {
@@ -592,14 +602,15 @@ TEST_P(PipelineThreadsTest, WritesEveryFrameInOrderAndDrains) {
   EXPECT_GT(run.transparent_px, 0);
 }
 
-// (2) A cache of two frames under kWait: the capture side waits for the
-// writer, and everything still gets through.
-TEST_P(PipelineThreadsTest, TwoFrameCacheWithWaitProcessesEverything) {
+// (2) The smallest cache, three frames (Pipeline::kFramesInUse), under
+// kWait: the capture side waits for the writer, and everything still gets
+// through.
+TEST_P(PipelineThreadsTest, ThreeFrameCacheWithWaitProcessesEverything) {
   const int threads = GetParam();
   const std::vector<cv::Mat> frames = MakeFrames(30, 23);
   RunConfig config;
   config.threads = threads;
-  config.limits.max_frames = 2;
+  config.limits.max_frames = Pipeline::kFramesInUse;
   config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
     RandomDelay(777, stage, seq);
   };
@@ -611,8 +622,8 @@ TEST_P(PipelineThreadsTest, TwoFrameCacheWithWaitProcessesEverything) {
   EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
   ExpectInOrderOnce(run.written, frames.size());
   EXPECT_EQ(run.finish_calls, 1);
-  EXPECT_LE(run.cache.peak_frames, 2u);
-  EXPECT_LE(run.cache.waited, frames.size() - 2);
+  EXPECT_LE(run.cache.peak_frames, 3u);
+  EXPECT_LE(run.cache.waited, frames.size() - 3);
   EXPECT_EQ(run.cache.dropped, 0u);
   EXPECT_EQ(run.cache.frames, 0u);
   EXPECT_EQ(run.cache.released, frames.size());
@@ -633,22 +644,22 @@ bool SpinUntil(const std::function<bool()>& done) {
 }
 
 // With the same cap, the writer of frame j holds back until the capture
-// thread is waiting for room for frame j + 1. Then every frame from 2 on has
+// thread is waiting for room for frame j + 1. Then every frame from 3 on has
 // to wait exactly once, and stats().waited says so.
-TEST_P(PipelineThreadsTest, TwoFrameCacheCountsEveryWait) {
+TEST_P(PipelineThreadsTest, ThreeFrameCacheCountsEveryWait) {
   const int threads = GetParam();
   const std::vector<cv::Mat> frames = MakeFrames(12, 29);
   const uint64_t n = frames.size();
   std::atomic<bool> gave_up{false};
   RunConfig config;
   config.threads = threads;
-  config.limits.max_frames = 2;
+  config.limits.max_frames = Pipeline::kFramesInUse;
   config.hook = [n, &gave_up](const FrameCache& cache, PipelineStage stage,
                               uint64_t seq) {
-    if (stage != PipelineStage::kWrite || seq == 0 || seq + 1 >= n) return;
-    // Frames seq - 1 and seq fill the cache until this write releases
-    // seq - 1, so frame seq + 1 is the seq-th frame to wait.
-    if (!SpinUntil([&] { return cache.Stats().waited >= seq; })) {
+    if (stage != PipelineStage::kWrite || seq < 2 || seq + 1 >= n) return;
+    // Frames seq - 2, seq - 1 and seq fill the cache until this write
+    // releases seq - 2, so frame seq + 1 is the (seq - 1)-th frame to wait.
+    if (!SpinUntil([&] { return cache.Stats().waited >= seq - 1; })) {
       gave_up.store(true);
     }
   };
@@ -660,24 +671,31 @@ TEST_P(PipelineThreadsTest, TwoFrameCacheCountsEveryWait) {
   ExpectInOrderOnce(run.written, n);
   EXPECT_EQ(run.finish_calls, 1);
   EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
-  EXPECT_EQ(run.cache.waited, n - 2);
-  EXPECT_EQ(run.cache.peak_frames, 2u);
+  EXPECT_EQ(run.cache.waited, n - 3);
+  EXPECT_EQ(run.cache.peak_frames, 3u);
   EXPECT_EQ(run.cache.frames, 0u);
   EXPECT_TRUE(Reproduces(frames, run.written));
+}
+
+// The frames 00.png, 01.png... of a fixture.
+std::vector<cv::Mat> ReadFixtureFrames(const std::string& fixture, int count) {
+  std::vector<cv::Mat> frames;
+  for (int n = 0; n < count; ++n) {
+    char name[16];
+    std::snprintf(name, sizeof name, "/%02d.png", n);
+    cv::Mat frame;
+    const Status s = ReadPngFile(FixturePath(fixture) + name, &frame);
+    EXPECT_TRUE(s.ok()) << s.message();
+    frames.push_back(frame);
+  }
+  return frames;
 }
 
 // A terminal printing a log (fixtures/terminal): the scrolled bands come
 // as moves, with only the new lines as patches, and reproduce every frame
 // whatever the thread count; every eighth frame repaints its band instead.
 TEST(PipelineTest, ScrolledBandsAreMovesThatReproduceEveryFrame) {
-  std::vector<cv::Mat> frames;
-  for (int n = 0; n < 14; ++n) {
-    char name[16];
-    std::snprintf(name, sizeof name, "/%02d.png", n);
-    cv::Mat frame;
-    ASSERT_TRUE(ReadPngFile(FixturePath("terminal") + name, &frame).ok());
-    frames.push_back(frame);
-  }
+  const std::vector<cv::Mat> frames = ReadFixtureFrames("terminal", 14);
   std::vector<Written> first;
   for (int threads : {1, 2}) {
     SCOPED_TRACE("threads " + std::to_string(threads));
@@ -699,6 +717,46 @@ TEST(PipelineTest, ScrolledBandsAreMovesThatReproduceEveryFrame) {
     EXPECT_EQ(run.stats.moves, moves);
     EXPECT_GE(moves, 8u);
     EXPECT_FALSE(run.written[8].move.has_value());  // the keyframe
+    EXPECT_TRUE(Reproduces(frames, run.written));
+    if (first.empty()) {
+      first = run.written;
+    } else {
+      EXPECT_TRUE(first == run.written);
+    }
+  }
+}
+
+// Lines 7 pixels high (fixtures/terminal-odd): a line a frame is an odd
+// distance from the frame before, refused, and an even one from the frame
+// before that, so the band is a move from two frames back; the two-line
+// scroll is a move from the frame before. Each of the two chains (odd and
+// even frames) gets its keyframe: 16 and 17. Every frame is reproduced,
+// whatever the thread count.
+TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
+  const std::vector<cv::Mat> frames = ReadFixtureFrames("terminal-odd", 20);
+  // Frame -> frames back (0: no move). 6 and 9 are an odd distance from
+  // both frames before them (after the two-line scroll, and either side
+  // of the pause at 8).
+  const std::vector<int> expected = {0, 0, 2, 2, 2, 1, 0, 2, 0, 0,
+                                     2, 2, 2, 2, 2, 2, 0, 0, 2, 2};
+  std::vector<Written> first;
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    RunConfig config;
+    config.threads = threads;
+    config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
+      RandomDelay(78, stage, seq);
+    };
+    const RunResult run = RunPipeline(frames, config);
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+    ASSERT_EQ(run.written.size(), frames.size());
+    for (const Written& w : run.written) {
+      EXPECT_EQ(w.move ? w.move->frames_back : 0, expected[w.seq])
+          << "frame " << w.seq;
+      if (w.move) EXPECT_EQ(w.move->dy, 14) << "frame " << w.seq;
+    }
+    EXPECT_EQ(run.stats.moves, 13u);
     EXPECT_TRUE(Reproduces(frames, run.written));
     if (first.empty()) {
       first = run.written;
@@ -841,7 +899,7 @@ TEST_P(PipelineFailureTest, StageFailureStopsEverything) {
                            " at frame 5";
   RunConfig config;
   config.threads = c.threads;
-  config.limits.max_frames = 2;
+  config.limits.max_frames = Pipeline::kFramesInUse;
   config.hook = [&](const FrameCache&, PipelineStage stage, uint64_t seq) {
     RandomDelay(99, stage, seq);
     if (stage == c.stage && seq == 5) throw std::runtime_error(text);
@@ -858,8 +916,9 @@ TEST_P(PipelineFailureTest, StageFailureStopsEverything) {
   EXPECT_EQ(run.stats.frames, run.written.size());
   EXPECT_TRUE(Reproduces(frames, run.written));
 
-  // The capture thread was stopped by the abort: with room for two frames
-  // it cannot have got past frame 7 (admitting 7 needs the write of 6).
+  // The capture thread was stopped by the abort: with room for three
+  // frames it cannot have got past frame 7 (admitting 7 needs the write of
+  // 6, which releases 4).
   EXPECT_TRUE(run.feed.aborted);
   EXPECT_TRUE(run.feed.error.empty()) << run.feed.error;
   EXPECT_LE(run.feed.published, 7u);
@@ -888,7 +947,7 @@ TEST(PipelineTest, SinkFailureIsReported) {
     SCOPED_TRACE("threads " + std::to_string(threads));
     RunConfig config;
     config.threads = threads;
-    config.limits.max_frames = 2;
+    config.limits.max_frames = Pipeline::kFramesInUse;
     config.sink_throw_at = 3;
     config.hook = [](const FrameCache&, PipelineStage stage, uint64_t seq) {
       RandomDelay(5, stage, seq);

@@ -69,7 +69,10 @@ Result WriteAndCheck(const std::vector<EncodedFrame>& frames) {
   for (const EncodedFrame& frame : frames) {
     writer.WriteFrame(frame);
     if (frame.move) {
-      canvas(frame.move->to + cv::Point(0, frame.move->dy))
+      const cv::Mat& shown = frame.move->frames_back == 2
+                                 ? expected.at(expected.size() - 2)
+                                 : canvas;
+      shown(frame.move->to + cv::Point(0, frame.move->dy))
           .clone()
           .copyTo(canvas(frame.move->to));
     }
@@ -119,13 +122,15 @@ EncodedFrame Frame(uint64_t seq, std::vector<EncodedPatch> patches,
 }
 
 // A terminal: the text band (rows 0-31) scrolls up 8 rows a frame and a
-// new line is painted below it, as `kind`.
-std::vector<EncodedFrame> Scrolling(int moves, Kind kind) {
+// new line is painted below it, as `kind`. With `frames_back` 2, the band
+// shows the frame two before (from frame 2 on; frame 1 moves from 1 back).
+std::vector<EncodedFrame> Scrolling(int moves, Kind kind, int frames_back = 1) {
   std::vector<EncodedFrame> frames;
   frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
   for (int n = 1; n <= moves; ++n) {
     frames.push_back(Frame(n, {Patch({0, 32}, Rows({48, 8}, n + 1), kind)},
-                           Move{cv::Rect(0, 0, 48, 32), 8}));
+                           Move{cv::Rect(0, 0, 48, 32), 8,
+                                n == 1 ? 1 : frames_back}));
   }
   return frames;
 }
@@ -180,6 +185,35 @@ TEST(SvgWriterMove, LongChainsFallBackToTheImagesThemselves) {
     EXPECT_EQ(r.stats.moves, 40u);
     EXPECT_GT(r.stats.moved_pieces, 40u);  // some moves took the long way
   }
+}
+
+TEST(SvgWriterMove, MovesFromTwoFramesBackShowThoseFrames) {
+  // Frame 2's band is frame 0's rows moved, not frame 1's: the poster is
+  // shown again, though frame 1 painted over it since.
+  const Result two = WriteAndCheck(Scrolling(2, Kind::kImage, 2));
+  EXPECT_EQ(Count(two.svg, "<use href=\"#b\""), 2) << two.svg;
+  // The two chains (odd and even frames) of a long scroll, each past the
+  // depth bound: exact through the fallback too.
+  for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
+    SCOPED_TRACE(static_cast<int>(kind));
+    const Result r = WriteAndCheck(Scrolling(60, kind, 2));
+    EXPECT_EQ(r.stats.moves, 60u);
+    EXPECT_GT(r.stats.moved_pieces, 60u);  // some moves took the long way
+  }
+}
+
+TEST(SvgWriterMove, MoveFromBeforeTheFirstFrameThrows) {
+  TempDir dir;
+  std::unique_ptr<OutputFile> out;
+  ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
+  SvgWriter writer(kSize, out.get());
+  writer.WriteFrame(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+  EXPECT_THROW(
+      writer.WriteFrame(Frame(1, {}, Move{cv::Rect(0, 0, 48, 32), 8, 2})),
+      std::logic_error);
+  EXPECT_THROW(
+      writer.WriteFrame(Frame(1, {}, Move{cv::Rect(0, 0, 48, 32), 8, 3})),
+      std::logic_error);
 }
 
 TEST(SvgWriterMove, MoveOutsideTheFrameThrows) {
