@@ -167,14 +167,15 @@ void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
   if (changes->regions.empty() || !options.enabled) return;
   cv::Rect changed = changes->regions.front();
   for (const cv::Rect& r : changes->regions) changed |= r;
-  // From the frame before; else from the one before it (an odd distance
-  // from the frame before is refused, but twice it is even).
+  // From the frame before; else, when the text moved an odd distance from
+  // there (refused), from the one before it (twice that is even).
   std::optional<Move> move;
   std::vector<cv::Rect> left;
+  int unaligned_dy = 0;
   for (int back = 1; back <= 2 && !move; ++back) {
     const cv::Mat& source = back == 1 ? prev : prev2;
-    if (source.empty()) break;
-    move = DetectScroll(source, cur, changed, options);
+    if (source.empty() || (back == 2 && unaligned_dy == 0)) break;
+    move = DetectScroll(source, cur, changed, options, &unaligned_dy);
     if (!move) continue;
     move->frames_back = back;
     left = DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);

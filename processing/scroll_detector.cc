@@ -46,7 +46,8 @@ bool PlainRow(const cv::Mat& bgrx, int y, int x0, int x1) {
 // DetectScroll over the columns [x0, x1) of `area`'s rows.
 std::optional<Move> DetectInColumns(const cv::Mat& prev, const cv::Mat& cur,
                                     const cv::Rect& area, int x0, int x1,
-                                    const ScrollOptions& options) {
+                                    const ScrollOptions& options,
+                                    int* unaligned_dy) {
   // Where each distinct row of the frame before was (-1: at several
   // places, or plain).
   std::unordered_map<uint64_t, int> before;
@@ -71,12 +72,19 @@ std::optional<Move> DetectInColumns(const cv::Mat& prev, const cv::Mat& cur,
   const int a = std::max(1, options.align_px);
   int dy = 0;
   int best = 0;
+  int any_dy = 0;
+  int any_best = 0;
   for (const auto& [distance, count] : votes) {  // ties: the smallest dy
     if (distance % a == 0 && count > best) {
       dy = distance;
       best = count;
     }
+    if (count > any_best) {
+      any_dy = distance;
+      any_best = count;
+    }
   }
+  if (any_best >= options.min_votes && any_dy % a != 0) *unaligned_dy = any_dy;
   if (best < options.min_votes) return std::nullopt;
   // The longest run of rows that are the rows dy away.
   int run_start = 0, best_start = 0, best_length = 0;
@@ -102,7 +110,10 @@ std::optional<Move> DetectInColumns(const cv::Mat& prev, const cv::Mat& cur,
 
 std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
                                  const cv::Rect& changed,
-                                 const ScrollOptions& options) {
+                                 const ScrollOptions& options,
+                                 int* unaligned_dy) {
+  int unaligned_wide = 0, unaligned_narrow = 0;
+  if (unaligned_dy != nullptr) *unaligned_dy = 0;
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
   const cv::Rect area = changed & frame;
   if (!options.enabled || area.height < options.min_band_px || area.width < 2) {
@@ -113,9 +124,12 @@ std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
   // no edge inside it), unless the columns that changed give a taller
   // band (a page beside a scroll bar whose thumb moved).
   std::optional<Move> wide =
-      DetectInColumns(prev, cur, area, 0, cur.cols, options);
-  std::optional<Move> narrow =
-      DetectInColumns(prev, cur, area, area.x, area.br().x, options);
+      DetectInColumns(prev, cur, area, 0, cur.cols, options, &unaligned_wide);
+  std::optional<Move> narrow = DetectInColumns(
+      prev, cur, area, area.x, area.br().x, options, &unaligned_narrow);
+  if (unaligned_dy != nullptr) {
+    *unaligned_dy = unaligned_wide != 0 ? unaligned_wide : unaligned_narrow;
+  }
   if (wide && (!narrow || wide->to.height >= narrow->to.height)) return wide;
   return narrow;
 }

@@ -46,9 +46,13 @@ struct ScrollOptions {
 // prev and cur: CV_8UC4 (BGRX) of one size; `changed`: the bounding box of
 // what changed between them. The band of `changed`'s columns whose rows in
 // cur are prev's rows `dy` away (the longest such run of rows), if any.
+// `unaligned_dy`, if given: the distance most rows agreed on when it is not
+// a multiple of align_px (0 if none is): then the frame before prev may be
+// worth a look (twice an odd distance is even).
 std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
                                  const cv::Rect& changed,
-                                 const ScrollOptions& options);
+                                 const ScrollOptions& options,
+                                 int* unaligned_dy = nullptr);
 
 // `prev` with `move` applied: what the frame shows once the band has moved,
 // its pixels taken from `source` (the frame move.frames_back before; for a

@@ -246,19 +246,31 @@ void SvgWriter::Paint(const cv::Rect& rect, const cv::Mat& painted,
   }
 }
 
-SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& then,
-                                         std::vector<Piece>* pieces) {
+SvgWriter::Maps SvgWriter::SourceRows(const Move& move) const {
   const cv::Rect& to = move.to;
   const cv::Rect from = to + cv::Point(0, move.dy);
   if ((to & cv::Rect(cv::Point(), size_)) != to ||
       (from & cv::Rect(cv::Point(), size_)) != from) {
     throw std::logic_error("SVG writer: a move outside the frame");
   }
+  const int back = move.frames_back;
+  if ((back != 1 && back != 2) || frames_seen_ < static_cast<uint64_t>(back)) {
+    throw std::logic_error("SVG writer: a move from " + std::to_string(back) +
+                           " frames back");
+  }
+  const Maps& then = back == 1 ? maps_ : maps_before_;
+  return Maps{then.owner(from).clone(), then.source(from).clone(),
+              then.shift(from).clone()};
+}
+
+SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
+                                         std::vector<Piece>* pieces) {
+  const cv::Rect& to = move.to;
   // What the band will show: the sources of the rows dy away, moved.
-  cv::Mat which = then.source(from).clone();
-  cv::Mat shift = then.shift(from).clone();
+  cv::Mat& which = rows.source;
+  cv::Mat& shift = rows.shift;
   shift += cv::Scalar(0, move.dy);
-  const cv::Mat owners = then.owner(from);
+  const cv::Mat& owners = rows.owner;
   // The frames that showed those pixels then. A frame still in the window,
   // written as a group, is shown again whole (one <use> of it, clipped to
   // the box of its pixels); drawn oldest first, each frame is transparent
@@ -807,28 +819,23 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
     maps_.Allocate(size_);
     maps_before_.Allocate(size_);
   }
-  // The pixels this frame will paint, as the maps have them now: once it is
-  // written, the maps one frame earlier.
-  cv::Rect changes = frame.move ? frame.move->to : cv::Rect();
-  for (const EncodedPatch& patch : frame.patches) changes |= patch.rect;
-  changes &= cv::Rect(cv::Point(), size_);
-  Maps undo;
-  if (!changes.empty()) {
-    undo = Maps{maps_.owner(changes).clone(), maps_.source(changes).clone(),
-                maps_.shift(changes).clone()};
+  if (frame.move && frame.ticket.seq == 0) {
+    throw std::logic_error("SVG writer: a move in the poster");
   }
-  WriteChanges(frame);
+  // The rows a move shows, as they were shown then; after that, the maps
+  // one frame earlier are the maps now (they differ where the frame
+  // written last painted).
+  Maps rows;
+  if (frame.move) rows = SourceRows(*frame.move);
   maps_.CopyTo(&maps_before_, changed_last_);
-  if (!changes.empty()) {
-    undo.owner.copyTo(maps_before_.owner(changes));
-    undo.source.copyTo(maps_before_.source(changes));
-    undo.shift.copyTo(maps_before_.shift(changes));
-  }
-  changed_last_ = changes;
+  changed_last_ = frame.move ? frame.move->to : cv::Rect();
+  for (const EncodedPatch& patch : frame.patches) changed_last_ |= patch.rect;
+  changed_last_ &= cv::Rect(cv::Point(), size_);
   frames_seen_ += 1;
+  WriteChanges(frame, std::move(rows));
 }
 
-void SvgWriter::WriteChanges(const EncodedFrame& frame) {
+void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   std::vector<Piece> pieces(1);
   const bool cursor_changed =
       frame.cursor && TrackCursor(*frame.cursor, &pieces.back().text);
@@ -861,13 +868,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame) {
   int64_t area_px = 0;
   Nesting nesting;
   if (frame.move) {  // first: the patches paint over it
-    if (poster) throw std::logic_error("SVG writer: a move in the poster");
-    const int back = frame.move->frames_back;
-    if ((back != 1 && back != 2) || frames_seen_ < static_cast<uint64_t>(back)) {
-      throw std::logic_error("SVG writer: a move from " +
-                             std::to_string(back) + " frames back");
-    }
-    nesting = AppendMove(*frame.move, back == 1 ? maps_ : maps_before_, &pieces);
+    nesting = AppendMove(*frame.move, std::move(rows), &pieces);
     area_px += frame.move->to.area();
     EncodedPatch band;  // (opaque: every pixel painted)
     band.rect = frame.move->to;

@@ -240,8 +240,6 @@ class SvgWriter final : public FrameSink {
   };
 
   void WriteHeaderOnce();
-  // WriteFrame but for keeping maps_before_.
-  void WriteChanges(const EncodedFrame& frame);
   // Keeps a frame's pieces in the window; writes what leaves it.
   // How deep the earlier frames a move shows are nested, and how many
   // elements their copies make.
@@ -296,11 +294,17 @@ class SvgWriter final : public FrameSink {
     void Allocate(cv::Size size);
     void CopyTo(Maps* to, const cv::Rect& rect) const;
   };
+  // The maps' rows that `move` shows (a copy), as they were when the frame
+  // it shows was shown; throws if the move is outside the frame or from
+  // before the first frame.
+  Maps SourceRows(const Move& move) const;
   // Appends the markup that shows `move`: the band cut into rectangles
-  // whose pixels came from one source, each shown again, shifted. `then`:
-  // the maps as they were when the frame the move shows was shown.
-  Nesting AppendMove(const Move& move, const Maps& then,
-                     std::vector<Piece>* pieces);
+  // whose pixels came from one source, each shown again, shifted. `rows`:
+  // from SourceRows().
+  Nesting AppendMove(const Move& move, Maps rows, std::vector<Piece>* pieces);
+  // WriteFrame but for keeping maps_before_; `rows`: the move's source
+  // rows (SourceRows), if it has one.
+  void WriteChanges(const EncodedFrame& frame, Maps rows);
   // `source` now shows in `rect` where `painted` (empty: everywhere).
   void Paint(const cv::Rect& rect, const cv::Mat& painted, Source source);
   // Whether the patch is written as a new <image> (with an id).
@@ -336,7 +340,8 @@ class SvgWriter final : public FrameSink {
   std::vector<size_t> open_sprite_sources_;  // kSprite sources, to resolve
   // The maps one frame earlier (after the frame before the one written
   // last), for a move from two frames back; kept up to date by copying
-  // what each frame changed (changed_last_: by the frame written last).
+  // what each frame painted (changed_last_: the box of what the frame
+  // written last painted) once the next frame has taken its rows.
   Maps maps_before_;
   cv::Rect changed_last_;
   uint64_t frames_seen_ = 0;

@@ -617,6 +617,13 @@ TEST(BrowserConvertTest, ConvertedLosslessVideoIsExactDirectlyAndInAnImg) {
         off += d > 16 ? 1 : 0;
       }
     }
+    if (const char* dump = std::getenv("SVGCAST_CHECK_DUMP")) {
+      // (To look at: the screenshot and the reference, in this folder.)
+      const std::string base = std::string(dump) + "/" + std::to_string(i) +
+                               "-" + std::to_string(int(scale * 10));
+      WritePngFile(base + "-shot.png", shot);
+      WritePngFile(base + "-ref.png", reference);
+    }
     std::printf(
         "  scale %.1f, frame %zu: max difference %d, %zu of %d "
         "pixels off by more than 16\n",
@@ -667,7 +674,8 @@ namespace {
 
 // A recording checked by hand: SVGCAST_CHECK_SVG (an SVG) against
 // SVGCAST_CHECK_FRAMES (its frames folder, with frames.txt), exact in the
-// document and scaled; skipped unless both are set.
+// document and scaled (SVGCAST_CHECK_DUMP: a folder to write the scaled
+// screenshots and references to); skipped unless both are set.
 TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
   const char* svg = std::getenv("SVGCAST_CHECK_SVG");
   const char* folder = std::getenv("SVGCAST_CHECK_FRAMES");
