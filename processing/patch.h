@@ -70,7 +70,7 @@ struct EncodedPatch {
   // A sprite's surroundings in the frame (rect grown by kSpriteContextPx
   // on each side, as far as the frame goes; the sprite is at
   // sprite_inside): what a browser scaling the SVG should find past its
-  // edges. Given in frames with a move; empty: its edge repeated.
+  // edges. Empty (in tests, say): its edge repeated.
   cv::Mat sprite_context;
   cv::Point sprite_inside;
   std::optional<uint32_t> fill;

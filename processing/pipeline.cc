@@ -331,7 +331,7 @@ bool Pipeline::TransparencyPays(const cv::Mat& now, const cv::Mat& before) {
 }
 
 EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
-                                  bool in_move, bool whole) {
+                                  bool whole) {
   EncodedPatch patch;
   patch.rect = rect;
   const CropReply crop = cache_.Crop({seq, rect});
@@ -349,13 +349,13 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
       rect.width <= options_.sprite_max_side_px &&
       rect.height <= options_.sprite_max_side_px &&
       !TransparencyPays(crop.pixels, before.pixels)) {
-    // Opaque, like the frame: a sheet shows each sprite as a browser shows
-    // an image of its own (svg/sprite_sheet.h). In a frame with a move,
-    // with what surrounds it in the frame around it: the band carries the
-    // sprite's neighbours along, and a browser scaling the SVG must find
-    // them past its edges.
+    // Opaque, like the frame, and with what surrounds it in the frame
+    // around it on the sheet: a browser scaling the SVG samples past a
+    // patch's edge (at 150%, a sixth of the pixel beyond it), and finds
+    // there what it finds in the frame (an image of its own repeats its
+    // edge instead: 36 levels off beside text on anchor-electron). In a
+    // frame with a move, the band carries the sprite's neighbours along.
     patch.sprite = crop.pixels.clone();
-    if (!in_move) return patch;
     const int c = kSpriteContextPx;
     const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
                                      rect.height + 2 * c) &
@@ -409,11 +409,9 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // left transparent over the moved band blends with it when a
       // browser scales the SVG: 65 levels at 50% on a terminal recording)
       // and in a keyframe's band.
-      const bool in_move = plan.move.has_value();
-      const bool whole =
-          in_move || (rect & plan.repaint).area() * 2 > rect.area();
-      frame->patches.push_back(
-          EncodeRect(plan.ticket.seq, rect, in_move, whole));
+      const bool whole = plan.move.has_value() ||
+                         (rect & plan.repaint).area() * 2 > rect.area();
+      frame->patches.push_back(EncodeRect(plan.ticket.seq, rect, whole));
     }
   } catch (const std::exception& e) {
     Fail(e.what());

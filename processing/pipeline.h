@@ -145,11 +145,9 @@ class Pipeline {
   // pixels blend with what is below when a browser scales the SVG.
   bool TransparencyPays(const cv::Mat& now, const cv::Mat& before);
   // Frame `seq`'s pixels in `rect` (over frame seq - 1) as a patch: one
-  // colour, a sprite, or an image of its own. `whole`: every pixel painted
-  // (none left transparent where unchanged); `in_move`: the frame has a
-  // move (a sprite then carries its context).
-  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect, bool in_move,
-                          bool whole);
+  // colour, a sprite (with its context), or an image of its own. `whole`:
+  // every pixel painted (none left transparent where unchanged).
+  EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect, bool whole);
   void Write(const EncodedFramePtr& frame);  // serial
 
   FrameCache& cache_;

@@ -651,6 +651,28 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
                                            "anchor-patches/letter"),
                          FixtureTestName);
 
+// The same on the first 100 frames of the reference project's demo, where
+// the shared corpus is next to the checkout: real text, patches beside
+// glyphs (without their context, sprites were 36 levels off at 150%).
+TEST(BrowserCorpusTest, AnchorElectronFirst100FramesScaleWithoutSeams) {
+  if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+  const std::string corpus = CorpusPath("anchor-electron");
+  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
+  TempDir dir;
+  const std::string folder = dir.File("frames");
+  ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
+  FirstFrames(corpus, 100, folder);
+  Sequence seq;
+  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
+  const std::string svg = dir.File("out.svg");
+  ASSERT_TRUE(Replay(folder, svg));
+  std::unique_ptr<Chromium> browser = StartBrowser();
+  ASSERT_NE(browser, nullptr);
+  for (double scale : {0.5, 1.5}) {
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser, dir, svg, seq, scale));
+  }
+}
+
 // The check can fail: a screencast of other frames does not pass.
 TEST(BrowserCheckTest, OtherFramesFail) {
   if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
