@@ -324,11 +324,18 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
     std::swap(open, next);
   }
   for (auto [j, box] : boxes) {
-    // On even pixels, as the band is, so that a browser scaling the SVG
-    // clips where it clips the frames' patches (at 150%, an odd edge falls
-    // inside a screen pixel and blends with what is under it). A bigger
-    // box is still right: where the frame did not paint it is transparent,
-    // and the frames drawn after it paint their own pixels.
+    // Two pixels bigger, then on even pixels, as the band is. A bigger box
+    // is still right: where the frame did not paint it is transparent, and
+    // the frames drawn after it paint their own pixels. Bigger, a browser
+    // scaling the SVG draws the frame's edge as it did where it was first
+    // shown (at 150% a screen pixel just past it samples a sixth of its
+    // edge pixel; clipped there, only the older frame under it was
+    // sampled: 48 levels off on a terminal recording). Even, it clips
+    // where it clips the frames' patches (at 150% an odd edge falls inside
+    // a screen pixel and blends with what is under it).
+    const int m = kSpriteContextPx;
+    box = cv::Rect(box.x - m, box.y - m, box.width + 2 * m,
+                   box.height + 2 * m);
     box = cv::Rect(cv::Point(box.x & ~1, box.y & ~1),
                    cv::Point(box.br().x + (box.br().x & 1),
                              box.br().y + (box.br().y & 1))) &
