@@ -80,6 +80,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   pipeline_options.threads = options.threads;
   pipeline_options.png.effort = options.effort;
   pipeline_options.codec = options.codec;
+  pipeline_options.scroll.enabled = options.scroll;
   pipeline_options.sprite_max_side_px = sheets.width_px;
   pipeline_options.on_frame_written = [&](uint64_t written) {
     timer.OnProcessed(written - 1, MonotonicNowNs());

@@ -41,6 +41,7 @@ struct SessionOptions {
   TimingOptions timing;  // how the SVG plays (speed, idle limit, loop)
   Effort effort = Effort::kDefault;  // how hard to compress patches
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
+  bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
   int countdown_s = 0;               // "recording in 3... 2... 1..." first
   // Printed (unless quiet) once the output is open and before capture.
   std::string start_message;

@@ -73,6 +73,7 @@ int RunConvert(const ConvertOptions& options) {
   session.timing = playback.timing;
   session.effort = options.effort;
   session.codec = options.codec;
+  session.scroll = options.scroll;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

@@ -32,6 +32,7 @@ struct ConvertOptions {
   PlaybackOptions playback;
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
+  bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed), 3

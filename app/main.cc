@@ -56,6 +56,13 @@ void AddCodecOption(CLI::App* cmd, svgcast::ImageFormat* codec) {
       ->default_str("png");
 }
 
+void AddScrollOption(CLI::App* cmd, bool* scroll) {
+  cmd->add_flag_callback("--no-scroll", [scroll] { *scroll = false; },
+                "Repaint scrolled text instead of showing it as earlier "
+                "pixels moved (usually larger; for comparing, or a viewer "
+                "that mishandles nested <use>)");
+}
+
 // How the SVG plays: replay, record (and profile) take these. `trim`:
 // --start and --end too (recorded frames).
 void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
@@ -183,6 +190,7 @@ int main(int argc, char** argv) {
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
   AddEffortOption(replay_cmd, &replay.effort);
   AddCodecOption(replay_cmd, &replay.codec);
+  AddScrollOption(replay_cmd, &replay.scroll);
 
   svgcast::ConvertOptions convert;
   CLI::App* convert_cmd = app.add_subcommand(
@@ -230,6 +238,7 @@ int main(int argc, char** argv) {
   AddPlaybackOptions(convert_cmd, &convert.playback, /*trim=*/true);
   AddEffortOption(convert_cmd, &convert.effort);
   AddCodecOption(convert_cmd, &convert.codec);
+  AddScrollOption(convert_cmd, &convert.scroll);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(
@@ -245,6 +254,7 @@ int main(int argc, char** argv) {
   AddPlaybackOptions(record_cmd, &record.playback, /*trim=*/false);
   AddEffortOption(record_cmd, &record.effort);
   AddCodecOption(record_cmd, &record.codec);
+  AddScrollOption(record_cmd, &record.scroll);
   record_cmd
       ->add_option("--processing", record.processing,
                    "Where processing runs: offloaded (the flow graph) or "

@@ -118,6 +118,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.timing = playback.timing;
   session.effort = options.effort;
   session.codec = options.codec;
+  session.scroll = options.scroll;
   if (options.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.countdown_s = options.countdown_s;
   session.verb = "recording";

@@ -52,6 +52,7 @@ struct RecordOptions {
   PlaybackOptions playback;  // (--start/--end are not offered)
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
+  bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
 };
 
 // 0: recorded (also when stopped by Ctrl-C, --duration or the command

@@ -31,6 +31,7 @@ int RunReplay(const ReplayOptions& options) {
   session.timing = playback.timing;
   session.effort = options.effort;
   session.codec = options.codec;
+  session.scroll = options.scroll;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

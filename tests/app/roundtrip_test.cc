@@ -78,3 +78,33 @@ TEST(RoundTripCorpus, AnchorElectron) {
 
 }  // namespace
 }  // namespace svgcast::test
+
+namespace svgcast::test {
+namespace {
+
+// --no-scroll: the terminal's scrolled bands are repainted instead of
+// moved, and it is still exact. (On these 80x64 frames that is even a
+// little smaller: a sheet of 20 small sprites compresses its repeats
+// better than the markup of 13 moves costs.)
+TEST(RoundTripNoScroll, ScrolledBandsRepaintedStillDecodeExactly) {
+  TempDir dir;
+  const std::string folder = FixturePath("terminal-odd");
+  const std::string moved = dir.File("moved.svg");
+  const std::string repainted = dir.File("repainted.svg");
+  const CommandResult a = RunSvgcast({"replay", folder, "-o", moved});
+  const CommandResult b =
+      RunSvgcast({"replay", folder, "-o", repainted, "--no-scroll"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_NE((a.out + a.err).find("13 scrolled"), std::string::npos)
+      << a.out << a.err;
+  EXPECT_EQ((b.out + b.err).find("scrolled"), std::string::npos)
+      << b.out << b.err;
+  EXPECT_TRUE(DecodesToFrames(repainted, folder));
+  // (A frame shown again by a move is a group with an id.)
+  EXPECT_EQ(Count(ReadFile(repainted), "<g id="), 0);
+  EXPECT_GT(Count(ReadFile(moved), "<g id="), 0);
+}
+
+}  // namespace
+}  // namespace svgcast::test
