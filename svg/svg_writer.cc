@@ -217,7 +217,7 @@ SvgWriter::Source SvgWriter::AppendPatch(const EncodedPatch& patch,
 void SvgWriter::Maps::Allocate(cv::Size size) {
   owner = cv::Mat(size, CV_32SC1, cv::Scalar(-1));
   source = cv::Mat(size, CV_32SC1, cv::Scalar(-1));
-  shift = cv::Mat(size, CV_32SC2, cv::Scalar(0, 0));
+  shift = cv::Mat(size, CV_32SC1, cv::Scalar(0));
 }
 
 void SvgWriter::Maps::CopyTo(Maps* to, const cv::Rect& rect) const {
@@ -236,12 +236,12 @@ void SvgWriter::Paint(const cv::Rect& rect, const cv::Mat& painted,
   sources_.push_back(std::move(source));
   for (int y = 0; y < rect.height; ++y) {
     int32_t* which = maps_.source.ptr<int32_t>(rect.y + y) + rect.x;
-    cv::Vec2i* shift = maps_.shift.ptr<cv::Vec2i>(rect.y + y) + rect.x;
+    int32_t* shift = maps_.shift.ptr<int32_t>(rect.y + y) + rect.x;
     const uint8_t* mask = painted.empty() ? nullptr : painted.ptr<uint8_t>(y);
     for (int x = 0; x < rect.width; ++x) {
       if (mask != nullptr && mask[x] == 0) continue;
       which[x] = number;
-      shift[x] = cv::Vec2i(0, 0);
+      shift[x] = 0;
     }
   }
 }
@@ -269,7 +269,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
   // What the band will show: the sources of the rows dy away, moved.
   cv::Mat& which = rows.source;
   cv::Mat& shift = rows.shift;
-  shift += cv::Scalar(0, move.dy);
+  shift += cv::Scalar(move.dy);
   const cv::Mat& owners = rows.owner;
   // The frames that showed those pixels then. A frame still in the window,
   // written as a group, is shown again whole (one <use> of it, clipped to
@@ -286,7 +286,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
     int x0, x1, y0, y1;  // in the band
     int32_t owner;
     int32_t source;  // -1: the owner frame, whole
-    cv::Vec2i shift;
+    int32_t shift;  // rows
   };
   std::map<int32_t, cv::Rect> boxes;  // referable owner -> its pixels' box
   std::vector<Run> done, open, next;
@@ -302,12 +302,12 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
         continue;
       }
       const int32_t s = which.at<int32_t>(y, x);
-      const cv::Vec2i d = shift.at<cv::Vec2i>(y, x);
+      const int32_t d = shift.at<int32_t>(y, x);
       if (s < 0) throw std::logic_error("SVG writer: a move of nothing");
       int end = x + 1;
       while (end < to.width && owners.at<int32_t>(y, end) == j &&
              which.at<int32_t>(y, end) == s &&
-             shift.at<cv::Vec2i>(y, end) == d) {
+             shift.at<int32_t>(y, end) == d) {
         ++end;
       }
       while (o < open.size() && open[o].x0 < x) done.push_back(open[o++]);
@@ -340,7 +340,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
                    cv::Point(box.br().x + (box.br().x & 1),
                              box.br().y + (box.br().y & 1))) &
           cv::Rect(0, 0, to.width, to.height);
-    done.push_back(Run{box.x, box.br().x, box.y, box.br().y, j, -1, {}});
+    done.push_back(Run{box.x, box.br().x, box.y, box.br().y, j, -1, 0});
   }
   // Oldest frame first; within one, top to bottom, left to right.
   std::stable_sort(done.begin(), done.end(), [](const Run& a, const Run& b) {
@@ -352,7 +352,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
   for (const Run& run : done) {
     const cv::Rect clip(to.x + run.x0, to.y + run.y0, run.x1 - run.x0,
                         run.y1 - run.y0);
-    const cv::Point shifted(run.shift[0], run.shift[1]);
+    const cv::Point shifted(0, run.shift);
     const std::string box = (clip.x != 0 ? Attr("x", clip.x) : std::string()) +
                             (clip.y != 0 ? Attr("y", clip.y) : std::string()) +
                             Attr("width", clip.width) +

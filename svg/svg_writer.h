@@ -285,8 +285,9 @@ class SvgWriter final : public FrameSink {
   Source AppendPatch(const EncodedPatch& patch, const std::string& style,
                      std::vector<Piece>* pieces);
   // Who painted each pixel: the entry shown on top (-1: none yet), the
-  // source, and (CV_32SC2) how far it moved since: pixel p shows what the
-  // source painted at p + shift.
+  // source, and (CV_32SC1) how many rows it moved since: pixel p shows what
+  // the source painted at p + (0, shift). 12 bytes a pixel, twice (now and
+  // one frame earlier).
   struct Maps {
     cv::Mat owner;
     cv::Mat source;
