@@ -57,10 +57,11 @@ void AddCodecOption(CLI::App* cmd, svgcast::ImageFormat* codec) {
 }
 
 void AddScrollOption(CLI::App* cmd, bool* scroll) {
-  cmd->add_flag_callback("--no-scroll", [scroll] { *scroll = false; },
-                "Repaint scrolled text instead of showing it as earlier "
-                "pixels moved (usually larger; for comparing, or a viewer "
-                "that mishandles nested <use>)");
+  cmd->add_flag_callback(
+      "--no-scroll", [scroll] { *scroll = false; },
+      "Repaint scrolled text instead of showing it as earlier "
+      "pixels moved (usually larger; for comparing, or a viewer "
+      "that mishandles nested <use>)");
 }
 
 // How the SVG plays: replay, record (and profile) take these. `trim`:

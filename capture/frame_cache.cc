@@ -10,8 +10,7 @@ namespace svgcast {
 FrameCache::FrameCache(CacheLimits limits, WhenFull when_full)
     : limits_(limits), when_full_(when_full) {}
 
-bool FrameCache::Holds(CacheLimits limits, size_t frame_bytes,
-                       size_t frames) {
+bool FrameCache::Holds(CacheLimits limits, size_t frame_bytes, size_t frames) {
   return (limits.max_frames == 0 || limits.max_frames >= frames) &&
          (limits.max_bytes == 0 || limits.max_bytes >= frames * frame_bytes);
 }

@@ -233,7 +233,8 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
       changes.regions = DiffRegions(prev.pixels, cur.pixels, options_.diff);
       if (!changes.regions.empty() && options_.scroll.enabled) {
         CropReply prev2;  // (none for frame 1)
-        if (ticket.seq >= 2) prev2 = cache_.Crop({ticket.seq - 2, std::nullopt});
+        if (ticket.seq >= 2)
+          prev2 = cache_.Crop({ticket.seq - 2, std::nullopt});
         DetectMove(prev2.pixels, prev.pixels, cur.pixels, &changes);
       }
     }

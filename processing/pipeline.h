@@ -10,8 +10,8 @@
 // fetched from the capture side's FrameCache by crop requests; once frame n
 // is written the pipeline tells the cache that frames before n - 1 are no
 // longer needed (the diff of n + 1 looks for a scrolled band in n - 1 too:
-// the cache must hold kFramesInUse frames). The end marker drains everything, then the sink's Finish()
-// runs and Wait() returns.
+// the cache must hold kFramesInUse frames). The end marker drains everything,
+// then the sink's Finish() runs and Wait() returns.
 //
 // Threading: construct, Wait() and destroy on the owning thread. Post() is
 // for the capture thread (one thread, tickets in seq order). frames_written()
@@ -132,8 +132,8 @@ class Pipeline {
   // A scrolled band in `changes` (cur against prev), if one pays: then the
   // regions are what is left once it has moved. It is looked for in prev,
   // then in `prev2`, the frame before prev (empty for frame 1).
-  void DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
-                  const cv::Mat& cur, FrameChanges* changes) const;
+  void DetectMove(const cv::Mat& prev2, const cv::Mat& prev, const cv::Mat& cur,
+                  FrameChanges* changes) const;
   FrameChanges Optimize(const FrameChanges& changes);
   EncodedFramePtr Encode(const FrameChanges& plan);
   // `rect` grown to multiples of align_px, then clipped to `bounds`.

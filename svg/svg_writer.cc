@@ -286,7 +286,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
     int x0, x1, y0, y1;  // in the band
     int32_t owner;
     int32_t source;  // -1: the owner frame, whole
-    int32_t shift;  // rows
+    int32_t shift;   // rows
   };
   std::map<int32_t, cv::Rect> boxes;  // referable owner -> its pixels' box
   std::vector<Run> done, open, next;
@@ -306,8 +306,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
       if (s < 0) throw std::logic_error("SVG writer: a move of nothing");
       int end = x + 1;
       while (end < to.width && owners.at<int32_t>(y, end) == j &&
-             which.at<int32_t>(y, end) == s &&
-             shift.at<int32_t>(y, end) == d) {
+             which.at<int32_t>(y, end) == s && shift.at<int32_t>(y, end) == d) {
         ++end;
       }
       while (o < open.size() && open[o].x0 < x) done.push_back(open[o++]);
@@ -334,8 +333,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
     // where it clips the frames' patches (at 150% an odd edge falls inside
     // a screen pixel and blends with what is under it).
     const int m = kSpriteContextPx;
-    box = cv::Rect(box.x - m, box.y - m, box.width + 2 * m,
-                   box.height + 2 * m);
+    box = cv::Rect(box.x - m, box.y - m, box.width + 2 * m, box.height + 2 * m);
     box = cv::Rect(cv::Point(box.x & ~1, box.y & ~1),
                    cv::Point(box.br().x + (box.br().x & 1),
                              box.br().y + (box.br().y & 1))) &

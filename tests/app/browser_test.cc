@@ -449,9 +449,10 @@ TEST_P(BrowserTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BrowserTest,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "anchor-patches/chevron", "anchor-patches/diagonal",
-                      "anchor-patches/full", "anchor-patches/horizontal",
-                      "anchor-patches/letter", "anchor-patches/vertical"),
+                      "terminal-odd", "anchor-patches/chevron",
+                      "anchor-patches/diagonal", "anchor-patches/full",
+                      "anchor-patches/horizontal", "anchor-patches/letter",
+                      "anchor-patches/vertical"),
     FixtureTestName);
 
 // The first 100 frames of the reference project's demo (1200x744), where

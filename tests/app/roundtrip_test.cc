@@ -19,9 +19,10 @@ TEST_P(RoundTrip, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "anchor-patches/chevron", "anchor-patches/diagonal",
-                      "anchor-patches/full", "anchor-patches/horizontal",
-                      "anchor-patches/letter", "anchor-patches/vertical"),
+                      "terminal-odd", "anchor-patches/chevron",
+                      "anchor-patches/diagonal", "anchor-patches/full",
+                      "anchor-patches/horizontal", "anchor-patches/letter",
+                      "anchor-patches/vertical"),
     FixtureTestName);
 
 // The same with --codec webp (sprite sheets and large patches in lossless

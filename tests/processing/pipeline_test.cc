@@ -486,8 +486,8 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
       if (w.move->frames_back != 1 &&
           (w.move->frames_back != 2 || before.empty())) {
         return ::testing::AssertionFailure()
-               << "frame " << w.seq << ": a move from "
-               << w.move->frames_back << " frames back";
+               << "frame " << w.seq << ": a move from " << w.move->frames_back
+               << " frames back";
       }
       const cv::Mat& source = w.move->frames_back == 1 ? shown : before;
       source(from).copyTo(canvas(w.move->to));

@@ -128,9 +128,9 @@ std::vector<EncodedFrame> Scrolling(int moves, Kind kind, int frames_back = 1) {
   std::vector<EncodedFrame> frames;
   frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
   for (int n = 1; n <= moves; ++n) {
-    frames.push_back(Frame(n, {Patch({0, 32}, Rows({48, 8}, n + 1), kind)},
-                           Move{cv::Rect(0, 0, 48, 32), 8,
-                                n == 1 ? 1 : frames_back}));
+    frames.push_back(
+        Frame(n, {Patch({0, 32}, Rows({48, 8}, n + 1), kind)},
+              Move{cv::Rect(0, 0, 48, 32), 8, n == 1 ? 1 : frames_back}));
   }
   return frames;
 }
