@@ -181,9 +181,9 @@ TEST(SvgWriterMove, LongChainsFallBackToTheImagesThemselves) {
   // them (sprites on their sheet, images, colours), and it stays exact.
   for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
     SCOPED_TRACE(static_cast<int>(kind));
-    const Result r = WriteAndCheck(Scrolling(40, kind));
-    EXPECT_EQ(r.stats.moves, 40u);
-    EXPECT_GT(r.stats.moved_pieces, 40u);  // some moves took the long way
+    const Result r = WriteAndCheck(Scrolling(80, kind));
+    EXPECT_EQ(r.stats.moves, 80u);
+    EXPECT_GT(r.stats.moved_pieces, 80u);  // some moves took the long way
   }
 }
 
@@ -196,9 +196,9 @@ TEST(SvgWriterMove, MovesFromTwoFramesBackShowThoseFrames) {
   // depth bound: exact through the fallback too.
   for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
     SCOPED_TRACE(static_cast<int>(kind));
-    const Result r = WriteAndCheck(Scrolling(60, kind, 2));
-    EXPECT_EQ(r.stats.moves, 60u);
-    EXPECT_GT(r.stats.moved_pieces, 60u);  // some moves took the long way
+    const Result r = WriteAndCheck(Scrolling(140, kind, 2));
+    EXPECT_EQ(r.stats.moves, 140u);
+    EXPECT_GT(r.stats.moved_pieces, 140u);  // some moves took the long way
   }
 }
 
