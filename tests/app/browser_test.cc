@@ -455,25 +455,37 @@ INSTANTIATE_TEST_SUITE_P(
                       "anchor-patches/vertical"),
     FixtureTestName);
 
-// The first 100 frames of the reference project's demo (1200x744), where
-// the shared corpus is next to the checkout.
-TEST(BrowserCorpusTest, AnchorElectronFirst100Frames) {
-  if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
-  const std::string corpus = CorpusPath("anchor-electron");
-  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
-  TempDir dir;
-  const std::string folder = dir.File("frames");
-  ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
-  FirstFrames(corpus, 100, folder);
-  Sequence seq;
-  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
-  ASSERT_EQ(seq.frames.size(), 100u);
-  const std::string svg = dir.File("out.svg");
-  ASSERT_TRUE(Replay(folder, svg));
-  std::unique_ptr<Chromium> browser = StartBrowser();
-  ASSERT_NE(browser, nullptr);
-  EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
-  EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
+// The first 100 frames of the reference project's demo (1200x744),
+// replayed into an SVG, and a browser; skipped where Chromium is not
+// installed or the shared corpus is not next to the checkout.
+class BrowserCorpusTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+    const std::string corpus = CorpusPath("anchor-electron");
+    if (corpus.empty()) {
+      GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
+    }
+    const std::string folder = dir_.File("frames");
+    ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
+    FirstFrames(corpus, 100, folder);
+    ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq_));
+    ASSERT_EQ(seq_.frames.size(), 100u);
+    svg_ = dir_.File("out.svg");
+    ASSERT_TRUE(Replay(folder, svg_));
+    browser_ = StartBrowser();
+    ASSERT_NE(browser_, nullptr);
+  }
+
+  TempDir dir_;
+  Sequence seq_;
+  std::string svg_;
+  std::unique_ptr<Chromium> browser_;
+};
+
+TEST_F(BrowserCorpusTest, AnchorElectronFirst100Frames) {
+  EXPECT_TRUE(ExactInDocument(*browser_, svg_, seq_));
+  EXPECT_TRUE(ExactInImg(*browser_, dir_, svg_, seq_));
 }
 
 // With --codec webp: the sheets and large patches as lossless WebP.
@@ -655,22 +667,9 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
 // The same on the first 100 frames of the reference project's demo, where
 // the shared corpus is next to the checkout: real text, patches beside
 // glyphs (without their context, sprites were 36 levels off at 150%).
-TEST(BrowserCorpusTest, AnchorElectronFirst100FramesScaleWithoutSeams) {
-  if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
-  const std::string corpus = CorpusPath("anchor-electron");
-  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
-  TempDir dir;
-  const std::string folder = dir.File("frames");
-  ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
-  FirstFrames(corpus, 100, folder);
-  Sequence seq;
-  ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
-  const std::string svg = dir.File("out.svg");
-  ASSERT_TRUE(Replay(folder, svg));
-  std::unique_ptr<Chromium> browser = StartBrowser();
-  ASSERT_NE(browser, nullptr);
+TEST_F(BrowserCorpusTest, AnchorElectronFirst100FramesScaleWithoutSeams) {
   for (double scale : {0.5, 1.5}) {
-    EXPECT_TRUE(ScaledLikeTheFrame(*browser, dir, svg, seq, scale));
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
   }
 }
 
