@@ -162,10 +162,16 @@ std::string FormatSessionSummary(const SessionReport& r) {
                          : ("; " + std::to_string(r.svg.covered) +
                             " hidden once later ones cover them")
                                .c_str(),
-      r.svg.moves == 0 ? ""
-                       : ("; " + std::to_string(r.svg.moves) +
-                          " scrolled (shown as earlier frames, moved)")
-                             .c_str(),
+      r.svg.moves + r.svg.painted_moves == 0
+          ? ""
+          : ("; " + std::to_string(r.svg.moves + r.svg.painted_moves) +
+             " scrolled (shown as earlier frames, moved" +
+             (r.svg.painted_moves == 0
+                  ? std::string()
+                  : "; " + std::to_string(r.svg.painted_moves) +
+                        " painted afresh") +
+             ")")
+                .c_str(),
       static_cast<unsigned long long>(p.patches),
       static_cast<unsigned long long>(r.svg.sprites),
       static_cast<unsigned long long>(r.svg.sheets),

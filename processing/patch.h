@@ -88,6 +88,13 @@ struct EncodedFrame {
   std::vector<EncodedPatch> patches;
   std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;
+  // With a move: the pixels it shows in move->to (the rows dy away in the
+  // frame frames_back before; a read-only view of that frame, kept alive
+  // by moved_frame). The writer paints them as an image of their own when
+  // it may not show the earlier frames again (its nesting bound). Empty
+  // (in tests, say): not given, and the writer shows the earlier images.
+  cv::Mat moved_pixels;
+  FramePtr moved_frame;
 };
 
 using EncodedFramePtr = std::shared_ptr<const EncodedFrame>;

@@ -404,6 +404,15 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
     if (options_.stage_hook) {
       options_.stage_hook(PipelineStage::kEncode, plan.ticket.seq);
     }
+    if (plan.move) {
+      // (Cached until this frame is written, as the diff needed it.)
+      const Move& move = *plan.move;
+      const CropReply band = cache_.Crop(
+          {plan.ticket.seq - static_cast<uint64_t>(move.frames_back),
+           move.to + cv::Point(0, move.dy)});
+      frame->moved_pixels = band.pixels;
+      frame->moved_frame = band.frame;
+    }
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time
       // Painted whole, every pixel opaque, in a frame with a move (a pixel

@@ -96,10 +96,12 @@ constexpr char kFrameClose = '\x03';
 // recording). Keyframes (processing/scroll_detector.h) usually keep the
 // depth under 17, but moves from one and from two frames back mixed, with
 // frames between them that do not move, skip them: 27 and 28 were seen on
-// 12-s terminal recordings, and past the bound every frame's pixels came
-// from the images that painted them, a rectangle for every few pixels
-// (9.5 and 12 MB instead of 0.45).
-constexpr int kMaxMoveDepth = 64;
+// 12-s terminal recordings. Past the bound the band is painted from the
+// move's pixels (a keyframe of the writer's own: 1% more bytes on those
+// recordings with a bound of 16 or 24, none with 32); without them, from
+// the images that painted it, which on such recordings is a rectangle for
+// every few pixels (9.5 and 12 MB instead of 0.45 with a bound of 24).
+constexpr int kMaxMoveDepth = 32;
 constexpr int64_t kMaxCopyElements = 4096;
 
 // A frame is kept this long (bytes of markup in all) before it is written,
@@ -268,6 +270,58 @@ SvgWriter::Maps SvgWriter::SourceRows(const Move& move) const {
               then.shift(from).clone()};
 }
 
+bool SvgWriter::Referable(int32_t serial) const {
+  if (serial < 0 || static_cast<uint64_t>(serial) < first_entry_) return false;
+  const Entry& e = window_[serial - first_entry_];
+  return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements;
+}
+
+bool SvgWriter::ShowsAgain(const cv::Mat& owners) const {
+  for (int y = 0; y < owners.rows; ++y) {
+    const int32_t* row = owners.ptr<int32_t>(y);
+    int32_t last = -1;
+    for (int x = 0; x < owners.cols; ++x) {
+      const int32_t j = row[x];
+      if (j == last) continue;
+      last = j;
+      if (j >= 0 && static_cast<uint64_t>(j) >= first_entry_ && !Referable(j)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
+                                             const cv::Mat& pixels,
+                                             std::vector<Piece>* pieces) {
+  if (pixels.size() != to.size() || pixels.type() != CV_8UC4) {
+    throw std::logic_error("SVG writer: a move's pixels not the band's size");
+  }
+  // Opaque (the fourth byte of a captured pixel is not alpha).
+  cv::Mat opaque = pixels.clone();
+  for (int y = 0; y < opaque.rows; ++y) {
+    uint32_t* row = opaque.ptr<uint32_t>(y);
+    for (int x = 0; x < opaque.cols; ++x) row[x] |= 0xFF000000u;
+  }
+  const EncodedSheet image = EncodeSheet(opaque, sheet_options_.effort);
+  Source source;
+  source.kind = Source::Kind::kElement;
+  source.id = IdFor(next_id_++);
+  std::string& markup = pieces->back().text;
+  markup += "<image id=\"" + source.id + "\"" +
+            (to.x != 0 ? Attr("x", to.x) : std::string()) +
+            (to.y != 0 ? Attr("y", to.y) : std::string()) +
+            Attr("width", to.width) + Attr("height", to.height) +
+            DataPrefix(image.format);
+  AppendBase64(image.bytes.data(), image.bytes.size(), &markup);
+  markup += "\"/>";
+  stats_.images += 1;
+  stats_.png_bytes += image.bytes.size();
+  stats_.painted_moves += 1;
+  return source;
+}
+
 SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
                                          std::vector<Piece>* pieces) {
   const cv::Rect& to = move.to;
@@ -282,11 +336,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
   // where a newer one painted over it, so the layers add up to what the
   // source rows show. The pixels of other frames are cut into rectangles
   // of one source and shift, each shown again from that source.
-  auto referable = [&](int32_t j) {
-    if (j < 0 || static_cast<uint64_t>(j) < first_entry_) return false;
-    const Entry& e = window_[j - first_entry_];
-    return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements;
-  };
+  auto referable = [this](int32_t j) { return Referable(j); };
   struct Run {
     int x0, x1, y0, y1;  // in the band
     int32_t owner;
@@ -878,8 +928,14 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   int64_t area_px = 0;
   Nesting nesting;
   if (frame.move) {  // first: the patches paint over it
-    nesting = AppendMove(*frame.move, std::move(rows), &pieces);
-    area_px += frame.move->to.area();
+    const cv::Rect& to = frame.move->to;
+    if (!frame.moved_pixels.empty() && !ShowsAgain(rows.owner)) {
+      // Past the nesting bound: a keyframe, painted from the pixels.
+      Paint(to, cv::Mat(), AppendBandImage(to, frame.moved_pixels, &pieces));
+    } else {
+      nesting = AppendMove(*frame.move, std::move(rows), &pieces);
+    }
+    area_px += to.area();
     EncodedPatch band;  // (opaque: every pixel painted)
     band.rect = frame.move->to;
     TakeOver(band, serial, time_us);

@@ -79,12 +79,16 @@
 // it did not paint, so each shows over the ones before it only what it
 // painted. A frame is shown again only while it is in the window and
 // nests at most kMaxMoveDepth moves and kMaxCopyElements elements (a
-// browser copies all of it for every <use>); other pixels are shown from
-// the images, sheets or colours that painted them, cut into rectangles of
-// one source (a sprite written alone, without an id, is written once more
-// in <defs> for that). A move from two frames back (Move::frames_back)
-// shows the frames that showed its source rows then: the writer keeps who
-// painted each pixel as it was one frame earlier too.
+// browser copies all of it for every <use>). When a frame in the window
+// is past that bound, the band is painted instead, from the move's pixels
+// (EncodedFrame::moved_pixels), as an image of its own: a keyframe the
+// writer makes, which later moves show again at depth 1. Pixels of frames
+// no longer in the window (or, without moved_pixels, of any frame past the
+// bound) are shown from the images, sheets or colours that painted them,
+// cut into rectangles of one source (a sprite written alone, without an
+// id, is written once more in <defs> for that). A move from two frames back
+// (Move::frames_back) shows the frames that showed its source rows then: the
+// writer keeps who painted each pixel as it was one frame earlier too.
 //
 // The mouse pointer, when recorded, is a layer of its own: each distinct
 // pointer image is written once (an RGBA PNG in <defs>, when first seen),
@@ -158,6 +162,9 @@ struct SvgStats {
   uint64_t covered = 0;       // frames hidden once later ones cover them
   uint64_t moves = 0;         // scrolled bands shown as earlier pixels
   uint64_t moved_pieces = 0;  // rectangles they were cut into
+  // Moves whose band was painted from their pixels instead (an image each,
+  // in `images`): an earlier frame was past the nesting bound.
+  uint64_t painted_moves = 0;
   // (images - sheets: patches that are images of their own)
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
@@ -299,6 +306,16 @@ class SvgWriter final : public FrameSink {
   // it shows was shown; throws if the move is outside the frame or from
   // before the first frame.
   Maps SourceRows(const Move& move) const;
+  // Whether entry `serial` is in the window and may be shown again whole
+  // (within the nesting bounds).
+  bool Referable(int32_t serial) const;
+  // Whether a move may show the frames that painted its rows (`owners`,
+  // from SourceRows): each is out of the window or Referable.
+  bool ShowsAgain(const cv::Mat& owners) const;
+  // Appends a move's band painted from its pixels (BGRX, the band's size):
+  // an image of its own, with an id. Returns what painted it.
+  Source AppendBandImage(const cv::Rect& to, const cv::Mat& pixels,
+                         std::vector<Piece>* pieces);
   // Appends the markup that shows `move`: the band cut into rectangles
   // whose pixels came from one source, each shown again, shifted. `rows`:
   // from SourceRows().

@@ -99,6 +99,7 @@ class RecordingSink : public FrameSink {
     if (frame.ticket.is_end()) Violation("WriteFrame with the end marker");
     if (frame.failed) Violation("WriteFrame with a failed frame");
     CheckCache(w.seq);
+    CheckMovedPixels(frame);
     {
       std::lock_guard lock(mutex_);
       if (finish_calls_ != 0) Violation("WriteFrame after Finish");
@@ -176,6 +177,28 @@ class RecordingSink : public FrameSink {
   void Violation(const std::string& what) {
     std::lock_guard lock(violation_mutex_);
     violations_.push_back(what);
+  }
+
+  // A move carries the pixels it shows: the rows dy away in the frame it
+  // shows (still cached: it is released once this frame is written).
+  void CheckMovedPixels(const EncodedFrame& frame) {
+    const std::string at =
+        "at WriteFrame(" + std::to_string(frame.ticket.seq) + "): ";
+    if (!frame.move) {
+      if (!frame.moved_pixels.empty()) Violation(at + "pixels, no move");
+      return;
+    }
+    const Move& move = *frame.move;
+    if (frame.moved_frame == nullptr ||
+        frame.moved_pixels.size() != move.to.size()) {
+      Violation(at + "a move without its pixels");
+      return;
+    }
+    const CropReply shown = cache_.Crop(
+        {frame.ticket.seq - move.frames_back, move.to + cv::Point(0, move.dy)});
+    if (cv::norm(shown.pixels, frame.moved_pixels, cv::NORM_INF) != 0) {
+      Violation(at + "a move's pixels are not what it shows");
+    }
   }
 
   void CheckCache(uint64_t seq) {
@@ -759,7 +782,9 @@ TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
     for (const Written& w : run.written) {
       EXPECT_EQ(w.move ? w.move->frames_back : 0, expected[w.seq])
           << "frame " << w.seq;
-      if (w.move) EXPECT_EQ(w.move->dy, 14) << "frame " << w.seq;
+      if (w.move) {
+        EXPECT_EQ(w.move->dy, 14) << "frame " << w.seq;
+      }
     }
     EXPECT_EQ(run.stats.moves, 13u);
     EXPECT_TRUE(Reproduces(frames, run.written));

@@ -58,7 +58,10 @@ struct Result {
   std::string svg;
   SvgStats stats;
 };
-Result WriteAndCheck(const std::vector<EncodedFrame>& frames) {
+// With `pixels`, each move carries the pixels it shows (moved_pixels), as
+// the pipeline sends it.
+Result WriteAndCheck(const std::vector<EncodedFrame>& frames,
+                     bool pixels = false) {
   TempDir dir;
   const std::string path = dir.File("out.svg");
   std::unique_ptr<OutputFile> out;
@@ -66,16 +69,18 @@ Result WriteAndCheck(const std::vector<EncodedFrame>& frames) {
   SvgWriter writer(kSize, out.get());
   std::vector<cv::Mat> expected;
   cv::Mat canvas(kSize, CV_8UC4, cv::Scalar(0, 0, 0, 255));
-  for (const EncodedFrame& frame : frames) {
-    writer.WriteFrame(frame);
+  for (const EncodedFrame& given : frames) {
+    EncodedFrame frame = given;
+    cv::Mat band;
     if (frame.move) {
       const cv::Mat& shown = frame.move->frames_back == 2
                                  ? expected.at(expected.size() - 2)
                                  : canvas;
-      shown(frame.move->to + cv::Point(0, frame.move->dy))
-          .clone()
-          .copyTo(canvas(frame.move->to));
+      band = shown(frame.move->to + cv::Point(0, frame.move->dy)).clone();
+      if (pixels) frame.moved_pixels = band;
     }
+    writer.WriteFrame(frame);
+    if (frame.move) band.copyTo(canvas(frame.move->to));
     for (const EncodedPatch& patch : frame.patches) {
       if (patch.fill) {
         const uint32_t c = *patch.fill;
@@ -185,6 +190,50 @@ TEST(SvgWriterMove, LongChainsFallBackToTheImagesThemselves) {
     EXPECT_EQ(r.stats.moves, 80u);
     EXPECT_GT(r.stats.moved_pieces, 80u);  // some moves took the long way
   }
+}
+
+TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
+  // Given the pixels a move shows, a move that would show a frame past the
+  // depth bound paints them instead, as one image: a keyframe the writer
+  // makes. The chain starts again from it, so every other move is still
+  // one piece, and there is no fallback.
+  for (int back : {1, 2}) {
+    for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
+      SCOPED_TRACE(std::to_string(back) + " " +
+                   std::to_string(static_cast<int>(kind)));
+      const int moves = back == 1 ? 150 : 300;
+      const Result cut = WriteAndCheck(Scrolling(moves, kind, back));
+      const Result painted =
+          WriteAndCheck(Scrolling(moves, kind, back), /*pixels=*/true);
+      EXPECT_EQ(cut.stats.painted_moves, 0u);
+      // The bound (32) is reached after every 33 moves in each chain (at
+      // most 64: twice or more in 150 moves, 300 in two chains).
+      EXPECT_GE(painted.stats.painted_moves, 2u);
+      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 30));
+      EXPECT_EQ(painted.stats.moves + painted.stats.painted_moves,
+                static_cast<uint64_t>(moves));
+      EXPECT_EQ(painted.stats.moved_pieces, painted.stats.moves);
+      EXPECT_GT(cut.stats.moved_pieces, cut.stats.moves);
+      // (The band is rows 0-31: an <image> of 48x32.)
+      EXPECT_EQ(Count(painted.svg, "width=\"48\" height=\"32\" href="),
+                static_cast<int>(painted.stats.painted_moves));
+    }
+  }
+}
+
+TEST(SvgWriterMove, MovedPixelsNotTheBandsSizeThrow) {
+  // (Only looked at past the bound: 70 moves, the last with the wrong size.)
+  std::vector<EncodedFrame> frames = Scrolling(70, Kind::kFill);
+  TempDir dir;
+  std::unique_ptr<OutputFile> out;
+  ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
+  SvgWriter writer(kSize, out.get());
+  for (EncodedFrame& frame : frames) {
+    if (frame.move) frame.moved_pixels = cv::Mat(31, 48, CV_8UC4);
+  }
+  EXPECT_THROW(for (const EncodedFrame& frame
+                    : frames) writer.WriteFrame(frame),
+               std::logic_error);
 }
 
 TEST(SvgWriterMove, MovesFromTwoFramesBackShowThoseFrames) {
