@@ -103,6 +103,13 @@ constexpr char kFrameClose = '\x03';
 // every few pixels (9.5 and 12 MB instead of 0.45 with a bound of 24).
 constexpr int kMaxMoveDepth = 32;
 constexpr int64_t kMaxCopyElements = 4096;
+// A move's band is painted from its pixels instead when the pieces that
+// would show it (about kMovePieceBytes each) cost more than the image (its
+// file in base64 and kImageTagBytes of tag); encoded to find out only when
+// the pieces cost at least kMinPaintedBandBytes.
+constexpr size_t kMovePieceBytes = 80;
+constexpr size_t kImageTagBytes = 80;
+constexpr size_t kMinPaintedBandBytes = 2048;
 
 // A frame is kept this long (bytes of markup in all) before it is written,
 // for a later frame to cover it.
@@ -292,9 +299,8 @@ bool SvgWriter::ShowsAgain(const cv::Mat& owners) const {
   return true;
 }
 
-SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
-                                             const cv::Mat& pixels,
-                                             std::vector<Piece>* pieces) {
+SvgWriter::EncodedSheet SvgWriter::EncodeBand(const cv::Rect& to,
+                                              const cv::Mat& pixels) const {
   if (pixels.size() != to.size() || pixels.type() != CV_8UC4) {
     throw std::logic_error("SVG writer: a move's pixels not the band's size");
   }
@@ -304,7 +310,12 @@ SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
     uint32_t* row = opaque.ptr<uint32_t>(y);
     for (int x = 0; x < opaque.cols; ++x) row[x] |= 0xFF000000u;
   }
-  const EncodedSheet image = EncodeSheet(opaque, sheet_options_.effort);
+  return EncodeSheet(opaque, sheet_options_.effort);
+}
+
+SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
+                                             const EncodedSheet& image,
+                                             std::vector<Piece>* pieces) {
   Source source;
   source.kind = Source::Kind::kElement;
   source.id = IdFor(next_id_++);
@@ -322,35 +333,40 @@ SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
   return source;
 }
 
-SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
-                                         std::vector<Piece>* pieces) {
+bool SvgWriter::PaintingPays(const std::vector<MoveRun>& runs,
+                             const cv::Rect& to, const cv::Mat& pixels,
+                             EncodedSheet* image) const {
+  // A piece is an <svg> with its box and a <use> (about 80 bytes); the
+  // band's image costs its file in base64 and its tag. Encoded only when
+  // the pieces are many (a scrolling log's band is a few pieces).
+  const size_t pieces_bytes = runs.size() * kMovePieceBytes;
+  if (pieces_bytes < kMinPaintedBandBytes) return false;
+  *image = EncodeBand(to, pixels);
+  return (image->bytes.size() + 2) / 3 * 4 + kImageTagBytes < pieces_bytes;
+}
+
+std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
+                                                    Maps* rows) const {
   const cv::Rect& to = move.to;
   // What the band will show: the sources of the rows dy away, moved.
-  cv::Mat& which = rows.source;
-  cv::Mat& shift = rows.shift;
+  const cv::Mat& which = rows->source;
+  cv::Mat& shift = rows->shift;
   shift += cv::Scalar(move.dy);
-  const cv::Mat& owners = rows.owner;
+  const cv::Mat& owners = rows->owner;
   // The frames that showed those pixels then. A frame still in the window,
   // written as a group, is shown again whole (one <use> of it, clipped to
   // the box of its pixels); drawn oldest first, each frame is transparent
   // where a newer one painted over it, so the layers add up to what the
   // source rows show. The pixels of other frames are cut into rectangles
   // of one source and shift, each shown again from that source.
-  auto referable = [this](int32_t j) { return Referable(j); };
-  struct Run {
-    int x0, x1, y0, y1;  // in the band
-    int32_t owner;
-    int32_t source;  // -1: the owner frame, whole
-    int32_t shift;   // rows
-  };
   std::map<int32_t, cv::Rect> boxes;  // referable owner -> its pixels' box
-  std::vector<Run> done, open, next;
+  std::vector<MoveRun> done, open, next;
   for (int y = 0; y <= to.height; ++y) {
     next.clear();
     size_t o = 0;
     for (int x = 0; y < to.height && x < to.width;) {
       const int32_t j = owners.at<int32_t>(y, x);
-      if (referable(j)) {
+      if (Referable(j)) {
         cv::Rect& box = boxes[j];
         box = box.empty() ? cv::Rect(x, y, 1, 1) : box | cv::Rect(x, y, 1, 1);
         ++x;
@@ -370,7 +386,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
         next.push_back(open[o++]);
         next.back().y1 = y + 1;
       } else {
-        next.push_back(Run{x, end, y, y + 1, j, s, d});
+        next.push_back(MoveRun{x, end, y, y + 1, j, s, d});
       }
       x = end;
     }
@@ -393,16 +409,24 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
                    cv::Point(box.br().x + (box.br().x & 1),
                              box.br().y + (box.br().y & 1))) &
           cv::Rect(0, 0, to.width, to.height);
-    done.push_back(Run{box.x, box.br().x, box.y, box.br().y, j, -1, 0});
+    done.push_back(MoveRun{box.x, box.br().x, box.y, box.br().y, j, -1, 0});
   }
   // Oldest frame first; within one, top to bottom, left to right.
-  std::stable_sort(done.begin(), done.end(), [](const Run& a, const Run& b) {
-    return a.owner != b.owner ? a.owner < b.owner
-           : a.y0 != b.y0     ? a.y0 < b.y0
-                              : a.x0 < b.x0;
-  });
+  std::stable_sort(done.begin(), done.end(),
+                   [](const MoveRun& a, const MoveRun& b) {
+                     return a.owner != b.owner ? a.owner < b.owner
+                            : a.y0 != b.y0     ? a.y0 < b.y0
+                                               : a.x0 < b.x0;
+                   });
+  return done;
+}
+
+SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
+                                         const std::vector<MoveRun>& done,
+                                         std::vector<Piece>* pieces) {
+  const cv::Rect& to = move.to;
   Nesting nesting;
-  for (const Run& run : done) {
+  for (const MoveRun& run : done) {
     const cv::Rect clip(to.x + run.x0, to.y + run.y0, run.x1 - run.x0,
                         run.y1 - run.y0);
     const cv::Point shifted(0, run.shift);
@@ -452,8 +476,8 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, Maps rows,
                 (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
     }
   }
-  which.copyTo(maps_.source(to));
-  shift.copyTo(maps_.shift(to));
+  rows.source.copyTo(maps_.source(to));
+  rows.shift.copyTo(maps_.shift(to));
   stats_.moves += 1;
   stats_.moved_pieces += done.size();
   return nesting;
@@ -929,11 +953,22 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   Nesting nesting;
   if (frame.move) {  // first: the patches paint over it
     const cv::Rect& to = frame.move->to;
-    if (!frame.moved_pixels.empty() && !ShowsAgain(rows.owner)) {
-      // Past the nesting bound: a keyframe, painted from the pixels.
-      Paint(to, cv::Mat(), AppendBandImage(to, frame.moved_pixels, &pieces));
+    // Painted from the move's pixels, a keyframe, past the nesting bound
+    // or where that is smaller than showing earlier frames again.
+    const bool past_bound = !ShowsAgain(rows.owner);
+    const std::vector<MoveRun> runs = PlanMove(*frame.move, &rows);
+    EncodedSheet image;
+    bool paint = false;
+    if (!frame.moved_pixels.empty() && past_bound) {
+      image = EncodeBand(to, frame.moved_pixels);
+      paint = true;
+    } else if (!frame.moved_pixels.empty()) {
+      paint = PaintingPays(runs, to, frame.moved_pixels, &image);
+    }
+    if (paint) {
+      Paint(to, cv::Mat(), AppendBandImage(to, image, &pieces));
     } else {
-      nesting = AppendMove(*frame.move, std::move(rows), &pieces);
+      nesting = AppendMove(*frame.move, rows, runs, &pieces);
     }
     area_px += to.area();
     EncodedPatch band;  // (opaque: every pixel painted)

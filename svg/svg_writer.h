@@ -312,14 +312,34 @@ class SvgWriter final : public FrameSink {
   // Whether a move may show the frames that painted its rows (`owners`,
   // from SourceRows): each is out of the window or Referable.
   bool ShowsAgain(const cv::Mat& owners) const;
-  // Appends a move's band painted from its pixels (BGRX, the band's size):
-  // an image of its own, with an id. Returns what painted it.
-  Source AppendBandImage(const cv::Rect& to, const cv::Mat& pixels,
+  // A move's pixels (BGRX, the band's size) encoded as an opaque image.
+  EncodedSheet EncodeBand(const cv::Rect& to, const cv::Mat& pixels) const;
+  // Appends a move's band painted from its pixels (EncodeBand): an image
+  // of its own, with an id. Returns what painted it.
+  Source AppendBandImage(const cv::Rect& to, const EncodedSheet& image,
                          std::vector<Piece>* pieces);
-  // Appends the markup that shows `move`: the band cut into rectangles
-  // whose pixels came from one source, each shown again, shifted. `rows`:
-  // from SourceRows().
-  Nesting AppendMove(const Move& move, Maps rows, std::vector<Piece>* pieces);
+  // How a move shows its band: rectangles of it (x0..x1, y0..y1 in the
+  // band), each an earlier frame shown again whole (source -1) or the
+  // pixels of one source, shifted by `shift` rows since it painted them.
+  struct MoveRun {
+    int x0, x1, y0, y1;
+    int32_t owner;
+    int32_t source;
+    int32_t shift;
+  };
+  // The rectangles, oldest frame first; `rows` (from SourceRows) gets the
+  // move's shift added.
+  std::vector<MoveRun> PlanMove(const Move& move, Maps* rows) const;
+  // Whether painting the band from `pixels` (then encoded into `image`) is
+  // smaller than showing `runs` (a band shown again from many small frames
+  // or images costs a <use> each: a terminal's typed characters).
+  bool PaintingPays(const std::vector<MoveRun>& runs, const cv::Rect& to,
+                    const cv::Mat& pixels, EncodedSheet* image) const;
+  // Appends the markup that shows `move` as `runs` (PlanMove), and makes
+  // the band's maps `rows` (PlanMove's).
+  Nesting AppendMove(const Move& move, const Maps& rows,
+                     const std::vector<MoveRun>& runs,
+                     std::vector<Piece>* pieces);
   // WriteFrame but for keeping maps_before_; `rows`: the move's source
   // rows (SourceRows), if it has one.
   void WriteChanges(const EncodedFrame& frame, Maps rows);

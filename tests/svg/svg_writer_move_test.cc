@@ -221,6 +221,34 @@ TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
   }
 }
 
+TEST(SvgWriterMove, BandOfManySmallFramesIsPaintedWhenSmaller) {
+  // A terminal where a command was typed: each character a frame of its
+  // own. Shown again, the band would be a <use> for each of them; given
+  // its pixels, it is one image (smaller), and it stays exact.
+  std::vector<EncodedFrame> frames = {
+      Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kFill)})};
+  for (int n = 1; n <= 48; ++n) {
+    const cv::Point at(((n - 1) % 12) * 4, ((n - 1) / 12) * 8 + 8);
+    frames.push_back(Frame(n, {Patch(at, Rows({2, 2}, n), Kind::kImage)}));
+  }
+  frames.push_back(Frame(49, {Patch({0, 32}, Rows({48, 8}, 60), Kind::kFill)},
+                         Move{cv::Rect(0, 0, 48, 32), 8}));
+  const Result shown = WriteAndCheck(frames);
+  const Result painted = WriteAndCheck(frames, /*pixels=*/true);
+  EXPECT_EQ(shown.stats.moves, 1u);
+  EXPECT_GE(shown.stats.moved_pieces, 36u);  // (the characters still in it)
+  EXPECT_EQ(painted.stats.moves, 0u);
+  EXPECT_EQ(painted.stats.painted_moves, 1u);
+  EXPECT_LT(painted.svg.size(), shown.svg.size());
+  // A few frames shown again stay a move, pixels or not.
+  frames.erase(frames.begin() + 4, frames.begin() + 49);
+  for (size_t n = 0; n < frames.size(); ++n) {
+    frames[n].ticket.seq = n;
+    frames[n].ticket.timestamp_us = static_cast<int64_t>(n) * 100'000;
+  }
+  EXPECT_EQ(WriteAndCheck(frames, /*pixels=*/true).stats.painted_moves, 0u);
+}
+
 TEST(SvgWriterMove, MovedPixelsNotTheBandsSizeThrow) {
   // (Only looked at past the bound: 70 moves, the last with the wrong size.)
   std::vector<EncodedFrame> frames = Scrolling(70, Kind::kFill);
