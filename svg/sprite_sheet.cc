@@ -58,8 +58,16 @@ size_t SpriteSheet::Add(const cv::Mat& bgra, const cv::Mat& context,
     throw std::logic_error("sprite sheet: a context must hold its sprite");
   }
   std::vector<size_t>& same_hash = by_hash_[Hash(bgra)];
+  // (The same context too: a browser scaling the SVG samples it past the
+  // sprite's edges, and the same glyph typed elsewhere has other
+  // neighbours: 48 levels off at 150% with the first one's.)
   for (size_t n : same_hash) {
-    if (SamePixels(sprites_[n], bgra)) return n;
+    const Context& c = contexts_[n];
+    if (SamePixels(sprites_[n], bgra) && c.inside == inside &&
+        c.pixels.empty() == context.empty() &&
+        (context.empty() || SamePixels(c.pixels, context))) {
+      return n;
+    }
   }
   same_hash.push_back(sprites_.size());
   sprites_.push_back(bgra);

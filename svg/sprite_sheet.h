@@ -13,8 +13,8 @@
 // a browser repeats the edge of an image of its own): a browser scaling
 // the SVG then samples past a sprite's edge what it samples there in the
 // frame, and averages each sprite in the same 2x2 blocks as the frame
-// when it halves it. Identical sprites are placed once (with the context
-// of the first). Deterministic: positions depend only on the sprites added
+// when it halves it. Identical sprites with identical contexts are placed
+// once. Deterministic: positions depend only on the sprites added
 // and their order.
 //
 // Threading: none; used by the SVG writer (one call at a time).
@@ -36,7 +36,8 @@ class SpriteSheet {
   explicit SpriteSheet(int width_px) : width_px_(width_px) {}
 
   // Adds a sprite (kept by reference: the Mat is immutable) and returns its
-  // number; an identical one added before keeps its number. `context`: the
+  // number; an identical one added before with an identical context keeps
+  // its number. `context`: the
   // frame's pixels around it (the sprite is at `inside` in it), up to two
   // pixels on each side; empty: none.
   size_t Add(const cv::Mat& bgra, const cv::Mat& context = cv::Mat(),

@@ -65,6 +65,28 @@ TEST(SpriteSheet, IdenticalSpritesAreStoredOnce) {
 
 // Narrower rows (as the writer packs PNG sheets): more shelves; a sprite
 // wider than the rows asked for widens them.
+TEST(SpriteSheet, IdenticalSpritesWithOtherContextsAreStoredApart) {
+  // The same glyph typed at two places has other neighbours: a browser
+  // scaling the SVG samples them past its edges, so each keeps its own.
+  SpriteSheet sheet(64);
+  const cv::Mat glyph = Solid({8, 8}, 1);
+  const cv::Mat around = Solid({12, 12}, 200);
+  cv::Mat other_around = around.clone();
+  other_around.at<cv::Vec4b>(5, 0) = {0, 0, 0, 255};  // a pixel to the left
+  EXPECT_EQ(sheet.Add(glyph, around, {2, 2}), 0u);
+  EXPECT_EQ(sheet.Add(glyph, other_around, {2, 2}), 1u);
+  EXPECT_EQ(sheet.Add(glyph, around.clone(), {2, 2}), 0u);
+  // (At the frame's edge: less context on one side.)
+  EXPECT_EQ(sheet.Add(glyph, around(cv::Rect(2, 0, 10, 12)), {0, 2}), 2u);
+  EXPECT_EQ(sheet.Add(glyph), 3u);
+  EXPECT_EQ(sheet.Add(glyph), 3u);
+  std::vector<cv::Point> places;
+  const cv::Mat packed = sheet.Pack(&places);
+  // Each one's left neighbour, in the bleed.
+  EXPECT_EQ(packed.at<cv::Vec4b>(places[0] + cv::Point(-2, 3))[0], 200);
+  EXPECT_EQ(packed.at<cv::Vec4b>(places[1] + cv::Point(-2, 3))[0], 0);
+}
+
 TEST(SpriteSheet, PacksIntoNarrowerRowsWhenAsked) {
   SpriteSheet sheet(100);
   for (int i = 0; i < 6; ++i) sheet.Add(Solid({10, 6}, 10 + i));
