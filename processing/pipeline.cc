@@ -336,9 +336,20 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
   EncodedPatch patch;
   patch.rect = rect;
   const CropReply crop = cache_.Crop({seq, rect});
+  const int c = kSpriteContextPx;
+  const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
+                                   rect.height + 2 * c) &
+                          cv::Rect(cv::Point(), crop.frame->pixels.size());
   if (std::optional<uint32_t> colour = OneColour(crop.pixels)) {
-    patch.fill = colour;
-    return patch;
+    // A <rect> has sharp edges, where a browser scaling the SVG blends the
+    // frame's pixels with their neighbours (at 150%, a sixth of the pixel
+    // past the edge): so only where what surrounds it has its colour too
+    // (a cursor erased beside a glyph was 48 levels off). Else a sprite,
+    // which carries its surroundings.
+    if (seq == 0 || OneColour(cache_.Crop({seq, around}).pixels) == colour) {
+      patch.fill = colour;
+      return patch;
+    }
   }
   // The frame before is still cached: it is released only once this
   // frame is written.
@@ -357,10 +368,6 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
     // edge instead: 36 levels off beside text on anchor-electron). In a
     // frame with a move, the band carries the sprite's neighbours along.
     patch.sprite = crop.pixels.clone();
-    const int c = kSpriteContextPx;
-    const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
-                                     rect.height + 2 * c) &
-                            cv::Rect(cv::Point(), crop.frame->pixels.size());
     patch.sprite_context = cache_.Crop({seq, around}).pixels.clone();
     patch.sprite_inside = rect.tl() - around.tl();
     return patch;

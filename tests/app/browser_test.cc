@@ -449,7 +449,7 @@ TEST_P(BrowserTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BrowserTest,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "anchor-patches/chevron",
+                      "terminal-odd", "typing", "anchor-patches/chevron",
                       "anchor-patches/diagonal", "anchor-patches/full",
                       "anchor-patches/horizontal", "anchor-patches/letter",
                       "anchor-patches/vertical"),
@@ -518,7 +518,7 @@ TEST_P(BrowserWebpTest, FramesAreExactDirectlyAndInAnImg) {
 
 INSTANTIATE_TEST_SUITE_P(Webp, BrowserWebpTest,
                          ::testing::Values("boxes", "colortypes", "scroll",
-                                           "terminal", "terminal-odd",
+                                           "terminal", "terminal-odd", "typing",
                                            "anchor-electron"),
                          FixtureTestName);
 
@@ -660,7 +660,7 @@ TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
                          ::testing::Values("boxes", "scroll", "terminal",
-                                           "terminal-odd",
+                                           "terminal-odd", "typing",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

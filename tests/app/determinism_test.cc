@@ -41,7 +41,7 @@ TEST_P(Determinism, SameBytesWithOneTwoAndEightThreads) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                          ::testing::Values("boxes", "scroll", "terminal",
-                                           "terminal-odd",
+                                           "terminal-odd", "typing",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

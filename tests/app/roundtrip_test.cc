@@ -19,7 +19,7 @@ TEST_P(RoundTrip, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "anchor-patches/chevron",
+                      "terminal-odd", "typing", "anchor-patches/chevron",
                       "anchor-patches/diagonal", "anchor-patches/full",
                       "anchor-patches/horizontal", "anchor-patches/letter",
                       "anchor-patches/vertical"),
@@ -42,7 +42,7 @@ TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
                          ::testing::Values("boxes", "colortypes", "scroll",
-                                           "terminal", "terminal-odd",
+                                           "terminal", "terminal-odd", "typing",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

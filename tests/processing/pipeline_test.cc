@@ -49,6 +49,7 @@ struct Written {
   std::optional<Move> move;
   std::vector<cv::Rect> rects;
   std::vector<std::vector<uint8_t>> pngs;
+  std::string kinds;  // per patch: f(ill), s(prite) or i(mage)
 
   bool operator==(const Written&) const = default;
 };
@@ -72,6 +73,7 @@ class RecordingSink : public FrameSink {
     w.move = frame.move;
     for (const EncodedPatch& patch : frame.patches) {
       w.rects.push_back(patch.rect);
+      w.kinds += patch.fill ? 'f' : !patch.sprite.empty() ? 's' : 'i';
       // A one-colour patch or a sprite is kept as the PNG of its pixels.
       std::vector<uint8_t> png;
       if (patch.png != nullptr) {
@@ -341,11 +343,19 @@ std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
       // plain PNG of its pixels, any other as EncodePatch gives it.
       std::vector<uint8_t> png;
       const cv::Mat patch = cur(r);
+      auto one_colour_in = [&cur, &patch](const cv::Rect& rect) {
+        const cv::Mat pixels = cur(rect);
+        return cv::countNonZero(pixels.reshape(1, 0) !=
+                                cv::repeat(patch(cv::Rect(0, 0, 1, 1)),
+                                           pixels.rows, pixels.cols)
+                                    .reshape(1, 0)) == 0;
+      };
+      // (A <rect> only where two pixels around it have its colour too.)
       const bool one_colour =
-          cv::countNonZero(
-              patch.reshape(1, 0) !=
-              cv::repeat(patch(cv::Rect(0, 0, 1, 1)), patch.rows, patch.cols)
-                  .reshape(1, 0)) == 0;
+          one_colour_in(r) &&
+          (i == 0 ||
+           one_colour_in(cv::Rect(r.x - 2, r.y - 2, r.width + 4, r.height + 4) &
+                         cv::Rect(0, 0, cur.cols, cur.rows)));
       // (Not when transparent unchanged pixels save over a quarter.)
       bool sprite =
           i > 0 && r.area() <= 64 * 1024 && r.width <= 1024 && r.height <= 1024;
@@ -356,6 +366,7 @@ std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
             EncodePatch(patch, frames[i - 1](r), PngOptions{}, &best).ok());
         sprite = best.size() * 4 >= opaque.size() * 3;
       }
+      w.kinds += one_colour ? 'f' : sprite ? 's' : 'i';
       EXPECT_TRUE(
           (one_colour || sprite
                ? EncodePng(patch, PngOptions{}, &png)
@@ -793,6 +804,29 @@ TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
     } else {
       EXPECT_TRUE(first == run.written);
     }
+  }
+}
+
+// A region of one colour is a <rect> only where what surrounds it (as
+// far as a sprite's context) has its colour too: a <rect>'s edges are
+// sharp, and a browser scaling the SVG blends the frame's pixels with
+// their neighbours. Else it is a sprite, which carries them.
+TEST(PipelineTest, OneColourPatchIsARectOnlyWithinItsColour) {
+  for (bool dark_beside : {false, true}) {
+    SCOPED_TRACE(dark_beside ? "a dark pixel beside" : "white around");
+    cv::Mat before(32, 32, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+    before(cv::Rect(10, 10, 4, 4)).setTo(cv::Scalar(0, 0, 0, 255));
+    // (The erased block's patch, with its margin, is x 8-16: 7 is past it.)
+    if (dark_beside) before.at<cv::Vec4b>(11, 7) = cv::Vec4b(0, 0, 0, 255);
+    cv::Mat after = before.clone();
+    after(cv::Rect(10, 10, 4, 4)).setTo(cv::Scalar(255, 255, 255, 255));
+    const RunResult run = RunPipeline({before, after}, RunConfig{});
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    ASSERT_EQ(run.written.size(), 2u);
+    ASSERT_EQ(run.written[1].rects.size(), 1u);
+    EXPECT_EQ(run.written[1].rects[0], cv::Rect(8, 8, 8, 8));
+    EXPECT_EQ(run.written[1].kinds, dark_beside ? "s" : "f");
+    EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
   }
 }
 
