@@ -172,17 +172,25 @@ void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
   std::optional<Move> move;
   std::vector<cv::Rect> left;
   int unaligned_dy = 0;
+  bool odd_scroll = false;  // the text moved an odd distance from prev
   for (int back = 1; back <= 2 && !move; ++back) {
     const cv::Mat& source = back == 1 ? prev : prev2;
     if (source.empty() || (back == 2 && unaligned_dy == 0)) break;
     move = DetectScroll(source, cur, changed, options, &unaligned_dy);
+    if (back == 1) odd_scroll = unaligned_dy != 0;
     if (!move) continue;
     move->frames_back = back;
     left = DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
     // Worth it when it leaves less than half as much to encode.
     if (Area(left) * 2 >= Area(changes->regions)) move.reset();
   }
-  if (!move) return;
+  if (!move) {
+    // Scrolled, but by no distance a move may take: painted afresh as a
+    // keyframe's band is (whole), so that a later move shows it as one
+    // frame, not also the older ones under its unchanged pixels.
+    if (odd_scroll) changes->repaint = changed;
+    return;
+  }
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
   const cv::Rect& to = move->to;
   const int rows = std::abs(move->dy);

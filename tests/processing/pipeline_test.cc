@@ -49,7 +49,9 @@ struct Written {
   std::optional<Move> move;
   std::vector<cv::Rect> rects;
   std::vector<std::vector<uint8_t>> pngs;
-  std::string kinds;  // per patch: f(ill), s(prite) or i(mage)
+  // Per patch: f(ill), s(prite), w (an image painting every pixel) or i
+  // (an image that may leave unchanged pixels transparent).
+  std::string kinds;
 
   bool operator==(const Written&) const = default;
 };
@@ -73,7 +75,10 @@ class RecordingSink : public FrameSink {
     w.move = frame.move;
     for (const EncodedPatch& patch : frame.patches) {
       w.rects.push_back(patch.rect);
-      w.kinds += patch.fill ? 'f' : !patch.sprite.empty() ? 's' : 'i';
+      w.kinds += patch.fill              ? 'f'
+                 : !patch.sprite.empty() ? 's'
+                 : patch.painted.empty() ? 'w'
+                                         : 'i';
       // A one-colour patch or a sprite is kept as the PNG of its pixels.
       std::vector<uint8_t> png;
       if (patch.png != nullptr) {
@@ -366,7 +371,7 @@ std::vector<Written> ExpectedOutput(const std::vector<cv::Mat>& frames) {
             EncodePatch(patch, frames[i - 1](r), PngOptions{}, &best).ok());
         sprite = best.size() * 4 >= opaque.size() * 3;
       }
-      w.kinds += one_colour ? 'f' : sprite ? 's' : 'i';
+      w.kinds += one_colour ? 'f' : sprite ? 's' : i == 0 ? 'w' : 'i';
       EXPECT_TRUE(
           (one_colour || sprite
                ? EncodePng(patch, PngOptions{}, &png)
@@ -828,6 +833,38 @@ TEST(PipelineTest, OneColourPatchIsARectOnlyWithinItsColour) {
     EXPECT_EQ(run.written[1].kinds, dark_beside ? "s" : "f");
     EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
   }
+}
+
+// Sparse "text" (BGRX) on 7-pixel lines, from line `first` at the top.
+cv::Mat TextLines(cv::Size size, int first) {
+  cv::Mat image(size, CV_8UC4, cv::Scalar(30, 20, 20, 255));
+  for (int y = 0; y < size.height; ++y) {
+    const int line = first + y / 7;
+    if (y % 7 == 0 || y % 7 == 6) continue;  // the space between lines
+    for (int x = 4; x < size.width - 4; ++x) {
+      const uint32_t h = static_cast<uint32_t>(line * 7919 + (y % 7) * 131 +
+                                               x * 31 + x * line) *
+                         2654435761u;
+      if (h >> 29 == 0) image.at<cv::Vec4b>(y, x) = {220, 220, 220, 255};
+    }
+  }
+  return image;
+}
+
+// A band that scrolled by an odd distance (and no move from two frames
+// back: the second frame) is painted whole, as a keyframe's band is, not
+// with its unchanged pixels transparent: a later move then shows it as one
+// frame, not also every older one under those pixels. (Large, so that it
+// is not a sprite, which is always opaque.)
+TEST(PipelineTest, BandScrolledAnOddDistanceIsPaintedWhole) {
+  const cv::Size size(400, 210);
+  const RunResult run =
+      RunPipeline({TextLines(size, 0), TextLines(size, 1)}, RunConfig{});
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  ASSERT_EQ(run.written.size(), 2u);
+  EXPECT_FALSE(run.written[1].move.has_value());
+  EXPECT_EQ(run.written[1].kinds, "w");
+  EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
 }
 
 // (4) The sink sees the same frames, rects and PNG bytes whatever the
