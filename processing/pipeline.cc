@@ -212,6 +212,9 @@ void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
   for (const cv::Rect& edge : EdgesToRepaint(source, cur, *move)) {
     changes->regions.push_back(edge);
   }
+  for (const cv::Rect& strip : OutsideEdgesToRepaint(prev, cur, *move)) {
+    changes->regions.push_back(strip);
+  }
   // The rows the band will move in from next time, painted (whole, as
   // every patch of a frame with a move), so that the next move finds them
   // all in this frame.

@@ -172,4 +172,30 @@ std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& source, const cv::Mat& cur,
   return edges;
 }
 
+std::vector<cv::Rect> OutsideEdgesToRepaint(const cv::Mat& prev,
+                                            const cv::Mat& cur,
+                                            const Move& move, int edge_px) {
+  const cv::Rect frame(0, 0, cur.cols, cur.rows);
+  const cv::Rect& to = move.to;
+  const int e = edge_px;
+  const cv::Rect inside[4] = {{to.x, to.y, to.width, e},             // top
+                              {to.x, to.br().y - e, to.width, e},    // bottom
+                              {to.x, to.y, e, to.height},            // left
+                              {to.br().x - e, to.y, e, to.height}};  // right
+  const cv::Rect outside[4] = {{to.x - e, to.y - e, to.width + 2 * e, e},
+                               {to.x - e, to.br().y, to.width + 2 * e, e},
+                               {to.x - e, to.y - e, e, to.height + 2 * e},
+                               {to.br().x, to.y - e, e, to.height + 2 * e}};
+  std::vector<cv::Rect> strips;
+  for (int k = 0; k < 4; ++k) {
+    const cv::Rect strip = outside[k] & frame;
+    const cv::Rect edge = inside[k] & frame;
+    if (strip.empty() || edge.empty()) continue;
+    if (cv::norm(cur(edge), prev(edge), cv::NORM_INF) != 0) {
+      strips.push_back(strip);
+    }
+  }
+  return strips;
+}
+
 }  // namespace svgcast

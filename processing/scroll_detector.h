@@ -71,6 +71,15 @@ inline cv::Mat ApplyMove(const cv::Mat& prev, const Move& move) {
 std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& source, const cv::Mat& cur,
                                      const Move& move, int edge_px = 2);
 
+// The strips just outside the band (`edge_px` wide) that a browser scaling
+// the SVG would draw wrongly: the frames below draw them, and filter them
+// with their own pixels under the band's edge (`prev`: what was shown
+// before this frame), not the band's. Where those changed, the strip
+// outside must be painted again, by a patch with the new ones around it.
+std::vector<cv::Rect> OutsideEdgesToRepaint(const cv::Mat& prev,
+                                            const cv::Mat& cur,
+                                            const Move& move, int edge_px = 2);
+
 }  // namespace svgcast
 
 #endif  // SVGCAST_PROCESSING_SCROLL_DETECTOR_H_
