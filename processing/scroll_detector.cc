@@ -141,33 +141,46 @@ cv::Mat ApplyMove(const cv::Mat& prev, const cv::Mat& source,
   return moved;
 }
 
+namespace {
+
+// A band's four edges (top, bottom, left, right): the strip `e` wide
+// inside it, and the one just outside it (with the corners).
+struct Edges {
+  cv::Rect inside[4];
+  cv::Rect outside[4];
+};
+
+Edges EdgesOf(const cv::Rect& to, int e) {
+  return Edges{{{to.x, to.y, to.width, e},
+                {to.x, to.br().y - e, to.width, e},
+                {to.x, to.y, e, to.height},
+                {to.br().x - e, to.y, e, to.height}},
+               {{to.x - e, to.y - e, to.width + 2 * e, e},
+                {to.x - e, to.br().y, to.width + 2 * e, e},
+                {to.x - e, to.y - e, e, to.height + 2 * e},
+                {to.br().x, to.y - e, e, to.height + 2 * e}}};
+}
+
+}  // namespace
+
 std::vector<cv::Rect> EdgesToRepaint(const cv::Mat& source, const cv::Mat& cur,
                                      const Move& move, int edge_px) {
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
-  const cv::Rect& to = move.to;
   const int e = edge_px;
-  // Each edge: the strip inside the band, and the pixels just outside it.
-  const cv::Rect inside[4] = {{to.x, to.y, to.width, e},             // top
-                              {to.x, to.br().y - e, to.width, e},    // bottom
-                              {to.x, to.y, e, to.height},            // left
-                              {to.br().x - e, to.y, e, to.height}};  // right
-  const cv::Rect outside[4] = {{to.x - e, to.y - e, to.width + 2 * e, e},
-                               {to.x - e, to.br().y, to.width + 2 * e, e},
-                               {to.x - e, to.y - e, e, to.height + 2 * e},
-                               {to.br().x, to.y - e, e, to.height + 2 * e}};
+  const Edges edges_of = EdgesOf(move.to, e);
   std::vector<cv::Rect> edges;
   for (int k = 0; k < 4; ++k) {
     // (Past the frame's left or right border both are the border pixels
     // repeated, as the band moves only up or down; past the top or the
     // bottom, the band's source goes on.)
-    const cv::Rect now = outside[k] & frame;
+    const cv::Rect now = edges_of.outside[k] & frame;
     const cv::Rect then = now + cv::Point(0, move.dy);
     const bool cut = k < 2 && now.height < e;
     const bool same =
         !cut &&
         (now.empty() || ((then & frame) == then &&
                          cv::norm(cur(now), source(then), cv::NORM_INF) == 0));
-    if (!same) edges.push_back(inside[k] & frame);
+    if (!same) edges.push_back(edges_of.inside[k] & frame);
   }
   return edges;
 }
@@ -176,20 +189,11 @@ std::vector<cv::Rect> OutsideEdgesToRepaint(const cv::Mat& prev,
                                             const cv::Mat& cur,
                                             const Move& move, int edge_px) {
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
-  const cv::Rect& to = move.to;
-  const int e = edge_px;
-  const cv::Rect inside[4] = {{to.x, to.y, to.width, e},             // top
-                              {to.x, to.br().y - e, to.width, e},    // bottom
-                              {to.x, to.y, e, to.height},            // left
-                              {to.br().x - e, to.y, e, to.height}};  // right
-  const cv::Rect outside[4] = {{to.x - e, to.y - e, to.width + 2 * e, e},
-                               {to.x - e, to.br().y, to.width + 2 * e, e},
-                               {to.x - e, to.y - e, e, to.height + 2 * e},
-                               {to.br().x, to.y - e, e, to.height + 2 * e}};
+  const Edges edges_of = EdgesOf(move.to, edge_px);
   std::vector<cv::Rect> strips;
   for (int k = 0; k < 4; ++k) {
-    const cv::Rect strip = outside[k] & frame;
-    const cv::Rect edge = inside[k] & frame;
+    const cv::Rect strip = edges_of.outside[k] & frame;
+    const cv::Rect edge = edges_of.inside[k] & frame;
     if (strip.empty() || edge.empty()) continue;
     if (cv::norm(cur(edge), prev(edge), cv::NORM_INF) != 0) {
       strips.push_back(strip);
