@@ -10,8 +10,11 @@
 // fetched from the capture side's FrameCache by crop requests; once frame n
 // is written the pipeline tells the cache that frames before n - 1 are no
 // longer needed (the diff of n + 1 looks for a scrolled band in n - 1 too:
-// the cache must hold kFramesInUse frames). The end marker drains everything,
-// then the sink's Finish() runs and Wait() returns.
+// the cache must hold kFramesInUse frames). A frame with a move also
+// carries a view of the pixels the move shows (EncodedFrame::moved_pixels,
+// for the writer's own keyframes): no copy, and no longer held than the
+// cache holds that frame, until this one is written. The end marker drains
+// everything, then the sink's Finish() runs and Wait() returns.
 //
 // Threading: construct, Wait() and destroy on the owning thread. Post() is
 // for the capture thread (one thread, tickets in seq order). frames_written()
