@@ -283,22 +283,6 @@ bool SvgWriter::Referable(int32_t serial) const {
   return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements;
 }
 
-bool SvgWriter::ShowsAgain(const cv::Mat& owners) const {
-  for (int y = 0; y < owners.rows; ++y) {
-    const int32_t* row = owners.ptr<int32_t>(y);
-    int32_t last = -1;
-    for (int x = 0; x < owners.cols; ++x) {
-      const int32_t j = row[x];
-      if (j == last) continue;
-      last = j;
-      if (j >= 0 && static_cast<uint64_t>(j) >= first_entry_ && !Referable(j)) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
 SvgWriter::EncodedSheet SvgWriter::EncodeBand(const cv::Rect& to,
                                               const cv::Mat& pixels) const {
   if (pixels.size() != to.size() || pixels.type() != CV_8UC4) {
@@ -955,15 +939,19 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
     const cv::Rect& to = frame.move->to;
     // Painted from the move's pixels, a keyframe, past the nesting bound
     // or where that is smaller than showing earlier frames again.
-    const bool past_bound = !ShowsAgain(rows.owner);
     const std::vector<MoveRun> runs = PlanMove(*frame.move, &rows);
+    // (A frame still in the window whose pixels PlanMove cut into their
+    // sources is one it may not show again.)
+    const bool past_bound =
+        std::any_of(runs.begin(), runs.end(), [this](const MoveRun& run) {
+          return run.source >= 0 && run.owner >= 0 &&
+                 static_cast<uint64_t>(run.owner) >= first_entry_;
+        });
     EncodedSheet image;
     bool paint = false;
-    if (!frame.moved_pixels.empty() && past_bound) {
-      image = EncodeBand(to, frame.moved_pixels);
-      paint = true;
-    } else if (!frame.moved_pixels.empty()) {
-      paint = PaintingPays(runs, to, frame.moved_pixels, &image);
+    if (!frame.moved_pixels.empty()) {
+      if (past_bound) image = EncodeBand(to, frame.moved_pixels);
+      paint = past_bound || PaintingPays(runs, to, frame.moved_pixels, &image);
     }
     if (paint) {
       Paint(to, cv::Mat(), AppendBandImage(to, image, &pieces));

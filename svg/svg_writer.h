@@ -309,9 +309,6 @@ class SvgWriter final : public FrameSink {
   // Whether entry `serial` is in the window and may be shown again whole
   // (within the nesting bounds).
   bool Referable(int32_t serial) const;
-  // Whether a move may show the frames that painted its rows (`owners`,
-  // from SourceRows): each is out of the window or Referable.
-  bool ShowsAgain(const cv::Mat& owners) const;
   // A move's pixels (BGRX, the band's size) encoded as an opaque image.
   EncodedSheet EncodeBand(const cv::Rect& to, const cv::Mat& pixels) const;
   // Appends a move's band painted from its pixels (EncodeBand): an image

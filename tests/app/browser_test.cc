@@ -420,13 +420,11 @@ INSTANTIATE_TEST_SUITE_P(
   return ::testing::AssertionSuccess();
 }
 
-// A fixture (the test's parameter) replayed into an SVG, with its frames
-// and a browser; skipped where Chromium is not installed.
-class BrowserFixtureTest : public ::testing::TestWithParam<std::string> {
+// A folder of frames replayed into an SVG, with its frames and a browser:
+// what the browser test fixtures below share.
+class ReplayedInBrowser {
  protected:
-  void SetUp() override {
-    if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
-    const std::string folder = FixturePath(GetParam());
+  void ReplayAndStartBrowser(const std::string& folder) {
     ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq_));
     svg_ = dir_.File("out.svg");
     ASSERT_TRUE(Replay(folder, svg_));
@@ -438,6 +436,17 @@ class BrowserFixtureTest : public ::testing::TestWithParam<std::string> {
   Sequence seq_;
   std::string svg_;
   std::unique_ptr<Chromium> browser_;
+};
+
+// A fixture (the test's parameter) replayed into an SVG, with its frames
+// and a browser; skipped where Chromium is not installed.
+class BrowserFixtureTest : public ::testing::TestWithParam<std::string>,
+                           protected ReplayedInBrowser {
+ protected:
+  void SetUp() override {
+    if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
+    ReplayAndStartBrowser(FixturePath(GetParam()));
+  }
 };
 
 using BrowserTest = BrowserFixtureTest;
@@ -459,7 +468,7 @@ INSTANTIATE_TEST_SUITE_P(
 // The first 100 frames of the reference project's demo (1200x744),
 // replayed into an SVG, and a browser; skipped where Chromium is not
 // installed or the shared corpus is not next to the checkout.
-class BrowserCorpusTest : public ::testing::Test {
+class BrowserCorpusTest : public ::testing::Test, protected ReplayedInBrowser {
  protected:
   void SetUp() override {
     if (Chromium::Binary().empty()) GTEST_SKIP() << "chromium not installed";
@@ -470,18 +479,9 @@ class BrowserCorpusTest : public ::testing::Test {
     const std::string folder = dir_.File("frames");
     ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
     FirstFrames(corpus, 100, folder);
-    ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq_));
+    ReplayAndStartBrowser(folder);
     ASSERT_EQ(seq_.frames.size(), 100u);
-    svg_ = dir_.File("out.svg");
-    ASSERT_TRUE(Replay(folder, svg_));
-    browser_ = StartBrowser();
-    ASSERT_NE(browser_, nullptr);
   }
-
-  TempDir dir_;
-  Sequence seq_;
-  std::string svg_;
-  std::unique_ptr<Chromium> browser_;
 };
 
 TEST_F(BrowserCorpusTest, AnchorElectronFirst100Frames) {
