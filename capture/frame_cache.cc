@@ -85,16 +85,45 @@ CropReply FrameCache::Crop(const CropRequest& request) const {
   return CropReply{request.seq, rect, frame->pixels(rect), frame};
 }
 
+void FrameCache::EraseLocked(std::map<uint64_t, FramePtr>::iterator it) {
+  stats_.bytes -= FrameBytes(it->second->pixels.size());
+  stats_.frames -= 1;
+  stats_.released += 1;
+  frames_.erase(it);
+}
+
 void FrameCache::ReleaseBefore(uint64_t seq) {
   {
     std::lock_guard lock(mutex_);
-    auto end = frames_.lower_bound(seq);
-    for (auto it = frames_.begin(); it != end; ++it) {
-      stats_.bytes -= FrameBytes(it->second->pixels.size());
-      stats_.frames -= 1;
-      stats_.released += 1;
+    released_before_ = std::max(released_before_, seq);
+    for (auto it = frames_.begin(); it != frames_.end() && it->first < seq;) {
+      if (pinned_.count(it->first) != 0) {
+        ++it;
+      } else {
+        EraseLocked(it++);
+      }
     }
-    frames_.erase(frames_.begin(), end);
+  }
+  room_.notify_all();
+}
+
+void FrameCache::Pin(uint64_t seq) {
+  std::lock_guard lock(mutex_);
+  if (frames_.count(seq) == 0 || !pinned_.insert(seq).second) {
+    throw std::logic_error("frame cache: pin of frame " + std::to_string(seq) +
+                           ", which is not cached or already pinned");
+  }
+}
+
+void FrameCache::Unpin(uint64_t seq) {
+  {
+    std::lock_guard lock(mutex_);
+    if (pinned_.erase(seq) == 0) {
+      throw std::logic_error("frame cache: unpin of frame " +
+                             std::to_string(seq) + ", which is not pinned");
+    }
+    if (seq >= released_before_) return;
+    EraseLocked(frames_.find(seq));
   }
   room_.notify_all();
 }

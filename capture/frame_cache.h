@@ -2,7 +2,10 @@
 // number (seq). The capture thread admits and publishes frames; the
 // processing side asks for crops of them by message (CropRequest ->
 // CropReply) and reports how far it has got (ReleaseBefore), which is the
-// only thing that ever removes a frame.
+// only thing that ever removes a frame. The processing side may pin a frame
+// it will need again later (an anchor a scrolled band may be shown from):
+// a pinned frame outlives ReleaseBefore until it is unpinned, and counts
+// against the caps meanwhile.
 //
 // The cache is bounded by a number of frames and a number of bytes. What
 // happens at the cap is the WhenFull policy chosen by the owner:
@@ -13,9 +16,9 @@
 // Every frame the policy affects is counted in Stats().
 //
 // Threading: Admit() and Publish() are for the one capture thread. Crop(),
-// ReleaseBefore(), Abort() and Stats() are thread-safe. A CropReply is a
-// read-only view that shares the frame's immutable pixels (no copy) and
-// keeps them alive; keep it only while working on that frame.
+// ReleaseBefore(), Pin(), Unpin(), Abort() and Stats() are thread-safe. A
+// CropReply is a read-only view that shares the frame's immutable pixels (no
+// copy) and keeps them alive; keep it only while working on that frame.
 #ifndef SVGCAST_CAPTURE_FRAME_CACHE_H_
 #define SVGCAST_CAPTURE_FRAME_CACHE_H_
 
@@ -25,6 +28,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stop_token>
 
 #include <opencv2/core.hpp>
@@ -97,6 +101,16 @@ class FrameCache {
   // `seq`; they are released and a waiting capture thread wakes up.
   void ReleaseBefore(uint64_t seq);
 
+  // Thread-safe. Frame `seq` (cached) stays cached after ReleaseBefore()
+  // passes it, until Unpin(seq); throws std::logic_error when it is not
+  // cached or already pinned.
+  void Pin(uint64_t seq);
+  // Thread-safe. Ends Pin(seq): the frame is released now if
+  // ReleaseBefore() has passed it. Throws std::logic_error when not pinned.
+  void Unpin(uint64_t seq);
+
+  CacheLimits limits() const { return limits_; }
+
   // Thread-safe. Wakes a waiting capture thread; every later Admit() returns
   // kAborted. Used when processing fails and will not release frames.
   void Abort();
@@ -105,6 +119,7 @@ class FrameCache {
 
  private:
   bool HasRoomLocked(size_t frame_bytes) const;
+  void EraseLocked(std::map<uint64_t, FramePtr>::iterator it);
 
   const CacheLimits limits_;
   const WhenFull when_full_;
@@ -112,6 +127,8 @@ class FrameCache {
   mutable std::mutex mutex_;
   std::condition_variable_any room_;     // signalled on release and abort
   std::map<uint64_t, FramePtr> frames_;  // guarded by mutex_
+  std::set<uint64_t> pinned_;            // guarded by mutex_
+  uint64_t released_before_ = 0;         // guarded by mutex_
   CacheStats stats_;                     // guarded by mutex_
   bool aborted_ = false;                 // guarded by mutex_
 };

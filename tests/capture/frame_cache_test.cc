@@ -206,6 +206,63 @@ TEST(FrameCacheTest, ReleaseBeforeReleasesAndUpdatesStats) {
   EXPECT_EQ(stats.wait_us, 0);
 }
 
+TEST(FrameCacheTest, PinnedFrameOutlivesReleaseUntilUnpinned) {
+  FrameCache cache({}, WhenFull::kWait);
+  AdmitAndPublish(cache, 0, 5);
+  cache.Pin(1);
+  cache.Pin(3);
+  cache.ReleaseBefore(4);
+  CacheStats stats = cache.Stats();
+  EXPECT_EQ(stats.frames, 3u) << "1 and 3 pinned, 4 not passed";
+  EXPECT_EQ(stats.bytes, 3 * kBytes);
+  EXPECT_EQ(stats.released, 2u);
+  EXPECT_TRUE(
+      SamePixels(cache.Crop({1, std::nullopt}).pixels, MakeFrame(1)->pixels));
+  EXPECT_THROW(cache.Crop({2, std::nullopt}), std::logic_error);
+
+  cache.Unpin(3);  // passed: released now
+  stats = cache.Stats();
+  EXPECT_EQ(stats.frames, 2u);
+  EXPECT_EQ(stats.released, 3u);
+  EXPECT_THROW(cache.Crop({3, std::nullopt}), std::logic_error);
+
+  cache.Pin(4);  // not passed yet: unpinning keeps it
+  cache.Unpin(4);
+  EXPECT_NO_THROW(cache.Crop({4, std::nullopt}));
+  cache.ReleaseBefore(5);
+  EXPECT_THROW(cache.Crop({4, std::nullopt}), std::logic_error);
+  EXPECT_NO_THROW(cache.Crop({1, std::nullopt}));
+
+  cache.Unpin(1);
+  EXPECT_EQ(cache.Stats().frames, 0u);
+  EXPECT_EQ(cache.Stats().released, 5u);
+}
+
+TEST(FrameCacheTest, PinCountsAgainstTheCapAndUnpinMakesRoom) {
+  FrameCache cache({2, 0}, WhenFull::kDrop);
+  AdmitAndPublish(cache, 0, 2);
+  cache.Pin(0);
+  cache.ReleaseBefore(2);
+  EXPECT_EQ(cache.Admit(kBytes), Admission::kReady) << "only 0 is left";
+  cache.Publish(MakeFrame(2));
+  EXPECT_EQ(cache.Admit(kBytes), Admission::kDropped) << "0 (pinned) and 2";
+  cache.Unpin(0);
+  EXPECT_EQ(cache.Admit(kBytes), Admission::kReady);
+}
+
+TEST(FrameCacheTest, PinOfUncachedOrPinnedFrameAndStrayUnpinThrow) {
+  FrameCache cache({}, WhenFull::kWait);
+  AdmitAndPublish(cache, 0, 2);
+  EXPECT_THROW(cache.Pin(5), std::logic_error);
+  cache.Pin(1);
+  EXPECT_THROW(cache.Pin(1), std::logic_error);
+  EXPECT_THROW(cache.Unpin(0), std::logic_error);
+  cache.Unpin(1);
+  EXPECT_THROW(cache.Unpin(1), std::logic_error);
+  cache.ReleaseBefore(2);
+  EXPECT_THROW(cache.Pin(0), std::logic_error) << "released";
+}
+
 TEST(FrameCacheTest, BytesCountTheFrameSize) {
   FrameCache cache({}, WhenFull::kWait);
   ASSERT_EQ(cache.Admit(FrameBytes({3, 2})), Admission::kReady);
