@@ -260,7 +260,7 @@ void SvgWriter::Paint(const cv::Rect& rect, const cv::Mat& painted,
   }
 }
 
-SvgWriter::Maps SvgWriter::SourceRows(const Move& move) const {
+SvgWriter::Maps SvgWriter::SourceRows(uint64_t seq, const Move& move) const {
   const cv::Rect& to = move.to;
   const cv::Rect from = to + cv::Point(0, move.dy);
   if ((to & cv::Rect(cv::Point(), size_)) != to ||
@@ -268,11 +268,16 @@ SvgWriter::Maps SvgWriter::SourceRows(const Move& move) const {
     throw std::logic_error("SVG writer: a move outside the frame");
   }
   const int back = move.frames_back;
-  if ((back != 1 && back != 2) || frames_seen_ < static_cast<uint64_t>(back)) {
+  const auto anchor = back > 2 && seq >= static_cast<uint64_t>(back)
+                          ? anchor_maps_.find(seq - static_cast<uint64_t>(back))
+                          : anchor_maps_.end();
+  if (back < 1 || frames_seen_ < static_cast<uint64_t>(back) ||
+      (back > 2 && anchor == anchor_maps_.end())) {
     throw std::logic_error("SVG writer: a move from " + std::to_string(back) +
                            " frames back");
   }
-  const Maps& then = back == 1 ? maps_ : maps_before_;
+  const Maps& then =
+      back == 1 ? maps_ : (back == 2 ? maps_before_ : anchor->second);
   return Maps{then.owner(from).clone(), then.source(from).clone(),
               then.shift(from).clone()};
 }
@@ -893,8 +898,17 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   // The rows a move shows, as they were shown then; after that, the maps
   // one frame earlier are the maps now (they differ where the frame
   // written last painted).
+  if (frame.anchors_before && frame.ticket.seq == 0) {
+    throw std::logic_error("SVG writer: an anchor before the poster");
+  }
+  if (frame.anchors_before) {  // (the maps now: after frame seq - 1)
+    Maps& kept = anchor_maps_[frame.ticket.seq - 1];
+    kept.Allocate(size_);
+    maps_.CopyTo(&kept, cv::Rect(cv::Point(), size_));
+  }
   Maps rows;
-  if (frame.move) rows = SourceRows(*frame.move);
+  if (frame.move) rows = SourceRows(frame.ticket.seq, *frame.move);
+  if (frame.anchor_dropped) anchor_maps_.erase(*frame.anchor_dropped);
   maps_.CopyTo(&maps_before_, changed_last_);
   changed_last_ = frame.move ? frame.move->to : cv::Rect();
   for (const EncodedPatch& patch : frame.patches) changed_last_ |= patch.rect;

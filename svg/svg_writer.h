@@ -88,7 +88,10 @@
 // cut into rectangles of one source (a sprite written alone, without an
 // id, is written once more in <defs> for that). A move from two frames back
 // (Move::frames_back) shows the frames that showed its source rows then: the
-// writer keeps who painted each pixel as it was one frame earlier too.
+// writer keeps who painted each pixel as it was one frame earlier too, and
+// as it was in each anchor (EncodedFrame::anchors_before: 12 bytes a pixel
+// each, until EncodedFrame::anchor_dropped names it), for a move from
+// further back.
 //
 // The mouse pointer, when recorded, is a layer of its own: each distinct
 // pointer image is written once (an RGBA PNG in <defs>, when first seen),
@@ -302,10 +305,11 @@ class SvgWriter final : public FrameSink {
     void Allocate(cv::Size size);
     void CopyTo(Maps* to, const cv::Rect& rect) const;
   };
-  // The maps' rows that `move` shows (a copy), as they were when the frame
-  // it shows was shown; throws if the move is outside the frame or from
-  // before the first frame.
-  Maps SourceRows(const Move& move) const;
+  // The maps' rows that `move` (in frame `seq`) shows (a copy), as they
+  // were when the frame it shows was shown; throws if the move is outside
+  // the frame, from before the first frame or from a frame neither of the
+  // last two nor an anchor.
+  Maps SourceRows(uint64_t seq, const Move& move) const;
   // Whether entry `serial` is in the window and may be shown again whole
   // (within the nesting bounds).
   bool Referable(int32_t serial) const;
@@ -379,6 +383,8 @@ class SvgWriter final : public FrameSink {
   // written last painted) once the next frame has taken its rows.
   Maps maps_before_;
   cv::Rect changed_last_;
+  // The maps as they were after each anchor frame (by seq), whole.
+  std::map<uint64_t, Maps> anchor_maps_;
   uint64_t frames_seen_ = 0;
   bool header_written_ = false;
   uint64_t next_id_ = 0;

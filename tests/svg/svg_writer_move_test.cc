@@ -1,5 +1,6 @@
 // svg/svg_writer.h: scrolled bands (EncodedFrame::move) shown as the
 // earlier frames again, moved; checked by decoding with svg/svg_reader.h.
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -73,9 +74,8 @@ Result WriteAndCheck(const std::vector<EncodedFrame>& frames,
     EncodedFrame frame = given;
     cv::Mat band;
     if (frame.move) {
-      const cv::Mat& shown = frame.move->frames_back == 2
-                                 ? expected.at(expected.size() - 2)
-                                 : canvas;
+      const cv::Mat& shown = expected.at(
+          expected.size() - static_cast<size_t>(frame.move->frames_back));
       band = shown(frame.move->to + cv::Point(0, frame.move->dy)).clone();
       if (pixels) frame.moved_pixels = band;
     }
@@ -276,6 +276,89 @@ TEST(SvgWriterMove, MovesFromTwoFramesBackShowThoseFrames) {
     const Result r = WriteAndCheck(Scrolling(140, kind, 2));
     EXPECT_EQ(r.stats.moves, 140u);
     EXPECT_GT(r.stats.moved_pieces, 140u);  // some moves took the long way
+  }
+}
+
+// An interactive terminal: each command is two characters typed on the
+// last line (rows 32-39), then the band (rows 0-31) scrolls 8 rows up as
+// a move from an anchor (the frame before the last scroll, or the one
+// before the scroll before that, in turn) and a new line is painted.
+std::vector<EncodedFrame> Session(int commands, Kind kind) {
+  std::vector<EncodedFrame> frames;
+  frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+  uint64_t seq = 1;
+  std::deque<uint64_t> anchors;
+  const cv::Rect band(0, 0, 48, 32);
+  for (int c = 0; c < commands; ++c) {
+    for (int t = 0; t < 2; ++t, ++seq) {
+      frames.push_back(Frame(
+          seq,
+          {Patch({8 * t, 32}, Rows({8, 8}, static_cast<int>(seq)), kind)}));
+    }
+    const uint64_t from = anchors.empty() ? seq - 1
+                          : c % 2 == 0    ? anchors.back()
+                                          : anchors.front();
+    EncodedFrame scroll = Frame(
+        seq, {Patch({0, 32}, Rows({48, 8}, static_cast<int>(seq) + 50), kind)},
+        Move{band, 8, static_cast<int>(seq - from)});
+    scroll.anchors_before = true;
+    anchors.push_back(seq - 1);
+    if (anchors.size() > 2) {
+      scroll.anchor_dropped = anchors.front();
+      anchors.pop_front();
+    }
+    frames.push_back(scroll);
+    ++seq;
+  }
+  return frames;
+}
+
+TEST(SvgWriterMove, MovesFromAnchorsShowThoseFrames) {
+  // Each move shows the anchor's rows, not the frames' since (typed
+  // characters over the band's new line): exact for every kind of patch,
+  // short sessions and ones past the depth bound, with and without the
+  // moves' pixels.
+  for (Kind kind : {Kind::kImage, Kind::kSprite, Kind::kFill}) {
+    SCOPED_TRACE(static_cast<int>(kind));
+    const Result r = WriteAndCheck(Session(4, kind));
+    EXPECT_EQ(r.stats.moves, 4u);
+    for (bool pixels : {false, true}) {
+      SCOPED_TRACE(pixels);
+      const Result chain = WriteAndCheck(Session(60, kind), pixels);
+      EXPECT_EQ(chain.stats.moves, 60u);
+    }
+  }
+  // (Frame 12, the fourth scroll, shows frame 5: the frame before the
+  // second, two scrolls back.)
+  const std::vector<EncodedFrame> s = Session(4, Kind::kImage);
+  ASSERT_EQ(s.size(), 13u);
+  EXPECT_EQ(s[12].move->frames_back, 7);
+}
+
+TEST(SvgWriterMove, MoveFromAFrameNotKeptThrows) {
+  // From 3 frames back with no anchor there; from an anchor dropped; an
+  // anchor before the poster.
+  std::vector<EncodedFrame> frames = Session(3, Kind::kImage);
+  for (int variant = 0; variant < 3; ++variant) {
+    SCOPED_TRACE(variant);
+    TempDir dir;
+    std::unique_ptr<OutputFile> out;
+    ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
+    SvgWriter writer(kSize, out.get());
+    std::vector<EncodedFrame> bad = frames;
+    if (variant == 0) bad[3].anchors_before = false;  // frame 6 moves from 2
+    if (variant == 1) {  // frame 9 from frame 2, which frame 9 drops
+      bad[9].move->frames_back = 7;
+      bad.push_back(bad[9]);
+      bad.back().ticket.seq = 10;
+      bad.back().move->frames_back = 8;
+      bad.back().anchors_before = false;
+      bad.back().anchor_dropped.reset();
+    }
+    if (variant == 2) bad[0].anchors_before = true;
+    EXPECT_THROW(for (const EncodedFrame& frame
+                      : bad) writer.WriteFrame(frame),
+                 std::logic_error);
   }
 }
 
