@@ -27,9 +27,9 @@ enum class ImageFormat { kPng = 1, kWebp };
 // p + (0, dy); the frame's patches paint what differs. (2: the frame
 // before that one, when the text moved an odd distance from the frame
 // before but an even one from the frame before that, as a terminal with
-// 13-pixel lines does, a line a frame. More: an anchor, the frame before
-// one of the last scrolls (FrameChanges::anchors_before), when the text
-// moved an odd distance from both: a command typed, then Enter.)
+// 13-pixel lines does, a line a frame. More: the anchor
+// (FrameChanges::new_anchor), when the text moved an odd distance from
+// both: a command typed, then Enter.)
 struct Move {
   cv::Rect to;
   int dy = 0;
@@ -56,10 +56,11 @@ struct FrameChanges {
   // move may not take: odd_scroll, then no move from the frame before).
   bool scrolled = false;
   bool odd_scroll = false;
-  // Anchors (Move::frames_back): the frame before this one becomes one, so
-  // later moves may show it; and one no later move shows, after this one.
-  bool anchors_before = false;
-  std::optional<uint64_t> anchor_dropped;
+  // Anchors (Move::frames_back): a frame that becomes one, so that later
+  // moves may show it (seq - 1 or seq - 2); and those no later move shows,
+  // after this one.
+  std::optional<uint64_t> new_anchor;
+  std::vector<uint64_t> anchors_dropped;
 };
 
 // A patch is one of three things, in this order of preference:
@@ -105,10 +106,10 @@ struct EncodedFrame {
   // (in tests, say): not given, and the writer shows the earlier images.
   cv::Mat moved_pixels;
   FramePtr moved_frame;
-  // FrameChanges's: the writer keeps what it showed in frame seq - 1 while
-  // that is an anchor, so that a later move may show it again.
-  bool anchors_before = false;
-  std::optional<uint64_t> anchor_dropped;
+  // FrameChanges's: the writer keeps what it showed in an anchor frame
+  // until it is dropped, so that a later move may show it again.
+  std::optional<uint64_t> new_anchor;
+  std::vector<uint64_t> anchors_dropped;
 };
 
 using EncodedFramePtr = std::shared_ptr<const EncodedFrame>;

@@ -63,6 +63,11 @@ struct Pipeline::Graph {
         // every frame can be diffed, planned and encoded in parallel.
         : diff(g, flow::unlimited,
                [p](const FrameTicket& t) { return p->Diff(t); }),
+          // Anchors follow the scrolls in frame order: serial, fed in seq
+          // order (most frames pass straight through).
+          diff_order(g, [](const FrameChanges& c) { return c.ticket.seq; }),
+          anchor(g, flow::serial,
+                 [p](const FrameChanges& c) { return p->Anchor(c); }),
           optimize(g, flow::unlimited,
                    [p](const FrameChanges& c) { return p->Optimize(c); }),
           encode(g, flow::unlimited,
@@ -76,13 +81,17 @@ struct Pipeline::Graph {
             p->Write(f);
             return flow::continue_msg();
           }) {
-      flow::make_edge(diff, optimize);
+      flow::make_edge(diff, diff_order);
+      flow::make_edge(diff_order, anchor);
+      flow::make_edge(anchor, optimize);
       flow::make_edge(optimize, encode);
       flow::make_edge(encode, order);
       flow::make_edge(order, write);
     }
 
     flow::function_node<FrameTicket, FrameChanges> diff;
+    flow::sequencer_node<FrameChanges> diff_order;
+    flow::function_node<FrameChanges, FrameChanges> anchor;
     flow::function_node<FrameChanges, FrameChanges> optimize;
     flow::function_node<FrameChanges, EncodedFramePtr> encode;
     flow::sequencer_node<EncodedFramePtr> order;
@@ -134,7 +143,7 @@ Pipeline::~Pipeline() = default;
 
 void Pipeline::Post(const FrameTicket& ticket) {
   if (graph_ == nullptr) {  // inline: the same stages, on this thread
-    Write(Encode(Optimize(Diff(ticket))));
+    Write(Encode(Optimize(Anchor(Diff(ticket)))));
     return;
   }
   graph_->nodes->diff.try_put(ticket);
@@ -163,52 +172,68 @@ int64_t Area(const std::vector<cv::Rect>& regions) {
 
 void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
                           const cv::Mat& cur, FrameChanges* changes) const {
-  const ScrollOptions& options = options_.scroll;
-  if (changes->regions.empty() || !options.enabled) return;
-  cv::Rect changed = changes->regions.front();
-  for (const cv::Rect& r : changes->regions) changed |= r;
+  if (changes->regions.empty() || !options_.scroll.enabled) return;
   // From the frame before; else, when the text moved an odd distance from
   // there (refused), from the one before it (twice that is even).
-  std::optional<Move> move;
-  std::vector<cv::Rect> left;
   int unaligned_dy = 0;
-  bool odd_scroll = false;  // the text moved an odd distance from prev
-  for (int back = 1; back <= 2 && !move; ++back) {
-    const cv::Mat& source = back == 1 ? prev : prev2;
-    if (source.empty() || (back == 2 && unaligned_dy == 0)) break;
-    move = DetectScroll(source, cur, changed, options, &unaligned_dy);
-    if (back == 1) odd_scroll = unaligned_dy != 0;
-    if (!move) continue;
-    move->frames_back = back;
-    left = DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
-    // Worth it when it leaves less than half as much to encode.
-    if (Area(left) * 2 >= Area(changes->regions)) move.reset();
-  }
-  if (!move) {
-    // Scrolled, but by no distance a move may take: painted afresh as a
-    // keyframe's band is (whole), so that a later move shows it as one
-    // frame, not also the older ones under its unchanged pixels.
-    if (odd_scroll) changes->repaint = changed;
+  bool detected = false;
+  if (TryMove(1, prev, prev, cur, changes, &unaligned_dy, &detected)) {
+    changes->scrolled = true;
     return;
   }
+  changes->scrolled = detected || unaligned_dy != 0;
+  changes->odd_scroll = unaligned_dy != 0;
+  if (!changes->odd_scroll) return;
+  if (!prev2.empty() &&
+      TryMove(2, prev2, prev, cur, changes, &unaligned_dy, &detected)) {
+    return;
+  }
+  // Scrolled, but by no distance a move may take: painted afresh as a
+  // keyframe's band is (whole), so that a later move shows it as one
+  // frame, not also the older ones under its unchanged pixels. (The
+  // anchor node may still find a move from further back.)
+  changes->repaint = Changed(*changes);
+}
+
+cv::Rect Pipeline::Changed(const FrameChanges& changes) {
+  cv::Rect changed = changes.regions.front();
+  for (const cv::Rect& r : changes.regions) changed |= r;
+  return changed;
+}
+
+bool Pipeline::TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
+                       const cv::Mat& cur, FrameChanges* changes,
+                       int* unaligned_dy, bool* detected) const {
+  const ScrollOptions& options = options_.scroll;
+  std::optional<Move> move =
+      DetectScroll(source, cur, Changed(*changes), options, unaligned_dy);
+  *detected = move.has_value();
+  if (!move) return false;
+  move->frames_back = back;
+  std::vector<cv::Rect> left =
+      DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
+  // Worth it when it leaves less than half as much to encode.
+  if (Area(left) * 2 >= Area(changes->regions)) return false;
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
   const cv::Rect& to = move->to;
   const int rows = std::abs(move->dy);
   // (Moves from two back make two chains, of odd and of even frames: each
-  // gets its keyframe, as often in moves.)
-  const uint64_t back = static_cast<uint64_t>(move->frames_back);
-  if (options.keyframe_every > 0 &&
-      changes->ticket.seq % (options.keyframe_every * back) < back) {
+  // gets its keyframe, as often in moves. A move from an anchor starts no
+  // chain of its own: the writer's nesting bound paints it afresh when it
+  // must.)
+  const uint64_t b = static_cast<uint64_t>(back);
+  if (options.keyframe_every > 0 && back <= 2 &&
+      changes->ticket.seq % (options.keyframe_every * b) < b) {
     // A keyframe: the band, and the rows it moves in from, painted afresh.
     changes->repaint = cv::Rect(to.x, std::min(to.y, to.y + move->dy), to.width,
                                 to.height + rows) &
                        frame;
     changes->regions.push_back(changes->repaint);
-    return;
+    return true;
   }
   changes->move = move;
+  changes->repaint = cv::Rect();
   changes->regions = std::move(left);
-  const cv::Mat& source = move->frames_back == 1 ? prev : prev2;
   for (const cv::Rect& edge : EdgesToRepaint(source, cur, *move)) {
     changes->regions.push_back(edge);
   }
@@ -223,10 +248,51 @@ void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
                     : cv::Rect(to.x, to.y - rows, to.width, rows)) &
       frame;
   if (!next.empty()) changes->regions.push_back(next);
+  return true;
+}
+
+FrameChanges Pipeline::Anchor(FrameChanges changes) {
+  if (changes.ticket.is_end() && anchor_) {  // no later move shows it
+    changes.anchors_dropped.push_back(*anchor_);
+    anchor_.reset();
+  }
+  if (changes.ticket.is_end() || changes.failed) return changes;
+  const uint64_t seq = changes.ticket.seq;
+  try {
+    if (changes.odd_scroll && !changes.move && anchor_ &&
+        !changes.regions.empty()) {
+      // Odd from the frame before and from the one before that: from the
+      // anchor (the text moved two odd distances since, and even ones).
+      const CropReply cur = cache_.Crop({seq, std::nullopt});
+      const CropReply prev = cache_.Crop({seq - 1, std::nullopt});
+      const CropReply anchor = cache_.Crop({*anchor_, std::nullopt});
+      int unaligned_dy = 0;
+      bool detected = false;
+      TryMove(static_cast<int>(seq - *anchor_), anchor.pixels, prev.pixels,
+              cur.pixels, &changes, &unaligned_dy, &detected);
+    }
+    // After a run of odd scrolls (frame after frame: one, usually), the
+    // frame before the last becomes the anchor (while the text moved odd
+    // distances frame after frame, the frame two back is the source). It
+    // is still cached: frame seq - 2 is released once this one is written.
+    if (last_odd_seq_ && *last_odd_seq_ + 1 == seq && !changes.odd_scroll &&
+        seq >= 2) {
+      cache_.Pin(seq - 2);
+      if (anchor_) changes.anchors_dropped.push_back(*anchor_);
+      anchor_ = seq - 2;
+      changes.new_anchor = anchor_;
+    }
+    if (changes.odd_scroll) last_odd_seq_ = seq;
+  } catch (const std::exception& e) {
+    Fail(e.what());
+    changes.failed = true;
+  }
+  return changes;
 }
 
 FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
-  FrameChanges changes{ticket, {}, std::nullopt, std::nullopt, false};
+  FrameChanges changes;
+  changes.ticket = ticket;
   if (ticket.is_end()) return changes;
   try {
     if (options_.stage_hook)
@@ -257,9 +323,8 @@ FrameChanges Pipeline::Diff(const FrameTicket& ticket) {
 }
 
 FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
-  FrameChanges plan{changes.ticket, {},
-                    changes.move,   changes.cursor,
-                    changes.failed, changes.repaint};
+  FrameChanges plan = changes;
+  plan.regions.clear();
   if (changes.ticket.is_end() || changes.failed) return plan;
   try {
     if (options_.stage_hook) {
@@ -417,6 +482,8 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
   frame->move = plan.move;
   frame->cursor = plan.cursor;
   frame->failed = plan.failed;
+  frame->new_anchor = plan.new_anchor;
+  frame->anchors_dropped = plan.anchors_dropped;
   if (plan.ticket.is_end() || plan.failed) return frame;
   try {
     if (options_.stage_hook) {
@@ -472,6 +539,8 @@ void Pipeline::Write(const EncodedFramePtr& frame) {
   // them is done (all of it at the end).
   cache_.ReleaseBefore(ticket.is_end() || ticket.seq == 0 ? ticket.seq
                                                           : ticket.seq - 1);
+  // (Once written: every frame that moves from them is written too.)
+  for (uint64_t anchor : frame->anchors_dropped) cache_.Unpin(anchor);
   if (ticket.is_end()) {
     Status status;
     if (failed()) {

@@ -2,19 +2,28 @@
 // tickets into encoded patches and hands them, in frame order, to a
 // FrameSink:
 //
-//   Post(ticket) -> diff -> optimize -> encode -> sequencer -> writer
+//   Post(ticket) -> diff -> sequencer -> anchor -> optimize -> encode
+//                -> sequencer -> writer
 //
 // diff, optimize and encode run in parallel on different frames (frames are
 // immutable, so the diff of (n-1, n) needs nothing from (n, n+1)); the
-// sequencer restores frame order and the writer is serial. Pixels are
+// sequencers restore frame order, and anchor and the writer are serial.
+// anchor keeps the frame before the last odd scroll (from the frame
+// before, an odd distance: the last of a run of them) pinned in the cache
+// (FrameCache::Pin), and looks there for a scrolled band the diff did not
+// find a move for (odd from the frame before and from the one before that:
+// a terminal with 13-pixel lines, a command typed, then Enter; from the
+// anchor, the text moved two odd distances and even ones: an even one). A
+// frame is unpinned once the frame that drops it is written. Pixels are
 // fetched from the capture side's FrameCache by crop requests; once frame n
 // is written the pipeline tells the cache that frames before n - 1 are no
-// longer needed (the diff of n + 1 looks for a scrolled band in n - 1 too:
-// the cache must hold kFramesInUse frames). A frame with a move also
-// carries a view of the pixels the move shows (EncodedFrame::moved_pixels,
-// for the writer's own keyframes): no copy, and no longer held than the
-// cache holds that frame, until this one is written. The end marker drains
-// everything, then the sink's Finish() runs and Wait() returns.
+// longer needed (the diff of n + 1 looks for a scrolled band in n - 1 too,
+// and the anchor is pinned: the cache must hold kFramesInUse frames). A frame
+// with a move also carries a view of the pixels the move shows
+// (EncodedFrame::moved_pixels, for the writer's own keyframes): no copy, and no
+// longer held than the cache holds that frame, until this one is written. The
+// end marker drains everything, then the sink's Finish() runs and Wait()
+// returns.
 //
 // Threading: construct, Wait() and destroy on the owning thread. Post() is
 // for the capture thread (one thread, tickets in seq order). frames_written()
@@ -30,6 +39,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "capture/frame.h"
@@ -98,8 +108,8 @@ struct PipelineStats {
 class Pipeline {
  public:
   // How many frames the cache must be able to hold: a diff reads the frame,
-  // the one before and the one before that.
-  static constexpr size_t kFramesInUse = 3;
+  // the one before and the one before that; and the anchor is pinned.
+  static constexpr size_t kFramesInUse = 4;
 
   Pipeline(FrameCache& cache, FrameSink& sink, PipelineOptions options);
   Pipeline(const Pipeline&) = delete;
@@ -137,6 +147,18 @@ class Pipeline {
   // then in `prev2`, the frame before prev (empty for frame 1).
   void DetectMove(const cv::Mat& prev2, const cv::Mat& prev, const cv::Mat& cur,
                   FrameChanges* changes) const;
+  // The bounding box of changes.regions (not empty).
+  static cv::Rect Changed(const FrameChanges& changes);
+  // A move of the band from `source`, the frame `back` before cur: when
+  // DetectScroll finds one (`detected`; else `unaligned_dy` may say why
+  // not) and it leaves less than half as much to encode, `changes` gets it
+  // (or, at a keyframe, the band painted afresh) and true is returned.
+  bool TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
+               const cv::Mat& cur, FrameChanges* changes, int* unaligned_dy,
+               bool* detected) const;
+  // The anchor node (serial, in seq order): a move from the anchor for an
+  // odd scroll without one; a new anchor after a run of odd scrolls.
+  FrameChanges Anchor(FrameChanges changes);
   FrameChanges Optimize(const FrameChanges& changes);
   EncodedFramePtr Encode(const FrameChanges& plan);
   // `rect` grown to multiples of align_px, then clipped to `bounds`.
@@ -161,6 +183,11 @@ class Pipeline {
   std::atomic<bool> failed_{false};
   std::mutex error_mutex_;
   std::string error_;  // guarded by error_mutex_
+
+  // Anchor node only (serial): the anchor (pinned) and the last frame that
+  // scrolled an odd distance.
+  std::optional<uint64_t> anchor_;
+  std::optional<uint64_t> last_odd_seq_;
 
   PipelineStats stats_;  // writer node only (serial), read after Wait()
   std::atomic<uint64_t> frames_written_{0};

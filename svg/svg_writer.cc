@@ -898,17 +898,23 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   // The rows a move shows, as they were shown then; after that, the maps
   // one frame earlier are the maps now (they differ where the frame
   // written last painted).
-  if (frame.anchors_before && frame.ticket.seq == 0) {
-    throw std::logic_error("SVG writer: an anchor before the poster");
-  }
-  if (frame.anchors_before) {  // (the maps now: after frame seq - 1)
-    Maps& kept = anchor_maps_[frame.ticket.seq - 1];
+  if (frame.new_anchor) {
+    // (The maps now are the maps after frame seq - 1; maps_before_, after
+    // frame seq - 2.)
+    const uint64_t anchor = *frame.new_anchor;
+    const uint64_t seq = frame.ticket.seq;
+    if (anchor + 1 != seq && !(anchor + 2 == seq && frames_seen_ >= 2)) {
+      throw std::logic_error("SVG writer: frame " + std::to_string(anchor) +
+                             " made an anchor at frame " + std::to_string(seq));
+    }
+    Maps& kept = anchor_maps_[anchor];
     kept.Allocate(size_);
-    maps_.CopyTo(&kept, cv::Rect(cv::Point(), size_));
+    (anchor + 1 == seq ? maps_ : maps_before_)
+        .CopyTo(&kept, cv::Rect(cv::Point(), size_));
   }
   Maps rows;
   if (frame.move) rows = SourceRows(frame.ticket.seq, *frame.move);
-  if (frame.anchor_dropped) anchor_maps_.erase(*frame.anchor_dropped);
+  for (uint64_t seq : frame.anchors_dropped) anchor_maps_.erase(seq);
   maps_.CopyTo(&maps_before_, changed_last_);
   changed_last_ = frame.move ? frame.move->to : cv::Rect();
   for (const EncodedPatch& patch : frame.patches) changed_last_ |= patch.rect;

@@ -89,8 +89,8 @@
 // id, is written once more in <defs> for that). A move from two frames back
 // (Move::frames_back) shows the frames that showed its source rows then: the
 // writer keeps who painted each pixel as it was one frame earlier too, and
-// as it was in each anchor (EncodedFrame::anchors_before: 12 bytes a pixel
-// each, until EncodedFrame::anchor_dropped names it), for a move from
+// as it was in each anchor (EncodedFrame::new_anchor: 12 bytes a pixel
+// each, until EncodedFrame::anchors_dropped names it), for a move from
 // further back.
 //
 // The mouse pointer, when recorded, is a layer of its own: each distinct

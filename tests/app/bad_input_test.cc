@@ -221,15 +221,15 @@ TEST_F(BadInput, OutputIsAFolder) {
   EXPECT_EQ(ListFolder(folder), std::vector<std::string>{});
 }
 
-TEST_F(BadInput, CacheTooSmallForThreeFrames) {
+TEST_F(BadInput, CacheTooSmallForTheFramesInUse) {
   // 1200x744 BGRX frames are 3.6 MB each; 10 MB holds two (a diff reads
-  // the frame and the two before it).
+  // the frame and the two before it, and an anchor is kept).
   ExpectFailure({"replay", FixturePath("anchor-patches/letter"), "--cache-mb",
                  "10", "-o", svg_},
-                {"--cache-mb", "3 frames of 1200x744 (11 MB)"});
+                {"--cache-mb", "4 frames of 1200x744 (15 MB)"});
   ExpectFailure(
       {"replay", FixturePath("boxes"), "--cache-frames", "2", "-o", svg_},
-      {"--cache-frames", "3 frames of 64x48"});
+      {"--cache-frames", "4 frames of 64x48"});
 }
 
 // extract: the input must be an svgcast SVG. The frames folder is not

@@ -233,7 +233,7 @@ TEST_F(BadVideo, LargerThanTheCacheAllows) {
   const std::string video =
       Make("anchor-patches/letter", VideoKind::kLosslessMkv, "letter.mkv");
   ExpectFailure({video, "-o", svg_, "--cache-mb", "4"},
-                {"--cache-mb", "3 frames of 1200x744"});
+                {"--cache-mb", "4 frames of 1200x744"});
 }
 
 TEST_F(BadVideo, BadOptions) {

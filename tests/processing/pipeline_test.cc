@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -105,8 +106,21 @@ class RecordingSink : public FrameSink {
     }
     if (frame.ticket.is_end()) Violation("WriteFrame with the end marker");
     if (frame.failed) Violation("WriteFrame with a failed frame");
+    if (frame.new_anchor) {
+      const uint64_t a = *frame.new_anchor;
+      if (a + 2 != w.seq || !anchors_.insert(a).second) {
+        Violation("frame " + std::to_string(w.seq) + ": a stray anchor");
+      }
+    }
+    if (frame.move && frame.move->frames_back > 2 &&
+        anchors_.count(w.seq - frame.move->frames_back) == 0) {
+      Violation("frame " + std::to_string(w.seq) + ": a move from no anchor");
+    }
     CheckCache(w.seq);
     CheckMovedPixels(frame);
+    for (uint64_t anchor : frame.anchors_dropped) {
+      if (anchors_.erase(anchor) == 0) Violation("a stray anchor dropped");
+    }
     {
       std::lock_guard lock(mutex_);
       if (finish_calls_ != 0) Violation("WriteFrame after Finish");
@@ -216,7 +230,8 @@ class RecordingSink : public FrameSink {
     } catch (const std::logic_error&) {
       Violation(at + "the frame itself is no longer cached");
     }
-    if (seq >= 3) {
+    // (An anchor, pinned, stays.)
+    if (seq >= 3 && anchors_.count(seq - 3) == 0) {
       bool threw = false;
       try {
         (void)cache_.Crop({seq - 3, std::nullopt});
@@ -226,7 +241,10 @@ class RecordingSink : public FrameSink {
       if (!threw) Violation(at + "frame seq - 3 is still cached");
     }
     const CacheStats stats = cache_.Stats();
-    if (seq >= 2 && stats.released < seq - 2) {
+    const uint64_t pinned = static_cast<uint64_t>(
+        std::count_if(anchors_.begin(), anchors_.end(),
+                      [seq](uint64_t anchor) { return anchor + 2 < seq; }));
+    if (seq >= 2 && stats.released + pinned < seq - 2) {
       Violation(at + "only " + std::to_string(stats.released) +
                 " frames released");
     }
@@ -239,6 +257,7 @@ class RecordingSink : public FrameSink {
   mutable std::mutex mutex_;  // guards written_ and finish_calls_
   std::vector<Written> written_;
   int finish_calls_ = 0;
+  std::set<uint64_t> anchors_;  // pinned now (WriteFrame calls never overlap)
   std::atomic<int64_t> transparent_px_{0};
   // violations_ has its own mutex: Violation() is called with mutex_ held.
   mutable std::mutex violation_mutex_;
@@ -512,26 +531,23 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
 ::testing::AssertionResult Reproduces(const std::vector<cv::Mat>& frames,
                                       const std::vector<Written>& written) {
   cv::Mat canvas(frames.front().size(), CV_8UC4, cv::Scalar(1, 2, 3, 255));
-  cv::Mat before;  // the canvas one frame earlier
+  std::vector<cv::Mat> shown;  // the canvas after each frame so far
   const cv::Rect bounds(0, 0, canvas.cols, canvas.rows);
   for (const Written& w : written) {
-    const cv::Mat shown = canvas.clone();
     if (w.move) {
       const cv::Rect from = w.move->to + cv::Point(0, w.move->dy);
       if ((w.move->to & bounds) != w.move->to || (from & bounds) != from) {
         return ::testing::AssertionFailure()
                << "frame " << w.seq << ": move outside";
       }
-      if (w.move->frames_back != 1 &&
-          (w.move->frames_back != 2 || before.empty())) {
+      const size_t back = static_cast<size_t>(w.move->frames_back);
+      if (back < 1 || back > shown.size()) {
         return ::testing::AssertionFailure()
                << "frame " << w.seq << ": a move from " << w.move->frames_back
                << " frames back";
       }
-      const cv::Mat& source = w.move->frames_back == 1 ? shown : before;
-      source(from).copyTo(canvas(w.move->to));
+      shown[shown.size() - back](from).copyTo(canvas(w.move->to));
     }
-    before = shown;
     for (size_t i = 0; i < w.rects.size(); ++i) {
       const cv::Rect& r = w.rects[i];
       if ((r & bounds) != r || r.empty()) {
@@ -559,6 +575,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
       return ::testing::AssertionFailure()
              << "canvas after frame " << w.seq << ": " << same.message();
     }
+    shown.push_back(canvas.clone());
   }
   return ::testing::AssertionSuccess();
 }
@@ -641,10 +658,10 @@ TEST_P(PipelineThreadsTest, WritesEveryFrameInOrderAndDrains) {
   EXPECT_GT(run.transparent_px, 0);
 }
 
-// (2) The smallest cache, three frames (Pipeline::kFramesInUse), under
+// (2) The smallest cache, four frames (Pipeline::kFramesInUse), under
 // kWait: the capture side waits for the writer, and everything still gets
 // through.
-TEST_P(PipelineThreadsTest, ThreeFrameCacheWithWaitProcessesEverything) {
+TEST_P(PipelineThreadsTest, SmallestCacheWithWaitProcessesEverything) {
   const int threads = GetParam();
   const std::vector<cv::Mat> frames = MakeFrames(30, 23);
   RunConfig config;
@@ -661,8 +678,8 @@ TEST_P(PipelineThreadsTest, ThreeFrameCacheWithWaitProcessesEverything) {
   EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
   ExpectInOrderOnce(run.written, frames.size());
   EXPECT_EQ(run.finish_calls, 1);
-  EXPECT_LE(run.cache.peak_frames, 3u);
-  EXPECT_LE(run.cache.waited, frames.size() - 3);
+  EXPECT_LE(run.cache.peak_frames, Pipeline::kFramesInUse);
+  EXPECT_LE(run.cache.waited, frames.size() - Pipeline::kFramesInUse);
   EXPECT_EQ(run.cache.dropped, 0u);
   EXPECT_EQ(run.cache.frames, 0u);
   EXPECT_EQ(run.cache.released, frames.size());
@@ -685,7 +702,7 @@ bool SpinUntil(const std::function<bool()>& done) {
 // With the same cap, the writer of frame j holds back until the capture
 // thread is waiting for room for frame j + 1. Then every frame from 3 on has
 // to wait exactly once, and stats().waited says so.
-TEST_P(PipelineThreadsTest, ThreeFrameCacheCountsEveryWait) {
+TEST_P(PipelineThreadsTest, SmallestCacheCountsEveryWait) {
   const int threads = GetParam();
   const std::vector<cv::Mat> frames = MakeFrames(12, 29);
   const uint64_t n = frames.size();
@@ -695,9 +712,10 @@ TEST_P(PipelineThreadsTest, ThreeFrameCacheCountsEveryWait) {
   config.limits.max_frames = Pipeline::kFramesInUse;
   config.hook = [n, &gave_up](const FrameCache& cache, PipelineStage stage,
                               uint64_t seq) {
-    if (stage != PipelineStage::kWrite || seq < 2 || seq + 1 >= n) return;
-    // Frames seq - 2, seq - 1 and seq fill the cache until this write
-    // releases seq - 2, so frame seq + 1 is the (seq - 1)-th frame to wait.
+    if (stage != PipelineStage::kWrite || seq < 2 || seq + 2 >= n) return;
+    // Frames seq - 2 to seq + 1 fill the cache (no scroll: no anchor)
+    // until this write releases seq - 2, so frame seq + 2 is the
+    // (seq - 1)-th frame to wait.
     if (!SpinUntil([&] { return cache.Stats().waited >= seq - 1; })) {
       gave_up.store(true);
     }
@@ -710,8 +728,8 @@ TEST_P(PipelineThreadsTest, ThreeFrameCacheCountsEveryWait) {
   ExpectInOrderOnce(run.written, n);
   EXPECT_EQ(run.finish_calls, 1);
   EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
-  EXPECT_EQ(run.cache.waited, n - 3);
-  EXPECT_EQ(run.cache.peak_frames, 3u);
+  EXPECT_EQ(run.cache.waited, n - 4);
+  EXPECT_EQ(run.cache.peak_frames, 4u);
   EXPECT_EQ(run.cache.frames, 0u);
   EXPECT_TRUE(Reproduces(frames, run.written));
 }
@@ -775,8 +793,9 @@ TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
   const std::vector<cv::Mat> frames = ReadFixtureFrames("terminal-odd", 20);
   // Frame -> frames back (0: no move). 6 and 9 are an odd distance from
   // both frames before them (after the two-line scroll, and either side
-  // of the pause at 8).
-  const std::vector<int> expected = {0, 0, 2, 2, 2, 1, 0, 2, 0, 0,
+  // of the pause at 8): they move from the anchor, the frame before the
+  // last odd scroll (3, then 6): four lines, then two.
+  const std::vector<int> expected = {0, 0, 2, 2, 2, 1, 3, 2, 0, 3,
                                      2, 2, 2, 2, 2, 2, 0, 0, 2, 2};
   std::vector<Written> first;
   // (Last: the smallest cache, under which the capture side waits for
@@ -799,10 +818,10 @@ TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
       EXPECT_EQ(w.move ? w.move->frames_back : 0, expected[w.seq])
           << "frame " << w.seq;
       if (w.move) {
-        EXPECT_EQ(w.move->dy, 14) << "frame " << w.seq;
+        EXPECT_EQ(w.move->dy, w.seq == 6 ? 28 : 14) << "frame " << w.seq;
       }
     }
-    EXPECT_EQ(run.stats.moves, 13u);
+    EXPECT_EQ(run.stats.moves, 15u);
     EXPECT_TRUE(Reproduces(frames, run.written));
     if (first.empty()) {
       first = run.written;

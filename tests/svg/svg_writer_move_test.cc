@@ -279,36 +279,36 @@ TEST(SvgWriterMove, MovesFromTwoFramesBackShowThoseFrames) {
   }
 }
 
-// An interactive terminal: each command is two characters typed on the
-// last line (rows 32-39), then the band (rows 0-31) scrolls 8 rows up as
-// a move from an anchor (the frame before the last scroll, or the one
-// before the scroll before that, in turn) and a new line is painted.
+// An interactive terminal: each command scrolls the band (rows 0-31) 8
+// rows up, as a move from the anchor (the first: from the frame before),
+// and paints a new line below it (rows 32-39); then two characters are
+// typed on it. The frame before each scroll becomes the anchor: with the
+// scroll itself (seq - 1) for odd commands, with the first character typed
+// (seq - 2) for even ones, as the pipeline does.
 std::vector<EncodedFrame> Session(int commands, Kind kind) {
   std::vector<EncodedFrame> frames;
   frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
   uint64_t seq = 1;
-  std::deque<uint64_t> anchors;
+  std::optional<uint64_t> anchor;
   const cv::Rect band(0, 0, 48, 32);
-  for (int c = 0; c < commands; ++c) {
-    for (int t = 0; t < 2; ++t, ++seq) {
-      frames.push_back(Frame(
-          seq,
-          {Patch({8 * t, 32}, Rows({8, 8}, static_cast<int>(seq)), kind)}));
-    }
-    const uint64_t from = anchors.empty() ? seq - 1
-                          : c % 2 == 0    ? anchors.back()
-                                          : anchors.front();
+  const auto take = [&](EncodedFrame* frame, uint64_t new_anchor) {
+    if (anchor) frame->anchors_dropped = {*anchor};
+    frame->new_anchor = anchor = new_anchor;
+  };
+  for (int c = 0; c < commands; ++c, seq += 3) {
+    const int back = anchor ? static_cast<int>(seq - *anchor) : 1;
     EncodedFrame scroll = Frame(
         seq, {Patch({0, 32}, Rows({48, 8}, static_cast<int>(seq) + 50), kind)},
-        Move{band, 8, static_cast<int>(seq - from)});
-    scroll.anchors_before = true;
-    anchors.push_back(seq - 1);
-    if (anchors.size() > 2) {
-      scroll.anchor_dropped = anchors.front();
-      anchors.pop_front();
-    }
+        Move{band, 8, back});
+    if (c % 2 == 1) take(&scroll, seq - 1);
     frames.push_back(scroll);
-    ++seq;
+    for (uint64_t t = 1; t <= 2; ++t) {
+      EncodedFrame typed = Frame(
+          seq + t, {Patch({8 * static_cast<int>(t), 32},
+                          Rows({8, 8}, static_cast<int>(seq + t)), kind)});
+      if (c % 2 == 0 && t == 1) take(&typed, seq - 1);
+      frames.push_back(typed);
+    }
   }
   return frames;
 }
@@ -328,17 +328,20 @@ TEST(SvgWriterMove, MovesFromAnchorsShowThoseFrames) {
       EXPECT_EQ(chain.stats.moves, 60u);
     }
   }
-  // (Frame 12, the fourth scroll, shows frame 5: the frame before the
-  // second, two scrolls back.)
-  const std::vector<EncodedFrame> s = Session(4, Kind::kImage);
-  ASSERT_EQ(s.size(), 13u);
-  EXPECT_EQ(s[12].move->frames_back, 7);
+  // (Frame 4 shows frame 0, made an anchor at frame 2; frame 7 shows
+  // frame 3, made one at frame 4.)
+  const std::vector<EncodedFrame> s = Session(3, Kind::kImage);
+  ASSERT_EQ(s.size(), 10u);
+  EXPECT_EQ(s[4].move->frames_back, 4);
+  EXPECT_EQ(s[7].move->frames_back, 4);
+  EXPECT_EQ(s[2].new_anchor, 0u);
+  EXPECT_EQ(s[4].new_anchor, 3u);
 }
 
 TEST(SvgWriterMove, MoveFromAFrameNotKeptThrows) {
-  // From 3 frames back with no anchor there; from an anchor dropped; an
-  // anchor before the poster.
-  std::vector<EncodedFrame> frames = Session(3, Kind::kImage);
+  // From 4 frames back with no anchor there; from an anchor dropped; an
+  // anchor neither one nor two frames back.
+  const std::vector<EncodedFrame> frames = Session(3, Kind::kImage);
   for (int variant = 0; variant < 3; ++variant) {
     SCOPED_TRACE(variant);
     TempDir dir;
@@ -346,16 +349,9 @@ TEST(SvgWriterMove, MoveFromAFrameNotKeptThrows) {
     ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
     SvgWriter writer(kSize, out.get());
     std::vector<EncodedFrame> bad = frames;
-    if (variant == 0) bad[3].anchors_before = false;  // frame 6 moves from 2
-    if (variant == 1) {  // frame 9 from frame 2, which frame 9 drops
-      bad[9].move->frames_back = 7;
-      bad.push_back(bad[9]);
-      bad.back().ticket.seq = 10;
-      bad.back().move->frames_back = 8;
-      bad.back().anchors_before = false;
-      bad.back().anchor_dropped.reset();
-    }
-    if (variant == 2) bad[0].anchors_before = true;
+    if (variant == 0) bad[2].new_anchor.reset();     // frame 4 moves from 0
+    if (variant == 1) bad[7].move->frames_back = 7;  // from 0, dropped at 4
+    if (variant == 2) bad[5].new_anchor = 2;
     EXPECT_THROW(for (const EncodedFrame& frame
                       : bad) writer.WriteFrame(frame),
                  std::logic_error);
