@@ -74,7 +74,8 @@ class FrameCache {
 
   // A cap that cannot hold the frames the processing side works on at once
   // stalls it (processing/pipeline.h: a diff needs the new frame and the
-  // two before it); callers check that with Holds() before starting.
+  // two before it, and an anchor is pinned); callers check that with
+  // Holds() before starting.
   FrameCache(CacheLimits limits, WhenFull when_full);
   FrameCache(const FrameCache&) = delete;
   FrameCache& operator=(const FrameCache&) = delete;
