@@ -48,9 +48,9 @@ struct FrameChanges {
   std::optional<Move> move;
   std::optional<CursorSample> cursor;  // the frame's pointer, if recorded
   bool failed = false;                 // an earlier node failed on this frame
-  // In a keyframe, the band (processing/scroll_detector.h): patches mostly
-  // inside it paint every pixel, none left transparent (as every patch of
-  // a frame with a move does).
+  // A band scrolled by a distance no move may take: patches mostly inside
+  // it paint every pixel, none left transparent (as every patch of a frame
+  // with a move does), so that a later move shows it as one frame.
   cv::Rect repaint = cv::Rect();
   // The text moved from the frame before (a move from it, or a distance a
   // move may not take: odd_scroll, then no move from the frame before).

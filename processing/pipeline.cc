@@ -188,10 +188,10 @@ void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
       TryMove(2, prev2, prev, cur, changes, &unaligned_dy, &detected)) {
     return;
   }
-  // Scrolled, but by no distance a move may take: painted afresh as a
-  // keyframe's band is (whole), so that a later move shows it as one
-  // frame, not also the older ones under its unchanged pixels. (The
-  // anchor node may still find a move from further back.)
+  // Scrolled, but by no distance a move may take: painted afresh (whole),
+  // so that a later move shows it as one frame, not also the older ones
+  // under its unchanged pixels. (The anchor node may still find a move
+  // from further back.)
   changes->repaint = Changed(*changes);
 }
 
@@ -214,23 +214,11 @@ bool Pipeline::TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
       DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
   // Worth it when it leaves less than half as much to encode.
   if (Area(left) * 2 >= Area(changes->regions)) return false;
+  // (However long the chain of moves, each showing the frame before: the
+  // writer paints the band afresh past its nesting bound.)
   const cv::Rect frame(0, 0, cur.cols, cur.rows);
   const cv::Rect& to = move->to;
   const int rows = std::abs(move->dy);
-  // (Moves from two back make two chains, of odd and of even frames: each
-  // gets its keyframe, as often in moves. A move from an anchor starts no
-  // chain of its own: the writer's nesting bound paints it afresh when it
-  // must.)
-  const uint64_t b = static_cast<uint64_t>(back);
-  if (options.keyframe_every > 0 && back <= 2 &&
-      changes->ticket.seq % (options.keyframe_every * b) < b) {
-    // A keyframe: the band, and the rows it moves in from, painted afresh.
-    changes->repaint = cv::Rect(to.x, std::min(to.y, to.y + move->dy), to.width,
-                                to.height + rows) &
-                       frame;
-    changes->regions.push_back(changes->repaint);
-    return true;
-  }
   changes->move = move;
   changes->repaint = cv::Rect();
   changes->regions = std::move(left);
@@ -503,7 +491,7 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // Painted whole, every pixel opaque, in a frame with a move (a pixel
       // left transparent over the moved band blends with it when a
       // browser scales the SVG: 65 levels at 50% on a terminal recording)
-      // and in a keyframe's band.
+      // and in a band scrolled by a distance no move may take.
       const bool whole = plan.move.has_value() ||
                          (rect & plan.repaint).area() * 2 > rect.area();
       frame->patches.push_back(EncodeRect(plan.ticket.seq, rect, whole));

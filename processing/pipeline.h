@@ -152,7 +152,7 @@ class Pipeline {
   // A move of the band from `source`, the frame `back` before cur: when
   // DetectScroll finds one (`detected`; else `unaligned_dy` may say why
   // not) and it leaves less than half as much to encode, `changes` gets it
-  // (or, at a keyframe, the band painted afresh) and true is returned.
+  // and true is returned.
   bool TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
                const cv::Mat& cur, FrameChanges* changes, int* unaligned_dy,
                bool* detected) const;

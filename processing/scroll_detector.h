@@ -35,12 +35,9 @@ struct ScrollOptions {
   // as the frame; moved by an odd distance, its pixels would be sampled at
   // the other phase: thin lines vanish).
   int align_px = 2;
-  // Each move shows the frame before again, which showed the one before
-  // it...: every this many frames (by number) a band that moved is painted
-  // afresh instead (a keyframe), so that the chains stay short (0: never).
-  // Moves from two frames back chain every other frame: for them, frames
-  // 2k·n and 2k·n + 1.
-  int keyframe_every = 8;
+  // (Each move shows the frame before again, which showed the one before
+  // it...: the SVG writer bounds how deep that nests, and paints the band
+  // afresh past the bound: svg/svg_writer.h.)
 };
 
 // prev and cur: CV_8UC4 (BGRX) of one size; `changed`: the bounding box of

@@ -93,15 +93,15 @@ constexpr char kFrameClose = '\x03';
 // before it again, so without a bound the copies nest as deep as the
 // screencast is long, and, as each refers to more than one on average,
 // grow exponentially (Chromium could not even load a 269-frame terminal
-// recording). Keyframes (processing/scroll_detector.h) usually keep the
-// depth under 17, but moves from one and from two frames back mixed, with
-// frames between them that do not move, skip them: 27 and 28 were seen on
-// 12-s terminal recordings. Past the bound the band is painted from the
-// move's pixels (a keyframe of the writer's own: 1% more bytes on those
-// recordings with a bound of 16 or 24, none with 32); without them, from
-// the images that painted it, which on such recordings is a rectangle for
-// every few pixels (9.5 and 12 MB instead of 0.45 with a bound of 24).
-constexpr int kMaxMoveDepth = 32;
+// recording). Past the bound the band is painted from the move's pixels (a
+// keyframe the writer makes; the pipeline makes none since 13 px and 20 px
+// log recordings were 31% and 38% smaller without its every-8th-frame
+// keyframes, and the bound is what keeps a browser's copies few: at 32,
+// Chromium drew the 13 px one 17% slower than with those keyframes, at 24
+// 2% slower, for 1-6% more bytes than at 32); without them, from the images
+// that painted it, which on such recordings is a rectangle for every few
+// pixels (9.5 and 12 MB instead of 0.45 with a bound of 24).
+constexpr int kMaxMoveDepth = 24;
 constexpr int64_t kMaxCopyElements = 4096;
 // A move's band is painted from its pixels instead when the pieces that
 // would show it (about kMovePieceBytes each) cost more than the image (its

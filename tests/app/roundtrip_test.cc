@@ -97,7 +97,7 @@ TEST(RoundTripNoScroll, ScrolledBandsRepaintedStillDecodeExactly) {
       RunSvgcast({"replay", folder, "-o", repainted, "--no-scroll"});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  EXPECT_NE((a.out + a.err).find("15 scrolled"), std::string::npos)
+  EXPECT_NE((a.out + a.err).find("17 scrolled"), std::string::npos)
       << a.out << a.err;
   EXPECT_EQ((b.out + b.err).find("scrolled"), std::string::npos)
       << b.out << b.err;
