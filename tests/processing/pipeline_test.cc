@@ -820,6 +820,9 @@ TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
       }
     }
     EXPECT_EQ(run.stats.moves, 17u);
+    // The end drops the anchor: nothing stays pinned.
+    EXPECT_EQ(run.cache.frames, 0u);
+    EXPECT_EQ(run.cache.released, frames.size());
     EXPECT_TRUE(Reproduces(frames, run.written));
     if (first.empty()) {
       first = run.written;
