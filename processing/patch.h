@@ -52,9 +52,8 @@ struct FrameChanges {
   // it paint every pixel, none left transparent (as every patch of a frame
   // with a move does), so that a later move shows it as one frame.
   cv::Rect repaint = cv::Rect();
-  // The text moved from the frame before (a move from it, or a distance a
-  // move may not take: odd_scroll, then no move from the frame before).
-  bool scrolled = false;
+  // The text moved an odd distance from the frame before (refused: a move,
+  // if any, is from further back).
   bool odd_scroll = false;
   // Anchors (Move::frames_back): a frame that becomes one, so that later
   // moves may show it (seq - 1 or seq - 2); and those no later move shows,

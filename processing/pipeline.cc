@@ -176,16 +176,10 @@ void Pipeline::DetectMove(const cv::Mat& prev2, const cv::Mat& prev,
   // From the frame before; else, when the text moved an odd distance from
   // there (refused), from the one before it (twice that is even).
   int unaligned_dy = 0;
-  bool detected = false;
-  if (TryMove(1, prev, prev, cur, changes, &unaligned_dy, &detected)) {
-    changes->scrolled = true;
-    return;
-  }
-  changes->scrolled = detected || unaligned_dy != 0;
+  if (TryMove(1, prev, prev, cur, changes, &unaligned_dy)) return;
   changes->odd_scroll = unaligned_dy != 0;
   if (!changes->odd_scroll) return;
-  if (!prev2.empty() &&
-      TryMove(2, prev2, prev, cur, changes, &unaligned_dy, &detected)) {
+  if (!prev2.empty() && TryMove(2, prev2, prev, cur, changes, &unaligned_dy)) {
     return;
   }
   // Scrolled, but by no distance a move may take: painted afresh (whole),
@@ -203,11 +197,10 @@ cv::Rect Pipeline::Changed(const FrameChanges& changes) {
 
 bool Pipeline::TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
                        const cv::Mat& cur, FrameChanges* changes,
-                       int* unaligned_dy, bool* detected) const {
+                       int* unaligned_dy) const {
   const ScrollOptions& options = options_.scroll;
   std::optional<Move> move =
       DetectScroll(source, cur, Changed(*changes), options, unaligned_dy);
-  *detected = move.has_value();
   if (!move) return false;
   move->frames_back = back;
   std::vector<cv::Rect> left =
@@ -255,9 +248,8 @@ FrameChanges Pipeline::Anchor(FrameChanges changes) {
       const CropReply prev = cache_.Crop({seq - 1, std::nullopt});
       const CropReply anchor = cache_.Crop({*anchor_, std::nullopt});
       int unaligned_dy = 0;
-      bool detected = false;
       TryMove(static_cast<int>(seq - *anchor_), anchor.pixels, prev.pixels,
-              cur.pixels, &changes, &unaligned_dy, &detected);
+              cur.pixels, &changes, &unaligned_dy);
     }
     // After a run of odd scrolls (frame after frame: one, usually), the
     // frame before the last becomes the anchor (while the text moved odd

@@ -150,12 +150,12 @@ class Pipeline {
   // The bounding box of changes.regions (not empty).
   static cv::Rect Changed(const FrameChanges& changes);
   // A move of the band from `source`, the frame `back` before cur: when
-  // DetectScroll finds one (`detected`; else `unaligned_dy` may say why
-  // not) and it leaves less than half as much to encode, `changes` gets it
-  // and true is returned.
+  // DetectScroll finds one (else `unaligned_dy` may say why not) and it
+  // leaves less than half as much to encode, `changes` gets it and true is
+  // returned.
   bool TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
-               const cv::Mat& cur, FrameChanges* changes, int* unaligned_dy,
-               bool* detected) const;
+               const cv::Mat& cur, FrameChanges* changes,
+               int* unaligned_dy) const;
   // The anchor node (serial, in seq order): a move from the anchor for an
   // odd scroll without one; a new anchor after a run of odd scrolls.
   FrameChanges Anchor(FrameChanges changes);
