@@ -895,12 +895,9 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
   if (frame.move && frame.ticket.seq == 0) {
     throw std::logic_error("SVG writer: a move in the poster");
   }
-  // The rows a move shows, as they were shown then; after that, the maps
-  // one frame earlier are the maps now (they differ where the frame
-  // written last painted).
   if (frame.new_anchor) {
-    // (The maps now are the maps after frame seq - 1; maps_before_, after
-    // frame seq - 2.)
+    // Kept whole while it is an anchor. (The maps now are the maps after
+    // frame seq - 1; maps_before_, after frame seq - 2.)
     const uint64_t anchor = *frame.new_anchor;
     const uint64_t seq = frame.ticket.seq;
     if (anchor + 1 != seq && !(anchor + 2 == seq && frames_seen_ >= 2)) {
@@ -912,6 +909,9 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
     (anchor + 1 == seq ? maps_ : maps_before_)
         .CopyTo(&kept, cv::Rect(cv::Point(), size_));
   }
+  // The rows a move shows, as they were shown then; after that, the maps
+  // one frame earlier are the maps now (they differ where the frame
+  // written last painted).
   Maps rows;
   if (frame.move) rows = SourceRows(frame.ticket.seq, *frame.move);
   for (uint64_t seq : frame.anchors_dropped) anchor_maps_.erase(seq);
