@@ -23,6 +23,7 @@
 #include <memory>
 #include <numeric>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -578,11 +579,20 @@ constexpr size_t kScaleEveryFrameUpTo = 24;
       "document.documentElement.setAttribute('height', " +
       std::to_string(height) + ");";
   const size_t n = seq.frames.size();
-  // Every frame of a short sequence (the fixtures); four of a long one.
+  // Every frame of a short sequence (the fixtures); four of a long one,
+  // or those SVGCAST_CHECK_SCALE_FRAMES lists ("330,374"; by hand).
   std::vector<size_t> frames = {0, n / 3, n / 2, n - 1};
   if (n <= kScaleEveryFrameUpTo) {
     frames.resize(n);
     std::iota(frames.begin(), frames.end(), size_t{0});
+  }
+  if (const char* list = std::getenv("SVGCAST_CHECK_SCALE_FRAMES")) {
+    frames.clear();
+    std::stringstream in(list);
+    for (std::string item; std::getline(in, item, ',');) {
+      const size_t i = std::stoul(item);
+      if (i < n) frames.push_back(i);
+    }
   }
   for (size_t i : frames) {
     const double begin = seq.times_ms[i];
@@ -705,7 +715,8 @@ namespace {
 // A recording checked by hand: SVGCAST_CHECK_SVG (an SVG) against
 // SVGCAST_CHECK_FRAMES (its frames folder, with frames.txt), exact in the
 // document and scaled (SVGCAST_CHECK_DUMP: a folder to write the scaled
-// screenshots and references to); skipped unless both are set.
+// screenshots and references to; SVGCAST_CHECK_SCALE_FRAMES: which frames
+// to scale, "330,374"); skipped unless both are set.
 TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
   const char* svg = std::getenv("SVGCAST_CHECK_SVG");
   const char* folder = std::getenv("SVGCAST_CHECK_FRAMES");
