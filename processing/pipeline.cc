@@ -486,7 +486,21 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // and in a band scrolled by a distance no move may take.
       const bool whole = plan.move.has_value() ||
                          (rect & plan.repaint).area() * 2 > rect.area();
-      frame->patches.push_back(EncodeRect(plan.ticket.seq, rect, whole));
+      // Too big for a sprite, a whole patch is cut into strips that are
+      // not: an image of its own repeats its edge where a browser scaling
+      // the SVG samples past it, a sprite carries what surrounds it (48
+      // levels off at 150% below a moved band on a terminal recording).
+      const int64_t max_area = options_.sprite_max_area_px;
+      int strip = rect.height;
+      if (whole && plan.ticket.seq > 0 && max_area > 0 &&
+          rect.area() > max_area && rect.width <= options_.sprite_max_side_px) {
+        strip = std::max<int>(2, static_cast<int>(max_area / rect.width) & ~1);
+      }
+      for (int y = 0; y < rect.height; y += strip) {
+        const cv::Rect part(rect.x, rect.y + y, rect.width,
+                            std::min(strip, rect.height - y));
+        frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
+      }
     }
   } catch (const std::exception& e) {
     Fail(e.what());

@@ -463,6 +463,7 @@ struct RunConfig {
   bool sink_finish_throws = false;
   // Called first on the feeding (capture) thread.
   std::function<void()> on_feeder_start;
+  int sprite_max_area_px = PipelineOptions{}.sprite_max_area_px;
 };
 
 struct RunResult {
@@ -488,6 +489,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   PipelineOptions options;
   options.mode = config.mode;
   options.threads = config.threads;
+  options.sprite_max_area_px = config.sprite_max_area_px;
   options.on_frame_written = [&](uint64_t frames_written) {
     std::lock_guard lock(progress_mutex);
     progress.push_back(frames_written);
@@ -874,8 +876,10 @@ cv::Mat TextLines(cv::Size size, int first) {
 // A band that scrolled by an odd distance (and no move from two frames
 // back: the second frame) is painted whole, every pixel opaque, not
 // with its unchanged pixels transparent: a later move then shows it as one
-// frame, not also every older one under those pixels. (Large, so that it
-// is not a sprite, which is always opaque.)
+// frame, not also every older one under those pixels. Too large for one
+// sprite, it is cut into strips that are sprites (opaque, and each with
+// what surrounds it, for a browser scaling the SVG), not an image of its
+// own. (With no sheet, it is one image, every pixel opaque.)
 TEST(PipelineTest, BandScrolledAnOddDistanceIsPaintedWhole) {
   const cv::Size size(400, 210);
   const RunResult run =
@@ -883,8 +887,21 @@ TEST(PipelineTest, BandScrolledAnOddDistanceIsPaintedWhole) {
   ASSERT_TRUE(run.status.ok()) << run.status.message();
   ASSERT_EQ(run.written.size(), 2u);
   EXPECT_FALSE(run.written[1].move.has_value());
-  EXPECT_EQ(run.written[1].kinds, "w");
+  EXPECT_EQ(run.written[1].kinds, "ss");
+  for (const cv::Rect& r : run.written[1].rects) {
+    EXPECT_LE(r.area(), PipelineOptions{}.sprite_max_area_px) << r;
+  }
   EXPECT_TRUE(run.violations.empty()) << Describe(run.violations);
+  EXPECT_TRUE(
+      Reproduces({TextLines(size, 0), TextLines(size, 1)}, run.written));
+
+  RunConfig no_sheet;
+  no_sheet.sprite_max_area_px = 0;
+  const RunResult alone =
+      RunPipeline({TextLines(size, 0), TextLines(size, 1)}, no_sheet);
+  ASSERT_TRUE(alone.status.ok()) << alone.status.message();
+  ASSERT_EQ(alone.written.size(), 2u);
+  EXPECT_EQ(alone.written[1].kinds, "w");
 }
 
 // (4) The sink sees the same frames, rects and PNG bytes whatever the
