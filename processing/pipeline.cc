@@ -486,20 +486,29 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // and in a band scrolled by a distance no move may take.
       const bool whole = plan.move.has_value() ||
                          (rect & plan.repaint).area() * 2 > rect.area();
-      // Too big for a sprite, a whole patch is cut into strips that are
-      // not: an image of its own repeats its edge where a browser scaling
-      // the SVG samples past it, a sprite carries what surrounds it (48
-      // levels off at 150% below a moved band on a terminal recording).
+      // Too big for a sprite, a whole patch is cut into tiles (strips, as
+      // wide as a sprite may be) that are not: an image of its own repeats
+      // its edge where a browser scaling the SVG samples past it, a sprite
+      // carries what surrounds it (48 levels off at 150% below a moved band
+      // on a terminal recording). Even sides, as every patch.
       const int64_t max_area = options_.sprite_max_area_px;
-      int strip = rect.height;
-      if (whole && plan.ticket.seq > 0 && max_area > 0 &&
-          rect.area() > max_area && rect.width <= options_.sprite_max_side_px) {
-        strip = std::max<int>(2, static_cast<int>(max_area / rect.width) & ~1);
+      const int max_side = options_.sprite_max_side_px & ~1;
+      int tile_w = rect.width;
+      int tile_h = rect.height;
+      if (whole && plan.ticket.seq > 0 && max_area > 0 && max_side > 0 &&
+          (rect.area() > max_area || rect.width > max_side ||
+           rect.height > max_side)) {
+        tile_w = std::min(rect.width, max_side);
+        tile_h = std::min<int64_t>(
+            max_side, std::max<int64_t>(2, (max_area / tile_w) & ~1));
       }
-      for (int y = 0; y < rect.height; y += strip) {
-        const cv::Rect part(rect.x, rect.y + y, rect.width,
-                            std::min(strip, rect.height - y));
-        frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
+      for (int y = 0; y < rect.height; y += tile_h) {
+        for (int x = 0; x < rect.width; x += tile_w) {
+          const cv::Rect part(rect.x + x, rect.y + y,
+                              std::min(tile_w, rect.width - x),
+                              std::min(tile_h, rect.height - y));
+          frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
+        }
       }
     }
   } catch (const std::exception& e) {

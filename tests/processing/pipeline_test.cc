@@ -895,6 +895,23 @@ TEST(PipelineTest, BandScrolledAnOddDistanceIsPaintedWhole) {
   EXPECT_TRUE(
       Reproduces({TextLines(size, 0), TextLines(size, 1)}, run.written));
 
+  // Wider than a sprite may be (1024): tiles.
+  const cv::Size wide(1100, 120);
+  const std::vector<cv::Mat> two = {TextLines(wide, 0), TextLines(wide, 1)};
+  const RunResult tiled = RunPipeline(two, RunConfig{});
+  ASSERT_TRUE(tiled.status.ok()) << tiled.status.message();
+  ASSERT_EQ(tiled.written.size(), 2u);
+  EXPECT_FALSE(tiled.written[1].move.has_value());
+  EXPECT_GE(tiled.written[1].kinds.size(), 4u);
+  EXPECT_EQ(tiled.written[1].kinds.find_first_not_of('s'), std::string::npos)
+      << tiled.written[1].kinds;
+  for (const cv::Rect& r : tiled.written[1].rects) {
+    EXPECT_LE(r.area(), PipelineOptions{}.sprite_max_area_px) << r;
+    EXPECT_LE(r.width, PipelineOptions{}.sprite_max_side_px) << r;
+  }
+  EXPECT_TRUE(tiled.violations.empty()) << Describe(tiled.violations);
+  EXPECT_TRUE(Reproduces(two, tiled.written));
+
   RunConfig no_sheet;
   no_sheet.sprite_max_area_px = 0;
   const RunResult alone =
