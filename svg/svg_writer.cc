@@ -234,6 +234,10 @@ void SvgWriter::Maps::Allocate(cv::Size size) {
   shift = cv::Mat(size, CV_32SC1, cv::Scalar(0));
 }
 
+SvgWriter::Maps SvgWriter::Maps::Clone(const cv::Rect& rect) const {
+  return Maps{owner(rect).clone(), source(rect).clone(), shift(rect).clone()};
+}
+
 void SvgWriter::Maps::CopyTo(Maps* to, const cv::Rect& rect) const {
   if (rect.empty()) return;
   owner(rect).copyTo(to->owner(rect));
@@ -278,8 +282,7 @@ SvgWriter::Maps SvgWriter::SourceRows(uint64_t seq, const Move& move) const {
   }
   const Maps& then =
       back == 1 ? maps_ : (back == 2 ? maps_before_ : anchor->second);
-  return Maps{then.owner(from).clone(), then.source(from).clone(),
-              then.shift(from).clone()};
+  return then.Clone(from);
 }
 
 bool SvgWriter::Referable(int32_t serial) const {
@@ -904,10 +907,8 @@ void SvgWriter::WriteFrame(const EncodedFrame& frame) {
       throw std::logic_error("SVG writer: frame " + std::to_string(anchor) +
                              " made an anchor at frame " + std::to_string(seq));
     }
-    Maps& kept = anchor_maps_[anchor];
-    kept.Allocate(size_);
-    (anchor + 1 == seq ? maps_ : maps_before_)
-        .CopyTo(&kept, cv::Rect(cv::Point(), size_));
+    anchor_maps_[anchor] = (anchor + 1 == seq ? maps_ : maps_before_)
+                               .Clone(cv::Rect(cv::Point(), size_));
   }
   // The rows a move shows, as they were shown then; after that, the maps
   // one frame earlier are the maps now (they differ where the frame

@@ -304,6 +304,7 @@ class SvgWriter final : public FrameSink {
     cv::Mat shift;
     void Allocate(cv::Size size);
     void CopyTo(Maps* to, const cv::Rect& rect) const;
+    Maps Clone(const cv::Rect& rect) const;  // a copy of `rect`'s rows
   };
   // The maps' rows that `move` (in frame `seq`) shows (a copy), as they
   // were when the frame it shows was shown; throws if the move is outside
