@@ -170,6 +170,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
                   ? std::string()
                   : "; " + std::to_string(r.svg.painted_moves) +
                         " painted afresh") +
+             (r.svg.painted_tails == 0
+                  ? std::string()
+                  : "; " + std::to_string(r.svg.painted_tails) +
+                        " with their last rows painted") +
              ")")
                 .c_str(),
       static_cast<unsigned long long>(p.patches),

@@ -105,6 +105,15 @@ struct EncodedFrame {
   // (in tests, say): not given, and the writer shows the earlier images.
   cv::Mat moved_pixels;
   FramePtr moved_frame;
+  // With a move: what this frame shows around its band (move->to grown by
+  // kSpriteContextPx, as far as the frame goes; the band is at
+  // band_inside), kept alive by shown_frame. The context of a sprite the
+  // writer cuts from moved_pixels (the band's last rows, painted afresh):
+  // what a browser scaling the SVG should find past its edges. Empty (in
+  // tests, say): its edge repeated.
+  cv::Mat band_context;
+  cv::Point band_inside;
+  FramePtr shown_frame;
   // FrameChanges's: the writer keeps what it showed in an anchor frame
   // until it is dropped, so that a later move may show it again.
   std::optional<uint64_t> new_anchor;

@@ -477,6 +477,15 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
            move.to + cv::Point(0, move.dy)});
       frame->moved_pixels = band.pixels;
       frame->moved_frame = band.frame;
+      const int c = kSpriteContextPx;
+      const cv::Rect around =
+          cv::Rect(move.to.x - c, move.to.y - c, move.to.width + 2 * c,
+                   move.to.height + 2 * c) &
+          cv::Rect(cv::Point(), band.frame->pixels.size());
+      const CropReply shown = cache_.Crop({plan.ticket.seq, around});
+      frame->band_context = shown.pixels;
+      frame->band_inside = move.to.tl() - around.tl();
+      frame->shown_frame = shown.frame;
     }
     for (const cv::Rect& rect : plan.regions) {
       if (failed()) break;  // the output is lost anyway; do not waste time

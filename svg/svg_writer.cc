@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
@@ -110,6 +111,10 @@ constexpr int64_t kMaxCopyElements = 4096;
 constexpr size_t kMovePieceBytes = 80;
 constexpr size_t kImageTagBytes = 80;
 constexpr size_t kMinPaintedBandBytes = 2048;
+// The band's last rows are painted as a sprite (SvgWriter::TailToPaint)
+// when that is smaller than the pieces that would show them, and they are
+// at most this many pixels (a sprite the pipeline sends is as big).
+constexpr int64_t kMaxTailAreaPx = 64 * 1024;
 
 // A frame is kept this long (bytes of markup in all) before it is written,
 // for a later frame to cover it.
@@ -291,18 +296,27 @@ bool SvgWriter::Referable(int32_t serial) const {
   return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements;
 }
 
+namespace {
+
+// The pixels (BGRX), opaque: the fourth byte of a captured pixel is not
+// alpha.
+cv::Mat Opaque(const cv::Mat& bgrx) {
+  cv::Mat opaque = bgrx.clone();
+  for (int y = 0; y < opaque.rows; ++y) {
+    uint32_t* row = opaque.ptr<uint32_t>(y);
+    for (int x = 0; x < opaque.cols; ++x) row[x] |= 0xFF000000u;
+  }
+  return opaque;
+}
+
+}  // namespace
+
 SvgWriter::EncodedSheet SvgWriter::EncodeBand(const cv::Rect& to,
                                               const cv::Mat& pixels) const {
   if (pixels.size() != to.size() || pixels.type() != CV_8UC4) {
     throw std::logic_error("SVG writer: a move's pixels not the band's size");
   }
-  // Opaque (the fourth byte of a captured pixel is not alpha).
-  cv::Mat opaque = pixels.clone();
-  for (int y = 0; y < opaque.rows; ++y) {
-    uint32_t* row = opaque.ptr<uint32_t>(y);
-    for (int x = 0; x < opaque.cols; ++x) row[x] |= 0xFF000000u;
-  }
-  return EncodeSheet(opaque, sheet_options_.effort);
+  return EncodeSheet(Opaque(pixels), sheet_options_.effort);
 }
 
 SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
@@ -335,6 +349,70 @@ bool SvgWriter::PaintingPays(const std::vector<MoveRun>& runs,
   if (pieces_bytes < kMinPaintedBandBytes) return false;
   *image = EncodeBand(to, pixels);
   return (image->bytes.size() + 2) / 3 * 4 + kImageTagBytes < pieces_bytes;
+}
+
+int SvgWriter::TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
+                           const cv::Mat& pixels) const {
+  // From the bottom up: each even row where a run starts, with the pieces
+  // that start there or below it (dropped; those that start above it stay
+  // whole, under the sprite). The sprite's cost is guessed from a PNG of
+  // those rows alone (on a sheet it usually costs less).
+  if (pixels.size() != to.size() || to.width > sheet_options_.width_px) {
+    return -1;
+  }
+  std::vector<int> starts;
+  for (const MoveRun& run : runs) starts.push_back(run.y0 & ~1);
+  std::sort(starts.begin(), starts.end(), std::greater<>());
+  int best = -1;
+  size_t best_gain = 0;
+  for (size_t n = 0; n < starts.size();) {
+    const int row = starts[n];
+    while (n < starts.size() && starts[n] == row) ++n;
+    const size_t pieces_bytes = n * kMovePieceBytes;
+    if (row <= 0) break;  // (the whole band: PaintingPays)
+    if (static_cast<int64_t>(to.height - row) * to.width > kMaxTailAreaPx) {
+      break;
+    }
+    if (pieces_bytes < kMinPaintedBandBytes) continue;
+    std::vector<uint8_t> png;
+    if (!EncodePng(Opaque(pixels.rowRange(row, to.height)), PngOptions{}, &png)
+             .ok()) {
+      return -1;
+    }
+    const size_t cost = (png.size() + 2) / 3 * 4 + kMovePieceBytes;
+    if (cost < pieces_bytes && pieces_bytes - cost > best_gain) {
+      best = row;
+      best_gain = pieces_bytes - cost;
+    }
+  }
+  return best;
+}
+
+void SvgWriter::AppendTail(const EncodedFrame& frame, int row,
+                           std::vector<Piece>* pieces) {
+  const cv::Rect& to = frame.move->to;
+  EncodedPatch tail;
+  tail.rect = cv::Rect(to.x, to.y + row, to.width, to.height - row);
+  tail.sprite = frame.moved_pixels.rowRange(row, to.height).clone();
+  if (!frame.band_context.empty()) {
+    // What the frame shows around those rows, as far as band_context goes
+    // (kSpriteContextPx, or the frame's edge), with the sprite inside.
+    const int c = kSpriteContextPx;
+    const cv::Point origin = to.tl() - frame.band_inside;
+    const cv::Rect around =
+        cv::Rect(tail.rect.x - c, tail.rect.y - c, tail.rect.width + 2 * c,
+                 tail.rect.height + 2 * c) &
+        cv::Rect(origin, frame.band_context.size());
+    if ((around & tail.rect) != tail.rect) {
+      throw std::logic_error("SVG writer: a band's context not around it");
+    }
+    tail.sprite_context = frame.band_context(around - origin).clone();
+    tail.sprite_inside = tail.rect.tl() - around.tl();
+    tail.sprite.copyTo(
+        tail.sprite_context(cv::Rect(tail.sprite_inside, tail.rect.size())));
+  }
+  Paint(tail.rect, cv::Mat(), AppendPatch(tail, std::string(), pieces));
+  stats_.painted_tails += 1;
 }
 
 std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
@@ -977,7 +1055,17 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
     if (paint) {
       Paint(to, cv::Mat(), AppendBandImage(to, image, &pieces));
     } else {
-      nesting = AppendMove(*frame.move, rows, runs, &pieces);
+      // Its last rows painted, where a line was typed a character at a
+      // time; shown again, they would be a piece for each character.
+      const int tail = frame.moved_pixels.empty()
+                           ? -1
+                           : TailToPaint(runs, to, frame.moved_pixels);
+      std::vector<MoveRun> shown;
+      for (const MoveRun& run : runs) {
+        if (tail < 0 || run.y0 < tail) shown.push_back(run);
+      }
+      nesting = AppendMove(*frame.move, rows, shown, &pieces);
+      if (tail >= 0) AppendTail(frame, tail, &pieces);
     }
     area_px += to.area();
     EncodedPatch band;  // (opaque: every pixel painted)

@@ -82,9 +82,13 @@
 // browser copies all of it for every <use>). When a frame in the window
 // is past that bound, the band is painted instead, from the move's pixels
 // (EncodedFrame::moved_pixels), as an image of its own: a keyframe the
-// writer makes, which later moves show again at depth 1. Pixels of frames
-// no longer in the window (or, without moved_pixels, of any frame past the
-// bound) are shown from the images, sheets or colours that painted them,
+// writer makes, which later moves show again at depth 1. It is painted so
+// too where that is smaller than the pieces that would show it; and where
+// that is so of its last rows only (a line typed a character at a time, a
+// piece for each), those rows are painted, as a sprite with what the frame
+// shows around them (EncodedFrame::band_context), over the rest shown as
+// the earlier frames moved. Pixels of frames no longer in the window (or,
+// without moved_pixels, of any frame past the bound) are shown from the images, sheets or colours that painted them,
 // cut into rectangles of one source (a sprite written alone, without an
 // id, is written once more in <defs> for that). A move from two frames back
 // (Move::frames_back) shows the frames that showed its source rows then: the
@@ -168,6 +172,9 @@ struct SvgStats {
   // Moves whose band was painted from their pixels instead (an image each,
   // in `images`): an earlier frame was past the nesting bound.
   uint64_t painted_moves = 0;
+  // Moves whose band's last rows were painted from their pixels (a sprite
+  // each, in `sprites`), the rest shown as earlier pixels (in `moves` too).
+  uint64_t painted_tails = 0;
   // (images - sheets: patches that are images of their own)
   uint64_t cursor_images = 0;  // distinct pointer images
   uint64_t cursor_moves = 0;   // pointer <use>s (one per place and time)
@@ -337,6 +344,16 @@ class SvgWriter final : public FrameSink {
   // or images costs a <use> each: a terminal's typed characters).
   bool PaintingPays(const std::vector<MoveRun>& runs, const cv::Rect& to,
                     const cv::Mat& pixels, EncodedSheet* image) const;
+  // The first row of the band (even) from which on painting it from
+  // `pixels` as a sprite is smaller than the pieces that would show those
+  // rows (a terminal's line typed a character at a time ends up in the
+  // band's last rows: a piece for each character); -1: none.
+  int TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
+                  const cv::Mat& pixels) const;
+  // Appends the band's rows from `row` on painted from frame.moved_pixels,
+  // a sprite with frame.band_context around it.
+  void AppendTail(const EncodedFrame& frame, int row,
+                  std::vector<Piece>* pieces);
   // Appends the markup that shows `move` as `runs` (PlanMove), and makes
   // the band's maps `rows` (PlanMove's).
   Nesting AppendMove(const Move& move, const Maps& rows,

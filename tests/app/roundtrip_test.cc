@@ -19,10 +19,10 @@ TEST_P(RoundTrip, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "typing", "anchor-patches/chevron",
-                      "anchor-patches/diagonal", "anchor-patches/full",
-                      "anchor-patches/horizontal", "anchor-patches/letter",
-                      "anchor-patches/vertical"),
+                      "terminal-odd", "typing", "typing-long",
+                      "anchor-patches/chevron", "anchor-patches/diagonal",
+                      "anchor-patches/full", "anchor-patches/horizontal",
+                      "anchor-patches/letter", "anchor-patches/vertical"),
     FixtureTestName);
 
 // The same with --codec webp (sprite sheets and large patches in lossless
@@ -43,6 +43,7 @@ TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
                          ::testing::Values("boxes", "colortypes", "scroll",
                                            "terminal", "terminal-odd", "typing",
+                                           "typing-long",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 
@@ -105,6 +106,22 @@ TEST(RoundTripNoScroll, ScrolledBandsRepaintedStillDecodeExactly) {
   // (A frame shown again by a move is a group with an id.)
   EXPECT_EQ(Count(ReadFile(repainted), "<g id="), 0);
   EXPECT_GT(Count(ReadFile(moved), "<g id="), 0);
+}
+
+// The typed line at the bottom of a moved band, a frame for each of its
+// 34 characters: painted as one sprite from the move's pixels, and exact.
+TEST(RoundTripTypedLine, BandsLastRowsPaintedStillDecodeExactly) {
+  TempDir dir;
+  const std::string folder = FixturePath("typing-long");
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r = RunSvgcast({"replay", folder, "-o", svg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE((r.out + r.err)
+                .find("2 scrolled (shown as earlier frames, moved; 1 with "
+                      "their last rows painted)"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_TRUE(DecodesToFrames(svg, folder));
 }
 
 }  // namespace

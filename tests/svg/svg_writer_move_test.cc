@@ -249,6 +249,46 @@ TEST(SvgWriterMove, BandOfManySmallFramesIsPaintedWhenSmaller) {
   EXPECT_EQ(WriteAndCheck(frames, /*pixels=*/true).stats.painted_moves, 0u);
 }
 
+// A terminal where a command was typed at the bottom of the band (rows
+// 24-31), a character a frame, under text costly to paint again (rows
+// 0-23, one frame), then Enter: the band moves up 8 rows.
+std::vector<EncodedFrame> TypedLine() {
+  std::vector<EncodedFrame> frames = {
+      Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)})};
+  for (int n = 1; n <= 40; ++n) {
+    const cv::Point at(((n - 1) % 20) * 2 + 4, 24 + ((n - 1) / 20) * 4);
+    frames.push_back(Frame(n, {Patch(at, Rows({2, 2}, n), Kind::kImage)}));
+  }
+  frames.push_back(Frame(41, {Patch({0, 32}, Rows({48, 8}, 60), Kind::kFill)},
+                         Move{cv::Rect(0, 0, 48, 32), 8}));
+  return frames;
+}
+
+TEST(SvgWriterMove, TypedLineInTheBandIsPaintedAsOneSprite) {
+  // Shown again, the band's last rows would be a <use> for each character;
+  // given the move's pixels, those rows are one sprite (smaller), the rows
+  // above them still the earlier frame moved, and it stays exact.
+  const Result shown = WriteAndCheck(TypedLine());
+  const Result painted = WriteAndCheck(TypedLine(), /*pixels=*/true);
+  EXPECT_EQ(shown.stats.painted_tails, 0u);
+  EXPECT_GE(shown.stats.moved_pieces, 40u);
+  EXPECT_EQ(painted.stats.moves, 1u);
+  EXPECT_EQ(painted.stats.painted_moves, 0u);
+  EXPECT_EQ(painted.stats.painted_tails, 1u);
+  EXPECT_LT(painted.stats.moved_pieces, 4u);
+  EXPECT_LT(painted.svg.size(), shown.svg.size());
+}
+
+TEST(SvgWriterMove, TailContextNotAroundTheBandThrows) {
+  // (band_context: what the frame shows around the band, which holds it.)
+  std::vector<EncodedFrame> frames = TypedLine();
+  frames.back().band_context = cv::Mat(10, 48, CV_8UC4, cv::Scalar::all(0));
+  EXPECT_THROW(WriteAndCheck(frames, /*pixels=*/true), std::logic_error);
+  frames.back().band_context = cv::Mat(34, 48, CV_8UC4, cv::Scalar::all(0));
+  const Result r = WriteAndCheck(frames, /*pixels=*/true);
+  EXPECT_EQ(r.stats.painted_tails, 1u);
+}
+
 TEST(SvgWriterMove, MovedPixelsNotTheBandsSizeThrow) {
   // (Only looked at past the bound: 70 moves, the last with the wrong size.)
   std::vector<EncodedFrame> frames = Scrolling(70, Kind::kFill);
