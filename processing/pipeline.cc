@@ -495,16 +495,20 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // and in a band scrolled by a distance no move may take.
       const bool whole = plan.move.has_value() ||
                          (rect & plan.repaint).area() * 2 > rect.area();
-      // Too big for a sprite, a whole patch is cut into tiles (strips, as
-      // wide as a sprite may be) that are not: an image of its own repeats
+      // Too big for a sprite, a patch is cut into tiles (strips, as wide as
+      // a sprite may be) that are not: an opaque image of its own repeats
       // its edge where a browser scaling the SVG samples past it, a sprite
       // carries what surrounds it (48 levels off at 150% below a moved band
-      // on a terminal recording). Even sides, as every patch.
+      // on a terminal recording, 40 beside a window opened over text: the
+      // window fixture). A tile may still be an image of its own where
+      // leaving its unchanged pixels transparent pays; its edge is then
+      // transparent (regions carry a pixel of unchanged context), and what
+      // shows through is what surrounds it. Even sides, as every patch.
       const int64_t max_area = options_.sprite_max_area_px;
       const int max_side = options_.sprite_max_side_px & ~1;
       int tile_w = rect.width;
       int tile_h = rect.height;
-      if (whole && plan.ticket.seq > 0 && max_area > 0 && max_side > 0 &&
+      if (plan.ticket.seq > 0 && max_area > 0 && max_side > 0 &&
           (rect.area() > max_area || rect.width > max_side ||
            rect.height > max_side)) {
         tile_w = std::min(rect.width, max_side);

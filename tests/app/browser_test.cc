@@ -460,7 +460,7 @@ TEST_P(BrowserTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BrowserTest,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "typing", "typing-long",
+                      "terminal-odd", "typing", "typing-long", "window",
                       "anchor-patches/chevron", "anchor-patches/diagonal",
                       "anchor-patches/full", "anchor-patches/horizontal",
                       "anchor-patches/letter", "anchor-patches/vertical"),
@@ -521,7 +521,8 @@ TEST_P(BrowserWebpTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(Webp, BrowserWebpTest,
                          ::testing::Values("boxes", "colortypes", "scroll",
                                            "terminal", "terminal-odd", "typing",
-                                           "typing-long", "anchor-electron"),
+                                           "typing-long", "window",
+                                           "anchor-electron"),
                          FixtureTestName);
 
 // `svgcast convert` of a lossless video (FFV1, made by ffmpeg from a
@@ -679,7 +680,7 @@ TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest,
                          ::testing::Values("boxes", "scroll", "terminal",
                                            "terminal-odd", "typing",
-                                           "typing-long",
+                                           "typing-long", "window",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

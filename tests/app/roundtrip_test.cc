@@ -19,7 +19,7 @@ TEST_P(RoundTrip, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
-                      "terminal-odd", "typing", "typing-long",
+                      "terminal-odd", "typing", "typing-long", "window",
                       "anchor-patches/chevron", "anchor-patches/diagonal",
                       "anchor-patches/full", "anchor-patches/horizontal",
                       "anchor-patches/letter", "anchor-patches/vertical"),
@@ -43,7 +43,7 @@ TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
                          ::testing::Values("boxes", "colortypes", "scroll",
                                            "terminal", "terminal-odd", "typing",
-                                           "typing-long",
+                                           "typing-long", "window",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 
