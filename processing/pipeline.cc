@@ -500,10 +500,7 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // its edge where a browser scaling the SVG samples past it, a sprite
       // carries what surrounds it (48 levels off at 150% below a moved band
       // on a terminal recording, 40 beside a window opened over text: the
-      // window fixture). A tile may still be an image of its own where
-      // leaving its unchanged pixels transparent pays; its edge is then
-      // transparent (regions carry a pixel of unchanged context), and what
-      // shows through is what surrounds it. Even sides, as every patch.
+      // window fixture). Even sides, as every patch.
       const int64_t max_area = options_.sprite_max_area_px;
       const int max_side = options_.sprite_max_side_px & ~1;
       int tile_w = rect.width;

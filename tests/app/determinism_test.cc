@@ -42,7 +42,7 @@ TEST_P(Determinism, SameBytesWithOneTwoAndEightThreads) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                          ::testing::Values("boxes", "scroll", "terminal",
                                            "terminal-odd", "typing",
-                                           "typing-long", "window",
+                                           "typing-long", "window", "recolour",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

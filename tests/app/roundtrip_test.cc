@@ -20,9 +20,10 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
                       "terminal-odd", "typing", "typing-long", "window",
-                      "anchor-patches/chevron", "anchor-patches/diagonal",
-                      "anchor-patches/full", "anchor-patches/horizontal",
-                      "anchor-patches/letter", "anchor-patches/vertical"),
+                      "recolour", "anchor-patches/chevron",
+                      "anchor-patches/diagonal", "anchor-patches/full",
+                      "anchor-patches/horizontal", "anchor-patches/letter",
+                      "anchor-patches/vertical"),
     FixtureTestName);
 
 // The same with --codec webp (sprite sheets and large patches in lossless
@@ -43,7 +44,7 @@ TEST_P(RoundTripWebp, EveryFrameDecodesExactly) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, RoundTripWebp,
                          ::testing::Values("boxes", "colortypes", "scroll",
                                            "terminal", "terminal-odd", "typing",
-                                           "typing-long", "window",
+                                           "typing-long", "window", "recolour",
                                            "anchor-patches/letter"),
                          FixtureTestName);
 

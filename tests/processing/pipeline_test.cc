@@ -464,6 +464,9 @@ struct RunConfig {
   // Called first on the feeding (capture) thread.
   std::function<void()> on_feeder_start;
   int sprite_max_area_px = PipelineOptions{}.sprite_max_area_px;
+  // PngOptions::transparent_unchanged (off in svgcast: see PipelineOptions)
+  // on, so that the sink checks the masks of images that use it.
+  bool transparent_unchanged = true;
 };
 
 struct RunResult {
@@ -490,6 +493,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   options.mode = config.mode;
   options.threads = config.threads;
   options.sprite_max_area_px = config.sprite_max_area_px;
+  options.png.transparent_unchanged = config.transparent_unchanged;
   options.on_frame_written = [&](uint64_t frames_written) {
     std::lock_guard lock(progress_mutex);
     progress.push_back(frames_written);
