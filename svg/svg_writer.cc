@@ -111,10 +111,11 @@ constexpr int64_t kMaxCopyElements = 4096;
 constexpr size_t kMovePieceBytes = 80;
 constexpr size_t kImageTagBytes = 80;
 constexpr size_t kMinPaintedBandBytes = 2048;
-// The band's last rows are painted as a sprite (SvgWriter::TailToPaint)
-// when that is smaller than the pieces that would show them, and they are
-// at most this many pixels (a sprite the pipeline sends is as big).
-constexpr int64_t kMaxTailAreaPx = 64 * 1024;
+// A band painted from its pixels is cut into sprites of at most this many
+// pixels (as big as the pipeline sends); its last rows alone
+// (SvgWriter::TailToPaint) are painted when they are at most one such
+// sprite and that is smaller than the pieces that would show them.
+constexpr int64_t kMaxSpriteAreaPx = 64 * 1024;
 
 // A frame is kept this long (bytes of markup in all) before it is written,
 // for a later frame to cover it.
@@ -311,44 +312,24 @@ cv::Mat Opaque(const cv::Mat& bgrx) {
 
 }  // namespace
 
-SvgWriter::EncodedSheet SvgWriter::EncodeBand(const cv::Rect& to,
-                                              const cv::Mat& pixels) const {
-  if (pixels.size() != to.size() || pixels.type() != CV_8UC4) {
-    throw std::logic_error("SVG writer: a move's pixels not the band's size");
+size_t SvgWriter::GuessImageBytes(const cv::Mat& pixels) {
+  // (The pixels alone, as a PNG at default effort, in base64.)
+  std::vector<uint8_t> png;
+  if (!EncodePng(Opaque(pixels), PngOptions{}, &png).ok()) {
+    throw std::runtime_error("SVG writer: a band's pixels would not encode");
   }
-  return EncodeSheet(Opaque(pixels), sheet_options_.effort);
-}
-
-SvgWriter::Source SvgWriter::AppendBandImage(const cv::Rect& to,
-                                             const EncodedSheet& image,
-                                             std::vector<Piece>* pieces) {
-  Source source;
-  source.kind = Source::Kind::kElement;
-  source.id = IdFor(next_id_++);
-  std::string& markup = pieces->back().text;
-  markup += "<image id=\"" + source.id + "\"" +
-            (to.x != 0 ? Attr("x", to.x) : std::string()) +
-            (to.y != 0 ? Attr("y", to.y) : std::string()) +
-            Attr("width", to.width) + Attr("height", to.height) +
-            DataPrefix(image.format);
-  AppendBase64(image.bytes.data(), image.bytes.size(), &markup);
-  markup += "\"/>";
-  stats_.images += 1;
-  stats_.png_bytes += image.bytes.size();
-  stats_.painted_moves += 1;
-  return source;
+  return (png.size() + 2) / 3 * 4;
 }
 
 bool SvgWriter::PaintingPays(const std::vector<MoveRun>& runs,
-                             const cv::Rect& to, const cv::Mat& pixels,
-                             EncodedSheet* image) const {
+                             const cv::Mat& pixels) const {
   // A piece is an <svg> with its box and a <use> (about 80 bytes); the
-  // band's image costs its file in base64 and its tag. Encoded only when
-  // the pieces are many (a scrolling log's band is a few pieces).
+  // band's sprites cost their pixels on a sheet (guessed as an image of
+  // their own, which usually costs more) and their markup. Encoded only
+  // when the pieces are many (a scrolling log's band is a few pieces).
   const size_t pieces_bytes = runs.size() * kMovePieceBytes;
   if (pieces_bytes < kMinPaintedBandBytes) return false;
-  *image = EncodeBand(to, pixels);
-  return (image->bytes.size() + 2) / 3 * 4 + kImageTagBytes < pieces_bytes;
+  return GuessImageBytes(pixels) + kImageTagBytes < pieces_bytes;
 }
 
 int SvgWriter::TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
@@ -370,16 +351,12 @@ int SvgWriter::TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
     while (n < starts.size() && starts[n] == row) ++n;
     const size_t pieces_bytes = n * kMovePieceBytes;
     if (row <= 0) break;  // (the whole band: PaintingPays)
-    if (static_cast<int64_t>(to.height - row) * to.width > kMaxTailAreaPx) {
+    if (static_cast<int64_t>(to.height - row) * to.width > kMaxSpriteAreaPx) {
       break;
     }
     if (pieces_bytes < kMinPaintedBandBytes) continue;
-    std::vector<uint8_t> png;
-    if (!EncodePng(Opaque(pixels.rowRange(row, to.height)), PngOptions{}, &png)
-             .ok()) {
-      return -1;
-    }
-    const size_t cost = (png.size() + 2) / 3 * 4 + kMovePieceBytes;
+    const size_t cost =
+        GuessImageBytes(pixels.rowRange(row, to.height)) + kMovePieceBytes;
     if (cost < pieces_bytes && pieces_bytes - cost > best_gain) {
       best = row;
       best_gain = pieces_bytes - cost;
@@ -388,31 +365,45 @@ int SvgWriter::TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
   return best;
 }
 
-void SvgWriter::AppendTail(const EncodedFrame& frame, int row,
-                           std::vector<Piece>* pieces) {
+void SvgWriter::AppendBandRows(const EncodedFrame& frame, int row,
+                               std::vector<Piece>* pieces) {
   const cv::Rect& to = frame.move->to;
-  EncodedPatch tail;
-  tail.rect = cv::Rect(to.x, to.y + row, to.width, to.height - row);
-  tail.sprite = frame.moved_pixels.rowRange(row, to.height).clone();
-  if (!frame.band_context.empty()) {
-    // What the frame shows around those rows, as far as band_context goes
-    // (kSpriteContextPx, or the frame's edge), with the sprite inside.
-    const int c = kSpriteContextPx;
-    const cv::Point origin = to.tl() - frame.band_inside;
-    const cv::Rect around =
-        cv::Rect(tail.rect.x - c, tail.rect.y - c, tail.rect.width + 2 * c,
-                 tail.rect.height + 2 * c) &
-        cv::Rect(origin, frame.band_context.size());
-    if ((around & tail.rect) != tail.rect) {
-      throw std::logic_error("SVG writer: a band's context not around it");
+  const cv::Rect rows(to.x, to.y + row, to.width, to.height - row);
+  // Sprites, so that a browser scaling the SVG finds past their edges what
+  // the frame shows there (an image of its own repeats its edge: 46-48
+  // levels off at 150% below a typed line), and so that on a sheet they
+  // compress with the text painted before (the same lines, higher up):
+  // tiles as big as the pipeline's sprites, even-sided.
+  const int tile_w = std::min(rows.width, sheet_options_.width_px & ~1);
+  const int tile_h = std::max(
+      2, static_cast<int>(kMaxSpriteAreaPx / std::max(tile_w, 1)) & ~1);
+  const int c = kSpriteContextPx;
+  const cv::Point origin = to.tl() - frame.band_inside;
+  for (int y = 0; y < rows.height; y += tile_h) {
+    for (int x = 0; x < rows.width; x += tile_w) {
+      EncodedPatch tile;
+      tile.rect =
+          cv::Rect(rows.x + x, rows.y + y, std::min(tile_w, rows.width - x),
+                   std::min(tile_h, rows.height - y));
+      tile.sprite = frame.moved_pixels(tile.rect - to.tl()).clone();
+      if (!frame.band_context.empty()) {
+        // What the frame shows around it, as far as band_context goes
+        // (kSpriteContextPx, or the frame's edge), with the sprite inside.
+        const cv::Rect around =
+            cv::Rect(tile.rect.x - c, tile.rect.y - c, tile.rect.width + 2 * c,
+                     tile.rect.height + 2 * c) &
+            cv::Rect(origin, frame.band_context.size());
+        if ((around & tile.rect) != tile.rect) {
+          throw std::logic_error("SVG writer: a band's context not around it");
+        }
+        tile.sprite_context = frame.band_context(around - origin).clone();
+        tile.sprite_inside = tile.rect.tl() - around.tl();
+        tile.sprite.copyTo(tile.sprite_context(
+            cv::Rect(tile.sprite_inside, tile.rect.size())));
+      }
+      Paint(tile.rect, cv::Mat(), AppendPatch(tile, std::string(), pieces));
     }
-    tail.sprite_context = frame.band_context(around - origin).clone();
-    tail.sprite_inside = tail.rect.tl() - around.tl();
-    tail.sprite.copyTo(
-        tail.sprite_context(cv::Rect(tail.sprite_inside, tail.rect.size())));
   }
-  Paint(tail.rect, cv::Mat(), AppendPatch(tail, std::string(), pieces));
-  stats_.painted_tails += 1;
 }
 
 std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
@@ -1046,14 +1037,16 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
           return run.source >= 0 && run.owner >= 0 &&
                  static_cast<uint64_t>(run.owner) >= first_entry_;
         });
-    EncodedSheet image;
-    bool paint = false;
-    if (!frame.moved_pixels.empty()) {
-      if (past_bound) image = EncodeBand(to, frame.moved_pixels);
-      paint = past_bound || PaintingPays(runs, to, frame.moved_pixels, &image);
+    if (!frame.moved_pixels.empty() &&
+        (frame.moved_pixels.size() != to.size() ||
+         frame.moved_pixels.type() != CV_8UC4)) {
+      throw std::logic_error("SVG writer: a move's pixels not the band's size");
     }
+    const bool paint = !frame.moved_pixels.empty() &&
+                       (past_bound || PaintingPays(runs, frame.moved_pixels));
     if (paint) {
-      Paint(to, cv::Mat(), AppendBandImage(to, image, &pieces));
+      AppendBandRows(frame, 0, &pieces);
+      stats_.painted_moves += 1;
     } else {
       // Its last rows painted, where a line was typed a character at a
       // time; shown again, they would be a piece for each character.
@@ -1065,7 +1058,10 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
         if (tail < 0 || run.y0 < tail) shown.push_back(run);
       }
       nesting = AppendMove(*frame.move, rows, shown, &pieces);
-      if (tail >= 0) AppendTail(frame, tail, &pieces);
+      if (tail >= 0) {
+        AppendBandRows(frame, tail, &pieces);
+        stats_.painted_tails += 1;
+      }
     }
     area_px += to.area();
     EncodedPatch band;  // (opaque: every pixel painted)

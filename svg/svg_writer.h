@@ -81,13 +81,13 @@
 // nests at most kMaxMoveDepth moves and kMaxCopyElements elements (a
 // browser copies all of it for every <use>). When a frame in the window
 // is past that bound, the band is painted instead, from the move's pixels
-// (EncodedFrame::moved_pixels), as an image of its own: a keyframe the
-// writer makes, which later moves show again at depth 1. It is painted so
-// too where that is smaller than the pieces that would show it; and where
-// that is so of its last rows only (a line typed a character at a time, a
-// piece for each), those rows are painted, as a sprite with what the frame
-// shows around them (EncodedFrame::band_context), over the rest shown as
-// the earlier frames moved. Pixels of frames no longer in the window (or,
+// (EncodedFrame::moved_pixels), as sprites with what the frame shows around
+// them (EncodedFrame::band_context): a keyframe the writer makes, which
+// later moves show again at depth 1. It is painted so too where that is
+// smaller than the pieces that would show it; and where that is so of its
+// last rows only (a line typed a character at a time, a piece for each),
+// those rows are painted, over the rest shown as the earlier frames
+// moved. Pixels of frames no longer in the window (or,
 // without moved_pixels, of any frame past the bound) are shown from the images,
 // sheets or colours that painted them, cut into rectangles of one source (a
 // sprite written alone, without an id, is written once more in <defs> for
@@ -169,8 +169,9 @@ struct SvgStats {
   uint64_t covered = 0;       // frames hidden once later ones cover them
   uint64_t moves = 0;         // scrolled bands shown as earlier pixels
   uint64_t moved_pieces = 0;  // rectangles they were cut into
-  // Moves whose band was painted from their pixels instead (an image each,
-  // in `images`): an earlier frame was past the nesting bound.
+  // Moves whose band was painted from their pixels instead (sprites, in
+  // `sprites`): an earlier frame was past the nesting bound, or that was
+  // smaller.
   uint64_t painted_moves = 0;
   // Moves whose band's last rows were painted from their pixels (a sprite
   // each, in `sprites`), the rest shown as earlier pixels (in `moves` too).
@@ -321,12 +322,9 @@ class SvgWriter final : public FrameSink {
   // Whether entry `serial` is in the window and may be shown again whole
   // (within the nesting bounds).
   bool Referable(int32_t serial) const;
-  // A move's pixels (BGRX, the band's size) encoded as an opaque image.
-  EncodedSheet EncodeBand(const cv::Rect& to, const cv::Mat& pixels) const;
-  // Appends a move's band painted from its pixels (EncodeBand): an image
-  // of its own, with an id. Returns what painted it.
-  Source AppendBandImage(const cv::Rect& to, const EncodedSheet& image,
-                         std::vector<Piece>* pieces);
+  // What `pixels` (BGRX) would cost as an opaque PNG of their own, in
+  // base64: a guess at what painting them costs.
+  static size_t GuessImageBytes(const cv::Mat& pixels);
   // How a move shows its band: rectangles of it (x0..x1, y0..y1 in the
   // band), each an earlier frame shown again whole (source -1) or the
   // pixels of one source, shifted by `shift` rows since it painted them.
@@ -339,21 +337,22 @@ class SvgWriter final : public FrameSink {
   // The rectangles, oldest frame first; `rows` (from SourceRows) gets the
   // move's shift added.
   std::vector<MoveRun> PlanMove(const Move& move, Maps* rows) const;
-  // Whether painting the band from `pixels` (then encoded into `image`) is
-  // smaller than showing `runs` (a band shown again from many small frames
-  // or images costs a <use> each: a terminal's typed characters).
-  bool PaintingPays(const std::vector<MoveRun>& runs, const cv::Rect& to,
-                    const cv::Mat& pixels, EncodedSheet* image) const;
+  // Whether painting the band from `pixels` is smaller than showing `runs`
+  // (a band shown again from many small frames or images costs a <use>
+  // each: a terminal's typed characters).
+  bool PaintingPays(const std::vector<MoveRun>& runs,
+                    const cv::Mat& pixels) const;
   // The first row of the band (even) from which on painting it from
   // `pixels` as a sprite is smaller than the pieces that would show those
   // rows (a terminal's line typed a character at a time ends up in the
   // band's last rows: a piece for each character); -1: none.
   int TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
                   const cv::Mat& pixels) const;
-  // Appends the band's rows from `row` on painted from frame.moved_pixels,
-  // a sprite with frame.band_context around it.
-  void AppendTail(const EncodedFrame& frame, int row,
-                  std::vector<Piece>* pieces);
+  // Appends the band's rows from `row` on painted from frame.moved_pixels:
+  // sprites (tiles of at most 64K pixels), each with frame.band_context
+  // around it.
+  void AppendBandRows(const EncodedFrame& frame, int row,
+                      std::vector<Piece>* pieces);
   // Appends the markup that shows `move` as `runs` (PlanMove), and makes
   // the band's maps `rows` (PlanMove's).
   Nesting AppendMove(const Move& move, const Maps& rows,
