@@ -292,7 +292,7 @@ TEST(SvgWriterMove, TailContextNotAroundTheBandThrows) {
 }
 
 TEST(SvgWriterMove, MovedPixelsNotTheBandsSizeThrow) {
-  // (Only looked at past the bound: 70 moves, the last with the wrong size.)
+  // (70 moves, each given pixels of the wrong size: the first throws.)
   std::vector<EncodedFrame> frames = Scrolling(70, Kind::kFill);
   TempDir dir;
   std::unique_ptr<OutputFile> out;
