@@ -89,6 +89,15 @@ struct EncodedPatch {
 
 constexpr int kSpriteContextPx = 2;
 
+// `rect` grown by kSpriteContextPx on each side, as far as `bounds` goes:
+// where a sprite's context comes from.
+inline cv::Rect ContextAround(const cv::Rect& rect, const cv::Rect& bounds) {
+  const int c = kSpriteContextPx;
+  return cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
+                  rect.height + 2 * c) &
+         bounds;
+}
+
 // encode -> sequencer -> writer: what the SVG shows from ticket's time on.
 // No patches and no move: the frame is identical to the previous one. The
 // move, if any, is shown first, the patches over it.
@@ -105,12 +114,12 @@ struct EncodedFrame {
   // (in tests, say): not given, and the writer shows the earlier images.
   cv::Mat moved_pixels;
   FramePtr moved_frame;
-  // With a move: what this frame shows around its band (move->to grown by
-  // kSpriteContextPx, as far as the frame goes; the band is at
-  // band_inside), kept alive by shown_frame. The context of a sprite the
-  // writer cuts from moved_pixels (the band's last rows, painted afresh):
-  // what a browser scaling the SVG should find past its edges. Empty (in
-  // tests, say): its edge repeated.
+  // With a move: what this frame shows around its band (ContextAround
+  // move->to; the band is at band_inside), kept alive by shown_frame. The
+  // context of the sprites the writer cuts from moved_pixels when it paints
+  // the band, or its last rows, afresh: what a browser scaling the SVG
+  // should find past their edges. Empty (in tests, say): their edges
+  // repeated.
   cv::Mat band_context;
   cv::Point band_inside;
   FramePtr shown_frame;

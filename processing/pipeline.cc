@@ -392,10 +392,8 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
   EncodedPatch patch;
   patch.rect = rect;
   const CropReply crop = cache_.Crop({seq, rect});
-  const int c = kSpriteContextPx;
-  const cv::Rect around = cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
-                                   rect.height + 2 * c) &
-                          cv::Rect(cv::Point(), crop.frame->pixels.size());
+  const cv::Rect around =
+      ContextAround(rect, cv::Rect(cv::Point(), crop.frame->pixels.size()));
   if (std::optional<uint32_t> colour = OneColour(crop.pixels)) {
     // A <rect> has sharp edges, where a browser scaling the SVG blends the
     // frame's pixels with their neighbours (at 150%, a sixth of the pixel
@@ -477,11 +475,8 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
            move.to + cv::Point(0, move.dy)});
       frame->moved_pixels = band.pixels;
       frame->moved_frame = band.frame;
-      const int c = kSpriteContextPx;
-      const cv::Rect around =
-          cv::Rect(move.to.x - c, move.to.y - c, move.to.width + 2 * c,
-                   move.to.height + 2 * c) &
-          cv::Rect(cv::Point(), band.frame->pixels.size());
+      const cv::Rect around = ContextAround(
+          move.to, cv::Rect(cv::Point(), band.frame->pixels.size()));
       const CropReply shown = cache_.Crop({plan.ticket.seq, around});
       frame->band_context = shown.pixels;
       frame->band_inside = move.to.tl() - around.tl();

@@ -377,7 +377,6 @@ void SvgWriter::AppendBandRows(const EncodedFrame& frame, int row,
   const int tile_w = std::min(rows.width, sheet_options_.width_px & ~1);
   const int tile_h = std::max(
       2, static_cast<int>(kMaxSpriteAreaPx / std::max(tile_w, 1)) & ~1);
-  const int c = kSpriteContextPx;
   const cv::Point origin = to.tl() - frame.band_inside;
   for (int y = 0; y < rows.height; y += tile_h) {
     for (int x = 0; x < rows.width; x += tile_w) {
@@ -389,10 +388,8 @@ void SvgWriter::AppendBandRows(const EncodedFrame& frame, int row,
       if (!frame.band_context.empty()) {
         // What the frame shows around it, as far as band_context goes
         // (kSpriteContextPx, or the frame's edge), with the sprite inside.
-        const cv::Rect around =
-            cv::Rect(tile.rect.x - c, tile.rect.y - c, tile.rect.width + 2 * c,
-                     tile.rect.height + 2 * c) &
-            cv::Rect(origin, frame.band_context.size());
+        const cv::Rect around = ContextAround(
+            tile.rect, cv::Rect(origin, frame.band_context.size()));
         if ((around & tile.rect) != tile.rect) {
           throw std::logic_error("SVG writer: a band's context not around it");
         }

@@ -87,14 +87,14 @@
 // smaller than the pieces that would show it; and where that is so of its
 // last rows only (a line typed a character at a time, a piece for each),
 // those rows are painted, over the rest shown as the earlier frames
-// moved. Pixels of frames no longer in the window (or,
-// without moved_pixels, of any frame past the bound) are shown from the images,
-// sheets or colours that painted them, cut into rectangles of one source (a
-// sprite written alone, without an id, is written once more in <defs> for
-// that). A move from two frames back (Move::frames_back) shows the frames that
-// showed its source rows then: the writer keeps who painted each pixel as it
-// was one frame earlier too, and as it was in each anchor
-// (EncodedFrame::new_anchor: 12 bytes a pixel each, until
+// moved. Pixels of frames no longer in the window (or, without
+// moved_pixels, of any frame past the bound) are shown from the images,
+// sheets or colours that painted them, cut into rectangles of one source
+// (a sprite written alone, without an id, is written once more in <defs>
+// for that). A move from two frames back (Move::frames_back) shows the
+// frames that showed its source rows then: the writer keeps who painted
+// each pixel as it was one frame earlier too, and as it was in each
+// anchor (EncodedFrame::new_anchor: 12 bytes a pixel each, until
 // EncodedFrame::anchors_dropped names it), for a move from further back.
 //
 // The mouse pointer, when recorded, is a layer of its own: each distinct
