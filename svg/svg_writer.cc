@@ -1,6 +1,7 @@
 #include "svg/svg_writer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
@@ -44,35 +45,30 @@ std::string Attr(const char* name, int value) {
   return std::string(" ") + name + "=\"" + std::to_string(value) + "\"";
 }
 
-// "97.5%": a share of the period, to 1e-8 % (under a microsecond of any
-// period a screencast has), rounded down, and an exact share one step
-// less ("18.74999999%" for 3/16): browsers compare the progress with the
-// offset exactly, and the progress they compute can fall a hair short
-// (Blink: 3500 ms into a 1600 ms period is 2.18749999...), so an offset
-// that is not below the exact share could keep an element visible into
-// the next period.
+// "96.29629254%": a share of the period, a little below the exact share,
+// so that at the instant it ends an element is hidden in every browser:
+// the largest 32-bit float at least 1e-12 below the share, then floored to
+// 1e-8 %. Gecko keeps keyframe offsets as 32-bit floats (96.29629629%
+// became 0.96296298..., above 2600/2700, and kept the element visible at
+// the restart), and Blink's progress can fall a hair short of the exact
+// share (3500 ms into a 1600 ms period is 2.18749999...). So the element
+// hides up to 6e-8 of the period early (0.2 us of a 3 s period, 0.2 ms of
+// an hour), never late.
 std::string Percent(int64_t part_us, int64_t period_us) {
-  // Long division, digit by digit, so nothing overflows: 100 * part /
-  // period, then eight decimals (in units of 1e-8 %), floored.
-  int64_t whole = part_us * 100 / period_us;
-  int64_t remainder = part_us * 100 % period_us;
-  int64_t units = 0;
-  for (int i = 0; i < 8; ++i) {
-    remainder *= 10;
-    units = units * 10 + remainder / period_us;
-    remainder %= period_us;
+  const double share =
+      static_cast<double>(part_us) / static_cast<double>(period_us);
+  float offset = static_cast<float>(share);
+  while (offset > 0 && static_cast<double>(offset) > share - 1e-12) {
+    offset = std::nextafter(offset, 0.0f);
   }
-  if (remainder == 0 && (whole > 0 || units > 0)) {  // exact: a step less
-    if (units == 0) {
-      whole -= 1;
-      units = 100'000'000;
-    }
-    units -= 1;
-  }
-  std::string digits = std::to_string(units);
+  // In units of 1e-8 % (1e-10 of the period), floored.
+  const auto units =
+      static_cast<int64_t>(std::floor(static_cast<double>(offset) * 1e10));
+  std::string digits = std::to_string(units % 100'000'000);
   digits.insert(0, 8 - digits.size(), '0');
   while (!digits.empty() && digits.back() == '0') digits.pop_back();
-  return std::to_string(whole) + (digits.empty() ? "" : "." + digits) + "%";
+  return std::to_string(units / 100'000'000) +
+         (digits.empty() ? "" : "." + digits) + "%";
 }
 
 const char* DataPrefix(ImageFormat format) {

@@ -258,13 +258,14 @@ TEST(SvgWriter, LoopNamesKeyframesAndWritesThemWithThePeriodAtTheEnd) {
                        "<g style=\"--d:700ms;"
                        "animation-name:b\"><image"));
   // Period: the last frame (2.2 s) + hold = 2.7 s. Group a is shown for
-  // 2.6 s of it (96.296296296...%, rounded down), b for 2 s.
+  // 2.6 s of it (96.296296296...%: the 32-bit float below, floored), b
+  // for 2 s.
   EXPECT_TRUE(Contains(
       w.svg,
       "<style>[style]{animation-duration:2700ms;animation-timing-function:"
       "step-end;animation-iteration-count:infinite}"
-      "@keyframes a{0%{visibility:visible}96.29629629%{visibility:hidden}}"
-      "@keyframes b{0%{visibility:visible}74.07407407%{visibility:hidden}}"
+      "@keyframes a{0%{visibility:visible}96.29629254%{visibility:hidden}}"
+      "@keyframes b{0%{visibility:visible}74.07407164%{visibility:hidden}}"
       "</style>\n</svg>\n"));
   EXPECT_EQ(Count(w.svg, "forwards"), 0);
 }
@@ -273,7 +274,8 @@ TEST(SvgWriter, LoopOffsetOfAnExactShareIsAStepLess) {
   // Shown from 1.3 s to the end of a 1.6 s period: 18.75% exactly. Blink
   // computes 3.5 s into the period as a hair under 2.1875 periods, so at
   // the third restart an offset of 18.75% would keep it visible over the
-  // poster; 18.74999999% hides it (1e-10 of the period early).
+  // poster; 18.7499985% (the 32-bit float below, as Gecko keeps offsets)
+  // hides it 24 ns early.
   const EncodedPatch a = MakePatch({2, 3}, Pattern({4, 4}, 24));
   TimingOptions loop;
   loop.loop = true;
@@ -282,7 +284,7 @@ TEST(SvgWriter, LoopOffsetOfAnExactShareIsAStepLess) {
       WriteSvg(kSize, {Poster(), MakeFrame(1, 1'300'000, {a})}, true, loop);
   EXPECT_TRUE(Contains(
       w.svg,
-      "@keyframes a{0%{visibility:visible}18.74999999%{visibility:hidden}}"))
+      "@keyframes a{0%{visibility:visible}18.7499985%{visibility:hidden}}"))
       << w.svg;
 }
 
@@ -434,14 +436,15 @@ TEST(SvgWriter, LoopShowsACoveredFrameUntilItsEndButKeepsThePoster) {
       {Poster(), MakeFrame(1, 100'000, {all1}), MakeFrame(2, 300'000, {all2})},
       true, loop);
   EXPECT_TRUE(Contains(w.svg, "\n<image id=\"a\" width=\"64\""));
-  // Period 1.1 s: frame 1 shown for 200 ms of it, frame 2 from 300 ms on.
+  // Period 1.1 s: frame 1 shown for 200 ms of it, frame 2 from 300 ms on
+  // (each hidden a hair early: the 32-bit float below the share).
   EXPECT_TRUE(
       Contains(w.svg, "<g style=\"--d:100ms;--e:300ms;animation-name:a\">"));
   EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms;animation-name:b\">"));
   EXPECT_TRUE(Contains(
       w.svg,
-      "@keyframes a{0%{visibility:visible}18.18181818%{visibility:hidden}}"
-      "@keyframes b{0%{visibility:visible}72.72727272%{visibility:hidden}}"));
+      "@keyframes a{0%{visibility:visible}18.18181723%{visibility:hidden}}"
+      "@keyframes b{0%{visibility:visible}72.72726893%{visibility:hidden}}"));
   EXPECT_EQ(Count(w.svg, "forwards"), 0);
 }
 
