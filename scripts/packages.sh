@@ -12,8 +12,9 @@ SVGCAST_PACKAGES=(
   # program the quick start records, and the X11 tests.
   xvfb xterm
   # The browser tests: Debian's Chromium, driven over the DevTools protocol
-  # (JSON through a pipe).
-  chromium nlohmann-json3-dev
+  # (JSON through a pipe), and Firefox ESR, over Marionette (JSON over a
+  # local TCP connection): two engines.
+  chromium nlohmann-json3-dev firefox-esr
   # The convert tests make their input videos with the ffmpeg tool.
   ffmpeg
 )

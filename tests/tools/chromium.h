@@ -22,10 +22,11 @@
 #include <sys/types.h>
 
 #include "capture/status.h"
+#include "tests/tools/browser.h"
 
 namespace svgcast::test {
 
-class Chromium {
+class Chromium final : public Browser {
  public:
   static constexpr int kTimeoutMs = 60'000;
 
@@ -37,24 +38,24 @@ class Chromium {
 
   Chromium(const Chromium&) = delete;
   Chromium& operator=(const Chromium&) = delete;
-  ~Chromium();
+  ~Chromium() override;
 
   // Opens `url` in a new tab whose viewport is width x height CSS pixels at
   // one device pixel per CSS pixel, and waits for its load event. Later
   // calls act on this tab (the previous one is closed).
-  Status Open(const std::string& url, int width, int height);
+  Status Open(const std::string& url, int width, int height) override;
 
   // Evaluates a JavaScript expression in the tab; with a promise, waits for
   // it. `value` (optional) gets the result, by value.
   Status Evaluate(const std::string& expression,
-                  nlohmann::json* value = nullptr);
+                  nlohmann::json* value = nullptr) override;
 
   // Pauses every animation of the tab's document at `ms` after its start
   // and waits until a frame showing that time has been drawn.
-  Status SeekAnimations(double ms);
+  Status SeekAnimations(double ms) override;
 
   // A screenshot of the viewport, as BGRX pixels.
-  Status Screenshot(cv::Mat* bgrx);
+  Status Screenshot(cv::Mat* bgrx) override;
 
   // Any DevTools command, on the tab's session (or the browser's when
   // `browser_level`).

@@ -1,0 +1,347 @@
+#include "tests/tools/firefox.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <regex>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "capture/clock.h"
+#include "capture/png_reader.h"
+#include "svg/base64.h"
+#include "tests/test_util.h"
+
+extern char** environ;
+
+namespace svgcast::test {
+namespace {
+
+int64_t NowMs() { return MonotonicNowNs() / 1'000'000; }
+
+// A headless window is not made smaller than this (nor need it be: the
+// screenshot is cut to the size asked for).
+constexpr int kMinViewportPx = 320;
+
+// The profile's preferences: Marionette on a port of the browser's choice
+// (it logs it), nothing that starts on its own (updates, telemetry, first
+// run pages), one device pixel per CSS pixel, times to the microsecond
+// (Firefox otherwise rounds what scripts set and read, the animations'
+// currentTime too, to 20 us). Colour management is left as users have it
+// (untagged images are shown as they are).
+constexpr char kUserJs[] =
+    "user_pref(\"marionette.port\", 0);\n"
+    "user_pref(\"layout.css.devPixelsPerPx\", \"1.0\");\n"
+    "user_pref(\"app.update.disabledForTesting\", true);\n"
+    "user_pref(\"browser.shell.checkDefaultBrowser\", false);\n"
+    "user_pref(\"browser.startup.homepage_override.mstone\", \"ignore\");\n"
+    "user_pref(\"browser.aboutwelcome.enabled\", false);\n"
+    "user_pref(\"datareporting.policy.dataSubmissionEnabled\", false);\n"
+    "user_pref(\"toolkit.telemetry.reportingpolicy.firstRun\", false);\n"
+    "user_pref(\"browser.sessionstore.resume_from_crash\", false);\n"
+    "user_pref(\"network.connectivity-service.enabled\", false);\n"
+    "user_pref(\"extensions.update.enabled\", false);\n"
+    "user_pref(\"privacy.reduceTimerPrecision\", false);\n";
+
+}  // namespace
+
+std::string Firefox::Binary() {
+  for (const char* path : {"/usr/bin/firefox-esr", "/usr/bin/firefox"}) {
+    if (::access(path, X_OK) == 0) return path;
+  }
+  return "";
+}
+
+Status Firefox::Start(std::unique_ptr<Firefox>* out) {
+  const std::string binary = Binary();
+  if (binary.empty()) return Status::Error("firefox is not installed");
+  std::unique_ptr<Firefox> browser(new Firefox());
+
+  char profile[] = "/tmp/svgcast-firefox-XXXXXX";
+  if (::mkdtemp(profile) == nullptr) return Status::FromErrno("mkdtemp", errno);
+  browser->profile_dir_ = profile;
+  WriteFile(browser->profile_dir_ + "/user.js", kUserJs);
+
+  int log[2];
+  if (::pipe2(log, O_CLOEXEC) != 0) return Status::FromErrno("pipe", errno);
+  browser->log_ = log[0];
+  const std::vector<std::string> args = {
+      binary,      "--headless",          "--no-remote", "--marionette",
+      "--profile", browser->profile_dir_, "about:blank"};
+  std::vector<char*> argv;
+  for (const std::string& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, log[1], 1);
+  ::posix_spawn_file_actions_adddup2(&actions, log[1], 2);
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  // Its own process group, so the browser's content processes die with it.
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  ::posix_spawnattr_setpgroup(&attr, 0);
+  const int error = ::posix_spawn(&browser->pid_, binary.c_str(), &actions,
+                                  &attr, argv.data(), environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::posix_spawnattr_destroy(&attr);
+  ::close(log[1]);
+  if (error != 0) {
+    browser->pid_ = -1;
+    return Status::Error(binary + ": cannot start: " + std::strerror(error));
+  }
+
+  // Its log, until Marionette says where it listens.
+  const std::regex listening("Listening on port ([0-9]+)");
+  const int64_t deadline = NowMs() + kTimeoutMs;
+  std::string text;
+  int port = 0;
+  while (port == 0) {
+    const int64_t left_ms = deadline - NowMs();
+    if (left_ms <= 0) return Status::Error("firefox: Marionette did not start");
+    pollfd fd{browser->log_, POLLIN, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(left_ms));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return Status::FromErrno("poll", errno);
+    if (ready == 0) continue;
+    char chunk[4096];
+    const ssize_t n = ::read(browser->log_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return Status::Error("firefox exited before Marionette started: " +
+                           text.substr(0, 300));
+    }
+    text.append(chunk, static_cast<size_t>(n));
+    std::smatch match;
+    if (std::regex_search(text, match, listening)) {
+      port = std::stoi(match[1]);
+    }
+  }
+  // From now on its log is only drained (a full pipe would stop it).
+  ::fcntl(browser->log_, F_SETFL, ::fcntl(browser->log_, F_GETFL) | O_NONBLOCK);
+
+  browser->socket_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (browser->socket_ < 0) return Status::FromErrno("socket", errno);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(browser->socket_, reinterpret_cast<sockaddr*>(&address),
+                sizeof address) != 0) {
+    return Status::FromErrno("connect to firefox's Marionette", errno);
+  }
+  nlohmann::json hello;
+  if (Status s = browser->Receive(deadline, &hello); !s.ok()) {
+    return Status::Error("firefox: " + s.message());
+  }
+  if (!hello.is_object() || hello.value("marionetteProtocol", 0) < 3) {
+    return Status::Error("firefox: not Marionette 3: " + hello.dump());
+  }
+  if (Status s =
+          browser->Call("WebDriver:NewSession",
+                        {{"capabilities", nlohmann::json::object()}}, nullptr);
+      !s.ok()) {
+    return s;
+  }
+  *out = std::move(browser);
+  return Status::Ok();
+}
+
+Firefox::~Firefox() {
+  if (socket_ >= 0) ::close(socket_);
+  if (log_ >= 0) ::close(log_);
+  if (pid_ > 0) {
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (!profile_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(profile_dir_, ignored);
+  }
+}
+
+Status Firefox::Receive(int64_t deadline_ms, nlohmann::json* message) {
+  for (;;) {
+    const size_t colon = buffer_.find(':');
+    if (colon != std::string::npos) {
+      size_t length = 0;
+      for (size_t i = 0; i < colon; ++i) {
+        if (buffer_[i] < '0' || buffer_[i] > '9' || colon > 12) {
+          return Status::Error("firefox sent no message length");
+        }
+        length = length * 10 + static_cast<size_t>(buffer_[i] - '0');
+      }
+      if (buffer_.size() >= colon + 1 + length) {
+        *message = nlohmann::json::parse(buffer_.substr(colon + 1, length),
+                                         nullptr, /*allow_exceptions=*/false);
+        buffer_.erase(0, colon + 1 + length);
+        if (message->is_discarded()) {
+          return Status::Error("firefox sent a message that is not JSON");
+        }
+        return Status::Ok();
+      }
+    }
+    const int64_t left_ms = deadline_ms - NowMs();
+    if (left_ms <= 0) return Status::Error("firefox did not answer in time");
+    pollfd fds[2] = {{socket_, POLLIN, 0}, {log_, POLLIN, 0}};
+    const int ready = ::poll(fds, 2, static_cast<int>(left_ms));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return Status::FromErrno("poll", errno);
+    char chunk[1 << 16];
+    if (fds[1].revents != 0) {  // (what it logs: dropped)
+      while (::read(log_, chunk, sizeof chunk) > 0) {
+      }
+    }
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+    const ssize_t n = ::read(socket_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::Error("firefox closed Marionette (it exited)");
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+Status Firefox::Call(const std::string& command, const nlohmann::json& params,
+                     nlohmann::json* result) {
+  const int id = next_id_++;
+  const std::string body =
+      nlohmann::json::array({0, id, command, params}).dump();
+  const std::string bytes = std::to_string(body.size()) + ":" + body;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n =
+        ::send(socket_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::FromErrno("send to firefox", errno);
+    done += static_cast<size_t>(n);
+  }
+  const int64_t deadline = NowMs() + kTimeoutMs;
+  for (;;) {
+    nlohmann::json reply;
+    if (Status s = Receive(deadline, &reply); !s.ok()) {
+      return Status::Error(command + ": " + s.message());
+    }
+    if (!reply.is_array() || reply.size() != 4 || reply[0] != 1 ||
+        reply[1] != id) {
+      continue;  // (an answer nobody waits for)
+    }
+    if (!reply[2].is_null()) {
+      return Status::Error(command + ": " + reply[2].value("error", "error") +
+                           ": " + reply[2].value("message", ""));
+    }
+    if (result != nullptr) *result = reply[3];
+    return Status::Ok();
+  }
+}
+
+Status Firefox::SizeViewport(int width, int height) {
+  // The window's size, less what its frame takes, is the viewport's.
+  const int want_w = std::max(width, kMinViewportPx);
+  const int want_h = std::max(height, kMinViewportPx);
+  int window_w = want_w, window_h = want_h;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (Status s = Call("WebDriver:SetWindowRect",
+                        {{"width", window_w}, {"height", window_h}}, nullptr);
+        !s.ok()) {
+      return s;
+    }
+    nlohmann::json inner;
+    if (Status s = Evaluate("[window.innerWidth, window.innerHeight]", &inner);
+        !s.ok()) {
+      return s;
+    }
+    if (!inner.is_array() || inner.size() != 2) {
+      return Status::Error("firefox: no viewport size");
+    }
+    const int inner_w = inner[0], inner_h = inner[1];
+    if (inner_w >= want_w && inner_h >= want_h) return Status::Ok();
+    window_w += want_w - inner_w;
+    window_h += want_h - inner_h;
+  }
+  return Status::Error("firefox: cannot make the viewport " +
+                       std::to_string(want_w) + "x" + std::to_string(want_h));
+}
+
+Status Firefox::Open(const std::string& url, int width, int height) {
+  if (Status s = Call("WebDriver:Navigate", {{"url", "about:blank"}}, nullptr);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = SizeViewport(width, height); !s.ok()) return s;
+  width_ = width;
+  height_ = height;
+  // (Returns once the page has loaded.)
+  return Call("WebDriver:Navigate", {{"url", url}}, nullptr);
+}
+
+Status Firefox::Evaluate(const std::string& expression, nlohmann::json* value) {
+  // The expression's value (a promise's, once settled), or what it threw.
+  const std::string script =
+      "const done = arguments[arguments.length - 1];"
+      "Promise.resolve().then(() => eval(" +
+      nlohmann::json(expression).dump() +
+      ")).then(v => done({value: v === undefined ? null : v}),"
+      "        e => done({error: String(e)}));";
+  nlohmann::json result;
+  if (Status s = Call("WebDriver:ExecuteAsyncScript",
+                      {{"script", script}, {"args", nlohmann::json::array()}},
+                      &result);
+      !s.ok()) {
+    return s;
+  }
+  const nlohmann::json& outcome = result["value"];
+  if (!outcome.is_object()) return Status::Error("script gave no outcome");
+  if (outcome.contains("error")) {
+    return Status::Error("script failed: " + outcome["error"].dump());
+  }
+  if (value != nullptr) *value = outcome["value"];
+  return Status::Ok();
+}
+
+Status Firefox::SeekAnimations(double ms) {
+  char script[512];
+  std::snprintf(script, sizeof script,
+                "document.getAnimations().forEach(a => { a.pause(); "
+                "a.currentTime = %.6f; });"
+                "new Promise(r => requestAnimationFrame(() => "
+                "requestAnimationFrame(r)))",
+                ms);
+  return Evaluate(script);
+}
+
+Status Firefox::Screenshot(cv::Mat* bgrx) {
+  nlohmann::json result;
+  if (Status s =
+          Call("WebDriver:TakeScreenshot",
+               {{"full", false}, {"hash", false}, {"scroll", false}}, &result);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<uint8_t> png;
+  if (!result["value"].is_string() ||
+      !DecodeBase64(result["value"].get<std::string>(), &png)) {
+    return Status::Error("screenshot: not base64");
+  }
+  cv::Mat whole;
+  if (Status s = DecodePng(png.data(), png.size(), &whole); !s.ok()) return s;
+  if (whole.cols < width_ || whole.rows < height_) {
+    return Status::Error("screenshot smaller than the viewport asked for");
+  }
+  *bgrx = whole(cv::Rect(0, 0, width_, height_)).clone();
+  return Status::Ok();
+}
+
+}  // namespace svgcast::test
