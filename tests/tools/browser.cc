@@ -1,9 +1,22 @@
 #include "tests/tools/browser.h"
 
+#include <cstdio>
+
 #include "tests/tools/chromium.h"
 #include "tests/tools/firefox.h"
 
 namespace svgcast::test {
+
+Status Browser::SeekAnimations(double ms) {
+  char script[512];
+  std::snprintf(script, sizeof script,
+                "document.getAnimations().forEach(a => { a.pause(); "
+                "a.currentTime = %.6f; });"
+                "new Promise(r => requestAnimationFrame(() => "
+                "requestAnimationFrame(r)))",
+                ms);
+  return Evaluate(script);
+}
 
 const char* EngineName(Engine engine) {
   return engine == Engine::kChromium ? "chromium" : "firefox";

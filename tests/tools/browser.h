@@ -34,8 +34,9 @@ class Browser {
                           nlohmann::json* value = nullptr) = 0;
 
   // Pauses every animation of the page's document at `ms` after its start
-  // and waits until a frame showing that time has been drawn.
-  virtual Status SeekAnimations(double ms) = 0;
+  // and waits until a frame showing that time has been drawn (Web
+  // Animations, through Evaluate).
+  Status SeekAnimations(double ms);
 
   // A screenshot of the viewport (width x height of the last Open), as
   // BGRX pixels.

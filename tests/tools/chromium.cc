@@ -2,23 +2,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <vector>
-
-#include <sys/wait.h>
 
 #include "capture/clock.h"
 #include "capture/png_reader.h"
 #include "svg/base64.h"
-
-extern char** environ;
+#include "tests/tools/browser_process.h"
 
 namespace svgcast::test {
 namespace {
@@ -36,20 +30,16 @@ int HighFd(int fd) {
 }  // namespace
 
 std::string Chromium::Binary() {
-  for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-    if (::access(path, X_OK) == 0) return path;
-  }
-  return "";
+  return BrowserProcess::Find(
+      {"/usr/bin/chromium", "/usr/bin/chromium-browser"});
 }
 
 Status Chromium::Start(std::unique_ptr<Chromium>* out) {
   const std::string binary = Binary();
   if (binary.empty()) return Status::Error("chromium is not installed");
   std::unique_ptr<Chromium> browser(new Chromium());
-
-  char profile[] = "/tmp/svgcast-chromium-XXXXXX";
-  if (::mkdtemp(profile) == nullptr) return Status::FromErrno("mkdtemp", errno);
-  browser->profile_dir_ = profile;
+  BrowserProcess& process = browser->process_;
+  if (Status s = process.MakeProfile("chromium"); !s.ok()) return s;
 
   int to[2], from[2];
   if (::pipe2(to, O_CLOEXEC) != 0 || ::pipe2(from, O_CLOEXEC) != 0) {
@@ -68,36 +58,21 @@ Status Chromium::Start(std::unique_ptr<Chromium>* out) {
       "--disable-component-update", "--disable-sync", "--disable-extensions",
       "--mute-audio", "--hide-scrollbars",
       // Untagged images are sRGB, and so is the output: no conversion.
-      "--force-color-profile=srgb", "--user-data-dir=" + browser->profile_dir_,
+      "--force-color-profile=srgb", "--user-data-dir=" + process.profile(),
       "about:blank"};
-  std::vector<char*> argv;
-  for (const std::string& a : args)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_adddup2(&actions, child_in, 3);
-  ::posix_spawn_file_actions_adddup2(&actions, child_out, 4);
-  ::posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  const std::string log = browser->profile_dir_ + "/stderr.txt";
-  ::posix_spawn_file_actions_addopen(&actions, 2, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawnattr_t attr;
-  ::posix_spawnattr_init(&attr);
-  // Its own process group, so the browser's helpers die with it.
-  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  ::posix_spawnattr_setpgroup(&attr, 0);
-  const int error = ::posix_spawn(&browser->pid_, binary.c_str(), &actions,
-                                  &attr, argv.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  ::posix_spawnattr_destroy(&attr);
+  const std::string log = process.profile() + "/stderr.txt";
+  const Status started =
+      process.Spawn(args, [&](posix_spawn_file_actions_t* actions) {
+        ::posix_spawn_file_actions_adddup2(actions, child_in, 3);
+        ::posix_spawn_file_actions_adddup2(actions, child_out, 4);
+        ::posix_spawn_file_actions_addopen(actions, 1, "/dev/null", O_WRONLY,
+                                           0);
+        ::posix_spawn_file_actions_addopen(actions, 2, log.c_str(),
+                                           O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      });
   ::close(child_in);
   ::close(child_out);
-  if (error != 0) {
-    browser->pid_ = -1;
-    return Status::Error(binary + ": cannot start: " + std::strerror(error));
-  }
+  if (!started.ok()) return started;
   nlohmann::json version;
   if (Status s = browser->Call("Browser.getVersion", nlohmann::json::object(),
                                &version, /*browser_level=*/true);
@@ -111,16 +86,6 @@ Status Chromium::Start(std::unique_ptr<Chromium>* out) {
 Chromium::~Chromium() {
   if (to_browser_ >= 0) ::close(to_browser_);
   if (from_browser_ >= 0) ::close(from_browser_);
-  if (pid_ > 0) {
-    ::kill(-pid_, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  if (!profile_dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(profile_dir_, ignored);
-  }
 }
 
 Status Chromium::Send(const nlohmann::json& message) {
@@ -271,17 +236,6 @@ Status Chromium::Evaluate(const std::string& expression,
   }
   if (value != nullptr) *value = result["result"].value("value", nullptr);
   return Status::Ok();
-}
-
-Status Chromium::SeekAnimations(double ms) {
-  char script[512];
-  std::snprintf(script, sizeof script,
-                "document.getAnimations().forEach(a => { a.pause(); "
-                "a.currentTime = %.6f; });"
-                "new Promise(r => requestAnimationFrame(() => "
-                "requestAnimationFrame(r)))",
-                ms);
-  return Evaluate(script);
 }
 
 Status Chromium::Screenshot(cv::Mat* bgrx) {

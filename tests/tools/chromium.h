@@ -23,6 +23,7 @@
 
 #include "capture/status.h"
 #include "tests/tools/browser.h"
+#include "tests/tools/browser_process.h"
 
 namespace svgcast::test {
 
@@ -50,10 +51,6 @@ class Chromium final : public Browser {
   Status Evaluate(const std::string& expression,
                   nlohmann::json* value = nullptr) override;
 
-  // Pauses every animation of the tab's document at `ms` after its start
-  // and waits until a frame showing that time has been drawn.
-  Status SeekAnimations(double ms) override;
-
   // A screenshot of the viewport, as BGRX pixels.
   Status Screenshot(cv::Mat* bgrx) override;
 
@@ -69,11 +66,10 @@ class Chromium final : public Browser {
   Status Receive(int64_t deadline_ms, nlohmann::json* message);
   Status WaitForEvent(const std::string& method);
 
-  pid_t pid_ = -1;
-  int to_browser_ = -1;    // our end of the browser's fd 3
-  int from_browser_ = -1;  // our end of the browser's fd 4
-  std::string profile_dir_;
-  std::string buffer_;  // bytes read but not yet a whole message
+  BrowserProcess process_;  // (destroyed last: the pipes are closed first)
+  int to_browser_ = -1;     // our end of the browser's fd 3
+  int from_browser_ = -1;   // our end of the browser's fd 4
+  std::string buffer_;      // bytes read but not yet a whole message
   std::deque<nlohmann::json> events_;
   int next_id_ = 1;
   std::string target_id_;

@@ -2,29 +2,23 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <regex>
 #include <vector>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include "capture/clock.h"
 #include "capture/png_reader.h"
 #include "svg/base64.h"
 #include "tests/test_util.h"
-
-extern char** environ;
+#include "tests/tools/browser_process.h"
 
 namespace svgcast::test {
 namespace {
@@ -58,50 +52,29 @@ constexpr char kUserJs[] =
 }  // namespace
 
 std::string Firefox::Binary() {
-  for (const char* path : {"/usr/bin/firefox-esr", "/usr/bin/firefox"}) {
-    if (::access(path, X_OK) == 0) return path;
-  }
-  return "";
+  return BrowserProcess::Find({"/usr/bin/firefox-esr", "/usr/bin/firefox"});
 }
 
 Status Firefox::Start(std::unique_ptr<Firefox>* out) {
   const std::string binary = Binary();
   if (binary.empty()) return Status::Error("firefox is not installed");
   std::unique_ptr<Firefox> browser(new Firefox());
-
-  char profile[] = "/tmp/svgcast-firefox-XXXXXX";
-  if (::mkdtemp(profile) == nullptr) return Status::FromErrno("mkdtemp", errno);
-  browser->profile_dir_ = profile;
-  WriteFile(browser->profile_dir_ + "/user.js", kUserJs);
+  BrowserProcess& process = browser->process_;
+  if (Status s = process.MakeProfile("firefox"); !s.ok()) return s;
+  WriteFile(process.profile() + "/user.js", kUserJs);
 
   int log[2];
   if (::pipe2(log, O_CLOEXEC) != 0) return Status::FromErrno("pipe", errno);
   browser->log_ = log[0];
-  const std::vector<std::string> args = {
-      binary,      "--headless",          "--no-remote", "--marionette",
-      "--profile", browser->profile_dir_, "about:blank"};
-  std::vector<char*> argv;
-  for (const std::string& a : args)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_adddup2(&actions, log[1], 1);
-  ::posix_spawn_file_actions_adddup2(&actions, log[1], 2);
-  posix_spawnattr_t attr;
-  ::posix_spawnattr_init(&attr);
-  // Its own process group, so the browser's content processes die with it.
-  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  ::posix_spawnattr_setpgroup(&attr, 0);
-  const int error = ::posix_spawn(&browser->pid_, binary.c_str(), &actions,
-                                  &attr, argv.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  ::posix_spawnattr_destroy(&attr);
+  const Status started =
+      process.Spawn({binary, "--headless", "--no-remote", "--marionette",
+                     "--profile", process.profile(), "about:blank"},
+                    [&](posix_spawn_file_actions_t* actions) {
+                      ::posix_spawn_file_actions_adddup2(actions, log[1], 1);
+                      ::posix_spawn_file_actions_adddup2(actions, log[1], 2);
+                    });
   ::close(log[1]);
-  if (error != 0) {
-    browser->pid_ = -1;
-    return Status::Error(binary + ": cannot start: " + std::strerror(error));
-  }
+  if (!started.ok()) return started;
 
   // Its log, until Marionette says where it listens.
   const std::regex listening("Listening on port ([0-9]+)");
@@ -162,16 +135,6 @@ Status Firefox::Start(std::unique_ptr<Firefox>* out) {
 Firefox::~Firefox() {
   if (socket_ >= 0) ::close(socket_);
   if (log_ >= 0) ::close(log_);
-  if (pid_ > 0) {
-    ::kill(-pid_, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  if (!profile_dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(profile_dir_, ignored);
-  }
 }
 
 Status Firefox::Receive(int64_t deadline_ms, nlohmann::json* message) {
@@ -309,17 +272,6 @@ Status Firefox::Evaluate(const std::string& expression, nlohmann::json* value) {
   }
   if (value != nullptr) *value = outcome["value"];
   return Status::Ok();
-}
-
-Status Firefox::SeekAnimations(double ms) {
-  char script[512];
-  std::snprintf(script, sizeof script,
-                "document.getAnimations().forEach(a => { a.pause(); "
-                "a.currentTime = %.6f; });"
-                "new Promise(r => requestAnimationFrame(() => "
-                "requestAnimationFrame(r)))",
-                ms);
-  return Evaluate(script);
 }
 
 Status Firefox::Screenshot(cv::Mat* bgrx) {

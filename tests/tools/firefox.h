@@ -25,6 +25,7 @@
 
 #include "capture/status.h"
 #include "tests/tools/browser.h"
+#include "tests/tools/browser_process.h"
 
 namespace svgcast::test {
 
@@ -45,7 +46,6 @@ class Firefox final : public Browser {
   Status Open(const std::string& url, int width, int height) override;
   Status Evaluate(const std::string& expression,
                   nlohmann::json* value = nullptr) override;
-  Status SeekAnimations(double ms) override;
   // (The window may not shrink to a small viewport: the screenshot is the
   // viewport's top left, as wide and high as Open asked.)
   Status Screenshot(cv::Mat* bgrx) override;
@@ -62,11 +62,10 @@ class Firefox final : public Browser {
   Status Receive(int64_t deadline_ms, nlohmann::json* message);
   Status SizeViewport(int width, int height);
 
-  pid_t pid_ = -1;
-  int log_ = -1;     // the browser's stdout and stderr
-  int socket_ = -1;  // Marionette
-  std::string profile_dir_;
-  std::string buffer_;  // bytes read but not yet a whole message
+  BrowserProcess process_;  // (destroyed last: the socket is closed first)
+  int log_ = -1;            // the browser's stdout and stderr
+  int socket_ = -1;         // Marionette
+  std::string buffer_;      // bytes read but not yet a whole message
   int next_id_ = 1;
   int width_ = 0, height_ = 0;  // the viewport Open asked for
 };
