@@ -140,8 +140,12 @@ std::unique_ptr<Browser> Start(Engine engine) {
     const double end = seq.times_ms[i + 1];
     if (end - begin < 2) continue;
     // (Blink treats times within 1 us of a boundary as the boundary, so
-    // the last sample is 10 us before the next frame.)
-    for (double ms : {begin, begin + 0.999, end - 1, end - 0.01}) {
+    // the last sample is 10 us before the next frame; Gecko places a
+    // boundary within half a step of a 32-bit float of seconds: 0.2 us
+    // late at 12733.32 ms.)
+    const double first = begin + browser.TimeResolutionMs(begin);
+    const double last = end - std::max(0.01, browser.TimeResolutionMs(end));
+    for (double ms : {first, begin + 0.999, end - 1, last}) {
       auto result = ShowsAt(browser, ms, seq.frames[i], i);
       if (!result) return result;
     }

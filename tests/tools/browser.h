@@ -38,6 +38,10 @@ class Browser {
   // Animations, through Evaluate).
   Status SeekAnimations(double ms);
 
+  // How far from `ms` the browser may place an animation's start or end
+  // that a screencast gives as `ms` (0: exactly there).
+  virtual double TimeResolutionMs(double /*ms*/) const { return 0; }
+
   // A screenshot of the viewport (width x height of the last Open), as
   // BGRX pixels.
   virtual Status Screenshot(cv::Mat* bgrx) = 0;

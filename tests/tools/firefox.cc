@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <regex>
 #include <vector>
@@ -272,6 +273,11 @@ Status Firefox::Evaluate(const std::string& expression, nlohmann::json* value) {
   }
   if (value != nullptr) *value = outcome["value"];
   return Status::Ok();
+}
+
+double Firefox::TimeResolutionMs(double ms) const {
+  const float seconds = static_cast<float>(ms / 1000);
+  return (std::nextafter(seconds, HUGE_VALF) - seconds) * 1000.0 / 2;
 }
 
 Status Firefox::Screenshot(cv::Mat* bgrx) {
