@@ -167,7 +167,12 @@ Status Firefox::Receive(int64_t deadline_ms, nlohmann::json* message) {
     if (ready < 0) return Status::FromErrno("poll", errno);
     char chunk[1 << 16];
     if (fds[1].revents != 0) {  // (what it logs: dropped)
-      while (::read(log_, chunk, sizeof chunk) > 0) {
+      ssize_t n = 0;
+      while ((n = ::read(log_, chunk, sizeof chunk)) > 0) {
+      }
+      if (n == 0) {  // its output closed: stop polling it
+        ::close(log_);
+        log_ = -1;
       }
     }
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
