@@ -115,12 +115,13 @@
 //   ...
 //   <style>[style]{animation-duration:6000ms;animation-timing-function:
 //          step-end;animation-iteration-count:infinite}
-//          @keyframes b{0%{visibility:visible}97.56666667%{visibility:hidden}}
+//          @keyframes b{0%{visibility:visible}97.56666421%{visibility:hidden}}
 //   </style>
 //
 // An element shown from a to b (ms) starts its animation at a, is visible
-// from 0% to 100*(b-a)/period %, then hidden until the next period starts
-// at a again; groups are shown until the period ends, or until their end
+// from 0% to 100*(b-a)/period % (a hair less: the 32-bit float below it,
+// as Gecko keeps keyframe offsets in those), then hidden until the next
+// period starts at a again; groups are shown until the period ends, or until their end
 // (then they also carry --e, for the reader). The poster keeps no end.
 //
 // Threading: FrameSink rules (one call at a time, in frame order). Inside
