@@ -6,6 +6,7 @@
 #ifndef SVGCAST_PROCESSING_PATCH_H_
 #define SVGCAST_PROCESSING_PATCH_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -96,6 +97,27 @@ inline cv::Rect ContextAround(const cv::Rect& rect, const cv::Rect& bounds) {
   return cv::Rect(rect.x - c, rect.y - c, rect.width + 2 * c,
                   rect.height + 2 * c) &
          bounds;
+}
+
+// `rect` cut into tiles, row by row, that may each be a sprite: at most
+// `max_side` wide and high and about `max_area_px` pixels (tiles of even
+// sides, but at the right and bottom edges). What the encode stage does to
+// a patch too big for a sprite, and the writer to a band it paints afresh.
+inline std::vector<cv::Rect> SpriteTiles(const cv::Rect& rect,
+                                         int64_t max_area_px, int max_side) {
+  const int tile_w = std::min(rect.width, max_side & ~1);
+  const int tile_h = static_cast<int>(std::min<int64_t>(
+      max_side & ~1,
+      std::max<int64_t>(2, (max_area_px / std::max(tile_w, 1)) & ~1)));
+  std::vector<cv::Rect> tiles;
+  for (int y = 0; y < rect.height; y += tile_h) {
+    for (int x = 0; x < rect.width; x += tile_w) {
+      tiles.emplace_back(rect.x + x, rect.y + y,
+                         std::min(tile_w, rect.width - x),
+                         std::min(tile_h, rect.height - y));
+    }
+  }
+  return tiles;
 }
 
 // encode -> sequencer -> writer: what the SVG shows from ticket's time on.

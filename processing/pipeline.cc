@@ -498,22 +498,14 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // window fixture). Even sides, as every patch.
       const int64_t max_area = options_.sprite_max_area_px;
       const int max_side = options_.sprite_max_side_px & ~1;
-      int tile_w = rect.width;
-      int tile_h = rect.height;
-      if (plan.ticket.seq > 0 && max_area > 0 && max_side > 0 &&
-          (rect.area() > max_area || rect.width > max_side ||
-           rect.height > max_side)) {
-        tile_w = std::min(rect.width, max_side);
-        tile_h = std::min<int64_t>(
-            max_side, std::max<int64_t>(2, (max_area / tile_w) & ~1));
-      }
-      for (int y = 0; y < rect.height; y += tile_h) {
-        for (int x = 0; x < rect.width; x += tile_w) {
-          const cv::Rect part(rect.x + x, rect.y + y,
-                              std::min(tile_w, rect.width - x),
-                              std::min(tile_h, rect.height - y));
-          frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
-        }
+      const bool too_big = plan.ticket.seq > 0 && max_area > 0 &&
+                           max_side > 0 &&
+                           (rect.area() > max_area || rect.width > max_side ||
+                            rect.height > max_side);
+      for (const cv::Rect& part : too_big
+                                      ? SpriteTiles(rect, max_area, max_side)
+                                      : std::vector<cv::Rect>{rect}) {
+        frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
       }
     }
   } catch (const std::exception& e) {

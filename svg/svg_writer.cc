@@ -369,33 +369,27 @@ void SvgWriter::AppendBandRows(const EncodedFrame& frame, int row,
   // the frame shows there (an image of its own repeats its edge: 46-48
   // levels off at 150% below a typed line), and so that on a sheet they
   // compress with the text painted before (the same lines, higher up):
-  // tiles as big as the pipeline's sprites, even-sided.
-  const int tile_w = std::min(rows.width, sheet_options_.width_px & ~1);
-  const int tile_h = std::max(
-      2, static_cast<int>(kMaxSpriteAreaPx / std::max(tile_w, 1)) & ~1);
+  // tiles as big as the pipeline's sprites.
   const cv::Point origin = to.tl() - frame.band_inside;
-  for (int y = 0; y < rows.height; y += tile_h) {
-    for (int x = 0; x < rows.width; x += tile_w) {
-      EncodedPatch tile;
-      tile.rect =
-          cv::Rect(rows.x + x, rows.y + y, std::min(tile_w, rows.width - x),
-                   std::min(tile_h, rows.height - y));
-      tile.sprite = frame.moved_pixels(tile.rect - to.tl()).clone();
-      if (!frame.band_context.empty()) {
-        // What the frame shows around it, as far as band_context goes
-        // (kSpriteContextPx, or the frame's edge), with the sprite inside.
-        const cv::Rect around = ContextAround(
-            tile.rect, cv::Rect(origin, frame.band_context.size()));
-        if ((around & tile.rect) != tile.rect) {
-          throw std::logic_error("SVG writer: a band's context not around it");
-        }
-        tile.sprite_context = frame.band_context(around - origin).clone();
-        tile.sprite_inside = tile.rect.tl() - around.tl();
-        tile.sprite.copyTo(tile.sprite_context(
-            cv::Rect(tile.sprite_inside, tile.rect.size())));
+  for (const cv::Rect& rect :
+       SpriteTiles(rows, kMaxSpriteAreaPx, sheet_options_.width_px)) {
+    EncodedPatch tile;
+    tile.rect = rect;
+    tile.sprite = frame.moved_pixels(tile.rect - to.tl()).clone();
+    if (!frame.band_context.empty()) {
+      // What the frame shows around it, as far as band_context goes
+      // (kSpriteContextPx, or the frame's edge), with the sprite inside.
+      const cv::Rect around =
+          ContextAround(tile.rect, cv::Rect(origin, frame.band_context.size()));
+      if ((around & tile.rect) != tile.rect) {
+        throw std::logic_error("SVG writer: a band's context not around it");
       }
-      Paint(tile.rect, cv::Mat(), AppendPatch(tile, std::string(), pieces));
+      tile.sprite_context = frame.band_context(around - origin).clone();
+      tile.sprite_inside = tile.rect.tl() - around.tl();
+      tile.sprite.copyTo(
+          tile.sprite_context(cv::Rect(tile.sprite_inside, tile.rect.size())));
     }
+    Paint(tile.rect, cv::Mat(), AppendPatch(tile, std::string(), pieces));
   }
 }
 
