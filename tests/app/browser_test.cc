@@ -625,15 +625,15 @@ TEST(BrowserConvertTest, ConvertedLosslessVideoIsExactDirectlyAndInAnImg) {
 // shown from a sprite sheet (a nested <svg> showing part of a bigger
 // image) is sometimes filtered a little differently when enlarged (up to 13
 // levels over a whole patch, seen on the scroll fixture at 150%; the bleed
-// around sprites rules out their neighbours), and Firefox halves an image
-// with a filter that reaches a pixel past the 2x2 block, so that a pixel
-// just outside a patch, drawn by the layer below, misses a little of the
-// patch (up to 20 levels, along the edges of the boxes fixture's patches).
+// around sprites rules out their neighbours). (Firefox by default decodes
+// an image drawn smaller at that smaller size, with a filter that sprites
+// shown from a sheet do not get: up to 33 levels off on text at 50%, the
+// filter's doing, not a seam. Its test profile turns that off, and then it
+// measures as Chromium does: 0 levels at 50%, 16 at 150%.)
 // Tolerance: no pixel more than 32 levels off in any channel, and at most
-// 0.5% of the pixels (or 8, in a frame so small that 0.5% is fewer) off by
-// more than 16 — a seam (a gap showing the picture below, a doubled or
-// shifted edge) is a whole line of pixels 56 to 98 levels off, more than 1%
-// of these small frames (24 pixels at least).
+// 0.5% of the pixels off by more than 16 — a seam (a gap showing the
+// picture below, a doubled or shifted edge) is a whole line of pixels 56 to
+// 98 levels off, more than 1% of these small frames (24 pixels at least).
 constexpr size_t kScaleEveryFrameUpTo = 40;  // (typing-long: 37)
 ::testing::AssertionResult ScaledLikeTheFrame(Browser& browser,
                                               const TempDir& dir,
@@ -729,8 +729,7 @@ constexpr size_t kScaleEveryFrameUpTo = 40;  // (typing-long: 37)
         "  scale %.1f, frame %zu: max difference %d, %zu of %d "
         "pixels off by more than 16\n",
         scale, i, worst, off, shot.rows * shot.cols);
-    if (worst > 32 ||
-        off > std::max<size_t>(8, static_cast<size_t>(shot.total()) / 200)) {
+    if (worst > 32 || off > static_cast<size_t>(shot.total()) / 200) {
       return ::testing::AssertionFailure()
              << "scale " << scale << ", frame " << i << ": max difference "
              << worst << ", " << off << " pixels off by more than 16";
