@@ -73,6 +73,9 @@ class Reader {
   Status ReadShownAgain(const pugi::xml_node& node, int64_t time_us);
   // Any of the patch elements inside a group (or the poster).
   Status ReadPatch(const pugi::xml_node& node, int64_t time_us);
+  // A row: <svg y height> (x 0, the screen's width) around frames that
+  // are each one sprite without y and height, which take the row's.
+  Status ReadRow(const pugi::xml_node& node);
   // A frame: a <g> of patches or one patch, with style="--d:<ms>ms" and,
   // when it is covered later, ";--e:<ms>ms" (hidden from then on).
   Status ReadFrame(const pugi::xml_node& node, bool group);
@@ -94,6 +97,8 @@ class Reader {
   std::map<std::string, std::pair<size_t, size_t>, std::less<>> frames_by_id_;
   std::vector<Layer> layers_;    // shown for good, in document order
   std::vector<Layer> overlays_;  // shown for a while; after every layer
+  // Inside a row: its y and height, what its sprites' boxes default to.
+  std::optional<std::pair<int, int>> row_;
 };
 
 std::string Describe(const pugi::xml_node& node) {
@@ -192,8 +197,9 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
 Status Reader::ReadBox(const pugi::xml_node& node, int* x, int* y, int* width,
                        int* height) const {
   for (auto [name, fallback, value] :
-       {std::tuple{"x", 0, x}, std::tuple{"y", 0, y},
-        std::tuple{"width", -1, width}, std::tuple{"height", -1, height}}) {
+       {std::tuple{"x", 0, x}, std::tuple{"y", row_ ? row_->first : 0, y},
+        std::tuple{"width", -1, width},
+        std::tuple{"height", row_ ? row_->second : -1, height}}) {
     if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
   }
   return Status::Ok();
@@ -381,6 +387,30 @@ Status Reader::ReadFrame(const pugi::xml_node& node, bool group) {
   return Status::Ok();
 }
 
+Status Reader::ReadRow(const pugi::xml_node& node) {
+  int y, height;
+  if (Status s = ReadInt(node, "y", 0, &y); !s.ok()) return s;
+  if (Status s = ReadInt(node, "height", -1, &height); !s.ok()) return s;
+  if (y < 0 || height <= 0 || y + height > size_.height ||
+      node.attribute("x") || node.attribute("width") || !node.first_child()) {
+    return Bad(Describe(node) +
+               " is not a row (y and height, with sprites inside)");
+  }
+  for (const pugi::xml_node& child : node.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (std::string_view(child.name()) != "svg" || !child.attribute("style") ||
+        child.attribute("y") || child.attribute("height")) {
+      return Bad(Describe(child) +
+                 " in a row is not a sprite frame without y and height");
+    }
+    row_.emplace(y, height);
+    const Status s = ReadFrame(child, /*group=*/false);
+    row_.reset();
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadMovedFrame(const pugi::xml_node& node, int64_t time_us,
                               std::pair<size_t, size_t> layers) {
   int x, y, width, height, moved_x, moved_y;
@@ -527,6 +557,8 @@ Status Reader::Read(
                (name == "image" || name == "rect" || name == "use" ||
                 name == "svg")) {  // a frame of one patch
       s = ReadFrame(node, /*group=*/false);
+    } else if (name == "svg") {
+      s = ReadRow(node);
     } else if (name == "image" || name == "rect") {  // the poster
       s = ReadPatch(node, 0);
     } else if (name == "defs") {  // sheets, pointer images: not painted

@@ -116,6 +116,9 @@ constexpr int64_t kMaxSpriteAreaPx = 64 * 1024;
 // A frame is kept this long (bytes of markup in all) before it is written,
 // for a later frame to cover it.
 constexpr size_t kWindowBytes = 16 << 20;
+// A row of sprites (SvgWriter::Row) is written once its frames' markup
+// reaches this much, and a new one begun: what it holds is in memory.
+constexpr size_t kRowBytes = 1 << 20;
 // A covered frame gets an end when its patches cover this many pixels (or
 // a quarter of the frame).
 constexpr int64_t kEndMinAreaPx = 256 * 256;
@@ -561,7 +564,7 @@ void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, bool bare,
 void SvgWriter::Drain(bool all) {
   while (!window_.empty() && window_.front().sprites_waiting == 0 &&
          (all || window_bytes_ > kWindowBytes)) {
-    out_->Write(Expand(window_.front()));
+    WriteEntry(window_.front());
     window_bytes_ -= window_.front().bytes;
     window_.pop_front();
     first_entry_ += 1;
@@ -611,6 +614,50 @@ std::string SvgWriter::Expand(const Entry& entry) {
     }
   }
   return markup;
+}
+
+void SvgWriter::WriteEntry(const Entry& entry) {
+  std::string markup = Expand(entry);
+  // A frame of one sprite, as written alone (and never shown again: it has
+  // left the window).
+  const Piece* sprite = nullptr;
+  if (entry.bare && entry.until_us < 0 && entry.ref_id.empty() &&
+      entry.pieces.size() == 2 && !entry.pieces[0].row_box.empty() &&
+      entry.pieces[1].text == std::string(1, kFrameClose) + "\n") {
+    sprite = &entry.pieces[0];
+  }
+  const bool joins =
+      sprite != nullptr && row_.frames > 0 && sprite->row_box.y == row_.y &&
+      sprite->row_box.height == row_.height && row_.alone.size() < kRowBytes;
+  if (!joins) FlushRow();
+  if (sprite == nullptr) {
+    out_->Write(markup);
+    return;
+  }
+  const cv::Rect& box = sprite->row_box;
+  row_.y = box.y;
+  row_.height = box.height;
+  row_.frames += 1;
+  row_.alone += markup;
+  row_.inside += "<svg style=\"" +
+                 Timing(/*pointer=*/false, entry.since_us, -1) + "\"" +
+                 (box.x != 0 ? Attr("x", box.x) : std::string()) +
+                 Attr("width", box.width) + ">" + sprite->row_use + "</svg>\n";
+}
+
+void SvgWriter::FlushRow() {
+  if (row_.frames == 0) return;
+  std::string row = "<svg" + (row_.y != 0 ? Attr("y", row_.y) : std::string()) +
+                    Attr("height", row_.height) + ">\n";
+  row += row_.inside;
+  row += "</svg>\n";
+  if (row.size() < row_.alone.size()) {
+    out_->Write(row);
+    stats_.rows += 1;
+  } else {
+    out_->Write(row_.alone);
+  }
+  row_ = Row{};
 }
 
 bool SvgWriter::WorthAnEnd(const Entry& entry) const {
@@ -847,10 +894,16 @@ void SvgWriter::FlushSheet() {
       } else {
         // (The nested <svg> clips to its box; the sheet is moved so the
         // sprite is in it: shorter than a viewBox.)
-        sprite = "<svg" + piece.style + position + "><use href=\"#" + ids[k] +
-                 "\"" + (moved.x != 0 ? Attr("x", moved.x) : std::string()) +
-                 (moved.y != 0 ? Attr("y", moved.y) : std::string()) +
-                 "/></svg>";
+        const std::string use =
+            "<use href=\"#" + ids[k] + "\"" +
+            (moved.x != 0 ? Attr("x", moved.x) : std::string()) +
+            (moved.y != 0 ? Attr("y", moved.y) : std::string()) + "/>";
+        sprite = "<svg" + piece.style + position + ">" + use + "</svg>";
+        if (piece.clip.empty() && piece.style == std::string(1, kStyleMark) &&
+            piece.text == std::string(1, kFrameOpen)) {
+          piece.row_box = box;
+          piece.row_use = use;
+        }
       }
       // (A piece is its text, then its sprite.)
       piece.sprite = kNoSprite;
@@ -1076,6 +1129,7 @@ void SvgWriter::Finish() {
   WriteHeaderOnce();
   FlushSheet();
   Drain(/*all=*/true);
+  FlushRow();
   CloseCursorSpan(-1);
   const bool loop = timeline_.options().loop;
   if (any_end_ && !loop) {

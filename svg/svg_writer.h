@@ -39,7 +39,17 @@
 //   <svg x="10" y="20" width="30" height="8"><use href="#s" x="-64"/></svg>
 // (the nested <svg> clips to its box; the sheet is moved so that the
 // sprite, at (64, 0) on it, fills the box)
-// (a sheet with one sprite shown once is just an <image> in place). When
+// (a sheet with one sprite shown once is just an <image> in place).
+// Consecutive frames that are each one sprite in the same rows of the
+// screen (a line typed a character at a time) are written as a row, a
+// nested <svg> with those rows' y and height, in which each sprite takes
+// both from the row (its y is 0, its height 100%):
+//   <svg y="20" height="8">
+//   <svg style="--d:300ms" x="10" width="6"><use href="#s" x="-64"/></svg>
+//   <svg style="--d:333ms" x="16" width="6"><use href="#s" x="-72"/></svg>
+//   </svg>
+// (about 20 bytes a sprite less; the row has no style, so it is always
+// shown, and its sprites as their frames are). When
 // smaller, the grey sprites (B = G = R: screen text, mostly) go to a sheet
 // of their own, a greyscale image, and the coloured ones to another.
 //
@@ -121,8 +131,9 @@
 // An element shown from a to b (ms) starts its animation at a, is visible
 // from 0% to 100*(b-a)/period % (a hair less: the 32-bit float below it,
 // as Gecko keeps keyframe offsets in those), then hidden until the next
-// period starts at a again; groups are shown until the period ends, or until their end
-// (then they also carry --e, for the reader). The poster keeps no end.
+// period starts at a again; groups are shown until the period ends, or until
+// their end (then they also carry --e, for the reader). The poster keeps no
+// end.
 //
 // Threading: FrameSink rules (one call at a time, in frame order). Inside
 // a call, a sheet's encodings run side by side on TBB's threads (they
@@ -167,6 +178,7 @@ struct SvgStats {
   uint64_t fills = 0;         // one-colour patches (<rect>)
   uint64_t sheets = 0;        // sprite sheets (each one of `images`)
   uint64_t sprites = 0;       // patches shown from a sheet
+  uint64_t rows = 0;          // runs of sprite frames written as a row
   uint64_t covered = 0;       // frames hidden once later ones cover them
   uint64_t moves = 0;         // scrolled bands shown as earlier pixels
   uint64_t moved_pieces = 0;  // rectangles they were cut into
@@ -218,6 +230,10 @@ class SvgWriter final : public FrameSink {
     cv::Point at;
     cv::Rect clip;
     std::string style;  // the sprite's style attribute, if any
+    // Once its sheet is written, for a sprite that is a frame of its own
+    // (text: kFrameOpen only): its box and its <use>, to write it in a row.
+    cv::Rect row_box;
+    std::string row_use;
   };
   // What painted a pixel, for a later move to show it again: a colour, an
   // element a <use> can clone (an image, a sheet), a sprite on the open
@@ -273,6 +289,12 @@ class SvgWriter final : public FrameSink {
   void Drain(bool all);
   // `entry`'s markup with its placeholders replaced.
   std::string Expand(const Entry& entry);
+  // Writes an entry that leaves the window: into the open row when it is a
+  // sprite of that row's rows, else after the row (FlushRow).
+  void WriteEntry(const Entry& entry);
+  // Writes the open row: as a row, or its frames one by one when that is
+  // smaller (a single frame).
+  void FlushRow();
   // Whether a covered entry is given an end (its frame is large enough;
   // not the poster when looping).
   bool WorthAnEnd(const Entry& entry) const;
@@ -388,6 +410,17 @@ class SvgWriter final : public FrameSink {
   std::deque<Entry> window_;
   uint64_t first_entry_ = 0;
   size_t window_bytes_ = 0;
+  // Frames written last that are each one sprite in the same rows of the
+  // screen (y, height), until the run ends: each as written alone, and
+  // each inside a row (without y and height).
+  struct Row {
+    int y = 0;
+    int height = 0;
+    size_t frames = 0;
+    std::string alone;
+    std::string inside;
+  };
+  Row row_;
   bool any_end_ = false;  // an entry was written with an end
   // Who paints each pixel now (entries and sources by number), and how
   // many pixels each entry shows.

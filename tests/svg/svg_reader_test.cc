@@ -205,6 +205,33 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
 // A browser shows, at time t, every element whose time has come, painted in
 // document order, whatever the order of the times. Here the 200 ms group
 // comes first in the document, so the 100 ms group stays on top of it.
+// A row (<svg y height>) around sprite frames: each takes its y and
+// height from the row.
+TEST(SvgReader, SpritesInARowTakeItsRows) {
+  TempDir dir;
+  const cv::Size size(6, 5);
+  cv::Mat sheet = SolidFrame({4, 2}, kRed);
+  sheet(cv::Rect(2, 0, 2, 2)).setTo(kGreen);
+  const std::string svg =
+      Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "<defs>" +
+                     ImageTag("s", {0, 0}, sheet) + "</defs>\n" +
+                     "<svg y=\"2\" height=\"2\">\n"
+                     "<svg style=\"--d:100ms\" width=\"2\"><use href=\"#s\"/>"
+                     "</svg>\n"
+                     "<svg style=\"--d:200ms\" x=\"3\" width=\"2\"><use "
+                     "href=\"#s\" x=\"-2\"/></svg>\n</svg>\n");
+  const std::string path = dir.File("row.svg");
+  WriteFile(path, svg);
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(0, 2, 2, 2)).setTo(kRed);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  expected(cv::Rect(3, 2, 2, 2)).setTo(kGreen);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
+}
+
 TEST(SvgReader, LayersOutOfTimeOrderPaintInDocumentOrder) {
   TempDir dir;
   const std::string path = dir.File("order.svg");
@@ -463,6 +490,34 @@ TEST_F(SvgReaderError, SpriteMovedTwiceOrNotTheSizeOfItsBox) {
                                      "<svg width=\"2\" height=\"2\"><use "
                                      "href=\"#s\" x=\"-3\"/></svg></g>\n");
   ExpectError(svg, "shows more than its image");
+}
+
+TEST_F(SvgReaderError, RowsOnlyOfSpritesWithoutYAndHeight) {
+  const std::string defs =
+      "<defs>" + ImageTag("s", {0, 0}, SolidFrame({4, 2}, kRed)) + "</defs>";
+  const std::string sprite =
+      "<svg style=\"--d:10ms\" width=\"2\"><use href=\"#s\"/></svg>";
+  for (const std::string row :
+       {"<svg height=\"2\" x=\"1\">" + sprite + "</svg>",
+        "<svg height=\"2\" width=\"4\">" + sprite + "</svg>",
+        "<svg y=\"1\">" + sprite + "</svg>",
+        "<svg y=\"1\" height=\"2\">" + sprite + "</svg>",
+        std::string("<svg height=\"2\"/>")}) {
+    SCOPED_TRACE(row);
+    ExpectError(Svg2({4, 2}, Poster() + defs + row), "is not a row");
+  }
+  for (const std::string inside :
+       {"<svg style=\"--d:10ms\" y=\"0\" width=\"2\"><use "
+        "href=\"#s\"/></svg>",
+        "<svg style=\"--d:10ms\" width=\"2\" height=\"2\"><use "
+        "href=\"#s\"/></svg>",
+        "<svg width=\"2\"><use href=\"#s\"/></svg>",
+        "<rect style=\"--d:10ms\" width=\"2\" fill=\"#ffffff\"/>"}) {
+    SCOPED_TRACE(inside);
+    ExpectError(Svg2({4, 2}, Poster() + defs + "<svg height=\"2\">" + inside +
+                                 "</svg>"),
+                "in a row is not a sprite frame");
+  }
 }
 
 TEST_F(SvgReaderError, UnexpectedElement) {

@@ -607,6 +607,68 @@ TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
   EXPECT_EQ(SheetColourTypes(w.svg).size(), 1u);
 }
 
+// A line typed a character a frame: frames of one sprite each in the same
+// rows are written as one row (<svg y height>) whose sprites take both from
+// it; a sprite frame elsewhere, alone, and a frame of two sprites are
+// written as before. Every frame decodes exactly.
+TEST(SvgWriter, SpriteFramesInTheSameRowsAreWrittenAsARow) {
+  const cv::Mat poster_pixels = Pattern(kSize, 1);
+  std::vector<EncodedFrame> frames = {Poster()};
+  for (int i = 0; i < 4; ++i) {
+    frames.push_back(
+        MakeFrame(1 + i, 1000 * (1 + i),
+                  {MakeSprite({i * 8, 10}, GreyPattern({6, 8}, i))}));
+  }
+  frames.push_back(
+      MakeFrame(5, 5000, {MakeSprite({0, 30}, GreyPattern({6, 8}, 5))}));
+  frames.push_back(MakeFrame(6, 6000,
+                             {MakeSprite({8, 30}, GreyPattern({6, 8}, 6)),
+                              MakeSprite({16, 30}, GreyPattern({6, 8}, 7))}));
+  TempDir dir;
+  std::unique_ptr<OutputFile> out;
+  ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
+  SvgWriter writer(kSize, out.get());
+  for (const EncodedFrame& frame : frames) writer.WriteFrame(frame);
+  writer.Finish();
+  ASSERT_TRUE(out->Commit().ok());
+  const std::string svg = ReadFile(dir.File("out.svg"));
+  EXPECT_EQ(writer.stats().rows, 1u);
+  EXPECT_TRUE(Contains(svg,
+                       "<svg y=\"10\" height=\"8\">\n"
+                       "<svg style=\"--d:1ms\" width=\"6\"><use href="))
+      << svg;
+  EXPECT_TRUE(Contains(svg, "<svg style=\"--d:4ms\" x=\"24\" width=\"6\">"))
+      << svg;
+  EXPECT_TRUE(Contains(svg,
+                       "<svg style=\"--d:5ms\" y=\"30\" width=\"6\" "
+                       "height=\"8\">"))
+      << svg;
+  EXPECT_EQ(Count(svg, "height=\"8\""), 4);  // the row, 5 ms, 6 ms (two)
+  // Each frame as the poster with the sprites so far pasted in.
+  std::vector<cv::Mat> expected;
+  cv::Mat canvas = poster_pixels.clone();
+  for (const EncodedFrame& frame : frames) {
+    for (const EncodedPatch& patch : frame.patches) {
+      if (!patch.sprite.empty()) patch.sprite.copyTo(canvas(patch.rect));
+    }
+    expected.push_back(canvas.clone());
+  }
+  size_t n = 0;
+  const Status read =
+      DecodeScreencast(dir.File("out.svg"), [&](const DecodedFrame& frame) {
+        EXPECT_LT(n, expected.size());
+        if (n < expected.size()) {
+          EXPECT_EQ(frame.time_us, frames[n].ticket.timestamp_us);
+          EXPECT_EQ(cv::norm(frame.pixels, expected[n], cv::NORM_INF), 0.0)
+              << "frame " << n;
+        }
+        ++n;
+        return Status::Ok();
+      });
+  EXPECT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(n, frames.size());
+}
+
 // The whole output for a fixed sequence (tests/svg/golden_frames.h), byte
 // for byte. The PNG bytes come from libpng/zlib, so a different zlib may
 // change them; if the file must change, regenerate it with
