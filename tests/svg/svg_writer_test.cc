@@ -505,7 +505,8 @@ std::vector<int> SheetColourTypes(const std::string& svg) {
 }
 
 // Writes the frames (sprites included) and checks that the reader shows,
-// after the last, exactly the poster with every patch pasted in order.
+// at each frame's time, exactly the poster with every patch so far pasted
+// in order.
 Written WriteAndCheckSprites(const std::vector<EncodedFrame>& frames,
                              const cv::Mat& poster_pixels) {
   TempDir dir;
@@ -515,24 +516,31 @@ Written WriteAndCheckSprites(const std::vector<EncodedFrame>& frames,
   for (const EncodedFrame& frame : frames) writer.WriteFrame(frame);
   writer.Finish();
   EXPECT_TRUE(out->Commit().ok());
-  cv::Mat expected = poster_pixels.clone();
+  std::vector<cv::Mat> expected;
+  cv::Mat canvas = poster_pixels.clone();
   for (const EncodedFrame& frame : frames) {
-    if (frame.ticket.seq == 0) continue;
     for (const EncodedPatch& patch : frame.patches) {
-      patch.sprite.copyTo(expected(patch.rect));
+      if (frame.ticket.seq != 0) patch.sprite.copyTo(canvas(patch.rect));
     }
+    expected.push_back(canvas.clone());
   }
-  cv::Mat last;
+  size_t n = 0;
   const Status read =
-      DecodeScreencast(dir.File("out.svg"), [&last](const DecodedFrame& frame) {
-        last = frame.pixels.clone();
+      DecodeScreencast(dir.File("out.svg"), [&](const DecodedFrame& frame) {
+        EXPECT_LT(n, expected.size());
+        if (n < expected.size()) {
+          EXPECT_EQ(frame.time_us, frames[n].ticket.timestamp_us);
+          EXPECT_EQ(frame.pixels.size(), expected[n].size());
+          if (frame.pixels.size() == expected[n].size()) {
+            EXPECT_EQ(cv::norm(frame.pixels, expected[n], cv::NORM_INF), 0.0)
+                << "frame " << n;
+          }
+        }
+        ++n;
         return Status::Ok();
       });
   EXPECT_TRUE(read.ok()) << read.message();
-  EXPECT_EQ(last.size(), expected.size());
-  if (last.size() == expected.size()) {
-    EXPECT_EQ(cv::norm(last, expected, cv::NORM_INF), 0.0);
-  }
+  EXPECT_EQ(n, frames.size());
   return {ReadFile(dir.File("out.svg")), writer.stats()};
 }
 
@@ -610,9 +618,8 @@ TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
 // A line typed a character a frame: frames of one sprite each in the same
 // rows are written as one row (<svg y height>) whose sprites take both from
 // it; a sprite frame elsewhere, alone, and a frame of two sprites are
-// written as before. Every frame decodes exactly.
+// written as before. Every frame decodes exactly (WriteAndCheckSprites).
 TEST(SvgWriter, SpriteFramesInTheSameRowsAreWrittenAsARow) {
-  const cv::Mat poster_pixels = Pattern(kSize, 1);
   std::vector<EncodedFrame> frames = {Poster()};
   for (int i = 0; i < 4; ++i) {
     frames.push_back(
@@ -624,49 +631,17 @@ TEST(SvgWriter, SpriteFramesInTheSameRowsAreWrittenAsARow) {
   frames.push_back(MakeFrame(6, 6000,
                              {MakeSprite({8, 30}, GreyPattern({6, 8}, 6)),
                               MakeSprite({16, 30}, GreyPattern({6, 8}, 7))}));
-  TempDir dir;
-  std::unique_ptr<OutputFile> out;
-  ASSERT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
-  SvgWriter writer(kSize, out.get());
-  for (const EncodedFrame& frame : frames) writer.WriteFrame(frame);
-  writer.Finish();
-  ASSERT_TRUE(out->Commit().ok());
-  const std::string svg = ReadFile(dir.File("out.svg"));
-  EXPECT_EQ(writer.stats().rows, 1u);
-  EXPECT_TRUE(Contains(svg,
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.rows, 1u);
+  EXPECT_TRUE(Contains(w.svg,
                        "<svg y=\"10\" height=\"8\">\n"
                        "<svg style=\"--d:1ms\" width=\"6\"><use href="))
-      << svg;
-  EXPECT_TRUE(Contains(svg, "<svg style=\"--d:4ms\" x=\"24\" width=\"6\">"))
-      << svg;
-  EXPECT_TRUE(Contains(svg,
+      << w.svg;
+  EXPECT_TRUE(Contains(w.svg, "<svg style=\"--d:4ms\" x=\"24\" width=\"6\">"));
+  EXPECT_TRUE(Contains(w.svg,
                        "<svg style=\"--d:5ms\" y=\"30\" width=\"6\" "
-                       "height=\"8\">"))
-      << svg;
-  EXPECT_EQ(Count(svg, "height=\"8\""), 4);  // the row, 5 ms, 6 ms (two)
-  // Each frame as the poster with the sprites so far pasted in.
-  std::vector<cv::Mat> expected;
-  cv::Mat canvas = poster_pixels.clone();
-  for (const EncodedFrame& frame : frames) {
-    for (const EncodedPatch& patch : frame.patches) {
-      if (!patch.sprite.empty()) patch.sprite.copyTo(canvas(patch.rect));
-    }
-    expected.push_back(canvas.clone());
-  }
-  size_t n = 0;
-  const Status read =
-      DecodeScreencast(dir.File("out.svg"), [&](const DecodedFrame& frame) {
-        EXPECT_LT(n, expected.size());
-        if (n < expected.size()) {
-          EXPECT_EQ(frame.time_us, frames[n].ticket.timestamp_us);
-          EXPECT_EQ(cv::norm(frame.pixels, expected[n], cv::NORM_INF), 0.0)
-              << "frame " << n;
-        }
-        ++n;
-        return Status::Ok();
-      });
-  EXPECT_TRUE(read.ok()) << read.message();
-  EXPECT_EQ(n, frames.size());
+                       "height=\"8\">"));
+  EXPECT_EQ(Count(w.svg, "height=\"8\""), 4);  // the row, 5 ms, 6 ms (two)
 }
 
 // The whole output for a fixed sequence (tests/svg/golden_frames.h), byte
