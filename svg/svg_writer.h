@@ -289,8 +289,10 @@ class SvgWriter final : public FrameSink {
   void Drain(bool all);
   // `entry`'s markup with its placeholders replaced.
   std::string Expand(const Entry& entry);
-  // Writes an entry that leaves the window: into the open row when it is a
-  // sprite of that row's rows, else after the row (FlushRow).
+  // Writes an entry that leaves the window: a frame of one sprite joins the
+  // open row when it has that row's y and height, else the row is written
+  // (FlushRow) and the sprite begins a new one; any other entry is written
+  // after the row.
   void WriteEntry(const Entry& entry);
   // Writes the open row: as a row, or its frames one by one when that is
   // smaller (a single frame).
