@@ -120,6 +120,35 @@ inline std::vector<cv::Rect> SpriteTiles(const cv::Rect& rect,
   return tiles;
 }
 
+// One-colour patches (fills) of the same colour that share a whole side,
+// joined into one, until no two do: a one-colour area cut into tiles
+// (SpriteTiles) is a <rect> or two, not one per tile (a page cleared to
+// one colour on anchor-electron: 20 rects, now 2). Patches must not
+// overlap; the others keep their order, a joined pair the first's place.
+// (A join has what surrounds each part around it: a fill is one only
+// where its context has its colour, so the join's is that colour too.)
+inline void JoinFills(std::vector<EncodedPatch>* patches) {
+  auto joinable = [](const EncodedPatch& a, const EncodedPatch& b) {
+    const cv::Rect &r = a.rect, &s = b.rect;
+    return a.fill && b.fill && *a.fill == *b.fill &&
+           ((r.y == s.y && r.height == s.height &&
+             (r.br().x == s.x || s.br().x == r.x)) ||
+            (r.x == s.x && r.width == s.width &&
+             (r.br().y == s.y || s.br().y == r.y)));
+  };
+  for (bool joined = true; joined;) {
+    joined = false;
+    for (size_t i = 0; i < patches->size() && !joined; ++i) {
+      for (size_t j = i + 1; j < patches->size() && !joined; ++j) {
+        if (!joinable((*patches)[i], (*patches)[j])) continue;
+        (*patches)[i].rect |= (*patches)[j].rect;
+        patches->erase(patches->begin() + static_cast<ptrdiff_t>(j));
+        joined = true;
+      }
+    }
+  }
+}
+
 // encode -> sequencer -> writer: what the SVG shows from ticket's time on.
 // No patches and no move: the frame is identical to the previous one. The
 // move, if any, is shown first, the patches over it.

@@ -508,6 +508,7 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
         frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
       }
     }
+    JoinFills(&frame->patches);
   } catch (const std::exception& e) {
     Fail(e.what());
     frame->failed = true;

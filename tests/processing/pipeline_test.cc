@@ -861,6 +861,83 @@ TEST(PipelineTest, OneColourPatchIsARectOnlyWithinItsColour) {
   }
 }
 
+// A one-colour area too big for one sprite is cut into tiles, each a
+// fill; tiles of one colour that share a side are one <rect> again.
+TEST(PipelineTest, OneColourTilesAreJoined) {
+  const cv::Mat before(64, 64, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+  cv::Mat after(64, 64, CV_8UC4, cv::Scalar(200, 200, 200, 255));
+  RunConfig config;
+  config.sprite_max_area_px = 64 * 8;  // tiles 64x8
+  {
+    const RunResult run = RunPipeline({before, after}, config);
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    ASSERT_EQ(run.written.size(), 2u);
+    EXPECT_EQ(run.written[1].kinds, "f");
+    EXPECT_EQ(run.written[1].rects,
+              std::vector<cv::Rect>{cv::Rect(0, 0, 64, 64)});
+    EXPECT_TRUE(Reproduces({before, after}, run.written));
+  }
+  // With text in the top left tile: that tile a sprite, the rest two fills.
+  after(cv::Rect(10, 2, 6, 4)).setTo(cv::Scalar(0, 0, 0, 255));
+  const RunResult run = RunPipeline({before, after}, config);
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  ASSERT_EQ(run.written.size(), 2u);
+  EXPECT_TRUE(Reproduces({before, after}, run.written));
+  EXPECT_EQ(
+      std::count(run.written[1].kinds.begin(), run.written[1].kinds.end(), 'f'),
+      1);
+  EXPECT_LE(run.written[1].rects.size(), 3u);
+}
+
+// Direct: whatever the order, fills of one colour that share a whole side
+// are joined; other patches are left, and every pixel keeps its colour.
+TEST(JoinFillsTest, JoinsFillsOfOneColourSharingASide) {
+  auto fill = [](cv::Rect r, uint32_t colour) {
+    EncodedPatch p;
+    p.rect = r;
+    p.fill = colour;
+    return p;
+  };
+  EncodedPatch sprite;
+  sprite.rect = cv::Rect(4, 0, 4, 2);
+  sprite.sprite = cv::Mat(2, 4, CV_8UC4, cv::Scalar(1, 2, 3, 255));
+  std::vector<EncodedPatch> patches = {
+      fill({0, 0, 4, 2}, 7), sprite,
+      fill({8, 0, 4, 2}, 7), fill({0, 2, 4, 2}, 7),
+      fill({4, 2, 4, 2}, 7), fill({8, 2, 4, 2}, 9),
+      fill({0, 4, 12, 2}, 7)};
+  JoinFills(&patches);
+  // The left column (0-4 x 0-6)... whichever way: check the pixels.
+  cv::Mat shown(6, 12, CV_32S, cv::Scalar(-1));
+  int fills = 0;
+  for (const EncodedPatch& p : patches) {
+    ASSERT_EQ(cv::countNonZero(shown(p.rect) != -1), 0)
+        << "overlap at " << p.rect;
+    shown(p.rect).setTo(p.fill ? static_cast<int>(*p.fill) : 0);
+    fills += p.fill ? 1 : 0;
+  }
+  const int expected[3][3] = {{7, 0, 7}, {7, 7, 9}, {7, 7, 7}};
+  for (int y = 0; y < 6; ++y) {
+    for (int x = 0; x < 12; ++x) {
+      EXPECT_EQ(shown.at<int>(y, x), expected[y / 2][x / 4]) << x << "," << y;
+    }
+  }
+  EXPECT_LT(fills, 6);
+  for (size_t i = 0; i < patches.size(); ++i) {
+    for (size_t j = i + 1; j < patches.size(); ++j) {
+      const cv::Rect &a = patches[i].rect, &b = patches[j].rect;
+      const bool side = (a.y == b.y && a.height == b.height &&
+                         (a.br().x == b.x || b.br().x == a.x)) ||
+                        (a.x == b.x && a.width == b.width &&
+                         (a.br().y == b.y || b.br().y == a.y));
+      EXPECT_FALSE(side && patches[i].fill && patches[j].fill &&
+                   *patches[i].fill == *patches[j].fill)
+          << a << " and " << b << " could still be one";
+    }
+  }
+  EXPECT_FALSE(patches[1].fill) << "the sprite keeps its place";
+}
+
 // Sparse "text" (BGRX) on 7-pixel lines, from line `first` at the top.
 cv::Mat TextLines(cv::Size size, int first) {
   cv::Mat image(size, CV_8UC4, cv::Scalar(30, 20, 20, 255));

@@ -497,7 +497,7 @@ TEST_F(SvgReaderError, RowsOnlyOfSpritesWithoutYAndHeight) {
       "<defs>" + ImageTag("s", {0, 0}, SolidFrame({4, 2}, kRed)) + "</defs>";
   const std::string sprite =
       "<svg style=\"--d:10ms\" width=\"2\"><use href=\"#s\"/></svg>";
-  for (const std::string row :
+  for (const std::string& row :
        {"<svg height=\"2\" x=\"1\">" + sprite + "</svg>",
         "<svg height=\"2\" width=\"4\">" + sprite + "</svg>",
         "<svg y=\"1\">" + sprite + "</svg>",
