@@ -74,8 +74,12 @@ class Reader {
   // Any of the patch elements inside a group (or the poster).
   Status ReadPatch(const pugi::xml_node& node, int64_t time_us);
   // A row: <svg y height> (x 0, the screen's width) around frames that
-  // are each one sprite without y and height, which take the row's.
+  // are each one sprite without y and height, which take the row's, and
+  // <defs> of aliases.
   Status ReadRow(const pugi::xml_node& node);
+  // A row's <defs>: <use id href="#image" x y/>, each an alias of the image
+  // moved by (x, y), which its sprites may show instead.
+  Status ReadAliases(const pugi::xml_node& defs);
   // A frame: a <g> of patches or one patch, with style="--d:<ms>ms" and,
   // when it is covered later, ";--e:<ms>ms" (hidden from then on).
   Status ReadFrame(const pugi::xml_node& node, bool group);
@@ -387,6 +391,35 @@ Status Reader::ReadFrame(const pugi::xml_node& node, bool group) {
   return Status::Ok();
 }
 
+Status Reader::ReadAliases(const pugi::xml_node& defs) {
+  for (const pugi::xml_node& use : defs.children()) {
+    if (use.type() != pugi::node_element) continue;
+    const std::string id = use.attribute("id").value();
+    const std::string_view href = use.attribute("href").value();
+    auto it = href.starts_with("#") ? images_by_id_.find(href.substr(1))
+                                    : images_by_id_.end();
+    if (std::string_view(use.name()) != "use" || id.empty() ||
+        it == images_by_id_.end()) {
+      return Bad(Describe(use) +
+                 " in a row's <defs> is not a <use id> of an earlier image");
+    }
+    int dx, dy;
+    if (Status s = ReadInt(use, "x", 0, &dx); !s.ok()) return s;
+    if (Status s = ReadInt(use, "y", 0, &dy); !s.ok()) return s;
+    // The same pixels, moved: a sprite or <use> of it is one of the image
+    // moved by both.
+    auto alias = std::make_unique<Image>();
+    alias->pixels = it->second->pixels;
+    alias->has_alpha = it->second->has_alpha;
+    alias->origin = it->second->origin + cv::Point(dx, dy);
+    if (!images_by_id_.emplace(id, alias.get()).second) {
+      return Bad("id \"" + id + "\" used twice");
+    }
+    images_.push_back(std::move(alias));
+  }
+  return Status::Ok();
+}
+
 Status Reader::ReadRow(const pugi::xml_node& node) {
   int y, height;
   if (Status s = ReadInt(node, "y", 0, &y); !s.ok()) return s;
@@ -396,8 +429,13 @@ Status Reader::ReadRow(const pugi::xml_node& node) {
     return Bad(Describe(node) +
                " is not a row (y and height, with sprites inside)");
   }
+  int sprites = 0;
   for (const pugi::xml_node& child : node.children()) {
     if (child.type() != pugi::node_element) continue;
+    if (std::string_view(child.name()) == "defs") {
+      if (Status s = ReadAliases(child); !s.ok()) return s;
+      continue;
+    }
     if (std::string_view(child.name()) != "svg" || !child.attribute("style") ||
         child.attribute("y") || child.attribute("height")) {
       return Bad(Describe(child) +
@@ -407,6 +445,10 @@ Status Reader::ReadRow(const pugi::xml_node& node) {
     const Status s = ReadFrame(child, /*group=*/false);
     row_.reset();
     if (!s.ok()) return s;
+    sprites += 1;
+  }
+  if (sprites == 0) {
+    return Bad(Describe(node) + " is a row without sprites");
   }
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
@@ -626,9 +627,10 @@ void SvgWriter::WriteEntry(const Entry& entry) {
       entry.pieces[1].text == std::string(1, kFrameClose) + "\n") {
     sprite = &entry.pieces[0];
   }
-  const bool joins =
-      sprite != nullptr && row_.frames > 0 && sprite->row_box.y == row_.y &&
-      sprite->row_box.height == row_.height && row_.alone.size() < kRowBytes;
+  const bool joins = sprite != nullptr && !row_.sprites.empty() &&
+                     sprite->row_box.y == row_.y &&
+                     sprite->row_box.height == row_.height &&
+                     row_.alone.size() < kRowBytes;
   if (!joins) FlushRow();
   if (sprite == nullptr) {
     out_->Write(markup);
@@ -637,19 +639,51 @@ void SvgWriter::WriteEntry(const Entry& entry) {
   const cv::Rect& box = sprite->row_box;
   row_.y = box.y;
   row_.height = box.height;
-  row_.frames += 1;
   row_.alone += markup;
-  row_.inside += "<svg style=\"" +
-                 Timing(/*pointer=*/false, entry.since_us, -1) + "\"" +
-                 (box.x != 0 ? Attr("x", box.x) : std::string()) +
-                 Attr("width", box.width) + ">" + sprite->row_use + "</svg>\n";
+  row_.sprites.push_back({Timing(/*pointer=*/false, entry.since_us, -1), box,
+                          sprite->row_sheet, sprite->row_moved});
 }
 
 void SvgWriter::FlushRow() {
-  if (row_.frames == 0) return;
+  if (row_.sprites.empty()) return;
+  // How many sprites show each sheet's rows at each y.
+  std::map<std::pair<std::string, int>, size_t> shared;
+  for (const RowSprite& s : row_.sprites) {
+    if (s.moved.y != 0) shared[{s.sheet, s.moved.y}] += 1;
+  }
+  // An alias where it saves more than it costs (ids as long as its name
+  // would be: they are given out only to those kept, in order).
+  std::map<std::pair<std::string, int>, std::string> aliases;
+  std::string defs;
+  for (const auto& [key, sprites] : shared) {
+    const std::string id = IdFor(next_id_);
+    const std::string alias = "<use id=\"" + id + "\" href=\"#" + key.first +
+                              "\"" + Attr("y", key.second) + "/>";
+    const int64_t saved = static_cast<int64_t>(sprites) *
+                          (static_cast<int64_t>(Attr("y", key.second).size()) -
+                           static_cast<int64_t>(id.size()) +
+                           static_cast<int64_t>(key.first.size()));
+    const int64_t cost = static_cast<int64_t>(alias.size()) +
+                         (defs.empty() ? int64_t{13} : 0);  // <defs></defs>
+    if (saved <= cost) continue;
+    next_id_ += 1;
+    aliases[key] = id;
+    defs += alias;
+  }
   std::string row = "<svg" + (row_.y != 0 ? Attr("y", row_.y) : std::string()) +
                     Attr("height", row_.height) + ">\n";
-  row += row_.inside;
+  if (!defs.empty()) row += "<defs>" + defs + "</defs>\n";
+  for (const RowSprite& s : row_.sprites) {
+    const auto alias = aliases.find({s.sheet, s.moved.y});
+    const bool aliased = alias != aliases.end();
+    row += "<svg style=\"" + s.timing + "\"" +
+           (s.box.x != 0 ? Attr("x", s.box.x) : std::string()) +
+           Attr("width", s.box.width) + "><use href=\"#" +
+           (aliased ? alias->second : s.sheet) + "\"" +
+           (s.moved.x != 0 ? Attr("x", s.moved.x) : std::string()) +
+           (!aliased && s.moved.y != 0 ? Attr("y", s.moved.y) : std::string()) +
+           "/></svg>\n";
+  }
   row += "</svg>\n";
   if (row.size() < row_.alone.size()) {
     out_->Write(row);
@@ -902,7 +936,8 @@ void SvgWriter::FlushSheet() {
         if (piece.clip.empty() && piece.style == std::string(1, kStyleMark) &&
             piece.text == std::string(1, kFrameOpen)) {
           piece.row_box = box;
-          piece.row_use = use;
+          piece.row_sheet = ids[k];
+          piece.row_moved = moved;
         }
       }
       // (A piece is its text, then its sprite.)

@@ -231,9 +231,11 @@ class SvgWriter final : public FrameSink {
     cv::Rect clip;
     std::string style;  // the sprite's style attribute, if any
     // Once its sheet is written, for a sprite that is a frame of its own
-    // (text: kFrameOpen only): its box and its <use>, to write it in a row.
+    // (text: kFrameOpen only): its box, its sheet's id and where the
+    // sheet is moved, to write it in a row.
     cv::Rect row_box;
-    std::string row_use;
+    std::string row_sheet;
+    cv::Point row_moved;
   };
   // What painted a pixel, for a later move to show it again: a colour, an
   // element a <use> can clone (an image, a sheet), a sprite on the open
@@ -295,7 +297,10 @@ class SvgWriter final : public FrameSink {
   // after the row.
   void WriteEntry(const Entry& entry);
   // Writes the open row: as a row, or its frames one by one when that is
-  // smaller (a single frame).
+  // smaller (a single frame). In a row, sprites that show the same rows of
+  // one sheet (the same <use> y) may show them through an alias, a <use>
+  // of the sheet moved by that y in the row's <defs>, when that is shorter
+  // (a typed line's sprites are side by side on the sheet).
   void FlushRow();
   // Whether a covered entry is given an end (its frame is large enough;
   // not the poster when looping).
@@ -414,13 +419,18 @@ class SvgWriter final : public FrameSink {
   size_t window_bytes_ = 0;
   // Frames written last that are each one sprite in the same rows of the
   // screen (y, height), until the run ends: each as written alone, and
-  // each inside a row (without y and height).
+  // what it takes to write each inside a row (without y and height).
+  struct RowSprite {
+    std::string timing;
+    cv::Rect box;
+    std::string sheet;
+    cv::Point moved;
+  };
   struct Row {
     int y = 0;
     int height = 0;
-    size_t frames = 0;
     std::string alone;
-    std::string inside;
+    std::vector<RowSprite> sprites;
   };
   Row row_;
   bool any_end_ = false;  // an entry was written with an end

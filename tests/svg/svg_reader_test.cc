@@ -232,6 +232,34 @@ TEST(SvgReader, SpritesInARowTakeItsRows) {
   EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
 }
 
+// A row's <defs> may hold aliases: <use id> of an earlier image, moved;
+// a sprite that shows one shows the image moved by both.
+TEST(SvgReader, SpritesInARowMayShowAnAlias) {
+  TempDir dir;
+  const cv::Size size(6, 5);
+  cv::Mat sheet = SolidFrame({4, 4}, kRed);
+  sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
+  const std::string svg =
+      Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "<defs>" +
+                     ImageTag("s", {0, 0}, sheet) + "</defs>\n" +
+                     "<svg y=\"2\" height=\"2\">\n"
+                     "<defs><use id=\"t\" href=\"#s\" y=\"-2\"/></defs>\n"
+                     "<svg style=\"--d:100ms\" width=\"2\"><use href=\"#t\"/>"
+                     "</svg>\n"
+                     "<svg style=\"--d:200ms\" x=\"3\" width=\"2\"><use "
+                     "href=\"#t\" x=\"-2\"/></svg>\n</svg>\n");
+  const std::string path = dir.File("alias.svg");
+  WriteFile(path, svg);
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(0, 2, 2, 2)).setTo(kRed);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  expected(cv::Rect(3, 2, 2, 2)).setTo(kGreen);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
+}
+
 TEST(SvgReader, LayersOutOfTimeOrderPaintInDocumentOrder) {
   TempDir dir;
   const std::string path = dir.File("order.svg");
@@ -518,6 +546,31 @@ TEST_F(SvgReaderError, RowsOnlyOfSpritesWithoutYAndHeight) {
                                  "</svg>"),
                 "in a row is not a sprite frame");
   }
+}
+
+TEST_F(SvgReaderError, RowAliasesOnlyOfEarlierImages) {
+  const std::string defs =
+      "<defs>" + ImageTag("s", {0, 0}, SolidFrame({4, 2}, kRed)) + "</defs>";
+  const std::string sprite =
+      "<svg style=\"--d:10ms\" width=\"2\"><use href=\"#t\"/></svg>";
+  for (const std::string& alias :
+       {std::string("<use id=\"t\" href=\"#u\"/>"),
+        std::string("<use href=\"#s\"/>"),
+        std::string("<image id=\"t\" href=\"#s\"/>")}) {
+    SCOPED_TRACE(alias);
+    ExpectError(Svg2({4, 2}, Poster() + defs + "<svg height=\"2\"><defs>" +
+                                 alias + "</defs>" + sprite + "</svg>"),
+                "is not a <use id> of an earlier image");
+  }
+  ExpectError(Svg2({4, 2}, Poster() + defs +
+                               "<svg height=\"2\"><defs><use id=\"s\" "
+                               "href=\"#s\"/></defs>" +
+                               sprite + "</svg>"),
+              "used twice");
+  ExpectError(Svg2({4, 2}, Poster() + defs +
+                               "<svg height=\"2\"><defs><use id=\"t\" "
+                               "href=\"#s\"/></defs></svg>"),
+              "a row without sprites");
 }
 
 TEST_F(SvgReaderError, UnexpectedElement) {

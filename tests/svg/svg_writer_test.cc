@@ -644,6 +644,35 @@ TEST(SvgWriter, SpriteFramesInTheSameRowsAreWrittenAsARow) {
   EXPECT_EQ(Count(w.svg, "height=\"8\""), 4);  // the row, 5 ms, 6 ms (two)
 }
 
+// A long typed line: its sprites sit side by side on the sheet, in the
+// same rows of it, so the row defines an alias (<use id> of the sheet moved
+// by their y) and they show it moved only by their x. Every frame decodes
+// exactly (WriteAndCheckSprites, through the reader's aliases).
+TEST(SvgWriter, SpritesInARowShowTheSheetsRowsThroughAnAlias) {
+  // (First eight taller sprites: they fill the sheet's first shelf, and
+  // the line's go on the next, below them.)
+  std::vector<EncodedFrame> frames = {Poster()};
+  for (int i = 0; i < 8; ++i) {
+    frames.push_back(
+        MakeFrame(1 + i, 100 * (1 + i),
+                  {MakeSprite({0, 30}, GreyPattern({64, 10}, 20 + i))}));
+  }
+  for (int i = 0; i < 16; ++i) {
+    frames.push_back(
+        MakeFrame(9 + i, 1000 * (1 + i),
+                  {MakeSprite({i * 4, 10}, GreyPattern({4, 8}, i))}));
+  }
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.rows, 2u);  // the taller ones' too
+  const size_t defs = w.svg.find("<svg y=\"10\" height=\"8\">\n<defs><use id=");
+  ASSERT_NE(defs, std::string::npos) << w.svg;
+  // Each sprite shows an alias, moved by x only.
+  EXPECT_EQ(Count(w.svg.substr(defs), "/></svg>\n"), 16) << w.svg;
+  const std::string row = w.svg.substr(w.svg.find("</defs>", defs));
+  EXPECT_FALSE(Contains(row.substr(0, row.find("</svg>\n</svg>")), " y=\""))
+      << w.svg;
+}
+
 // The whole output for a fixed sequence (tests/svg/golden_frames.h), byte
 // for byte. The PNG bytes come from libpng/zlib, so a different zlib may
 // change them; if the file must change, regenerate it with
