@@ -99,6 +99,24 @@ std::optional<Move> DetectInColumns(const cv::Mat& prev, const cv::Mat& cur,
     }
     in_run = same;
   }
+  // On past the rows that changed, while the rows are still the rows dy
+  // away (unchanged rows the text moved through: the top of a terminal's
+  // first line, which its neighbour moved into): the band's edge is then
+  // where the picture really stops moving, and fewer rows around it are
+  // painted afresh (a log scrolled in a 13 px font: 6 rows a frame, now 2).
+  auto moved_here = [&](int y) {
+    return y >= 0 && y < cur.rows && y + dy >= 0 && y + dy < prev.rows &&
+           SameRow(cur, y, prev, y + dy, x0, x1);
+  };
+  if (best_length > 0 && best_start == area.y) {
+    while (moved_here(best_start - 1)) {
+      best_start -= 1;
+      best_length += 1;
+    }
+  }
+  if (best_length > 0 && best_start + best_length == area.br().y) {
+    while (moved_here(best_start + best_length)) best_length += 1;
+  }
   // Inside on aligned edges.
   auto up = [a](int v) { return (v + a - 1) / a * a; };
   auto down = [a](int v) { return v / a * a; };

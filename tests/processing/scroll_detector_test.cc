@@ -65,6 +65,31 @@ TEST(ScrollDetector, OnlyTheColumnsThatChangedWhenTheRestDoesNotMove) {
   EXPECT_EQ(move->to, cv::Rect(0, 4, 56, 38));
 }
 
+// Lines whose first rows are all alike (a log's lines beginning with the
+// same characters, whose tops are all the same): the first rows on screen
+// did not change, yet they are the rows a line away too. The band begins
+// there, where the picture stops moving, not where the change begins.
+TEST(ScrollDetector, TheBandGoesOnThroughUnchangedRowsThatMovedToo) {
+  cv::Mat page = Page(56, 100, 9);
+  for (int y = 0; y < page.rows; y += 8) {
+    page.row(0).copyTo(page.row(y));  // each line's first two rows alike
+    page.row(1).copyTo(page.row(y + 1));
+  }
+  const cv::Mat before = Screen(page, 8);
+  const cv::Mat after = Screen(page, 16);  // a line up
+  // (Rows 4-5 did not change: line 2's top is line 1's.)
+  ASSERT_TRUE(test::SamePixels(before(cv::Rect(0, 4, 64, 2)),
+                               after(cv::Rect(0, 4, 64, 2))));
+  const cv::Rect changed(0, 6, 56, 42);
+  const std::optional<Move> move =
+      DetectScroll(before, after, changed, ScrollOptions{});
+  ASSERT_TRUE(move.has_value());
+  EXPECT_EQ(move->dy, 8);
+  EXPECT_EQ(move->to, cv::Rect(0, 4, 64, 36));
+  const cv::Mat moved = ApplyMove(before, *move);
+  EXPECT_TRUE(test::SamePixels(after(move->to), moved(move->to)));
+}
+
 TEST(ScrollDetector, EdgesWhoseNeighboursChangedArePaintedAgain) {
   const cv::Mat page = Page(56, 100, 8);
   const cv::Mat before = Screen(page, 10);
