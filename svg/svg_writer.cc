@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -884,16 +885,55 @@ void SvgWriter::FlushSheet() {
   } else {
     sheets = PackSheets(&where);
   }
+  // Each sheet is placed at (-x, -y) when that makes many sprites' <use>
+  // shorter: x and y are where most of them are moved from (on a sheet of
+  // sprites with their contexts, (2, 2) is the first shelf's, and every
+  // sprite as wide as the screen's x).
+  std::vector<cv::Point> origins(sheets.size());
+  if (!alone) {
+    std::vector<std::map<int, int64_t>> from_x(sheets.size()),
+        from_y(sheets.size());
+    for (const Entry& entry : window_) {
+      if (entry.sprites_waiting == 0) continue;
+      for (const Piece& piece : entry.pieces) {
+        if (piece.sprite == kNoSprite) continue;
+        const auto [k, number] = where[piece.sprite];
+        const cv::Point from =
+            sheets[k].places[number] -
+            (piece.clip.empty() ? cv::Point() : piece.at - piece.clip.tl());
+        from_x[k][from.x] += 1;
+        from_y[k][from.y] += 1;
+      }
+    }
+    // The most frequent place, if it saves more than it costs (written on
+    // the image, and on every <use> that was not moved that way before).
+    auto best = [](const std::map<int, int64_t>& from) {
+      int at = 0;
+      int64_t count = 0;
+      for (const auto& [v, n] : from) {
+        if (n > count) std::tie(at, count) = std::pair{v, n};
+      }
+      const int64_t text = static_cast<int64_t>(Attr("x", -at).size());
+      const int64_t zero = from.count(0) != 0 ? from.at(0) : 0;
+      return at != 0 && (count - zero - 1) * text > 0 ? at : 0;
+    };
+    for (size_t k = 0; k < sheets.size(); ++k) {
+      origins[k] = {best(from_x[k]), best(from_y[k])};
+    }
+  }
   // The sheets are written now, before the frames that show them (which
   // may stay in the window a while longer).
   std::string markup;
   std::vector<std::string> ids;
-  for (const EncodedSheet& sheet : sheets) {
+  for (size_t k = 0; k < sheets.size(); ++k) {
+    const EncodedSheet& sheet = sheets[k];
     stats_.images += 1;
     stats_.png_bytes += sheet.bytes.size();
     if (alone) continue;
     ids.push_back(IdFor(next_id_++));
     markup += "<defs><image id=\"" + ids.back() + "\"" +
+              (origins[k].x != 0 ? Attr("x", -origins[k].x) : std::string()) +
+              (origins[k].y != 0 ? Attr("y", -origins[k].y) : std::string()) +
               Attr("width", sheet.size.width) +
               Attr("height", sheet.size.height) + DataPrefix(sheet.format);
     AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &markup);
@@ -918,7 +958,7 @@ void SvgWriter::FlushSheet() {
           (box.x != 0 ? Attr("x", box.x) : std::string()) +
           (box.y != 0 ? Attr("y", box.y) : std::string()) +
           Attr("width", box.width) + Attr("height", box.height);
-      const cv::Point moved = piece.at - place - box.tl();
+      const cv::Point moved = piece.at - place - box.tl() + origins[k];
       std::string sprite;
       if (alone) {
         stats_.sprites -= 1;  // an image of its own after all
@@ -962,7 +1002,7 @@ void SvgWriter::FlushSheet() {
     } else {
       source.kind = Source::Kind::kElement;
       source.id = ids[k];
-      source.offset = source.at - sheets[k].places[number];
+      source.offset = source.at - sheets[k].places[number] + origins[k];
     }
   }
   open_sprite_sources_.clear();

@@ -644,33 +644,66 @@ TEST(SvgWriter, SpriteFramesInTheSameRowsAreWrittenAsARow) {
   EXPECT_EQ(Count(w.svg, "height=\"8\""), 4);  // the row, 5 ms, 6 ms (two)
 }
 
-// A long typed line: its sprites sit side by side on the sheet, in the
-// same rows of it, so the row defines an alias (<use id> of the sheet moved
-// by their y) and they show it moved only by their x. Every frame decodes
+// Two long typed lines: each line's sprites sit side by side on the
+// sheet, in the same rows of it (a shelf for each line, as their heights
+// differ). The sheet is placed so that the first line's need no y; the
+// second line's row defines an alias (<use id> of the sheet moved by
+// their y) and they show it moved only by their x. Every frame decodes
 // exactly (WriteAndCheckSprites, through the reader's aliases).
 TEST(SvgWriter, SpritesInARowShowTheSheetsRowsThroughAnAlias) {
-  // (First eight taller sprites: they fill the sheet's first shelf, and
-  // the line's go on the next, below them.)
   std::vector<EncodedFrame> frames = {Poster()};
-  for (int i = 0; i < 8; ++i) {
+  // (64 sprites fill the first shelf: the second line's go on the next.)
+  for (int i = 0; i < 80; ++i) {
+    const bool first = i < 64;
     frames.push_back(
-        MakeFrame(1 + i, 100 * (1 + i),
-                  {MakeSprite({0, 30}, GreyPattern({64, 10}, 20 + i))}));
-  }
-  for (int i = 0; i < 16; ++i) {
-    frames.push_back(
-        MakeFrame(9 + i, 1000 * (1 + i),
-                  {MakeSprite({i * 4, 10}, GreyPattern({4, 8}, i))}));
+        MakeFrame(1 + i, 1000 * (1 + i),
+                  {MakeSprite({i % 16 * 4, first ? 10 : 30},
+                              GreyPattern({4, first ? 8 : 6}, i))}));
   }
   const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
-  EXPECT_EQ(w.stats.rows, 2u);  // the taller ones' too
-  const size_t defs = w.svg.find("<svg y=\"10\" height=\"8\">\n<defs><use id=");
+  EXPECT_EQ(w.stats.rows, 2u);
+  EXPECT_EQ(Count(w.svg, "<defs><use id="), 1) << w.svg;
+  const size_t defs = w.svg.find("<svg y=\"30\" height=\"6\">\n<defs><use id=");
   ASSERT_NE(defs, std::string::npos) << w.svg;
   // Each sprite shows an alias, moved by x only.
-  EXPECT_EQ(Count(w.svg.substr(defs), "/></svg>\n"), 16) << w.svg;
   const std::string row = w.svg.substr(w.svg.find("</defs>", defs));
+  EXPECT_EQ(Count(row.substr(0, row.find("</svg>\n</svg>")), "/></svg>\n"), 15)
+      << w.svg;  // (and the last, at the end)
   EXPECT_FALSE(Contains(row.substr(0, row.find("</svg>\n</svg>")), " y=\""))
       << w.svg;
+  // The first line's: no y at all (the sheet is placed so).
+  const size_t first = w.svg.find("<svg y=\"10\" height=\"8\">\n");
+  ASSERT_NE(first, std::string::npos) << w.svg;
+  EXPECT_FALSE(Contains(
+      w.svg.substr(first, w.svg.find("</svg>\n<svg y=", first) - first),
+      " y=\"-"))
+      << w.svg;
+}
+
+// Most sprites on the sheet's second shelf: the sheet is placed at minus
+// that shelf's y, so that their <use>s need no y (the first shelf's then
+// do). Every frame decodes exactly (the reader places the sheet so too).
+TEST(SvgWriter, TheSheetIsPlacedWhereMostSpritesAre) {
+  std::vector<EncodedFrame> frames = {Poster()};
+  // Seven 64x10 sprites fill the first shelf (of 512 pixels and gutters).
+  for (int i = 0; i < 7; ++i) {
+    frames.push_back(
+        MakeFrame(1 + i, 1000 * (1 + i),
+                  {MakeSprite({0, 30}, GreyPattern({64, 10}, 20 + i))}));
+  }
+  // Then frames of two 4x6 sprites each: the second shelf, at y 14.
+  for (int i = 0; i < 10; ++i) {
+    frames.push_back(
+        MakeFrame(8 + i, 1000 * (8 + i),
+                  {MakeSprite({i * 4, 10}, GreyPattern({4, 6}, 2 * i)),
+                   MakeSprite({i * 4, 20}, GreyPattern({4, 6}, 2 * i + 1))}));
+  }
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  EXPECT_TRUE(Contains(w.svg, "<image id=\"b\" y=\"-14\" width=")) << w.svg;
+  EXPECT_EQ(Count(w.svg, " y=\"-14\""), 1) << w.svg;
+  // The first shelf's: the seven 64x10 ones (through their row's alias)
+  // and the five small ones beside them; the fifteen on the second, none.
+  EXPECT_EQ(Count(w.svg, " y=\"14\"/>"), 6) << w.svg;
 }
 
 // The whole output for a fixed sequence (tests/svg/golden_frames.h), byte
