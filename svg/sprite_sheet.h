@@ -5,8 +5,9 @@
 // (the same glyph typed again, the same button redrawn) is found and
 // stored about once — which separate small images can never do.
 //
-// Sprites are opaque BGRX. Packing is by shelves, tallest sprites first,
-// left to right in rows of at most the width asked for, at even
+// Sprites are opaque BGRX. Packing is by shelves, tallest sprites first
+// (of one height, narrowest first), left to right in rows of at most the
+// width asked for, at even
 // coordinates (as the pipeline aligns patches in the frame) with four
 // pixels between neighbours, each filled with what surrounded the sprite
 // in the frame (its context, when given; else its nearest edge pixel, as

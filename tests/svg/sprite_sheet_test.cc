@@ -87,6 +87,23 @@ TEST(SpriteSheet, IdenticalSpritesWithOtherContextsAreStoredApart) {
   EXPECT_EQ(packed.at<cv::Vec4b>(places[1] + cv::Point(-2, 3))[0], 0);
 }
 
+// Tallest first; of one height, narrowest first, then in the order added
+// (sprites of one size side by side: often the same glyph).
+TEST(SpriteSheet, PacksTallestFirstThenNarrowestFirst) {
+  SpriteSheet sheet(100);
+  sheet.Add(Solid({12, 6}, 1));
+  sheet.Add(Solid({8, 6}, 2));
+  sheet.Add(Solid({12, 8}, 3));
+  sheet.Add(Solid({8, 6}, 4));
+  std::vector<cv::Point> places;
+  sheet.Pack(&places);
+  // 8 tall (12 wide, 4 apart), then the 8 wide in order, then the 12.
+  EXPECT_EQ(places[2], cv::Point(0, 0));
+  EXPECT_EQ(places[1], cv::Point(16, 0));
+  EXPECT_EQ(places[3], cv::Point(28, 0));
+  EXPECT_EQ(places[0], cv::Point(40, 0));
+}
+
 TEST(SpriteSheet, PacksIntoNarrowerRowsWhenAsked) {
   SpriteSheet sheet(100);
   for (int i = 0; i < 6; ++i) sheet.Add(Solid({10, 6}, 10 + i));
