@@ -33,12 +33,14 @@
 // in animation-delay) override that rule with their own. Patches of one colour
 // are <rect x y width height fill="#rrggbb"/>. Small patches are sprites
 // (svg/sprite_sheet.h): kept until their sheet is full (SheetOptions) or the
-// stream ends, then the sheet is written as <defs><image id="s" width height
-// href="data:image/png|webp..."/></defs> followed by the groups that waited for
-// it, each sprite shown as
+// stream ends, then the sheet is written as <defs><image id="s" x y width
+// height href="data:image/png|webp..."/></defs> followed by the groups that
+// waited for it, each sprite shown as
 //   <svg x="10" y="20" width="30" height="8"><use href="#s" x="-64"/></svg>
 // (the nested <svg> clips to its box; the sheet is moved so that the
-// sprite, at (64, 0) on it, fills the box)
+// sprite, at (64, 0) on it, fills the box; the sheet's x and y, when
+// given, are minus the place most of its sprites are shown from, so that
+// their <use>s need none: -2 on a sheet of sprites with their contexts)
 // (a sheet with one sprite shown once is just an <image> in place).
 // Consecutive frames that are each one sprite in the same rows of the
 // screen (a line typed a character at a time) are written as a row, a
@@ -49,7 +51,14 @@
 //   <svg style="--d:333ms" x="16" width="6"><use href="#s" x="-72"/></svg>
 //   </svg>
 // (about 20 bytes a sprite less; the row has no style, so it is always
-// shown, and its sprites as their frames are). When
+// shown, and its sprites as their frames are). Where that is shorter, a
+// row's sprites that show the same rows of a sheet show an alias of it,
+// moved by their y, defined first in the row:
+//   <svg y="20" height="8">
+//   <defs><use id="t" href="#s" y="-40"/></defs>
+//   <svg style="--d:300ms" x="10" width="6"><use href="#t" x="-64"/></svg>
+//   ...
+// When
 // smaller, the grey sprites (B = G = R: screen text, mostly) go to a sheet
 // of their own, a greyscale image, and the coloured ones to another.
 //
@@ -249,7 +258,8 @@ class SvgWriter final : public FrameSink {
     std::string id;       // kElement
     // kElement, kLoose: the <use> translation that shows the pixels where
     // they were painted (an image: 0; a <use> of one: its x, y; a sheet:
-    // the sprite's place in the frame minus its place on the sheet).
+    // the sprite's place in the frame minus its place on the sheet, and
+    // minus the sheet's x and y, when it has them).
     cv::Point offset;
     size_t sprite = kNoSprite;  // kSprite: number on the open sheet
     cv::Point at;               // kSprite: where it was painted
