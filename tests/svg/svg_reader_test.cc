@@ -202,64 +202,46 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
   }
 }
 
+// A row (<svg y height>) around sprite frames: each takes its y and
+// height from the row. Its <defs> may hold aliases, <use id>s of an
+// earlier image, moved: a sprite that shows one shows the image moved by
+// both (the sheet's lower rows here, either way).
+TEST(SvgReader, SpritesInARowTakeItsRows) {
+  const cv::Size size(6, 5);
+  cv::Mat sheet = SolidFrame({4, 4}, kBlue);
+  sheet(cv::Rect(0, 2, 2, 2)).setTo(kRed);
+  sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
+  for (bool alias : {false, true}) {
+    SCOPED_TRACE(alias ? "through an alias" : "the sheet itself");
+    TempDir dir;
+    const std::string defs =
+        alias ? "<defs><use id=\"t\" href=\"#s\" y=\"-2\"/></defs>\n" : "";
+    const std::string href = alias ? "#t\"" : "#s\" y=\"-2\"";
+    const std::string svg =
+        Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "<defs>" +
+                       ImageTag("s", {0, 0}, sheet) + "</defs>\n" +
+                       "<svg y=\"2\" height=\"2\">\n" + defs +
+                       "<svg style=\"--d:100ms\" width=\"2\"><use href=\"" +
+                       href + "/></svg>\n" +
+                       "<svg style=\"--d:200ms\" x=\"3\" width=\"2\"><use "
+                       "x=\"-2\" href=\"" +
+                       href + "/></svg>\n</svg>\n");
+    const std::string path = dir.File("row.svg");
+    WriteFile(path, svg);
+    const Decoded d = DecodeAll(path);
+    ASSERT_TRUE(d.status.ok()) << d.status.message();
+    ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000}));
+    cv::Mat expected = SolidFrame(size, kWhite);
+    expected(cv::Rect(0, 2, 2, 2)).setTo(kRed);
+    EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+    expected(cv::Rect(3, 2, 2, 2)).setTo(kGreen);
+    EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
+  }
+}
+
 // A browser shows, at time t, every element whose time has come, painted in
 // document order, whatever the order of the times. Here the 200 ms group
 // comes first in the document, so the 100 ms group stays on top of it.
-// A row (<svg y height>) around sprite frames: each takes its y and
-// height from the row.
-TEST(SvgReader, SpritesInARowTakeItsRows) {
-  TempDir dir;
-  const cv::Size size(6, 5);
-  cv::Mat sheet = SolidFrame({4, 2}, kRed);
-  sheet(cv::Rect(2, 0, 2, 2)).setTo(kGreen);
-  const std::string svg =
-      Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "<defs>" +
-                     ImageTag("s", {0, 0}, sheet) + "</defs>\n" +
-                     "<svg y=\"2\" height=\"2\">\n"
-                     "<svg style=\"--d:100ms\" width=\"2\"><use href=\"#s\"/>"
-                     "</svg>\n"
-                     "<svg style=\"--d:200ms\" x=\"3\" width=\"2\"><use "
-                     "href=\"#s\" x=\"-2\"/></svg>\n</svg>\n");
-  const std::string path = dir.File("row.svg");
-  WriteFile(path, svg);
-  const Decoded d = DecodeAll(path);
-  ASSERT_TRUE(d.status.ok()) << d.status.message();
-  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000}));
-  cv::Mat expected = SolidFrame(size, kWhite);
-  expected(cv::Rect(0, 2, 2, 2)).setTo(kRed);
-  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
-  expected(cv::Rect(3, 2, 2, 2)).setTo(kGreen);
-  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
-}
-
-// A row's <defs> may hold aliases: <use id> of an earlier image, moved;
-// a sprite that shows one shows the image moved by both.
-TEST(SvgReader, SpritesInARowMayShowAnAlias) {
-  TempDir dir;
-  const cv::Size size(6, 5);
-  cv::Mat sheet = SolidFrame({4, 4}, kRed);
-  sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
-  const std::string svg =
-      Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + "<defs>" +
-                     ImageTag("s", {0, 0}, sheet) + "</defs>\n" +
-                     "<svg y=\"2\" height=\"2\">\n"
-                     "<defs><use id=\"t\" href=\"#s\" y=\"-2\"/></defs>\n"
-                     "<svg style=\"--d:100ms\" width=\"2\"><use href=\"#t\"/>"
-                     "</svg>\n"
-                     "<svg style=\"--d:200ms\" x=\"3\" width=\"2\"><use "
-                     "href=\"#t\" x=\"-2\"/></svg>\n</svg>\n");
-  const std::string path = dir.File("alias.svg");
-  WriteFile(path, svg);
-  const Decoded d = DecodeAll(path);
-  ASSERT_TRUE(d.status.ok()) << d.status.message();
-  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000}));
-  cv::Mat expected = SolidFrame(size, kWhite);
-  expected(cv::Rect(0, 2, 2, 2)).setTo(kRed);
-  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
-  expected(cv::Rect(3, 2, 2, 2)).setTo(kGreen);
-  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
-}
-
 TEST(SvgReader, LayersOutOfTimeOrderPaintInDocumentOrder) {
   TempDir dir;
   const std::string path = dir.File("order.svg");
