@@ -136,6 +136,10 @@ inline void JoinFills(std::vector<EncodedPatch>* patches) {
             (r.x == s.x && r.width == s.width &&
              (r.br().y == s.y || s.br().y == r.y)));
   };
+  if (std::count_if(patches->begin(), patches->end(),
+                    [](const auto& p) { return p.fill.has_value(); }) < 2) {
+    return;  // (most frames: no pair to look for)
+  }
   for (bool joined = true; joined;) {
     joined = false;
     for (size_t i = 0; i < patches->size() && !joined; ++i) {

@@ -664,8 +664,9 @@ void SvgWriter::FlushRow() {
                           (static_cast<int64_t>(Attr("y", key.second).size()) -
                            static_cast<int64_t>(id.size()) +
                            static_cast<int64_t>(key.first.size()));
-    const int64_t cost = static_cast<int64_t>(alias.size()) +
-                         (defs.empty() ? int64_t{13} : 0);  // <defs></defs>
+    constexpr std::string_view kDefs = "<defs></defs>";
+    const int64_t cost =
+        static_cast<int64_t>(alias.size() + (defs.empty() ? kDefs.size() : 0));
     if (saved <= cost) continue;
     next_id_ += 1;
     aliases[key] = id;
@@ -885,6 +886,13 @@ void SvgWriter::FlushSheet() {
   } else {
     sheets = PackSheets(&where);
   }
+  // Where a piece shows its sprite: whole, or, in a move, the part inside
+  // the clip.
+  auto box_of = [this](const Piece& piece) {
+    return piece.clip.empty()
+               ? cv::Rect(piece.at, sheet_.sprite(piece.sprite).size())
+               : piece.clip;
+  };
   // Each sheet is placed at (-x, -y) when that makes many sprites' <use>
   // shorter: x and y are where most of them are moved from (on a sheet of
   // sprites with their contexts, (2, 2) is the first shelf's, and every
@@ -899,23 +907,22 @@ void SvgWriter::FlushSheet() {
         if (piece.sprite == kNoSprite) continue;
         const auto [k, number] = where[piece.sprite];
         const cv::Point from =
-            sheets[k].places[number] -
-            (piece.clip.empty() ? cv::Point() : piece.at - piece.clip.tl());
+            sheets[k].places[number] - (piece.at - box_of(piece).tl());
         from_x[k][from.x] += 1;
         from_y[k][from.y] += 1;
       }
     }
-    // The most frequent place, if it saves more than it costs (written on
-    // the image, and on every <use> that was not moved that way before).
+    // The most frequent place, if it saves more than it costs: its
+    // attribute leaves that many <use>s, and goes on the image and on every
+    // <use> that was not moved before (from 0).
     auto best = [](const std::map<int, int64_t>& from) {
       int at = 0;
       int64_t count = 0;
       for (const auto& [v, n] : from) {
         if (n > count) std::tie(at, count) = std::pair{v, n};
       }
-      const int64_t text = static_cast<int64_t>(Attr("x", -at).size());
       const int64_t zero = from.count(0) != 0 ? from.at(0) : 0;
-      return at != 0 && (count - zero - 1) * text > 0 ? at : 0;
+      return count > zero + 1 ? at : 0;
     };
     for (size_t k = 0; k < sheets.size(); ++k) {
       origins[k] = {best(from_x[k]), best(from_y[k])};
@@ -949,11 +956,7 @@ void SvgWriter::FlushSheet() {
       const auto [k, number] = where[piece.sprite];
       const EncodedSheet& sheet = sheets[k];
       const cv::Point& place = sheet.places[number];
-      // (Shown whole, or, in a move, the part inside the clip.)
-      const cv::Rect box =
-          piece.clip.empty()
-              ? cv::Rect(piece.at, sheet_.sprite(piece.sprite).size())
-              : piece.clip;
+      const cv::Rect box = box_of(piece);
       const std::string position =
           (box.x != 0 ? Attr("x", box.x) : std::string()) +
           (box.y != 0 ? Attr("y", box.y) : std::string()) +
