@@ -16,6 +16,7 @@
 #include <oneapi/tbb/task_scheduler_observer.h>
 #include <sys/resource.h>
 
+#include "processing/grey_split.h"
 #include "processing/webp_codec.h"
 
 namespace svgcast {
@@ -454,6 +455,16 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
   return patch;
 }
 
+std::vector<cv::Rect> Pipeline::GreyApart(uint64_t seq,
+                                          const cv::Rect& rect) const {
+  if (seq == 0 || !options_.grey_apart) return {rect};
+  const CropReply frame = cache_.Crop({seq, std::nullopt});
+  const cv::Rect around = ContextAround(rect, frame.rect);
+  GreySplitOptions options;
+  options.align_px = options_.align_px;
+  return GreyColumnsApart(frame.pixels(around), around.tl(), rect, options);
+}
+
 EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
   auto frame = std::make_shared<EncodedFrame>();
   frame->ticket = plan.ticket;
@@ -502,10 +513,12 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
                            max_side > 0 &&
                            (rect.area() > max_area || rect.width > max_side ||
                             rect.height > max_side);
-      for (const cv::Rect& part : too_big
+      for (const cv::Rect& tile : too_big
                                       ? SpriteTiles(rect, max_area, max_side)
                                       : std::vector<cv::Rect>{rect}) {
-        frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
+        for (const cv::Rect& part : GreyApart(plan.ticket.seq, tile)) {
+          frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
+        }
       }
     }
     JoinFills(&frame->patches);

@@ -97,6 +97,11 @@ struct PipelineOptions {
   // across patches (the same glyphs, typed again) and carries one header.
   int sprite_max_area_px = 64 * 1024;
   int sprite_max_side_px = 1024;
+  // Patches of grey text with a few coloured pixels cut into columns, so
+  // that the grey ones go on the writer's grey sheet (processing/
+  // grey_split.h; not the poster: an image of its own, it has no context
+  // to carry across the cut). Off: one patch each.
+  bool grey_apart = true;
   // Called on the writer node after each frame is written (progress lines).
   std::function<void(uint64_t frames_written)> on_frame_written;
   // Test hook: called at the start of every node body with the frame's seq
@@ -179,6 +184,9 @@ class Pipeline {
   // colour, a sprite (with its context), or an image of its own. `whole`:
   // every pixel painted (none left transparent where unchanged).
   EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect, bool whole);
+  // `rect` of frame `seq` as the patches to encode: its grey columns apart
+  // (GreyColumnsApart), or whole.
+  std::vector<cv::Rect> GreyApart(uint64_t seq, const cv::Rect& rect) const;
   void Write(const EncodedFramePtr& frame);  // serial
 
   FrameCache& cache_;

@@ -815,7 +815,10 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
                           SpriteSheet(sheet_options_.width_px)};
   std::vector<std::pair<size_t, size_t>> split(sheet_.sprites());
   for (size_t n = 0; n < sheet_.sprites(); ++n) {
-    const size_t part = IsGrey(sheet_.sprite(n)) ? 0 : 1;
+    // (With its context: that goes on the sheet too.)
+    const bool grey = IsGrey(sheet_.sprite(n)) &&
+                      (sheet_.context(n).empty() || IsGrey(sheet_.context(n)));
+    const size_t part = grey ? 0 : 1;
     split[n] = {part, parts[part].Add(sheet_.sprite(n), sheet_.context(n),
                                       sheet_.inside(n))};
   }

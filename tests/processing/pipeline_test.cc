@@ -464,6 +464,7 @@ struct RunConfig {
   // Called first on the feeding (capture) thread.
   std::function<void()> on_feeder_start;
   int sprite_max_area_px = PipelineOptions{}.sprite_max_area_px;
+  bool grey_apart = PipelineOptions{}.grey_apart;
   // PngOptions::transparent_unchanged (off in svgcast: see PipelineOptions)
   // on, so that the sink checks the masks of images that use it.
   bool transparent_unchanged = true;
@@ -493,6 +494,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   options.mode = config.mode;
   options.threads = config.threads;
   options.sprite_max_area_px = config.sprite_max_area_px;
+  options.grey_apart = config.grey_apart;
   options.png.transparent_unchanged = config.transparent_unchanged;
   options.on_frame_written = [&](uint64_t frames_written) {
     std::lock_guard lock(progress_mutex);
@@ -887,6 +889,39 @@ TEST(PipelineTest, OneColourTilesAreJoined) {
       std::count(run.written[1].kinds.begin(), run.written[1].kinds.end(), 'f'),
       1);
   EXPECT_LE(run.written[1].rects.size(), 3u);
+}
+
+// A line of grey text ending in a coloured mark: the grey columns a patch
+// of their own (a sprite for the grey sheet), the mark another; off, one.
+TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
+  const cv::Mat before(32, 96, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+  cv::Mat after = before.clone();
+  cv::RNG rng(3);
+  for (int x = 4; x < 70; ++x) {
+    for (int y = 8; y < 20; ++y) {
+      const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
+      after.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+  after(cv::Rect(76, 8, 10, 12)).setTo(cv::Scalar(40, 40, 220, 255));
+  for (bool apart : {true, false}) {
+    SCOPED_TRACE(apart ? "apart" : "one patch");
+    RunConfig config;
+    config.grey_apart = apart;
+    const RunResult run = RunPipeline({before, after}, config);
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    ASSERT_EQ(run.written.size(), 2u);
+    EXPECT_TRUE(Reproduces({before, after}, run.written));
+    const std::vector<cv::Rect>& rects = run.written[1].rects;
+    EXPECT_EQ(run.written[1].kinds, apart ? "ss" : "s");
+    ASSERT_EQ(rects.size(), apart ? 2u : 1u);
+    if (!apart) continue;
+    // Side by side, the cut 2 px (the context) before the mark, even.
+    EXPECT_EQ(rects[0].br().x, rects[1].x);
+    EXPECT_EQ(rects[0].br().x, 74);
+    EXPECT_EQ(rects[0].y, rects[1].y);
+    EXPECT_EQ(rects[0].height, rects[1].height);
+  }
 }
 
 // Direct: whatever the order, fills of one colour that share a whole side

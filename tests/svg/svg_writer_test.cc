@@ -604,6 +604,24 @@ TEST(SvgWriter, ManyGreySpritesAndAColourfulOneGetASheetEach) {
   EXPECT_EQ(types[1], 2);  // RGB
 }
 
+TEST(SvgWriter, AGreySpriteWithAColouredContextGoesOnTheColourSheet) {
+  // Its context goes on the sheet with it: on the grey sheet, that would
+  // make the whole sheet RGB.
+  std::vector<EncodedFrame> frames =
+      GreySpritesThenAColourOne({24, 24}, 2, {24, 24});
+  EncodedPatch& last = frames.back().patches.back();
+  last.sprite = GreyPattern({24, 24}, 9);
+  last.sprite_context = Pattern({28, 28}, 8);
+  last.sprite_inside = {2, 2};
+  last.sprite.copyTo(last.sprite_context(cv::Rect({2, 2}, last.sprite.size())));
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  EXPECT_EQ(w.stats.sheets, 2u);
+  const std::vector<int> types = SheetColourTypes(w.svg);
+  ASSERT_EQ(types.size(), 2u);
+  EXPECT_EQ(types[0], 0);  // the grey sprites alone: greyscale
+  EXPECT_EQ(types[1], 2);
+}
+
 TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
   // A second sheet's header and markup would cost more than it saves.
   const Written w = WriteAndCheckSprites(

@@ -1,0 +1,130 @@
+// processing/grey_split.h: which columns of a patch go apart as grey.
+#include "processing/grey_split.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+namespace svgcast {
+namespace {
+
+const cv::Scalar kWhite(255, 255, 255, 255);
+const cv::Scalar kRed(40, 40, 220, 255);
+
+// A 120x24 frame of grey "text" (black and white noise, busy enough to
+// be worth a part of its own) in rows 4-19.
+cv::Mat GreyText() {
+  cv::Mat frame(24, 120, CV_8UC4, kWhite);
+  cv::RNG rng(7);
+  for (int y = 4; y < 20; ++y) {
+    for (int x = 0; x < frame.cols; ++x) {
+      const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
+      frame.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+  return frame;
+}
+
+// A patch around GreyText's line (rows 4-19), 2 px inside the frame.
+const cv::Rect kLine(2, 2, 112, 20);
+
+std::vector<cv::Rect> Split(const cv::Mat& frame, const cv::Rect& rect) {
+  const cv::Rect around =
+      ContextAround(rect, cv::Rect(0, 0, frame.cols, frame.rows));
+  return GreyColumnsApart(frame(around), around.tl(), rect);
+}
+
+bool Grey(const cv::Mat& bgrx) {
+  for (int y = 0; y < bgrx.rows; ++y) {
+    for (int x = 0; x < bgrx.cols; ++x) {
+      const cv::Vec4b p = bgrx.at<cv::Vec4b>(y, x);
+      if (p[0] != p[1] || p[1] != p[2]) return false;
+    }
+  }
+  return true;
+}
+
+bool GreyWithContext(const cv::Mat& frame, const cv::Rect& part) {
+  return Grey(
+      frame(ContextAround(part, cv::Rect(0, 0, frame.cols, frame.rows))));
+}
+
+// The parts are columns left to right that cover `rect` exactly, on even
+// x but for its own edges.
+void ExpectColumnsOf(const cv::Rect& rect, const std::vector<cv::Rect>& parts) {
+  int x = rect.x;
+  for (const cv::Rect& part : parts) {
+    EXPECT_EQ(part.x, x);
+    EXPECT_GT(part.width, 0);
+    EXPECT_EQ(part.y, rect.y);
+    EXPECT_EQ(part.height, rect.height);
+    if (part.x != rect.x) {
+      EXPECT_EQ(part.x % 2, 0);
+    }
+    x = part.br().x;
+  }
+  EXPECT_EQ(x, rect.br().x);
+}
+
+TEST(GreyColumnsApart, AllGreyStaysWhole) {
+  EXPECT_EQ(Split(GreyText(), kLine), std::vector<cv::Rect>{kLine});
+}
+
+// GreyText with a red block at `red`, kLine split: the parts, checked to
+// be columns of it, those at `grey` grey with their context.
+std::vector<cv::Rect> SplitWithRed(const cv::Rect& red,
+                                   const std::vector<size_t>& grey) {
+  cv::Mat frame = GreyText();
+  frame(red).setTo(kRed);
+  const std::vector<cv::Rect> parts = Split(frame, kLine);
+  ExpectColumnsOf(kLine, parts);
+  for (size_t n : grey) {
+    EXPECT_TRUE(n < parts.size() && GreyWithContext(frame, parts[n]))
+        << "part " << n;
+  }
+  return parts;
+}
+
+TEST(GreyColumnsApart, AColouredMarkAtTheEndGoesApart) {
+  // Grey up to 2 px (the context) before the mark, on even x.
+  EXPECT_EQ(SplitWithRed({100, 6, 9, 10}, {0}),
+            (std::vector<cv::Rect>{{2, 2, 96, 20}, {98, 2, 16, 20}}));
+}
+
+TEST(GreyColumnsApart, AMarkInTheMiddleMakesThreeParts) {
+  EXPECT_EQ(SplitWithRed({51, 6, 5, 10}, {0, 2}),
+            (std::vector<cv::Rect>{
+                {2, 2, 46, 20}, {48, 2, 10, 20}, {58, 2, 56, 20}}));
+}
+
+TEST(GreyColumnsApart, ColourInTheContextCountsToo) {
+  // Above the line, in its context: the columns under it are not grey
+  // with their context.
+  EXPECT_EQ(
+      SplitWithRed({60, 0, 4, 2}, {0, 2}),
+      (std::vector<cv::Rect>{{2, 2, 56, 20}, {58, 2, 8, 20}, {66, 2, 48, 20}}));
+}
+
+TEST(GreyColumnsApart, TooLittleGreyToPayStaysWhole) {
+  // Plain white beside the mark: nothing a grey sheet would save.
+  cv::Mat frame(24, 120, CV_8UC4, kWhite);
+  frame(cv::Rect(100, 6, 9, 10)).setTo(kRed);
+  EXPECT_EQ(Split(frame, kLine), std::vector<cv::Rect>{kLine});
+  // Nor a few grey columns of text beside it.
+  cv::Mat narrow = GreyText();
+  narrow(cv::Rect(0, 0, 100, 24)).setTo(kWhite);
+  narrow(cv::Rect(100, 6, 9, 10)).setTo(kRed);
+  const cv::Rect right(98, 2, 22, 20);
+  EXPECT_EQ(Split(narrow, right), std::vector<cv::Rect>{right});
+}
+
+TEST(GreyColumnsApart, PixelsNotAroundThePatchAreRefused) {
+  const cv::Mat frame = GreyText();
+  EXPECT_THROW(GreyColumnsApart(frame(cv::Rect(0, 0, 10, 10)), {0, 0},
+                                cv::Rect(5, 5, 10, 10)),
+               std::logic_error);
+}
+
+}  // namespace
+}  // namespace svgcast
