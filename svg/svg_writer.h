@@ -59,8 +59,10 @@
 //   <svg style="--d:300ms" x="10" width="6"><use href="#t" x="-64"/></svg>
 //   ...
 // When
-// smaller, the grey sprites (B = G = R: screen text, mostly) go to a sheet
-// of their own, a greyscale image, and the coloured ones to another.
+// smaller, the grey sprites (B = G = R: screen text, mostly; their context
+// too) go to a sheet of their own, a greyscale image, and the coloured ones
+// to another (the pipeline cuts a patch's grey columns apart from its
+// coloured ones for that: processing/grey_split.h).
 //
 // The first frame (the poster) is shown from the start. Each later frame
 // that changed is a group of patches that becomes visible at the frame's
