@@ -5,81 +5,131 @@
 #include <stdexcept>
 
 namespace svgcast {
+namespace {
 
-std::vector<cv::Rect> GreyColumnsApart(const cv::Mat& around,
-                                       cv::Point around_tl,
-                                       const cv::Rect& rect,
-                                       const GreySplitOptions& options) {
+bool Coloured(const uint8_t* bgrx) {
+  return bgrx[0] != bgrx[1] || bgrx[1] != bgrx[2];
+}
+
+// A stretch [begin, end) of a patch's rows or columns (frame coordinates).
+struct Run {
+  int begin, end;
+  bool grey;
+};
+
+// One axis: [lo, hi) cut into runs, the grey ones (no coloured line within
+// context_px) apart where they save more than the parts they add cost.
+// `coloured_before[i]`: how many of the lines first .. first + i - 1 have a
+// coloured pixel; `busy(begin, end)`: the pixels of those lines, across
+// the patch, unlike their left neighbour.
+template <typename Busy>
+std::vector<Run> CutAxis(int lo, int hi, int first,
+                         const std::vector<int>& coloured_before, Busy busy,
+                         const GreySplitOptions& options) {
+  const int lines = static_cast<int>(coloured_before.size()) - 1;
+  const int c = options.context_px;
+  auto grey_with_context = [&](int v) {
+    const int from = std::max(0, v - first - c);
+    const int to = std::min(lines, v - first + c + 1);
+    return coloured_before[to] == coloured_before[from];
+  };
+  const int a = std::max(1, options.align_px);
+  auto up = [a](int v) { return v + (a - v % a) % a; };
+  auto down = [a](int v) { return v - v % a; };
+  std::vector<Run> runs;
+  int done = lo;  // (the lines before it are in runs)
+  for (int v = lo; v < hi;) {
+    if (!grey_with_context(v)) {
+      ++v;
+      continue;
+    }
+    int end = v;
+    while (end < hi && grey_with_context(end)) ++end;
+    // Inward to aligned edges, but at the patch's own.
+    const int begin = v == lo ? lo : up(v);
+    const int stop = end == hi ? hi : down(end);
+    v = end;
+    if (stop <= begin) continue;
+    const int added = (begin != lo ? 1 : 0) + (stop != hi ? 1 : 0);
+    const int64_t saved = busy(begin, stop) / 2;  // (bytes)
+    if (saved <= static_cast<int64_t>(added) * options.piece_bytes) continue;
+    if (begin > done) runs.push_back({done, begin, false});
+    runs.push_back({begin, stop, true});
+    done = stop;
+  }
+  if (done < hi) runs.push_back({done, hi, false});
+  return runs;
+}
+
+}  // namespace
+
+std::vector<cv::Rect> CutGreyApart(const cv::Mat& around, cv::Point around_tl,
+                                   const cv::Rect& rect,
+                                   const GreySplitOptions& options) {
   const cv::Rect in = rect - around_tl;  // (in `around`)
   if (around.type() != CV_8UC4 ||
       (in & cv::Rect(0, 0, around.cols, around.rows)) != in) {
     throw std::logic_error(
         "grey split: the pixels around a patch must hold it");
   }
-  // How many of the columns of `around` before x have a coloured pixel
-  // (in any row: the context above and below counts too).
-  std::vector<int> coloured_before(around.cols + 1, 0);
-  {
-    std::vector<char> coloured(around.cols, 0);
-    for (int y = 0; y < around.rows; ++y) {
-      const uint8_t* p = around.ptr<uint8_t>(y);
-      for (int x = 0; x < around.cols; ++x, p += 4) {
-        if (p[0] != p[1] || p[1] != p[2]) coloured[x] = 1;
-      }
+  // The rows of `around` with a coloured pixel (the context beside counts).
+  std::vector<int> rows_before(around.rows + 1, 0);
+  for (int y = 0; y < around.rows; ++y) {
+    const uint8_t* p = around.ptr<uint8_t>(y);
+    bool coloured = false;
+    for (int x = 0; x < around.cols && !coloured; ++x) {
+      coloured = Coloured(p + 4 * x);
     }
-    for (int x = 0; x < around.cols; ++x) {
-      coloured_before[x + 1] = coloured_before[x] + coloured[x];
-    }
-    if (coloured_before[around.cols] == 0) return {rect};  // all grey
+    rows_before[y + 1] = rows_before[y] + (coloured ? 1 : 0);
   }
-  const int c = options.context_px;
-  auto grey_with_context = [&](int x) {
-    const int lo = std::max(0, x - c);
-    const int hi = std::min(around.cols, x + c + 1);
-    return coloured_before[hi] == coloured_before[lo];
-  };
-  // The pixels of columns [x0, x1) (in `around`) unlike their left
-  // neighbour: what the saving is guessed from.
-  auto busy_px = [&](int x0, int x1) {
+  if (rows_before[around.rows] == 0) return {rect};  // all grey
+  // The pixels unlike their left neighbour in rows and columns of `rect`
+  // (frame coordinates).
+  auto busy_px = [&](int y0, int y1, int x0, int x1) {
     int64_t busy = 0;
-    for (int y = in.y; y < in.br().y; ++y) {
+    for (int y = y0 - around_tl.y; y < y1 - around_tl.y; ++y) {
       const uint32_t* row = around.ptr<uint32_t>(y);
-      for (int x = std::max(x0, 1); x < x1; ++x) {
+      for (int x = std::max(x0 - around_tl.x, 1); x < x1 - around_tl.x; ++x) {
         busy += ((row[x] ^ row[x - 1]) & 0x00FFFFFFu) != 0 ? 1 : 0;
       }
     }
     return busy;
   };
-  const int a = std::max(1, options.align_px);
-  auto up = [a](int v) { return v + (a - v % a) % a; };
-  auto down = [a](int v) { return v - v % a; };
   std::vector<cv::Rect> parts;
-  int done = rect.x;  // (the columns before it are in parts)
-  for (int x = in.x; x < in.br().x;) {
-    if (!grey_with_context(x)) {
-      ++x;
+  const int c = options.context_px;
+  for (const Run& band : CutAxis(
+           rect.y, rect.br().y, around_tl.y, rows_before,
+           [&](int y0, int y1) { return busy_px(y0, y1, rect.x, rect.br().x); },
+           options)) {
+    const cv::Rect rows(rect.x, band.begin, rect.width, band.end - band.begin);
+    if (band.grey) {
+      parts.push_back(rows);
       continue;
     }
-    int end = x;
-    while (end < in.br().x && grey_with_context(end)) ++end;
-    // The run in the frame, inward to aligned edges (but the patch's own).
-    int x0 = around_tl.x + x;
-    int x1 = around_tl.x + end;
-    x = end;
-    if (x0 != rect.x) x0 = up(x0);
-    if (x1 != rect.br().x) x1 = down(x1);
-    if (x1 <= x0) continue;
-    const int added = (x0 != rect.x ? 1 : 0) + (x1 != rect.br().x ? 1 : 0);
-    const int64_t saved =
-        busy_px(x0 - around_tl.x, x1 - around_tl.x) / 2;  // (bytes)
-    if (saved <= static_cast<int64_t>(added) * options.piece_bytes) continue;
-    if (x0 > done) parts.emplace_back(done, rect.y, x0 - done, rect.height);
-    parts.emplace_back(x0, rect.y, x1 - x0, rect.height);
-    done = x1;
-  }
-  if (parts.empty()) return {rect};
-  if (done < rect.br().x) {
-    parts.emplace_back(done, rect.y, rect.br().x - done, rect.height);
+    // The band's columns with a coloured pixel, in its rows and the
+    // context above and below.
+    const int y0 = std::max(0, band.begin - c - around_tl.y);
+    const int y1 = std::min(around.rows, band.end + c - around_tl.y);
+    std::vector<int> columns_before(around.cols + 1, 0);
+    std::vector<char> coloured(around.cols, 0);
+    for (int y = y0; y < y1; ++y) {
+      const uint8_t* p = around.ptr<uint8_t>(y);
+      for (int x = 0; x < around.cols; ++x) {
+        if (Coloured(p + 4 * x)) coloured[x] = 1;
+      }
+    }
+    for (int x = 0; x < around.cols; ++x) {
+      columns_before[x + 1] = columns_before[x] + coloured[x];
+    }
+    for (const Run& column : CutAxis(
+             rect.x, rect.br().x, around_tl.x, columns_before,
+             [&](int x0, int x1) {
+               return busy_px(band.begin, band.end, x0, x1);
+             },
+             options)) {
+      parts.emplace_back(column.begin, rows.y, column.end - column.begin,
+                         rows.height);
+    }
   }
   return parts;
 }

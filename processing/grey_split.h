@@ -1,10 +1,11 @@
-// Grey columns apart: the SVG writer keeps sprites whose pixels are all
-// grey (B = G = R, as most screen text is) on a greyscale sheet, one byte a
-// pixel, and the others on an RGB sheet, three (svg/svg_writer.h). A patch
-// of grey text with a few coloured pixels in it (a line ending in an emoji,
-// on anchor-electron) would go on the RGB sheet whole; cut into columns,
-// its grey columns go on the grey sheet (those two lines of the demo: 20.4
-// KB of PNG in colour, 11.0 in grey).
+// Grey apart: the SVG writer keeps sprites whose pixels are all grey (B =
+// G = R, as most screen text is) on a greyscale sheet, one byte a pixel,
+// and the others on an RGB sheet, three (svg/svg_writer.h). A patch of
+// grey text with a few coloured pixels in it (a line ending in an emoji on
+// anchor-electron; a terminal's coloured prompt above lines of output)
+// would go on the RGB sheet whole; cut, its grey parts go on the grey
+// sheet (the demo's two lines with an emoji: 20.4 KB of PNG in colour,
+// 11.0 in grey).
 //
 // Threading: a pure function of its inputs; call from any thread.
 #ifndef SVGCAST_PROCESSING_GREY_SPLIT_H_
@@ -32,16 +33,16 @@ struct GreySplitOptions {
   int piece_bytes = 80;
 };
 
-// `rect` cut into columns, left to right, that cover it exactly: columns
-// whose pixels are all grey, with the context_px around them, apart from
-// the others, where a grey part saves more than the parts it adds cost;
-// {rect} when none does. `around`: the frame's pixels (BGRX) around
-// `rect` (ContextAround(rect, frame)), its top-left corner at `around_tl`
-// in the frame.
-std::vector<cv::Rect> GreyColumnsApart(const cv::Mat& around,
-                                       cv::Point around_tl,
-                                       const cv::Rect& rect,
-                                       const GreySplitOptions& options = {});
+// `rect` cut into parts that cover it exactly: first into bands of rows,
+// those whose pixels are all grey, with the context_px around them, apart
+// from the others; then each other band into columns the same way. A grey
+// part is cut apart only where it saves more than the parts it adds cost;
+// {rect} when none does. `around`: the frame's pixels (BGRX) around `rect`
+// (ContextAround(rect, frame)), its top-left corner at `around_tl` in the
+// frame.
+std::vector<cv::Rect> CutGreyApart(const cv::Mat& around, cv::Point around_tl,
+                                   const cv::Rect& rect,
+                                   const GreySplitOptions& options = {});
 
 }  // namespace svgcast
 

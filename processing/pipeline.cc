@@ -462,7 +462,7 @@ std::vector<cv::Rect> Pipeline::GreyApart(uint64_t seq,
   const cv::Rect around = ContextAround(rect, frame.rect);
   GreySplitOptions options;
   options.align_px = options_.align_px;
-  return GreyColumnsApart(frame.pixels(around), around.tl(), rect, options);
+  return CutGreyApart(frame.pixels(around), around.tl(), rect, options);
 }
 
 EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {

@@ -184,8 +184,8 @@ class Pipeline {
   // colour, a sprite (with its context), or an image of its own. `whole`:
   // every pixel painted (none left transparent where unchanged).
   EncodedPatch EncodeRect(uint64_t seq, const cv::Rect& rect, bool whole);
-  // `rect` of frame `seq` as the patches to encode: its grey columns apart
-  // (GreyColumnsApart), or whole.
+  // `rect` of frame `seq` as the patches to encode: its grey parts apart
+  // (CutGreyApart), or whole.
   std::vector<cv::Rect> GreyApart(uint64_t seq, const cv::Rect& rect) const;
   void Write(const EncodedFramePtr& frame);  // serial
 

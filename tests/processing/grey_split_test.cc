@@ -1,4 +1,4 @@
-// processing/grey_split.h: which columns of a patch go apart as grey.
+// processing/grey_split.h: which parts of a patch go apart as grey.
 #include "processing/grey_split.h"
 
 #include <vector>
@@ -32,7 +32,7 @@ const cv::Rect kLine(2, 2, 112, 20);
 std::vector<cv::Rect> Split(const cv::Mat& frame, const cv::Rect& rect) {
   const cv::Rect around =
       ContextAround(rect, cv::Rect(0, 0, frame.cols, frame.rows));
-  return GreyColumnsApart(frame(around), around.tl(), rect);
+  return CutGreyApart(frame(around), around.tl(), rect);
 }
 
 bool Grey(const cv::Mat& bgrx) {
@@ -50,35 +50,41 @@ bool GreyWithContext(const cv::Mat& frame, const cv::Rect& part) {
       frame(ContextAround(part, cv::Rect(0, 0, frame.cols, frame.rows))));
 }
 
-// The parts are columns left to right that cover `rect` exactly, on even
-// x but for its own edges.
-void ExpectColumnsOf(const cv::Rect& rect, const std::vector<cv::Rect>& parts) {
-  int x = rect.x;
+// The parts cover `rect` exactly, once, with even edges but for its own.
+void ExpectPartsOf(const cv::Rect& rect, const std::vector<cv::Rect>& parts) {
+  cv::Mat covered(rect.size(), CV_8UC1, cv::Scalar(0));
   for (const cv::Rect& part : parts) {
-    EXPECT_EQ(part.x, x);
-    EXPECT_GT(part.width, 0);
-    EXPECT_EQ(part.y, rect.y);
-    EXPECT_EQ(part.height, rect.height);
-    if (part.x != rect.x) {
-      EXPECT_EQ(part.x % 2, 0);
+    ASSERT_EQ(part & rect, part) << part;
+    covered(part - rect.tl()) += 1;
+    for (int edge : {part.x, part.br().x}) {
+      if (edge != rect.x && edge != rect.br().x) {
+        EXPECT_EQ(edge % 2, 0);
+      }
     }
-    x = part.br().x;
+    for (int edge : {part.y, part.br().y}) {
+      if (edge != rect.y && edge != rect.br().y) {
+        EXPECT_EQ(edge % 2, 0);
+      }
+    }
   }
-  EXPECT_EQ(x, rect.br().x);
+  double least = 0, most = 0;
+  cv::minMaxLoc(covered, &least, &most);
+  EXPECT_EQ(least, 1);
+  EXPECT_EQ(most, 1);
 }
 
-TEST(GreyColumnsApart, AllGreyStaysWhole) {
+TEST(CutGreyApart, AllGreyStaysWhole) {
   EXPECT_EQ(Split(GreyText(), kLine), std::vector<cv::Rect>{kLine});
 }
 
 // GreyText with a red block at `red`, kLine split: the parts, checked to
-// be columns of it, those at `grey` grey with their context.
+// cover it, those at `grey` grey with their context.
 std::vector<cv::Rect> SplitWithRed(const cv::Rect& red,
                                    const std::vector<size_t>& grey) {
   cv::Mat frame = GreyText();
   frame(red).setTo(kRed);
   const std::vector<cv::Rect> parts = Split(frame, kLine);
-  ExpectColumnsOf(kLine, parts);
+  ExpectPartsOf(kLine, parts);
   for (size_t n : grey) {
     EXPECT_TRUE(n < parts.size() && GreyWithContext(frame, parts[n]))
         << "part " << n;
@@ -86,43 +92,51 @@ std::vector<cv::Rect> SplitWithRed(const cv::Rect& red,
   return parts;
 }
 
-TEST(GreyColumnsApart, AColouredMarkAtTheEndGoesApart) {
+TEST(CutGreyApart, AColouredMarkAtTheEndGoesApart) {
   // Grey up to 2 px (the context) before the mark, on even x.
-  EXPECT_EQ(SplitWithRed({100, 6, 9, 10}, {0}),
+  EXPECT_EQ(SplitWithRed({100, 4, 9, 16}, {0}),
             (std::vector<cv::Rect>{{2, 2, 96, 20}, {98, 2, 16, 20}}));
 }
 
-TEST(GreyColumnsApart, AMarkInTheMiddleMakesThreeParts) {
-  EXPECT_EQ(SplitWithRed({51, 6, 5, 10}, {0, 2}),
+TEST(CutGreyApart, AMarkInTheMiddleMakesThreeParts) {
+  EXPECT_EQ(SplitWithRed({51, 4, 5, 16}, {0, 2}),
             (std::vector<cv::Rect>{
                 {2, 2, 46, 20}, {48, 2, 10, 20}, {58, 2, 56, 20}}));
 }
 
-TEST(GreyColumnsApart, ColourInTheContextCountsToo) {
-  // Above the line, in its context: the columns under it are not grey
-  // with their context.
+TEST(CutGreyApart, GreyRowsGoApartFirst) {
+  // A mark in the top rows of the text: the rows from 2 px below it on
+  // are grey (across the patch), the rows above them cut into columns.
   EXPECT_EQ(
-      SplitWithRed({60, 0, 4, 2}, {0, 2}),
-      (std::vector<cv::Rect>{{2, 2, 56, 20}, {58, 2, 8, 20}, {66, 2, 48, 20}}));
+      SplitWithRed({51, 4, 5, 6}, {0, 2, 3}),
+      (std::vector<cv::Rect>{
+          {2, 2, 46, 10}, {48, 2, 10, 10}, {58, 2, 56, 10}, {2, 12, 112, 10}}));
 }
 
-TEST(GreyColumnsApart, TooLittleGreyToPayStaysWhole) {
+TEST(CutGreyApart, ColourInTheContextCountsToo) {
+  // Above the line, in its context: the rows of the patch within 2 px of
+  // it are not grey with their context (nor worth cutting: blank).
+  EXPECT_EQ(SplitWithRed({60, 0, 4, 2}, {1}),
+            (std::vector<cv::Rect>{{2, 2, 112, 2}, {2, 4, 112, 18}}));
+}
+
+TEST(CutGreyApart, TooLittleGreyToPayStaysWhole) {
   // Plain white beside the mark: nothing a grey sheet would save.
   cv::Mat frame(24, 120, CV_8UC4, kWhite);
-  frame(cv::Rect(100, 6, 9, 10)).setTo(kRed);
+  frame(cv::Rect(100, 4, 9, 16)).setTo(kRed);
   EXPECT_EQ(Split(frame, kLine), std::vector<cv::Rect>{kLine});
   // Nor a few grey columns of text beside it.
   cv::Mat narrow = GreyText();
   narrow(cv::Rect(0, 0, 100, 24)).setTo(kWhite);
-  narrow(cv::Rect(100, 6, 9, 10)).setTo(kRed);
+  narrow(cv::Rect(100, 4, 9, 16)).setTo(kRed);
   const cv::Rect right(98, 2, 22, 20);
   EXPECT_EQ(Split(narrow, right), std::vector<cv::Rect>{right});
 }
 
-TEST(GreyColumnsApart, PixelsNotAroundThePatchAreRefused) {
+TEST(CutGreyApart, PixelsNotAroundThePatchAreRefused) {
   const cv::Mat frame = GreyText();
-  EXPECT_THROW(GreyColumnsApart(frame(cv::Rect(0, 0, 10, 10)), {0, 0},
-                                cv::Rect(5, 5, 10, 10)),
+  EXPECT_THROW(CutGreyApart(frame(cv::Rect(0, 0, 10, 10)), {0, 0},
+                            cv::Rect(5, 5, 10, 10)),
                std::logic_error);
 }
 
