@@ -457,7 +457,9 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
 
 std::vector<cv::Rect> Pipeline::GreyApart(uint64_t seq,
                                           const cv::Rect& rect) const {
-  if (seq == 0 || !options_.grey_apart) return {rect};
+  if (seq == 0 || !options_.grey_apart || options_.codec != ImageFormat::kPng) {
+    return {rect};
+  }
   const CropReply frame = cache_.Crop({seq, std::nullopt});
   const cv::Rect around = ContextAround(rect, frame.rect);
   GreySplitOptions options;

@@ -97,10 +97,14 @@ struct PipelineOptions {
   // across patches (the same glyphs, typed again) and carries one header.
   int sprite_max_area_px = 64 * 1024;
   int sprite_max_side_px = 1024;
-  // Patches of grey text with a few coloured pixels cut into columns, so
+  // Patches of grey text with coloured pixels in it cut into parts, so
   // that the grey ones go on the writer's grey sheet (processing/
   // grey_split.h; not the poster: an image of its own, it has no context
-  // to carry across the cut). Off: one patch each.
+  // to carry across the cut). Off: one patch each. With codec WebP, off
+  // too: WebP's colour transforms store grey in RGB cheaply, and the
+  // parts' markup and contexts cost more than they save on a coloured
+  // terminal session (127,604 bytes whole, 143,766 cut; the demo gained:
+  // 142,203 against 132,375; no piece cost was right for both).
   bool grey_apart = true;
   // Called on the writer node after each frame is written (progress lines).
   std::function<void(uint64_t frames_written)> on_frame_written;

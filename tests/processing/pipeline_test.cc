@@ -465,6 +465,7 @@ struct RunConfig {
   std::function<void()> on_feeder_start;
   int sprite_max_area_px = PipelineOptions{}.sprite_max_area_px;
   bool grey_apart = PipelineOptions{}.grey_apart;
+  ImageFormat codec = PipelineOptions{}.codec;
   // PngOptions::transparent_unchanged (off in svgcast: see PipelineOptions)
   // on, so that the sink checks the masks of images that use it.
   bool transparent_unchanged = true;
@@ -495,6 +496,7 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   options.threads = config.threads;
   options.sprite_max_area_px = config.sprite_max_area_px;
   options.grey_apart = config.grey_apart;
+  options.codec = config.codec;
   options.png.transparent_unchanged = config.transparent_unchanged;
   options.on_frame_written = [&](uint64_t frames_written) {
     std::lock_guard lock(progress_mutex);
@@ -892,7 +894,7 @@ TEST(PipelineTest, OneColourTilesAreJoined) {
 }
 
 // A line of grey text ending in a coloured mark: the grey columns a patch
-// of their own (a sprite for the grey sheet), the mark another; off, one.
+// of their own (a sprite for the grey sheet), the mark another.
 TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
   const cv::Mat before(32, 96, CV_8UC4, cv::Scalar(255, 255, 255, 255));
   cv::Mat after = before.clone();
@@ -904,10 +906,13 @@ TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
     }
   }
   after(cv::Rect(76, 8, 10, 12)).setTo(cv::Scalar(40, 40, 220, 255));
-  for (bool apart : {true, false}) {
-    SCOPED_TRACE(apart ? "apart" : "one patch");
+  // (Off, and with the WebP codec: one patch.)
+  for (int variant : {0, 1, 2}) {
+    const bool apart = variant == 0;
+    SCOPED_TRACE(variant == 0 ? "apart" : variant == 1 ? "off" : "webp");
     RunConfig config;
-    config.grey_apart = apart;
+    config.grey_apart = variant != 1;
+    config.codec = variant == 2 ? ImageFormat::kWebp : ImageFormat::kPng;
     const RunResult run = RunPipeline({before, after}, config);
     ASSERT_TRUE(run.status.ok()) << run.status.message();
     ASSERT_EQ(run.written.size(), 2u);
