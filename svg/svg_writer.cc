@@ -124,8 +124,10 @@ constexpr size_t kRowBytes = 1 << 20;
 // A covered frame gets an end when its patches cover this many pixels (or
 // a quarter of the frame).
 constexpr int64_t kEndMinAreaPx = 256 * 256;
-// The widest row of sprites on a PNG sheet (see RowPx).
+// The widest row of sprites on a PNG sheet of one byte a pixel, and on
+// one of three (RGB; see RowPx).
 constexpr int kPngRowPx = 512;
+constexpr int kRgbPngRowPx = 8192;
 
 // "#0a0b0c" for 0x0A0B0C.
 std::string HexColour(uint32_t rgb) {
@@ -771,12 +773,18 @@ constexpr int64_t kClearlyApartGreyPx = 64 * 64;
 
 }  // namespace
 
-int SvgWriter::RowPx() const {
-  // Deflate finds repeats up to 32 KB back: in a PNG sheet of 512-pixel
-  // rows, a glyph's row matches the same glyph twice as many rows up as
-  // with 1024 (the demo: 182,072 -> 178,917 bytes). WebP's matches are 2-D
-  // and do better with the wider sheet (144,135 vs 144,976).
-  return sheet_options_.codec == ImageFormat::kWebp ? 0 : kPngRowPx;
+int SvgWriter::RowPx(const SpriteSheet& sheet) const {
+  // Deflate finds repeats up to 32 KB back: in a PNG sheet of one byte a
+  // pixel (grey, or a palette) in 512-pixel rows, a glyph's row matches
+  // the same glyph twice as many rows up as with 1024 (the demo: 182,072
+  // -> 178,917 bytes). In an RGB sheet 32 KB is 13 rows of an 800-pixel
+  // sprite, less than a line of text: there sprites of one height go side
+  // by side, where like rows of like lines are a few KB apart (a coloured
+  // terminal session 299,791 -> 265,247 bytes, a coloured log 1,811,342 ->
+  // 1,541,448; rows of 4096: 264,112 and 1,651,451). WebP's matches are
+  // 2-D and do better with the wider sheet (144,135 vs 144,976).
+  if (sheet_options_.codec == ImageFormat::kWebp) return 0;
+  return AtMost256Colours(sheet) ? kPngRowPx : kRgbPngRowPx;
 }
 
 SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
@@ -831,7 +839,7 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     std::vector<EncodedSheet> sheets(which.size());
     tbb::parallel_for(size_t{0}, which.size(), [&](size_t k) {
       std::vector<cv::Point> places;
-      const cv::Mat pixels = which[k]->Pack(&places, RowPx());
+      const cv::Mat pixels = which[k]->Pack(&places, RowPx(*which[k]));
       sheets[k] = EncodeSheet(pixels, effort);
       sheets[k].places = std::move(places);
     });

@@ -335,8 +335,8 @@ class SvgWriter final : public FrameSink {
   std::vector<EncodedSheet> PackSheets(
       std::vector<std::pair<size_t, size_t>>* where) const;
   EncodedSheet EncodeSheet(const cv::Mat& pixels, Effort effort) const;
-  // How wide the rows of a sheet are packed (0: as wide as may be).
-  int RowPx() const;
+  // How wide the rows of `sheet` are packed (0: as wide as may be).
+  int RowPx(const SpriteSheet& sheet) const;
   // The image written earlier with exactly these bytes, if any.
   const StoredImage* Find(const PngBytes& png);
   // Appends the markup for one patch: a <rect>, a new <image>, a <use>,

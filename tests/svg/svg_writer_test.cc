@@ -504,6 +504,21 @@ std::vector<int> SheetColourTypes(const std::string& svg) {
   return types;
 }
 
+// The sheets written: each <defs> image's width and height.
+std::vector<cv::Size> SheetSizes(const std::string& svg) {
+  std::vector<cv::Size> sizes;
+  const std::string start = "<defs><image id=";
+  for (size_t at = svg.find(start); at != std::string::npos;
+       at = svg.find(start, at + 1)) {
+    auto number = [&](const std::string& name) {
+      const size_t value = svg.find(" " + name + "=\"", at) + name.size() + 3;
+      return std::stoi(svg.substr(value, svg.find('"', value) - value));
+    };
+    sizes.emplace_back(number("width"), number("height"));
+  }
+  return sizes;
+}
+
 // Writes the frames (sprites included) and checks that the reader shows,
 // at each frame's time, exactly the poster with every patch so far pasted
 // in order.
@@ -620,6 +635,34 @@ TEST(SvgWriter, AGreySpriteWithAColouredContextGoesOnTheColourSheet) {
   ASSERT_EQ(types.size(), 2u);
   EXPECT_EQ(types[0], 0);  // the grey sprites alone: greyscale
   EXPECT_EQ(types[1], 2);
+}
+
+// Of one height, RGB sprites sit side by side in rows of up to 8192
+// pixels: deflate's 32 KB are 13 rows of an 800-pixel RGB sprite, so like
+// rows are in reach beside it, not a shelf below. Sprites of one byte a
+// pixel (grey here) stay in rows of 512.
+TEST(SvgWriter, RgbSpritesOfOneHeightSitSideBySide) {
+  for (bool grey : {false, true}) {
+    SCOPED_TRACE(grey ? "grey" : "RGB");
+    std::vector<EncodedFrame> frames = {Poster()};
+    for (int i = 0; i < 20; ++i) {
+      const cv::Mat pixels =
+          grey ? GreyPattern({40, 8}, i) : Pattern({40, 8}, i);
+      frames.push_back(
+          MakeFrame(1 + i, 1000 * (1 + i), {MakeSprite({0, 8}, pixels)}));
+    }
+    const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+    const std::vector<cv::Size> sizes = SheetSizes(w.svg);
+    ASSERT_EQ(sizes.size(), 1u);
+    EXPECT_EQ(SheetColourTypes(w.svg), std::vector<int>{grey ? 0 : 2});
+    if (grey) {
+      EXPECT_LE(sizes[0].width, 512 + 8);
+      EXPECT_GT(sizes[0].height, 16);  // shelves
+    } else {
+      EXPECT_GT(sizes[0].width, 20 * 40);
+      EXPECT_LT(sizes[0].height, 16);  // one shelf
+    }
+  }
 }
 
 TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
