@@ -100,7 +100,8 @@ struct PipelineOptions {
   // Patches of grey text with coloured pixels in it cut into parts, so
   // that the grey ones go on the writer's grey sheet (processing/
   // grey_split.h; not the poster: an image of its own, it has no context
-  // to carry across the cut). Off: one patch each. With codec WebP, off
+  // to carry across the cut; the writer cuts the rows of a band it paints
+  // the same way). Off: one patch each. With codec WebP, off
   // too: WebP's colour transforms store grey in RGB cheaply, and the
   // parts' markup and contexts cost more than they save on a coloured
   // terminal session (127,604 bytes whole, 143,766 cut; the demo gained:

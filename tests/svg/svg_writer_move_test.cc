@@ -60,9 +60,10 @@ struct Result {
   SvgStats stats;
 };
 // With `pixels`, each move carries the pixels it shows (moved_pixels), as
-// the pipeline sends it.
+// the pipeline sends it; with `context` too, what the frame shows around
+// it (band_context).
 Result WriteAndCheck(const std::vector<EncodedFrame>& frames,
-                     bool pixels = false) {
+                     bool pixels = false, bool context = false) {
   TempDir dir;
   const std::string path = dir.File("out.svg");
   std::unique_ptr<OutputFile> out;
@@ -79,7 +80,6 @@ Result WriteAndCheck(const std::vector<EncodedFrame>& frames,
       band = shown(frame.move->to + cv::Point(0, frame.move->dy)).clone();
       if (pixels) frame.moved_pixels = band;
     }
-    writer.WriteFrame(frame);
     if (frame.move) band.copyTo(canvas(frame.move->to));
     for (const EncodedPatch& patch : frame.patches) {
       if (patch.fill) {
@@ -97,6 +97,13 @@ Result WriteAndCheck(const std::vector<EncodedFrame>& frames,
         pixels.copyTo(canvas(patch.rect));
       }
     }
+    if (frame.move && context) {
+      const cv::Rect around =
+          ContextAround(frame.move->to, cv::Rect(cv::Point(), kSize));
+      frame.band_context = canvas(around).clone();
+      frame.band_inside = frame.move->to.tl() - around.tl();
+    }
+    writer.WriteFrame(frame);
     expected.push_back(canvas.clone());
   }
   writer.Finish();
@@ -249,6 +256,52 @@ TEST(SvgWriterMove, BandOfManySmallFramesIsPaintedWhenSmaller) {
     frames[n].ticket.timestamp_us = static_cast<int64_t>(n) * 100'000;
   }
   EXPECT_EQ(WriteAndCheck(frames, /*pixels=*/true).stats.painted_moves, 0u);
+}
+
+// Grey "text" rows (B = G = R), depending on `seed`.
+cv::Mat GreyRows(cv::Size size, int seed) {
+  cv::Mat image(size, CV_8UC4);
+  for (int y = 0; y < size.height; ++y) {
+    for (int x = 0; x < size.width; ++x) {
+      const auto v =
+          static_cast<uint8_t>((seed * 131 + y * 29 + x * 7) ^ x * y);
+      image.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+  return image;
+}
+
+TEST(SvgWriterMove, PaintedRowsOfABandHaveTheirGreyRowsApart) {
+  // Grey text with a coloured line in it (rows 16-23), typed in below it
+  // a character a frame, then scrolled 8 rows up: the band's last rows
+  // (16-31) are painted (as in TypedLineInTheBandIsPaintedAsOneSprite),
+  // the grey ones apart from the coloured ones, for the grey sheet, given
+  // the frame around them (a grey part's context must be grey too).
+  cv::Mat poster = GreyRows(kSize, 1);
+  Rows({48, 8}, 3).copyTo(poster(cv::Rect(0, 16, 48, 8)));
+  std::vector<EncodedFrame> frames = {
+      Frame(0, {Patch({0, 0}, poster, Kind::kImage)})};
+  for (int n = 1; n <= 48; ++n) {
+    const cv::Point at(((n - 1) % 12) * 4, ((n - 1) / 12) * 2 + 26);
+    frames.push_back(Frame(n, {Patch(at, GreyRows({2, 2}, n), Kind::kImage)}));
+  }
+  frames.push_back(Frame(49,
+                         {Patch({0, 32}, GreyRows({48, 8}, 60), Kind::kFill)},
+                         Move{cv::Rect(0, 0, 48, 32), 8}));
+  const Result whole = WriteAndCheck(frames, /*pixels=*/true);
+  const Result apart = WriteAndCheck(frames, /*pixels=*/true,
+                                     /*context=*/true);
+  EXPECT_EQ(whole.stats.painted_tails, 1u);
+  EXPECT_EQ(apart.stats.painted_tails, 1u);
+  // (One sprite alone is an image of its own.)
+  EXPECT_NE(whole.svg.find("<image y=\"16\" width=\"48\" height=\"16\""),
+            std::string::npos);
+  // The coloured rows now at 8-15 and 2 rows of context below them (even):
+  // rows 16-17 on the RGB sheet, 18-31 on the grey one.
+  EXPECT_EQ(apart.stats.sprites, 2u);
+  EXPECT_EQ(apart.stats.sheets, 2u);
+  EXPECT_EQ(Count(apart.svg, "<svg y=\"16\" width=\"48\" height=\"2\">"), 1);
+  EXPECT_EQ(Count(apart.svg, "<svg y=\"18\" width=\"48\" height=\"14\">"), 1);
 }
 
 // A terminal where a command was typed at the bottom of the band (rows
