@@ -63,6 +63,16 @@ std::vector<Run> CutAxis(int lo, int hi, int first,
 
 }  // namespace
 
+bool IsGrey(const cv::Mat& bgrx) {
+  for (int y = 0; y < bgrx.rows; ++y) {
+    const uint8_t* p = bgrx.ptr<uint8_t>(y);
+    for (int x = 0; x < bgrx.cols; ++x, p += 4) {
+      if (Coloured(p)) return false;
+    }
+  }
+  return true;
+}
+
 std::vector<cv::Rect> CutGreyApart(const cv::Mat& around, cv::Point around_tl,
                                    const cv::Rect& rect,
                                    const GreySplitOptions& options) {

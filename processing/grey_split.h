@@ -40,6 +40,10 @@ struct GreySplitOptions {
 // {rect} when none does. `around`: the frame's pixels (BGRX) around `rect`
 // (ContextAround(rect, frame)), its top-left corner at `around_tl` in the
 // frame.
+// Whether every pixel of `bgrx` is grey (B = G = R): what puts a sprite on
+// the writer's grey sheet, and what CutGreyApart cuts for.
+bool IsGrey(const cv::Mat& bgrx);
+
 std::vector<cv::Rect> CutGreyApart(const cv::Mat& around, cv::Point around_tl,
                                    const cv::Rect& rect,
                                    const GreySplitOptions& options = {});

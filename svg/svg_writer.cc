@@ -750,18 +750,6 @@ void SvgWriter::TakeOver(const EncodedPatch& patch, uint64_t serial,
 
 namespace {
 
-// Whether every pixel is grey (B = G = R): screen text usually is, and a
-// sheet of grey sprites alone is a greyscale image (one byte a pixel).
-bool IsGrey(const cv::Mat& bgrx) {
-  for (int y = 0; y < bgrx.rows; ++y) {
-    const uint8_t* p = bgrx.ptr<uint8_t>(y);
-    for (int x = 0; x < bgrx.cols; ++x, p += 4) {
-      if (p[0] != p[1] || p[1] != p[2]) return false;
-    }
-  }
-  return true;
-}
-
 // Whether the sprites have at most 256 colours between them (one palette
 // image could hold them all).
 bool AtMost256Colours(const SpriteSheet& sheet) {

@@ -61,8 +61,9 @@
 // When
 // smaller, the grey sprites (B = G = R: screen text, mostly; their context
 // too) go to a sheet of their own, a greyscale image, and the coloured ones
-// to another (the pipeline cuts a patch's grey columns apart from its
-// coloured ones for that: processing/grey_split.h).
+// to another (the pipeline cuts a patch's grey rows and columns apart from
+// its coloured ones for that, and the writer the rows of a band it paints:
+// processing/grey_split.h).
 //
 // The first frame (the poster) is shown from the start. Each later frame
 // that changed is a group of patches that becomes visible at the frame's
