@@ -1,17 +1,20 @@
-// bench_playback: how long headless Chromium takes to show an svgcast SVG
+// bench_playback: how long a headless browser takes to show an svgcast SVG
 // at moments spread over its length (a benchmark, not a test; used by
-// scripts/bench-playback). Opens the SVG directly, and for each moment
-// seeks every animation there (paused) and takes a screenshot; the time of
-// seek + screenshot is what the browser spends to style, paint and raster
-// that picture. Prints one line:
-//   <samples> <median ms> <last ms>
-// where "last" is the median of three draws at the last change.
+// scripts/bench-playback). Opens the SVG directly (drawn at SCALE times its
+// size), and for each moment seeks every animation there (paused) and
+// takes a screenshot; the time of seek + screenshot is what the browser
+// spends to style, paint and raster that picture. Prints one line:
+//   <samples> <median ms> <last ms> <open ms>
+// where "last" is the median of three draws at the last change, and "open"
+// the time to open the SVG (load it: parse, decode its images, draw it).
 //
-//   bench_playback SVG [SAMPLES]    (SAMPLES: default 12)
+//   bench_playback SVG [SAMPLES [chromium|firefox [SCALE]]]
+//   (SAMPLES: default 12; engine: chromium; SCALE: 1)
 //
-// Threading: single-threaded (one Chromium object).
+// Threading: single-threaded (one Browser object).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,12 +25,13 @@
 #include <opencv2/core.hpp>
 
 #include "tests/test_util.h"
-#include "tests/tools/chromium.h"
+#include "tests/tools/browser.h"
 
 namespace {
 
 using svgcast::Status;
-using svgcast::test::Chromium;
+using svgcast::test::Browser;
+using svgcast::test::Engine;
 
 int Fail(const std::string& why) {
   std::fprintf(stderr, "bench_playback: %s\n", why.c_str());
@@ -42,12 +46,21 @@ double Median(std::vector<double> values) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    return Fail("usage: bench_playback SVG [SAMPLES]");
+  if (argc < 2 || argc > 5) {
+    return Fail(
+        "usage: bench_playback SVG [SAMPLES [chromium|firefox [SCALE]]]");
   }
   const std::string path = std::filesystem::absolute(argv[1]).string();
-  const int samples = argc == 3 ? std::atoi(argv[2]) : 12;
+  const int samples = argc >= 3 ? std::atoi(argv[2]) : 12;
   if (samples < 2) return Fail("SAMPLES must be 2 or more");
+  const std::string engine_name = argc >= 4 ? argv[3] : "chromium";
+  if (engine_name != "chromium" && engine_name != "firefox") {
+    return Fail("engine must be chromium or firefox, not " + engine_name);
+  }
+  const Engine engine =
+      engine_name == "chromium" ? Engine::kChromium : Engine::kFirefox;
+  const double scale = argc >= 5 ? std::atof(argv[4]) : 1.0;
+  if (!(scale > 0 && scale <= 4)) return Fail("SCALE must be in (0, 4]");
   const std::string svg = svgcast::test::ReadFile(path);
   // The size, and the last change's time (the largest --d).
   std::smatch size;
@@ -56,8 +69,8 @@ int main(int argc, char** argv) {
                          std::regex("width=\"(\\d+)\" height=\"(\\d+)\""))) {
     return Fail(path + ": no width and height");
   }
-  const int width = std::stoi(size[1]);
-  const int height = std::stoi(size[2]);
+  const int width = static_cast<int>(std::lround(std::stoi(size[1]) * scale));
+  const int height = static_cast<int>(std::lround(std::stoi(size[2]) * scale));
   double last_ms = 0;
   const std::regex delay("--d:([0-9.]+)ms");
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), delay);
@@ -65,10 +78,26 @@ int main(int argc, char** argv) {
     last_ms = std::max(last_ms, std::stod((*it)[1]));
   }
 
-  std::unique_ptr<Chromium> browser;
-  if (Status s = Chromium::Start(&browser); !s.ok()) return Fail(s.message());
+  std::unique_ptr<Browser> browser;
+  if (Status s = svgcast::test::StartBrowser(engine, &browser); !s.ok()) {
+    return Fail(s.message());
+  }
+  const auto open_start = std::chrono::steady_clock::now();
   if (Status s = browser->Open("file://" + path, width, height); !s.ok()) {
     return Fail(s.message());
+  }
+  const double open_ms = std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - open_start)
+                             .count();
+  if (scale != 1.0) {
+    const std::string resize =
+        "document.documentElement.setAttribute('width', " +
+        std::to_string(width) + ");" +
+        "document.documentElement.setAttribute('height', " +
+        std::to_string(height) + ");";
+    if (Status s = browser->Evaluate(resize); !s.ok()) {
+      return Fail(s.message());
+    }
   }
   auto draw_ms = [&](double at_ms, double* ms) -> Status {
     const auto start = std::chrono::steady_clock::now();
@@ -97,6 +126,7 @@ int main(int argc, char** argv) {
     }
     last.push_back(ms);
   }
-  std::printf("%d %.1f %.1f\n", samples, Median(all), Median(last));
+  std::printf("%d %.1f %.1f %.1f\n", samples, Median(all), Median(last),
+              open_ms);
   return 0;
 }
