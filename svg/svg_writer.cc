@@ -771,6 +771,53 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
   return true;
 }
 
+// A packed sheet is written as strips, images of whole shelves, each
+// about kStripBytes or less. Firefox copies an image's data: URI for every
+// copy a <use> makes of it (a move's <use> copies every <use> in the frames
+// it shows), and spends time in proportion to the URI's length on each: a
+// coloured log of 274 frames (1 MB; 27,364 copies of its 6 sheets of up to
+// 170 KB) took it 53 s to open, 0.9 s for the demo. Strips make each copy
+// cheaper: about 15 s for the log, at 0.9% more bytes (a new deflate stream
+// for each, and its header). The size is guessed from a fast encoding (one
+// filter choice, zlib level 3, about 1.5 times the final file; no second
+// encoding of the sheet at full effort): a sheet guessed over kStripBytes
+// is cut into as many strips as that takes, of about equal height. Guesses
+// over 56 KB (strips of about 32 KB) on the log 15 s, +0.9%; 40 KB 12 s,
+// +1.6%; 64 KB 17 s (the demo +0.15%, a 13 px log +0.9%, a 17 px typed
+// session +0.2% with 56 KB).
+constexpr size_t kStripBytes = 56 << 10;
+
+// The guessed file size of a sheet (0 when it cannot be over kStripBytes).
+size_t GuessBytes(const cv::Mat& bgrx) {
+  if (bgrx.total() * 4 <= kStripBytes) return 0;
+  PngOptions options;
+  options.effort = Effort::kFast;
+  std::vector<uint8_t> png;
+  if (Status s = EncodePngWithEffort(bgrx, options, &png); !s.ok()) {
+    throw std::runtime_error(s.message());
+  }
+  return png.size();
+}
+
+// The rows at which a sheet `height` rows high is cut into `strips` strips
+// (0 and `height` included): the cut (SpriteSheet::CutRows: `cuts`,
+// ascending) nearest each equal division; fewer strips if cuts are few.
+std::vector<int> StripRows(const std::vector<int>& cuts, int height,
+                           size_t strips) {
+  std::vector<int> rows = {0};
+  for (size_t s = 1; s < strips && !cuts.empty(); ++s) {
+    const double at = static_cast<double>(height) * s / strips;
+    auto after = std::lower_bound(cuts.begin(), cuts.end(), at);
+    const int cut = after == cuts.end()               ? cuts.back()
+                    : after == cuts.begin()           ? *after
+                    : *after - at < at - *(after - 1) ? *after
+                                                      : *(after - 1);
+    if (cut > rows.back()) rows.push_back(cut);
+  }
+  rows.push_back(height);
+  return rows;
+}
+
 // Grey sprites covering this many pixels go to a sheet of their own
 // without trying one mixed RGB sheet: two bytes a pixel saved, before
 // compression, against a second header (about 60 bytes).
@@ -778,7 +825,7 @@ constexpr int64_t kClearlyApartGreyPx = 64 * 64;
 
 }  // namespace
 
-int SvgWriter::RowPx(const SpriteSheet& sheet) const {
+int SvgWriter::RowPx(bool few_colours) const {
   // Deflate finds repeats up to 32 KB back: in a PNG sheet of one byte a
   // pixel (grey, or a palette) in 512-pixel rows, a glyph's row matches
   // the same glyph twice as many rows up as with 1024 (the demo: 182,072
@@ -789,7 +836,7 @@ int SvgWriter::RowPx(const SpriteSheet& sheet) const {
   // 1,541,448; rows of 4096: 264,112 and 1,651,451). WebP's matches are
   // 2-D and do better with the wider sheet (144,135 vs 144,976).
   if (sheet_options_.codec == ImageFormat::kWebp) return 0;
-  return AtMost256Colours(sheet) ? kPngRowPx : kRgbPngRowPx;
+  return few_colours ? kPngRowPx : kRgbPngRowPx;
 }
 
 SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
@@ -836,23 +883,53 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
                                       sheet_.inside(n))};
   }
   // The sheets packed and encoded: the one, or the two parts, side by
-  // side (TBB: the rest of the pipeline is idle at the final flush).
+  // side (TBB: the rest of the pipeline is idle at the final flush), each
+  // in strips; strip_of[part][number]: the strip showing that sprite.
+  struct Encoded {
+    std::vector<EncodedSheet> sheets;
+    std::vector<std::vector<size_t>> strip_of;
+  };
   auto encode = [&](bool apart, Effort effort) {
     const std::vector<const SpriteSheet*> which =
         apart ? std::vector<const SpriteSheet*>{&parts[0], &parts[1]}
               : std::vector<const SpriteSheet*>{&sheet_};
-    std::vector<EncodedSheet> sheets(which.size());
+    std::vector<std::vector<EncodedSheet>> strips(which.size());
+    std::vector<std::vector<size_t>> strip_of(which.size());
     tbb::parallel_for(size_t{0}, which.size(), [&](size_t k) {
+      const bool few_colours = AtMost256Colours(*which[k]);
       std::vector<cv::Point> places;
-      const cv::Mat pixels = which[k]->Pack(&places, RowPx(*which[k]));
-      sheets[k] = EncodeSheet(pixels, effort);
-      sheets[k].places = std::move(places);
+      const cv::Mat pixels = which[k]->Pack(&places, RowPx(few_colours));
+      std::vector<int> rows = {0, pixels.rows};
+      if (const size_t guess = GuessBytes(pixels); guess > kStripBytes) {
+        rows = StripRows(which[k]->CutRows(places, pixels.rows), pixels.rows,
+                         (guess + kStripBytes - 1) / kStripBytes);
+      }
+      strips[k].assign(rows.size() - 1, EncodedSheet{});
+      tbb::parallel_for(size_t{0}, strips[k].size(), [&](size_t s) {
+        EncodedSheet& strip = strips[k][s];
+        strip = EncodeSheet(pixels.rowRange(rows[s], rows[s + 1]), effort);
+        strip.places = places;
+        for (cv::Point& place : strip.places) place.y -= rows[s];
+      });
+      for (const cv::Point& place : places) {
+        strip_of[k].push_back(static_cast<size_t>(
+            std::upper_bound(rows.begin(), rows.end(), place.y) - rows.begin() -
+            1));
+      }
     });
-    return sheets;
+    Encoded encoded;
+    for (size_t k = 0; k < which.size(); ++k) {
+      for (size_t& s : strip_of[k]) s += encoded.sheets.size();
+      encoded.strip_of.push_back(std::move(strip_of[k]));
+      for (EncodedSheet& strip : strips[k]) {
+        encoded.sheets.push_back(std::move(strip));
+      }
+    }
+    return encoded;
   };
   const Effort effort = sheet_options_.effort;
   bool apart = false;
-  std::vector<EncodedSheet> sheets;
+  Encoded sheets;
   if (parts[0].empty() || parts[1].empty()) {
     sheets = encode(false, effort);
   } else if (parts[0].area_px() >= kClearlyApartGreyPx &&
@@ -869,22 +946,30 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     // "/></defs>", is about 80 bytes: 60 of binary once base64'd.)
     constexpr size_t kSheetMarkupBytes = 60;
     const Effort decide = std::min(effort, Effort::kDefault);
-    std::vector<EncodedSheet> one, two;
+    Encoded one, two;
     tbb::parallel_invoke([&] { one = encode(false, decide); },
                          [&] { two = encode(true, decide); });
-    apart = two[0].bytes.size() + two[1].bytes.size() + kSheetMarkupBytes <
-            one[0].bytes.size();
+    auto bytes = [](const Encoded& e) {
+      size_t sum = 0;
+      for (const EncodedSheet& sheet : e.sheets) {
+        sum += sheet.bytes.size() + kSheetMarkupBytes;
+      }
+      return sum;
+    };
+    apart = bytes(two) < bytes(one);
     sheets = effort != decide ? encode(apart, effort)
              : apart          ? std::move(two)
                               : std::move(one);
   }
-  if (apart) {
-    *where = std::move(split);
-  } else {
-    where->resize(sheet_.sprites());
-    for (size_t n = 0; n < sheet_.sprites(); ++n) (*where)[n] = {0, n};
+  if (!apart) {
+    for (size_t n = 0; n < sheet_.sprites(); ++n) split[n] = {0, n};
   }
-  return sheets;
+  where->resize(sheet_.sprites());
+  for (size_t n = 0; n < sheet_.sprites(); ++n) {
+    const auto [part, number] = split[n];
+    (*where)[n] = {sheets.strip_of[part][number], number};
+  }
+  return std::move(sheets.sheets);
 }
 
 void SvgWriter::FlushSheet() {

@@ -41,7 +41,11 @@
 // sprite, at (64, 0) on it, fills the box; the sheet's x and y, when
 // given, are minus the place most of its sprites are shown from, so that
 // their <use>s need none: -2 on a sheet of sprites with their contexts)
-// (a sheet with one sprite shown once is just an <image> in place).
+// (a sheet with one sprite shown once is just an <image> in place). A
+// sheet whose file would be over about 32 KB is written as several such
+// images, strips of whole shelves, each sprite shown from its strip: Firefox
+// spends time in proportion to an image's data: URI on every copy a <use>
+// makes of it (see kStripBytes).
 // Consecutive frames that are each one sprite in the same rows of the
 // screen (a line typed a character at a time) are written as a row, a
 // nested <svg> with those rows' y and height, in which each sprite takes
@@ -331,13 +335,15 @@ class SvgWriter final : public FrameSink {
   // Encodes the open sheet, writes it and the markup that waited for it.
   void FlushSheet();
   // The open sheet's sprites packed and encoded as one sheet or as two
-  // (grey, coloured), whichever is smaller; `where` gets, for each sprite,
-  // its sheet and its number there.
+  // (grey, coloured), whichever is smaller, each as one image or as strips;
+  // `where` gets, for each sprite, its image (an index into the result)
+  // and its number there (places on every image are by number).
   std::vector<EncodedSheet> PackSheets(
       std::vector<std::pair<size_t, size_t>>* where) const;
   EncodedSheet EncodeSheet(const cv::Mat& pixels, Effort effort) const;
-  // How wide the rows of `sheet` are packed (0: as wide as may be).
-  int RowPx(const SpriteSheet& sheet) const;
+  // How wide the rows of a sheet are packed (0: as wide as may be), given
+  // whether its sprites have at most 256 colours.
+  int RowPx(bool few_colours) const;
   // The image written earlier with exactly these bytes, if any.
   const StoredImage* Find(const PngBytes& png);
   // Appends the markup for one patch: a <rect>, a new <image>, a <use>,

@@ -488,8 +488,8 @@ class FirefoxFixtureTest : public BrowserFixtureTest {
 
 const auto kBrowserFixtures = ::testing::Values(
     "boxes", "colortypes", "scroll", "terminal", "terminal-odd", "typing",
-    "typing-long", "window", "recolour", "emoji", "anchor-patches/chevron",
-    "anchor-patches/diagonal", "anchor-patches/full",
+    "typing-long", "window", "recolour", "emoji", "strips",
+    "anchor-patches/chevron", "anchor-patches/diagonal", "anchor-patches/full",
     "anchor-patches/horizontal", "anchor-patches/letter",
     "anchor-patches/vertical");
 
@@ -748,7 +748,7 @@ TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 
 const auto kScaleFixtures = ::testing::Values(
     "boxes", "scroll", "terminal", "terminal-odd", "typing", "typing-long",
-    "window", "recolour", "emoji", "anchor-patches/letter");
+    "window", "recolour", "emoji", "strips", "anchor-patches/letter");
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest, kScaleFixtures,
                          FixtureTestName);

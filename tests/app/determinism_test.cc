@@ -43,7 +43,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                          ::testing::Values("boxes", "scroll", "terminal",
                                            "terminal-odd", "typing",
                                            "typing-long", "window", "recolour",
-                                           "emoji", "anchor-patches/letter"),
+                                           "emoji", "strips",
+                                           "anchor-patches/letter"),
                          FixtureTestName);
 
 // The reference demo (270 frames of 1200x744), where the shared corpus is

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
 
 #include "processing/png_encoder.h"
 #include "svg/base64.h"
 #include "svg/output_file.h"
+#include "svg/sprite_sheet.h"
 #include "svg/svg_reader.h"
 #include "tests/svg/golden_frames.h"
 #include "tests/test_util.h"
@@ -663,6 +665,40 @@ TEST(SvgWriter, RgbSpritesOfOneHeightSitSideBySide) {
       EXPECT_LT(sizes[0].height, 16);  // one shelf
     }
   }
+}
+
+// A sheet whose file would be large is written as several images, strips
+// of whole shelves (Firefox spends time in proportion to an image's data:
+// URI for every copy a <use> makes of it), and every frame still decodes
+// exactly. Grey noise (incompressible: 1,152 bytes a sprite) packed nine to
+// a 512-pixel row: 60 sprites, about 69 KB, over the strip size.
+TEST(SvgWriter, ABigSheetIsWrittenInStripsOfWholeShelves) {
+  cv::RNG rng(7);
+  std::vector<EncodedFrame> frames = {Poster()};
+  SpriteSheet sheet(1024);
+  for (int i = 0; i < 60; ++i) {
+    cv::Mat grey(24, 48, CV_8UC1);
+    rng.fill(grey, cv::RNG::UNIFORM, 0, 256);
+    cv::Mat sprite;
+    cv::cvtColor(grey, sprite, cv::COLOR_GRAY2BGRA);
+    sheet.Add(sprite);
+    frames.push_back(MakeFrame(1 + i, 1000 * (1 + i),
+                               {MakeSprite({i % 2 * 16, i % 3 * 12}, sprite)}));
+  }
+  const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
+  const std::vector<cv::Size> sizes = SheetSizes(w.svg);
+  EXPECT_EQ(w.stats.sheets, sizes.size());
+  ASSERT_GE(sizes.size(), 2u);
+  int rows = 0;
+  for (const cv::Size& size : sizes) {
+    EXPECT_LE(size.width, 512 + 8);
+    EXPECT_EQ(size.height % 2, 0);
+    rows += size.height;
+  }
+  // The strips together are the sheet.
+  std::vector<cv::Point> places;
+  EXPECT_EQ(rows, sheet.Pack(&places, 512).rows);
+  EXPECT_EQ(SheetColourTypes(w.svg), std::vector<int>(sizes.size(), 0));
 }
 
 TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
