@@ -74,6 +74,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   SheetOptions sheets;
   sheets.codec = options.codec;
   sheets.effort = options.effort;
+  sheets.copy_budget_bytes = options.sheet_copy_budget_bytes;
   SvgWriter writer(size, out.get(), options.timing, sheets);
   PipelineOptions pipeline_options;
   pipeline_options.mode = options.processing;

@@ -39,10 +39,12 @@ struct SessionOptions {
   // effort; the timer summary says whether it got it).
   int realtime_priority = 0;
   TimingOptions timing;  // how the SVG plays (speed, idle limit, loop)
-  Effort effort = Effort::kDefault;  // how hard to compress patches
+  Effort effort = Effort::kDefault;       // how hard to compress patches
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
-  int countdown_s = 0;               // "recording in 3... 2... 1..." first
+  // SheetOptions::copy_budget_bytes (not an option of the command line).
+  double sheet_copy_budget_bytes = SheetOptions{}.copy_budget_bytes;
+  int countdown_s = 0;  // "recording in 3... 2... 1..." first
   // Printed (unless quiet) once the output is open and before capture.
   std::string start_message;
   std::string verb = "replay";  // for the progress line

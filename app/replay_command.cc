@@ -32,6 +32,7 @@ int RunReplay(const ReplayOptions& options) {
   session.effort = options.effort;
   session.codec = options.codec;
   session.scroll = options.scroll;
+  session.sheet_copy_budget_bytes = options.sheet_copy_budget_bytes;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*source, session, &report); !s.ok()) {

@@ -14,6 +14,7 @@
 #include "capture/frame_cache.h"
 #include "processing/patch.h"
 #include "processing/png_encoder.h"
+#include "svg/svg_writer.h"
 
 namespace svgcast {
 
@@ -33,6 +34,9 @@ struct ReplayOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  // SheetOptions::copy_budget_bytes (not an option of the command line;
+  // tests lower it to see a sheet in strips in a short sequence).
+  double sheet_copy_budget_bytes = SheetOptions{}.copy_budget_bytes;
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed),

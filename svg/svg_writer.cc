@@ -575,6 +575,8 @@ void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, bool bare,
     }
     entry.elements += piece.sprite != kNoSprite ? 2 : 0;
   }
+  own_elements_ += entry.elements - nesting.elements;
+  copied_elements_ += nesting.elements;
   entry.pieces = std::move(pieces);
   window_bytes_ += entry.bytes;
   window_.push_back(std::move(entry));
@@ -771,25 +773,31 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
   return true;
 }
 
-// A packed sheet is written as strips, images of whole shelves, each
-// about kStripBytes or less. Firefox copies an image's data: URI for every
-// copy a <use> makes of it (a move's <use> copies every <use> in the frames
-// it shows), and spends time in proportion to the URI's length on each: a
-// coloured log of 274 frames (1 MB; 27,364 copies of its 6 sheets of up to
-// 170 KB) took it 53 s to open, 0.9 s for the demo. Strips make each copy
-// cheaper: about 15 s for the log, at 0.9% more bytes (a new deflate stream
-// for each, and its header). The size is guessed from a fast encoding (one
-// filter choice, zlib level 3, about 1.5 times the final file; no second
-// encoding of the sheet at full effort): a sheet guessed over kStripBytes
-// is cut into as many strips as that takes, of about equal height. Guesses
-// over 56 KB (strips of about 32 KB) on the log 15 s, +0.9%; 40 KB 12 s,
-// +1.6%; 64 KB 17 s (the demo +0.15%, a 13 px log +0.9%, a 17 px typed
-// session +0.2% with 56 KB).
+// A packed sheet that a browser will copy many times is written as strips,
+// images of whole shelves, each about kStripBytes or less. Firefox copies
+// an image's data: URI for every copy a <use> makes of it (a move's <use>
+// copies every <use> in the frames it shows), and spends time in
+// proportion to the URI's length on each (about 10 ms a MB): a coloured
+// log of 274 frames (1 MB; 27,364 copies of its 6 sheets of up to 170 KB,
+// 4.7 GB of URIs) took it 53 s to open, where Chromium takes 3.5 s. In
+// strips, 15 s, for 0.9% more bytes (a deflate stream for each, and its
+// header). So a sheet is cut when its copies (a <use> for each time its
+// sprites are shown, times the copies moves make of each element so far)
+// times its size are over SheetOptions::copy_budget_bytes (64 MB, about
+// 0.6 s of Firefox): on the log and a 13 px log (21 and 18 copies an
+// element), not on the demo (1.45), whose bytes stay as they were. Its size is
+// guessed from a fast encoding (one filter choice, zlib level 3, about 1.5
+// times the final file; no second encoding at full effort); a sheet guessed
+// over kStripBytes is cut into as many strips as that takes, of about equal
+// height. Guesses over 56 KB (strips of about 32 KB) on the log 15 s,
+// +0.9%; 40 KB 12 s, +1.6%; 64 KB 17 s.
 constexpr size_t kStripBytes = 56 << 10;
 
-// The guessed file size of a sheet (0 when it cannot be over kStripBytes).
-size_t GuessBytes(const cv::Mat& bgrx) {
-  if (bgrx.total() * 4 <= kStripBytes) return 0;
+// The guessed file size of a sheet a browser copies `copies` times (0 when
+// it cannot be over kStripBytes, or its copies over `budget`).
+size_t GuessBytes(const cv::Mat& bgrx, int64_t copies, double budget) {
+  const double most = static_cast<double>(bgrx.total()) * 4;
+  if (most <= kStripBytes || most * copies <= budget) return 0;
   PngOptions options;
   options.effort = Effort::kFast;
   std::vector<uint8_t> png;
@@ -882,6 +890,19 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     split[n] = {part, parts[part].Add(sheet_.sprite(n), sheet_.context(n),
                                       sheet_.inside(n))};
   }
+  // How many copies of each part a browser makes: a <use> for each time
+  // its sprites are shown, times the copies moves make of each element.
+  int64_t copies[2] = {0, 0};
+  for (const Entry& entry : window_) {
+    if (entry.sprites_waiting == 0) continue;
+    for (const Piece& piece : entry.pieces) {
+      if (piece.sprite != kNoSprite) copies[split[piece.sprite].first] += 1;
+    }
+  }
+  for (int64_t& c : copies) {
+    c = c * (own_elements_ + copied_elements_) /
+        std::max<int64_t>(1, own_elements_);
+  }
   // The sheets packed and encoded: the one, or the two parts, side by
   // side (TBB: the rest of the pipeline is idle at the final flush), each
   // in strips; strip_of[part][number]: the strip showing that sprite.
@@ -900,7 +921,11 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
       std::vector<cv::Point> places;
       const cv::Mat pixels = which[k]->Pack(&places, RowPx(few_colours));
       std::vector<int> rows = {0, pixels.rows};
-      if (const size_t guess = GuessBytes(pixels); guess > kStripBytes) {
+      const int64_t copied = apart ? copies[k] : copies[0] + copies[1];
+      if (const size_t guess =
+              GuessBytes(pixels, copied, sheet_options_.copy_budget_bytes);
+          guess > kStripBytes && static_cast<double>(guess) * copied >
+                                     sheet_options_.copy_budget_bytes) {
         rows = StripRows(which[k]->CutRows(places, pixels.rows), pixels.rows,
                          (guess + kStripBytes - 1) / kStripBytes);
       }

@@ -185,6 +185,10 @@ struct SheetOptions {
   // A sheet is written once its sprites cover this many pixels (16 MB of
   // BGRA held at most); the rest at the end.
   int64_t max_area_px = 4 << 20;
+  // A sheet is written as strips when its copies in a browser times its
+  // size are over this (svg_writer.cc, kStripBytes says why; tests lower
+  // it to see strips in a short sequence).
+  double copy_budget_bytes = 64e6;
 };
 
 struct SvgStats {
@@ -470,6 +474,11 @@ class SvgWriter final : public FrameSink {
   uint64_t frames_seen_ = 0;
   bool header_written_ = false;
   uint64_t next_id_ = 0;
+  // Elements written, and elements a browser copies for moves' <use>s (a
+  // move counts every element of the frames it shows, with their copies):
+  // how many copies a <use> gets, on average (see kStripBytes).
+  int64_t own_elements_ = 0;
+  int64_t copied_elements_ = 0;
   // Content hash -> images with that hash (compared byte for byte).
   std::unordered_map<uint64_t, std::vector<StoredImage>> stored_;
   // Pointer image serial -> id of its <image> in <defs>.

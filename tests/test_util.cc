@@ -360,12 +360,16 @@ int MaxDifference(const cv::Mat& a, const cv::Mat& b) {
 }
 
 ::testing::AssertionResult Replay(const std::string& folder,
-                                  const std::string& svg_path, int threads) {
+                                  const std::string& svg_path, int threads,
+                                  double sheet_copy_budget_bytes) {
   ReplayOptions options;
   options.input = folder;
   options.output = svg_path;
   options.threads = threads;
   options.quiet = true;
+  if (sheet_copy_budget_bytes >= 0) {
+    options.sheet_copy_budget_bytes = sheet_copy_budget_bytes;
+  }
   const int code = RunReplay(options);
   if (code != 0) {
     return ::testing::AssertionFailure()

@@ -121,9 +121,12 @@ int MaxDifference(const cv::Mat& a, const cv::Mat& b);
     int tolerance, int* max_error = nullptr);
 
 // Replays `folder` (which has a frames.txt) into `svg_path` with
-// `threads` processing threads, via the library, quietly.
+// `threads` processing threads, via the library, quietly; with
+// SheetOptions::copy_budget_bytes `sheet_copy_budget_bytes` if that is not
+// negative.
 ::testing::AssertionResult Replay(const std::string& folder,
-                                  const std::string& svg_path, int threads = 0);
+                                  const std::string& svg_path, int threads = 0,
+                                  double sheet_copy_budget_bytes = -1);
 
 // Decodes `svg_path` with svgcast's reader and checks that for every frame
 // of `folder` (frames.txt times), the canvas at that time equals the frame

@@ -43,8 +43,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                          ::testing::Values("boxes", "scroll", "terminal",
                                            "terminal-odd", "typing",
                                            "typing-long", "window", "recolour",
-                                           "emoji", "strips",
-                                           "anchor-patches/letter"),
+                                           "emoji", "anchor-patches/letter"),
                          FixtureTestName);
 
 // The reference demo (270 frames of 1200x744), where the shared corpus is

@@ -20,7 +20,7 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, RoundTrip,
     ::testing::Values("boxes", "colortypes", "scroll", "terminal",
                       "terminal-odd", "typing", "typing-long", "window",
-                      "recolour", "emoji", "strips", "anchor-patches/chevron",
+                      "recolour", "emoji", "anchor-patches/chevron",
                       "anchor-patches/diagonal", "anchor-patches/full",
                       "anchor-patches/horizontal", "anchor-patches/letter",
                       "anchor-patches/vertical"),
