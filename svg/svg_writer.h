@@ -41,11 +41,11 @@
 // sprite, at (64, 0) on it, fills the box; the sheet's x and y, when
 // given, are minus the place most of its sprites are shown from, so that
 // their <use>s need none: -2 on a sheet of sprites with their contexts)
-// (a sheet with one sprite shown once is just an <image> in place). A
-// sheet whose file would be over about 32 KB is written as several such
-// images, strips of whole shelves, each sprite shown from its strip: Firefox
-// spends time in proportion to an image's data: URI on every copy a <use>
-// makes of it (see kStripBytes).
+// (a sheet with one sprite shown once is just an <image> in place). A PNG
+// sheet that a browser copies often and whose file would be over about
+// 32 KB is written as several such images, strips of whole shelves, each
+// sprite shown from its strip: Firefox spends time in proportion to an
+// image's data: URI on every copy a <use> makes of it (see kStripBytes).
 // Consecutive frames that are each one sprite in the same rows of the
 // screen (a line typed a character at a time) are written as a row, a
 // nested <svg> with those rows' y and height, in which each sprite takes

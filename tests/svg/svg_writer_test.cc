@@ -525,11 +525,12 @@ std::vector<cv::Size> SheetSizes(const std::string& svg) {
 // at each frame's time, exactly the poster with every patch so far pasted
 // in order.
 Written WriteAndCheckSprites(const std::vector<EncodedFrame>& frames,
-                             const cv::Mat& poster_pixels) {
+                             const cv::Mat& poster_pixels,
+                             SheetOptions sheets = {}) {
   TempDir dir;
   std::unique_ptr<OutputFile> out;
   EXPECT_TRUE(OutputFile::Open(dir.File("out.svg"), &out).ok());
-  SvgWriter writer(kSize, out.get());
+  SvgWriter writer(kSize, out.get(), TimingOptions{}, sheets);
   for (const EncodedFrame& frame : frames) writer.WriteFrame(frame);
   writer.Finish();
   EXPECT_TRUE(out->Commit().ok());
@@ -674,7 +675,8 @@ TEST(SvgWriter, RgbSpritesOfOneHeightSitSideBySide) {
 // one image. Grey noise (incompressible: 1,152 bytes a sprite) packed nine
 // to a 512-pixel row: 60 sprites, about 69 KB, over the strip size; shown
 // once each, 4 MB of copies, under the budget (64 MB); shown 21 times each
-// (the same pixels again: a <use> of the sprite on the sheet), 87 MB.
+// (the same pixels again: a <use> of the sprite on the sheet), 87 MB. With
+// --codec webp, one image however often (WebP gains from the whole sheet).
 TEST(SvgWriter, ABigSheetCopiedOftenIsWrittenInStripsOfWholeShelves) {
   cv::RNG rng(7);
   std::vector<cv::Mat> sprites;
@@ -700,6 +702,12 @@ TEST(SvgWriter, ABigSheetCopiedOftenIsWrittenInStripsOfWholeShelves) {
     const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1));
     const std::vector<cv::Size> sizes = SheetSizes(w.svg);
     EXPECT_EQ(w.stats.sheets, sizes.size());
+    SheetOptions webp;
+    webp.codec = ImageFormat::kWebp;
+    EXPECT_EQ(
+        SheetSizes(WriteAndCheckSprites(frames, Pattern(kSize, 1), webp).svg)
+            .size(),
+        1u);
     if (times == 1) {
       EXPECT_EQ(sizes.size(), 1u);
       continue;
