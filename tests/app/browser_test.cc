@@ -674,40 +674,62 @@ constexpr size_t kScaleEveryFrameUpTo = 40;  // (typing-long: 37)
       if (i < n) frames.push_back(i);
     }
   }
+  // The screencast, opened once and sought to each frame in turn.
+  if (Status s = browser.Open("file://" + svg, width, height); !s.ok()) {
+    return ::testing::AssertionFailure() << s.message();
+  }
+  if (Status s = browser.Evaluate(resize); !s.ok()) {
+    return ::testing::AssertionFailure() << s.message();
+  }
+  std::vector<cv::Mat> shots;
   for (size_t i : frames) {
     const double begin = seq.times_ms[i];
     const double end = i + 1 < n ? seq.times_ms[i + 1] : begin + 2000;
-    cv::Mat shot, reference;
-    if (Status s = browser.Open("file://" + svg, width, height); !s.ok()) {
-      return ::testing::AssertionFailure() << s.message();
-    }
-    if (Status s = browser.Evaluate(resize); !s.ok()) {
-      return ::testing::AssertionFailure() << s.message();
-    }
     if (Status s = browser.SeekAnimations((begin + end) / 2); !s.ok()) {
       return ::testing::AssertionFailure() << s.message();
     }
-    if (Status s = browser.Screenshot(&shot); !s.ok()) {
+    if (Status s = browser.Screenshot(&shots.emplace_back()); !s.ok()) {
       return ::testing::AssertionFailure() << s.message();
     }
-    // The frame itself, as one image in an SVG of the same size.
+  }
+  // The frames themselves, each as one image filling an SVG of the same
+  // size: one document holding them all, each shown alone in turn.
+  const std::string w = std::to_string(size.width);
+  const std::string h = std::to_string(size.height);
+  std::string frames_svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+      std::to_string(width) + "\" height=\"" + std::to_string(height) +
+      "\" viewBox=\"0 0 " + w + " " + h + "\">";
+  for (size_t k = 0; k < frames.size(); ++k) {
     std::vector<uint8_t> png;
-    if (Status s = EncodePng(seq.frames[i], PngOptions{}, &png); !s.ok()) {
+    if (Status s = EncodePng(seq.frames[frames[k]], PngOptions{}, &png);
+        !s.ok()) {
       return ::testing::AssertionFailure() << s.message();
     }
-    std::string uri = "data:image/png;base64,";
-    AppendBase64(png.data(), png.size(), &uri);
-    const std::string w = std::to_string(size.width);
-    const std::string h = std::to_string(size.height);
-    WriteFile(dir.File("frame.svg"),
-              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-                  std::to_string(width) + "\" height=\"" +
-                  std::to_string(height) + "\" viewBox=\"0 0 " + w + " " + h +
-                  "\"><image width=\"" + w + "\" height=\"" + h + "\" href=\"" +
-                  uri + "\"/></svg>");
-    if (Status s =
-            browser.Open("file://" + dir.File("frame.svg"), width, height);
-        !s.ok()) {
+    frames_svg += "<image id=\"f" + std::to_string(k) + "\" display=\"none\" " +
+                  "width=\"" + w + "\" height=\"" + h +
+                  "\" href=\"data:image/png;base64,";
+    AppendBase64(png.data(), png.size(), &frames_svg);
+    frames_svg += "\"/>";
+  }
+  WriteFile(dir.File("frames.svg"), frames_svg + "</svg>");
+  if (Status s =
+          browser.Open("file://" + dir.File("frames.svg"), width, height);
+      !s.ok()) {
+    return ::testing::AssertionFailure() << s.message();
+  }
+  for (size_t k = 0; k < frames.size(); ++k) {
+    const size_t i = frames[k];
+    const cv::Mat& shot = shots[k];
+    cv::Mat reference;
+    const std::string show =
+        "for (const e of document.querySelectorAll('image')) "
+        "e.setAttribute('display', e.id == 'f" +
+        std::to_string(k) +
+        "' ? 'inline' : 'none');"
+        "new Promise(r => requestAnimationFrame(() => "
+        "requestAnimationFrame(r)))";
+    if (Status s = browser.Evaluate(show); !s.ok()) {
       return ::testing::AssertionFailure() << s.message();
     }
     if (Status s = browser.Screenshot(&reference); !s.ok()) {
