@@ -829,6 +829,12 @@ void CheckOtherFramesFail(Engine engine) {
   EXPECT_NE(std::string(img.message()).find("is none of the frames"),
             std::string::npos)
       << img.message();
+  const ::testing::AssertionResult scaled =
+      ScaledLikeTheFrame(*browser, dir, svg, seq, 1.5);
+  EXPECT_FALSE(scaled);
+  EXPECT_NE(std::string(scaled.message()).find("scale 1.5, frame 1: max"),
+            std::string::npos)
+      << scaled.message();
 }
 
 TEST(BrowserCheckTest, OtherFramesFail) {
@@ -837,6 +843,36 @@ TEST(BrowserCheckTest, OtherFramesFail) {
 
 TEST(FirefoxCheckTest, OtherFramesFail) {
   CheckOtherFramesFail(Engine::kFirefox);
+}
+
+// What a script gives back comes back whole, whatever its type (the
+// benchmark reads an array of animation frame times).
+void CheckScriptValues(Engine engine) {
+  if (!Installed(engine))
+    GTEST_SKIP() << EngineName(engine) << " not installed";
+  std::unique_ptr<Browser> browser = Start(engine);
+  ASSERT_NE(browser, nullptr);
+  ASSERT_TRUE(browser->Open("about:blank", 64, 64).ok());
+  const nlohmann::json want = {{"a", {1, 2.5, "three"}}, {"b", nullptr}};
+  for (const auto& [script, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{
+           {"({a: [1, 2.5, 'three'], b: null})", want},
+           {"Promise.resolve([4, 5])", {4, 5}},
+           {"6 * 7", 42},
+           {"'text'", "text"},
+           {"undefined", nullptr}}) {
+    nlohmann::json got = "unset";
+    ASSERT_TRUE(browser->Evaluate(script, &got).ok()) << script;
+    EXPECT_EQ(got, value) << script;
+  }
+}
+
+TEST(BrowserCheckTest, ScriptValuesComeBackWhole) {
+  CheckScriptValues(Engine::kChromium);
+}
+
+TEST(FirefoxCheckTest, ScriptValuesComeBackWhole) {
+  CheckScriptValues(Engine::kFirefox);
 }
 
 }  // namespace

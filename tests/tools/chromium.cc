@@ -234,7 +234,11 @@ Status Chromium::Evaluate(const std::string& expression,
   if (result.contains("exceptionDetails")) {
     return Status::Error("script failed: " + result["exceptionDetails"].dump());
   }
-  if (value != nullptr) *value = result["result"].value("value", nullptr);
+  if (value != nullptr) {
+    // (By value: any JSON, an array or object too.)
+    const nlohmann::json& remote = result["result"];
+    *value = remote.contains("value") ? remote["value"] : nlohmann::json();
+  }
   return Status::Ok();
 }
 
