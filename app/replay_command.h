@@ -35,7 +35,7 @@ struct ReplayOptions {
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
   // SheetOptions::copy_budget_bytes (not an option of the command line;
-  // tests lower it to see a sheet in strips in a short sequence).
+  // tests lower it to see a pattern sheet in a short sequence).
   double sheet_copy_budget_bytes = SheetOptions{}.copy_budget_bytes;
 };
 

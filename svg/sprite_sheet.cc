@@ -140,29 +140,6 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
   return sheet;
 }
 
-std::vector<int> SpriteSheet::CutRows(const std::vector<cv::Point>& places,
-                                      int height) const {
-  // Each sprite's rows with its bleed, by first row; a cut is where the
-  // rows so far end before the next begin.
-  std::vector<std::pair<int, int>> rows;  // [begin, end)
-  for (size_t n = 0; n < sprites_.size(); ++n) {
-    rows.emplace_back(places[n].y - kBleedPx,
-                      places[n].y + sprites_[n].rows + kBleedPx);
-  }
-  std::sort(rows.begin(), rows.end());
-  std::vector<int> cuts;
-  int end = 0;
-  for (const auto& [begin, stop] : rows) {
-    const int cut = (end + 1) / 2 * 2;
-    if (end > 0 && cut <= begin && cut < height &&
-        (cuts.empty() || cuts.back() < cut)) {
-      cuts.push_back(cut);
-    }
-    end = std::max(end, stop);
-  }
-  return cuts;
-}
-
 void SpriteSheet::Clear() {
   sprites_.clear();
   contexts_.clear();

@@ -57,12 +57,6 @@ class SpriteSheet {
   // (or as wide as the widest sprite, if wider; 0: width_px).
   cv::Mat Pack(std::vector<cv::Point>* places, int row_px = 0) const;
 
-  // Where a sheet Pack() made (`height` rows, the sprites at `places`) may
-  // be cut into strips that each hold whole sprites with their bleed: even
-  // rows, ascending, between 0 and `height` (both left out).
-  std::vector<int> CutRows(const std::vector<cv::Point>& places,
-                           int height) const;
-
   void Clear();
 
  private:

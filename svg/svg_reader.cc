@@ -57,8 +57,15 @@ class Reader {
   // An <image>: painted from time_us on, or only defined (in <defs>).
   Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted);
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
-  // A one-colour patch: <rect x y width height fill="#rrggbb"/>.
+  // A one-colour patch: <rect x y width height fill="#rrggbb"/>; or a
+  // sprite of a pattern sheet: fill="url(#pattern)".
   Status ReadRect(const pugi::xml_node& node, int64_t time_us);
+  // In <defs>: a pattern sheet, <pattern id [width height]
+  // patternUnits="userSpaceOnUse"> around one <image>; or a sprite's
+  // pattern, <pattern id href="#sheet" x y [width height] viewBox="vx vy
+  // width height">, whose tile at (x, y) shows the sheet's (vx, vy) there
+  // (its width and height, when not given, the sheet's).
+  Status ReadPattern(const pugi::xml_node& node);
   // A sprite: <svg x y width height><use href="#sheet" x="-sx" y="-sy"/>
   // </svg> (or, as written before, <svg x y width height viewBox="sx sy w
   // h"><use href="#sheet"/></svg>) shows the sheet's pixels in the box
@@ -97,6 +104,18 @@ class Reader {
   cv::Size size_;
   std::vector<std::unique_ptr<Image>> images_;
   std::map<std::string, const Image*, std::less<>> images_by_id_;
+  // Pattern sheets' images, by the pattern's id; sprites' patterns.
+  struct Pattern {
+    const Image* sheet;
+    cv::Rect tile;
+    cv::Point view;  // the sheet's point shown at the tile's top left
+  };
+  struct PatternSheet {
+    const Image* image;
+    cv::Size tile;  // its sprites' patterns' default width and height
+  };
+  std::map<std::string, PatternSheet, std::less<>> pattern_sheets_;
+  std::map<std::string, Pattern, std::less<>> patterns_;
   // Inner <g id>s of frames: their layers, [first, last) in layers_.
   std::map<std::string, std::pair<size_t, size_t>, std::less<>> frames_by_id_;
   std::vector<Layer> layers_;    // shown for good, in document order
@@ -285,6 +304,30 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
   int x, y, width, height;
   if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
   const std::string_view fill = node.attribute("fill").value();
+  if (fill.starts_with("url(#") && fill.ends_with(")")) {
+    auto it = patterns_.find(fill.substr(5, fill.size() - 6));
+    if (it == patterns_.end()) {
+      return Bad(Describe(node) + " is filled with " + std::string(fill) +
+                 ", which is not an earlier sprite's pattern");
+    }
+    const Pattern& pattern = it->second;
+    const cv::Rect box(x, y, width, height);
+    const cv::Rect on_sheet =
+        box + (pattern.view - pattern.tile.tl() - pattern.sheet->origin);
+    if (width <= 0 || height <= 0 || (box & pattern.tile) != box ||
+        (on_sheet & cv::Rect(cv::Point(), pattern.sheet->pixels.size())) !=
+            on_sheet) {
+      return Bad(Describe(node) + " shows more than its pattern's tile");
+    }
+    auto image = std::make_unique<Image>();
+    image->pixels = pattern.sheet->pixels(on_sheet);  // a view
+    image->has_alpha = pattern.sheet->has_alpha;
+    image->origin = {x, y};
+    if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
+    layers_.push_back({time_us, image.get(), image->origin});
+    images_.push_back(std::move(image));
+    return Status::Ok();
+  }
   unsigned rgb = 0;
   const auto [end, error] =
       fill.size() == 7 && fill[0] == '#'
@@ -303,6 +346,63 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
   if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
   layers_.push_back({time_us, image.get(), image->origin});
   images_.push_back(std::move(image));
+  return Status::Ok();
+}
+
+Status Reader::ReadPattern(const pugi::xml_node& node) {
+  const std::string id = node.attribute("id").value();
+  if (id.empty() || pattern_sheets_.count(id) != 0 ||
+      patterns_.count(id) != 0) {
+    return Bad(Describe(node) + " has no id, or one used twice");
+  }
+  if (!node.attribute("href")) {  // a sheet
+    const pugi::xml_node image = node.first_child();
+    if (std::string_view(node.attribute("patternUnits").value()) !=
+            "userSpaceOnUse" ||
+        std::string_view(image.name()) != "image" || image.attribute("id") ||
+        image.next_sibling() || node.attribute("x") || node.attribute("y") ||
+        node.attribute("viewBox")) {
+      return Bad(Describe(node) +
+                 " is not a sheet (userSpaceOnUse around one <image>)");
+    }
+    // (Its width and height, if any, are its sprites' patterns' default.)
+    int width, height;
+    if (Status s = ReadInt(node, "width", 0, &width); !s.ok()) return s;
+    if (Status s = ReadInt(node, "height", 0, &height); !s.ok()) return s;
+    if (Status s = ReadImage(image, 0, /*painted=*/false); !s.ok()) return s;
+    pattern_sheets_.emplace(
+        id, PatternSheet{images_.back().get(), cv::Size(width, height)});
+    return Status::Ok();
+  }
+  const std::string_view href = node.attribute("href").value();
+  auto sheet = href.starts_with("#") ? pattern_sheets_.find(href.substr(1))
+                                     : pattern_sheets_.end();
+  if (sheet == pattern_sheets_.end() || node.first_child()) {
+    return Bad(Describe(node) + " is not a pattern of an earlier sheet");
+  }
+  int x, y, width, height;
+  if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
+  if (!node.attribute("width")) width = sheet->second.tile.width;
+  if (!node.attribute("height")) height = sheet->second.tile.height;
+  int view[4] = {0, 0, 0, 0};
+  const std::string_view view_box = node.attribute("viewBox").value();
+  const char* p = view_box.data();
+  const char* const end = view_box.data() + view_box.size();
+  bool ok = true;
+  for (int i = 0; i < 4 && ok; ++i) {
+    if (i > 0) ok = p < end && *p++ == ' ';
+    const auto [next, error] = std::from_chars(p, end, view[i]);
+    ok = ok && error == std::errc();
+    p = next;
+  }
+  if (!ok || p != end || width <= 0 || height <= 0 || view[2] != width ||
+      view[3] != height) {
+    return Bad(Describe(node) +
+               " has no viewBox of its tile's size (sprites are not scaled)");
+  }
+  patterns_.emplace(id,
+                    Pattern{sheet->second.image, cv::Rect(x, y, width, height),
+                            cv::Point(view[0], view[1])});
   return Status::Ok();
 }
 
@@ -606,9 +706,10 @@ Status Reader::Read(
     } else if (name == "defs") {  // sheets, pointer images: not painted
       for (const pugi::xml_node& child : node.children()) {
         if (child.type() != pugi::node_element) continue;
-        s = std::string_view(child.name()) == "image"
-                ? ReadImage(child, 0, /*painted=*/false)
-                : Bad("unexpected " + Describe(child));
+        const std::string_view child_name = child.name();
+        s = child_name == "image"     ? ReadImage(child, 0, /*painted=*/false)
+            : child_name == "pattern" ? ReadPattern(child)
+                                      : Bad("unexpected " + Describe(child));
         if (!s.ok()) return s;
       }
     } else if (name == "g" && node.attribute("id") &&

@@ -100,9 +100,16 @@ constexpr char kFrameClose = '\x03';
 // Chromium drew the 13 px one 17% slower than with those keyframes, at 24
 // 2% slower, for 1-6% more bytes than at 32); without them, from the images
 // that painted it, which on such recordings is a rectangle for every few
-// pixels (9.5 and 12 MB instead of 0.45 with a bound of 24).
-constexpr int kMaxMoveDepth = 24;
-constexpr int64_t kMaxCopyElements = 4096;
+// pixels (9.5 and 12 MB instead of 0.45 with a bound of 24). Since sheets
+// copied often are patterns (no copy copies an image), copies are cheap
+// enough for a bound of 48: on a coloured log and a 13 px one, 24 -> 48
+// made them 14% and 11% smaller, Chromium opened them in 1.3 and 1.1 s
+// instead of 1.0 and 0.65, Firefox in 1.4 and 1.5 s instead of 0.9 and
+// 0.6 (strips, before patterns: 18.6 and 4.3 s); 64 -> 8% and 1% smaller
+// again, but Firefox took 4.8 s to open the coloured log. (The depth is
+// what binds: 8192 elements or 16384 make the same files.)
+constexpr int kMaxMoveDepth = 48;
+constexpr int64_t kMaxCopyElements = 8192;
 // A move's band is painted from its pixels instead when the pieces that
 // would show it (about kMovePieceBytes each) cost more than the image (its
 // file in base64 and kImageTagBytes of tag); encoded to find out only when
@@ -543,6 +550,14 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
         source.file.reset();
       }
       const cv::Point u = source.offset - shifted - clip.tl();
+      if (source.pattern) {
+        // (Its pattern ahead of every frame still in the window.)
+        std::string defs;
+        const std::string id = PatternFor(source.id, clip, u, &defs);
+        if (!defs.empty()) out_->Write("<defs>" + defs + "</defs>\n");
+        markup += "<rect" + box + " fill=\"url(#" + id + ")\"/>";
+        continue;
+      }
       markup += "<svg" + box + "><use href=\"#" + source.id + "\"" +
                 (u.x != 0 ? Attr("x", u.x) : std::string()) +
                 (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
@@ -773,62 +788,43 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
   return true;
 }
 
-// A packed sheet that a browser will copy many times is written as strips,
-// images of whole shelves, each about kStripBytes or less. Firefox copies
-// an image's data: URI for every copy a <use> makes of it (a move's <use>
-// copies every <use> in the frames it shows), and spends time in
-// proportion to the URI's length on each (about 10 ms a MB): a coloured
-// log of 274 frames (1 MB; 27,364 copies of its 6 sheets of up to 170 KB,
-// 4.7 GB of URIs) took it 53 s to open, where Chromium takes 3.5 s. In
-// strips, 15 s, for 0.9% more bytes (a deflate stream for each, and its
-// header). So a sheet is cut when its copies (a <use> for each time its
-// sprites are shown, times the copies moves make of each element so far)
-// times its size are over SheetOptions::copy_budget_bytes (64 MB, about
-// 0.6 s of Firefox): on the log and a 13 px log (21 and 18 copies an
-// element), not on the demo (1.45), whose bytes stay as they were. Its size is
-// guessed from a fast encoding (one filter choice, zlib level 3, about 1.5
-// times the final file; no second encoding at full effort); a sheet guessed
-// over kStripBytes is cut into as many strips as that takes, of about equal
-// height. Guesses over 56 KB (strips of about 32 KB) on the log 15 s,
-// +0.9%; 40 KB 12 s, +1.6%; 64 KB 17 s. With --codec webp sheets stay
-// whole: WebP's matches reach across the whole sheet, in two dimensions;
-// strips cut by the PNG guess made the log 41% larger, by 0.3 of it
-// (about 40 KB of WebP each) 12%. Its sheets are 2.6 times smaller, so
-// whole, Firefox copies 755 MB of URIs, fewer than the PNG log in strips
-// (1,144 MB).
-constexpr size_t kStripBytes = 56 << 10;
+// A packed sheet that a browser will copy many times is written as a
+// <pattern> holding its <image>, and each of its sprites as a <rect>
+// filled with a pattern of its own that inherits the sheet's (href) and
+// shows the sprite's part of it (viewBox). Gecko copies what a <use> shows,
+// and a move's <use> shows frames full of sprites, each a <use> of a sheet:
+// for every copy of a sheet's <image> Firefox handles its whole data: URI
+// (about 10 ms a MB). A coloured log of 274 frames (1 MB, 27,364 copies of
+// its sheets' images, 4.7 GB of URIs) took it 53 s to open, 15 s with its
+// sheets cut into strips of about 32 KB (svgcast before patterns); with
+// the sheets as patterns no image is ever copied (a copy of a <rect> keeps
+// its url(#id), a reference), and it opens in about 1 s, as in Chromium,
+// where it also opens faster (2.7 -> 1.7 s). A pattern per sprite, not
+// one per sheet: Firefox renders a pattern's whole tile each time it
+// paints with it (a sheet-sized tile drew a frame of the log in 3.6 s
+// instead of 0.3). The pattern costs bytes (about 70 a sprite), so only a
+// sheet whose copies (a <use> for each time its sprites are shown, times
+// the copies moves make of each element so far) times its size are over
+// SheetOptions::copy_budget_bytes (64 MB, about 0.6 s of Firefox) is one:
+// on the logs (about 20 copies an element), not on the demo (1.45), whose
+// bytes stay as they were.
+constexpr int kPatternBleedPx = 2;
 
-// The guessed file size of a sheet a browser copies `copies` times (0 when
-// it cannot be over kStripBytes, or its copies over `budget`).
-size_t GuessBytes(const cv::Mat& bgrx, int64_t copies, double budget) {
-  const double most = static_cast<double>(bgrx.total()) * 4;
-  if (most <= kStripBytes || most * copies <= budget) return 0;
-  PngOptions options;
-  options.effort = Effort::kFast;
-  std::vector<uint8_t> png;
-  if (Status s = EncodePngWithEffort(bgrx, options, &png); !s.ok()) {
-    throw std::runtime_error(s.message());
-  }
-  return png.size();
-}
-
-// The rows at which a sheet `height` rows high is cut into `strips` strips
-// (0 and `height` included): the cut (SpriteSheet::CutRows: `cuts`,
-// ascending) nearest each equal division; fewer strips if cuts are few.
-std::vector<int> StripRows(const std::vector<int>& cuts, int height,
-                           size_t strips) {
-  std::vector<int> rows = {0};
-  for (size_t s = 1; s < strips && !cuts.empty(); ++s) {
-    const double at = static_cast<double>(height) * s / strips;
-    auto after = std::lower_bound(cuts.begin(), cuts.end(), at);
-    const int cut = after == cuts.end()               ? cuts.back()
-                    : after == cuts.begin()           ? *after
-                    : *after - at < at - *(after - 1) ? *after
-                                                      : *(after - 1);
-    if (cut > rows.back()) rows.push_back(cut);
-  }
-  rows.push_back(height);
-  return rows;
+// A sprite's pattern's tile: its box and kPatternBleedPx around it, so
+// that a browser scaling the SVG filters the box's edge with the pixels
+// beside it on the sheet (what the frame showed there), as with a clipped
+// <use>; widened to even places and sizes, as Chromium paints a pattern
+// into a bitmap of its tile first: at 150% a tile at an odd place falls
+// between device pixels and the bitmap is filtered once more (the 13 px
+// log, whose lines are at odd rows, was up to 20 levels off at 150% on
+// 0.54% of its pixels; at even places, as a clipped <use>: 16, none).
+cv::Rect PatternTile(const cv::Rect& box) {
+  auto down = [](int v) { return v - (v & 1); };
+  auto up = [](int v) { return v + (v & 1); };
+  const int x0 = down(box.x - kPatternBleedPx);
+  const int y0 = down(box.y - kPatternBleedPx);
+  return cv::Rect(x0, y0, up(box.br().x + kPatternBleedPx) - x0,
+                  up(box.br().y + kPatternBleedPx) - y0);
 }
 
 // Grey sprites covering this many pixels go to a sheet of their own
@@ -895,70 +891,22 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     split[n] = {part, parts[part].Add(sheet_.sprite(n), sheet_.context(n),
                                       sheet_.inside(n))};
   }
-  // How many copies of each part a browser makes: a <use> for each time
-  // its sprites are shown, times the copies moves make of each element.
-  int64_t copies[2] = {0, 0};
-  for (const Entry& entry : window_) {
-    if (entry.sprites_waiting == 0) continue;
-    for (const Piece& piece : entry.pieces) {
-      if (piece.sprite != kNoSprite) copies[split[piece.sprite].first] += 1;
-    }
-  }
-  for (int64_t& c : copies) {
-    c = c * (own_elements_ + copied_elements_) /
-        std::max<int64_t>(1, own_elements_);
-  }
   // The sheets packed and encoded: the one, or the two parts, side by
-  // side (TBB: the rest of the pipeline is idle at the final flush), each
-  // in strips; strip_of[part][number]: the strip showing that sprite.
-  struct Encoded {
-    std::vector<EncodedSheet> sheets;
-    std::vector<std::vector<size_t>> strip_of;
-  };
+  // side (TBB: the rest of the pipeline is idle at the final flush).
+  using Encoded = std::vector<EncodedSheet>;
   auto encode = [&](bool apart, Effort effort) {
     const std::vector<const SpriteSheet*> which =
         apart ? std::vector<const SpriteSheet*>{&parts[0], &parts[1]}
               : std::vector<const SpriteSheet*>{&sheet_};
-    std::vector<std::vector<EncodedSheet>> strips(which.size());
-    std::vector<std::vector<size_t>> strip_of(which.size());
+    Encoded sheets(which.size());
     tbb::parallel_for(size_t{0}, which.size(), [&](size_t k) {
-      const bool few_colours = AtMost256Colours(*which[k]);
       std::vector<cv::Point> places;
-      const cv::Mat pixels = which[k]->Pack(&places, RowPx(few_colours));
-      std::vector<int> rows = {0, pixels.rows};
-      // (PNG only: see kStripBytes.)
-      const int64_t copied = sheet_options_.codec != ImageFormat::kPng ? 0
-                             : apart ? copies[k]
-                                     : copies[0] + copies[1];
-      if (const size_t guess =
-              GuessBytes(pixels, copied, sheet_options_.copy_budget_bytes);
-          guess > kStripBytes && static_cast<double>(guess) * copied >
-                                     sheet_options_.copy_budget_bytes) {
-        rows = StripRows(which[k]->CutRows(places, pixels.rows), pixels.rows,
-                         (guess + kStripBytes - 1) / kStripBytes);
-      }
-      strips[k].assign(rows.size() - 1, EncodedSheet{});
-      tbb::parallel_for(size_t{0}, strips[k].size(), [&](size_t s) {
-        EncodedSheet& strip = strips[k][s];
-        strip = EncodeSheet(pixels.rowRange(rows[s], rows[s + 1]), effort);
-        strip.places = places;
-        for (cv::Point& place : strip.places) place.y -= rows[s];
-      });
-      for (const cv::Point& place : places) {
-        strip_of[k].push_back(static_cast<size_t>(
-            std::upper_bound(rows.begin(), rows.end(), place.y) - rows.begin() -
-            1));
-      }
+      const cv::Mat pixels =
+          which[k]->Pack(&places, RowPx(AtMost256Colours(*which[k])));
+      sheets[k] = EncodeSheet(pixels, effort);
+      sheets[k].places = std::move(places);
     });
-    Encoded encoded;
-    for (size_t k = 0; k < which.size(); ++k) {
-      for (size_t& s : strip_of[k]) s += encoded.sheets.size();
-      encoded.strip_of.push_back(std::move(strip_of[k]));
-      for (EncodedSheet& strip : strips[k]) {
-        encoded.sheets.push_back(std::move(strip));
-      }
-    }
-    return encoded;
+    return sheets;
   };
   const Effort effort = sheet_options_.effort;
   bool apart = false;
@@ -984,7 +932,7 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
                          [&] { two = encode(true, decide); });
     auto bytes = [](const Encoded& e) {
       size_t sum = 0;
-      for (const EncodedSheet& sheet : e.sheets) {
+      for (const EncodedSheet& sheet : e) {
         sum += sheet.bytes.size() + kSheetMarkupBytes;
       }
       return sum;
@@ -997,12 +945,33 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
   if (!apart) {
     for (size_t n = 0; n < sheet_.sprites(); ++n) split[n] = {0, n};
   }
-  where->resize(sheet_.sprites());
-  for (size_t n = 0; n < sheet_.sprites(); ++n) {
-    const auto [part, number] = split[n];
-    (*where)[n] = {sheets.strip_of[part][number], number};
+  *where = std::move(split);
+  return sheets;
+}
+
+std::string SvgWriter::PatternFor(const std::string& sheet_id,
+                                  const cv::Rect& box, cv::Point moved,
+                                  std::string* defs) {
+  const cv::Rect tile = PatternTile(box);
+  const cv::Point view = tile.tl() - box.tl() - moved;
+  std::string key = sheet_id;
+  for (int v : {tile.x, tile.y, tile.width, tile.height, view.x, view.y}) {
+    key += ' ' + std::to_string(v);
   }
-  return std::move(sheets.sheets);
+  auto [it, added] = pattern_ids_.try_emplace(std::move(key));
+  if (!added) return it->second;
+  it->second = IdFor(next_id_++);
+  *defs += "<pattern id=\"" + it->second + "\" href=\"#" + sheet_id + "\"" +
+           (tile.x != 0 ? Attr("x", tile.x) : std::string()) +
+           (tile.y != 0 ? Attr("y", tile.y) : std::string()) +
+           (tile.size() != pattern_tiles_.at(sheet_id)
+                ? Attr("width", tile.width) + Attr("height", tile.height)
+                : std::string()) +
+           " viewBox=\"" + std::to_string(view.x) + " " +
+           std::to_string(view.y) + " " + std::to_string(tile.width) + " " +
+           std::to_string(tile.height) + "\"/>";
+  stats_.sprite_patterns += 1;
+  return it->second;
 }
 
 void SvgWriter::FlushSheet() {
@@ -1027,10 +996,30 @@ void SvgWriter::FlushSheet() {
                ? cv::Rect(piece.at, sheet_.sprite(piece.sprite).size())
                : piece.clip;
   };
+  // A sheet a browser copies often is a pattern (see kPatternBleedPx).
+  std::vector<bool> patterned(sheets.size(), false);
+  if (!alone) {
+    std::vector<int64_t> copies(sheets.size(), 0);
+    for (const Entry& entry : window_) {
+      if (entry.sprites_waiting == 0) continue;
+      for (const Piece& piece : entry.pieces) {
+        if (piece.sprite != kNoSprite) copies[where[piece.sprite].first] += 1;
+      }
+    }
+    for (size_t k = 0; k < sheets.size(); ++k) {
+      patterned[k] =
+          static_cast<double>(sheets[k].bytes.size()) *
+              static_cast<double>(copies[k]) *
+              static_cast<double>(own_elements_ + copied_elements_) /
+              static_cast<double>(std::max<int64_t>(1, own_elements_)) >
+          sheet_options_.copy_budget_bytes;
+    }
+  }
   // Each sheet is placed at (-x, -y) when that makes many sprites' <use>
   // shorter: x and y are where most of them are moved from (on a sheet of
   // sprites with their contexts, (2, 2) is the first shelf's, and every
-  // sprite as wide as the screen's x).
+  // sprite as wide as the screen's x). (Not a pattern: its sprites' own
+  // patterns give all four numbers anyway.)
   std::vector<cv::Point> origins(sheets.size());
   if (!alone) {
     std::vector<std::map<int, int64_t>> from_x(sheets.size()),
@@ -1059,29 +1048,54 @@ void SvgWriter::FlushSheet() {
       return count > zero + 1 ? at : 0;
     };
     for (size_t k = 0; k < sheets.size(); ++k) {
-      origins[k] = {best(from_x[k]), best(from_y[k])};
+      if (!patterned[k]) origins[k] = {best(from_x[k]), best(from_y[k])};
     }
   }
   // The sheets are written now, before the frames that show them (which
-  // may stay in the window a while longer).
-  std::string markup;
+  // may stay in the window a while longer); a pattern sheet's sprites'
+  // patterns with it.
   std::vector<std::string> ids;
+  std::vector<std::string> defs(sheets.size());
   for (size_t k = 0; k < sheets.size(); ++k) {
     const EncodedSheet& sheet = sheets[k];
     stats_.images += 1;
     stats_.png_bytes += sheet.bytes.size();
     if (alone) continue;
     ids.push_back(IdFor(next_id_++));
-    markup += "<defs><image id=\"" + ids.back() + "\"" +
-              (origins[k].x != 0 ? Attr("x", -origins[k].x) : std::string()) +
+    std::string& markup = defs[k];
+    if (patterned[k]) {
+      // Its sprites' patterns take the most common tile size from it.
+      std::map<std::pair<int, int>, int64_t> sizes;
+      for (const Entry& entry : window_) {
+        if (entry.sprites_waiting == 0) continue;
+        for (const Piece& piece : entry.pieces) {
+          if (piece.sprite == kNoSprite || where[piece.sprite].first != k) {
+            continue;
+          }
+          const cv::Size tile = PatternTile(box_of(piece)).size();
+          sizes[{tile.width, tile.height}] += 1;
+        }
+      }
+      const auto common = std::max_element(
+          sizes.begin(), sizes.end(),
+          [](const auto& a, const auto& b) { return a.second < b.second; });
+      const cv::Size tile(common->first.first, common->first.second);
+      pattern_tiles_[ids.back()] = tile;
+      markup += "<defs><pattern id=\"" + ids.back() + "\"" +
+                Attr("width", tile.width) + Attr("height", tile.height) +
+                " patternUnits=\"userSpaceOnUse\"><image";
+    } else {
+      markup += "<defs><image id=\"" + ids.back() + "\"";
+    }
+    markup += (origins[k].x != 0 ? Attr("x", -origins[k].x) : std::string()) +
               (origins[k].y != 0 ? Attr("y", -origins[k].y) : std::string()) +
               Attr("width", sheet.size.width) +
               Attr("height", sheet.size.height) + DataPrefix(sheet.format);
     AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &markup);
-    markup += "\"/></defs>\n";
+    markup += patterned[k] ? "\"/></pattern>" : "\"/>";
     stats_.sheets += 1;
+    stats_.pattern_sheets += patterned[k];
   }
-  out_->Write(markup);
   for (Entry& entry : window_) {
     if (entry.sprites_waiting == 0) continue;
     entry.sprites_waiting = 0;
@@ -1102,6 +1116,9 @@ void SvgWriter::FlushSheet() {
         sprite = "<image" + piece.style + position + DataPrefix(sheet.format);
         AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &sprite);
         sprite += "\"/>";
+      } else if (patterned[k]) {
+        sprite = "<rect" + piece.style + position + " fill=\"url(#" +
+                 PatternFor(ids[k], box, moved, &defs[k]) + ")\"/>";
       } else {
         // (The nested <svg> clips to its box; the sheet is moved so the
         // sprite is in it: shorter than a viewBox.)
@@ -1124,6 +1141,11 @@ void SvgWriter::FlushSheet() {
       piece.text += sprite;
     }
   }
+  std::string markup;
+  for (std::string& d : defs) {
+    if (!d.empty()) markup += d + "</defs>\n";
+  }
+  out_->Write(markup);
   // Moves to come show these sprites from their sheet (or, alone, from a
   // copy of the image in <defs>).
   for (size_t n : open_sprite_sources_) {
@@ -1139,6 +1161,7 @@ void SvgWriter::FlushSheet() {
     } else {
       source.kind = Source::Kind::kElement;
       source.id = ids[k];
+      source.pattern = patterned[k];
       source.offset = source.at - sheets[k].places[number] + origins[k];
     }
   }

@@ -41,11 +41,20 @@
 // sprite, at (64, 0) on it, fills the box; the sheet's x and y, when
 // given, are minus the place most of its sprites are shown from, so that
 // their <use>s need none: -2 on a sheet of sprites with their contexts)
-// (a sheet with one sprite shown once is just an <image> in place). A PNG
-// sheet that a browser copies often and whose file would be over about
-// 32 KB is written as several such images, strips of whole shelves, each
-// sprite shown from its strip: Firefox spends time in proportion to an
-// image's data: URI on every copy a <use> makes of it (see kStripBytes).
+// (a sheet with one sprite shown once is just an <image> in place). A
+// sheet that a browser copies often (a move's <use> copies the sprites of
+// the frames it shows: svg_writer.cc, kPatternBleedPx) is written as a
+// pattern, and each of its sprites as a rect filled with a pattern of its
+// own that takes the sheet's image, and its width and height, from it:
+//   <defs><pattern id="s" width="804" height="20"
+//     patternUnits="userSpaceOnUse"><image width height href="data:..."/>
+//   </pattern><pattern id="p" href="#s" x="8" y="18" viewBox="62 4 804 20"/>
+//   </defs>
+//   <rect x="10" y="20" width="800" height="16" fill="url(#p)"/>
+// (the tile at (x, y) shows the sheet's (62, 4) there: the sprite, and the
+// pixels around it, with the sheet's width and height unless it gives its
+// own; no copy of a rect copies the image, which Firefox spends time on in
+// proportion to its data: URI).
 // Consecutive frames that are each one sprite in the same rows of the
 // screen (a line typed a character at a time) are written as a row, a
 // nested <svg> with those rows' y and height, in which each sprite takes
@@ -185,19 +194,23 @@ struct SheetOptions {
   // A sheet is written once its sprites cover this many pixels (16 MB of
   // BGRA held at most); the rest at the end.
   int64_t max_area_px = 4 << 20;
-  // A sheet is written as strips when its copies in a browser times its
-  // size are over this (svg_writer.cc, kStripBytes says why; tests lower
-  // it to see strips in a short sequence).
+  // A sheet is written as a pattern when its copies in a browser times its
+  // size are over this (svg_writer.cc, kPatternBleedPx says why; tests
+  // lower it to see patterns in a short sequence).
   double copy_budget_bytes = 64e6;
 };
 
 struct SvgStats {
-  uint64_t images = 0;        // image files written (PNG or WebP)
-  uint64_t reused = 0;        // patches placed again by <use>
-  uint64_t png_bytes = 0;     // image bytes written (before base64)
-  uint64_t fills = 0;         // one-colour patches (<rect>)
-  uint64_t sheets = 0;        // sprite sheets (each one of `images`)
-  uint64_t sprites = 0;       // patches shown from a sheet
+  uint64_t images = 0;     // image files written (PNG or WebP)
+  uint64_t reused = 0;     // patches placed again by <use>
+  uint64_t png_bytes = 0;  // image bytes written (before base64)
+  uint64_t fills = 0;      // one-colour patches (<rect>)
+  uint64_t sheets = 0;     // sprite sheets (each one of `images`)
+  uint64_t sprites = 0;    // patches shown from a sheet
+  // Sheets written as a <pattern> (a browser copies them often), and the
+  // patterns of their sprites.
+  uint64_t pattern_sheets = 0;
+  uint64_t sprite_patterns = 0;
   uint64_t rows = 0;          // runs of sprite frames written as a row
   uint64_t covered = 0;       // frames hidden once later ones cover them
   uint64_t moves = 0;         // scrolled bands shown as earlier pixels
@@ -265,8 +278,9 @@ class SvgWriter final : public FrameSink {
   struct Source {
     enum class Kind { kFill, kElement, kSprite, kLoose };
     Kind kind = Kind::kFill;
-    uint32_t colour = 0;  // kFill
-    std::string id;       // kElement
+    uint32_t colour = 0;   // kFill
+    std::string id;        // kElement
+    bool pattern = false;  // kElement: id is a pattern sheet's
     // kElement, kLoose: the <use> translation that shows the pixels where
     // they were painted (an image: 0; a <use> of one: its x, y; a sheet:
     // the sprite's place in the frame minus its place on the sheet, and
@@ -339,12 +353,17 @@ class SvgWriter final : public FrameSink {
   // Encodes the open sheet, writes it and the markup that waited for it.
   void FlushSheet();
   // The open sheet's sprites packed and encoded as one sheet or as two
-  // (grey, coloured), whichever is smaller, each as one image or as strips;
-  // `where` gets, for each sprite, its image (an index into the result)
-  // and its number there (places on every image are by number).
+  // (grey, coloured), whichever is smaller; `where` gets, for each sprite, its
+  // image (an index into the result) and its number there (places on every
+  // image are by number).
   std::vector<EncodedSheet> PackSheets(
       std::vector<std::pair<size_t, size_t>>* where) const;
   EncodedSheet EncodeSheet(const cv::Mat& pixels, Effort effort) const;
+  // The id of the pattern that shows a pattern sheet's pixels in `box` as
+  // a <use> of the sheet moved by `moved` in a <svg> of that box would;
+  // appends its definition to `defs` when it is new.
+  std::string PatternFor(const std::string& sheet_id, const cv::Rect& box,
+                         cv::Point moved, std::string* defs);
   // How wide the rows of a sheet are packed (0: as wide as may be), given
   // whether its sprites have at most 256 colours.
   int RowPx(bool few_colours) const;
@@ -476,9 +495,13 @@ class SvgWriter final : public FrameSink {
   uint64_t next_id_ = 0;
   // Elements written, and elements a browser copies for moves' <use>s (a
   // move counts every element of the frames it shows, with their copies):
-  // how many copies a <use> gets, on average (see kStripBytes).
+  // how many copies a <use> gets, on average (see kPatternBleedPx).
   int64_t own_elements_ = 0;
   int64_t copied_elements_ = 0;
+  // "sheet x y width height view-x view-y" -> id of a sprite's pattern.
+  std::unordered_map<std::string, std::string> pattern_ids_;
+  // Pattern sheet id -> the tile size its sprites' patterns inherit.
+  std::unordered_map<std::string, cv::Size> pattern_tiles_;
   // Content hash -> images with that hash (compared byte for byte).
   std::unordered_map<uint64_t, std::vector<StoredImage>> stored_;
   // Pointer image serial -> id of its <image> in <defs>.

@@ -450,21 +450,24 @@ INSTANTIATE_TEST_SUITE_P(Options, FirefoxPlaybackTest, kPlaybackCases,
 }
 
 // A folder of frames replayed into an SVG, with its frames and a browser:
-// what the browser test fixtures below share. The `strips` fixture is
-// replayed with its sheet cut into strips whatever its copies: 11 frames
-// are too few copies for svgcast to cut it (svg/svg_writer.cc,
-// kStripBytes), and the point is to see strips in the browser.
+// what the browser test fixtures below share. The `patterns` fixture is
+// replayed with its sheet written as a pattern whatever its copies: 11
+// frames are too few copies for svgcast to make one (svg/svg_writer.cc,
+// kPatternBleedPx), and the point is to see pattern sprites in the browser.
 class ReplayedInBrowser {
  protected:
   void ReplayAndStartBrowser(const std::string& folder, Engine engine) {
     ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq_));
     svg_ = dir_.File("out.svg");
-    const bool strips = std::filesystem::path(folder).filename() == "strips";
-    ASSERT_TRUE(Replay(folder, svg_, 0, strips ? 0 : -1));
-    if (strips) {
-      // (Two images, ids a and b, in <defs>: the sheet's two strips.)
-      ASSERT_NE(ReadFile(svg_).find("<defs><image id=\"b\""),
-                std::string::npos);
+    const bool patterns =
+        std::filesystem::path(folder).filename() == "patterns";
+    ASSERT_TRUE(Replay(folder, svg_, 0, patterns ? 0 : -1));
+    if (patterns) {
+      // (Its sheet a pattern, its sprites rects filled with their own.)
+      const std::string svg = ReadFile(svg_);
+      ASSERT_NE(svg.find("<defs><pattern id=\""), std::string::npos);
+      ASSERT_NE(svg.find("fill=\"url(#"), std::string::npos);
+      ASSERT_EQ(svg.find("<use href"), std::string::npos);
     }
     browser_ = Start(engine);
     ASSERT_NE(browser_, nullptr);
@@ -498,7 +501,7 @@ class FirefoxFixtureTest : public BrowserFixtureTest {
 
 const auto kBrowserFixtures = ::testing::Values(
     "boxes", "colortypes", "scroll", "terminal", "terminal-odd", "typing",
-    "typing-long", "window", "recolour", "emoji", "strips",
+    "typing-long", "window", "recolour", "emoji", "patterns",
     "anchor-patches/chevron", "anchor-patches/diagonal", "anchor-patches/full",
     "anchor-patches/horizontal", "anchor-patches/letter",
     "anchor-patches/vertical");
@@ -780,7 +783,7 @@ TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 
 const auto kScaleFixtures = ::testing::Values(
     "boxes", "scroll", "terminal", "terminal-odd", "typing", "typing-long",
-    "window", "recolour", "emoji", "strips", "anchor-patches/letter");
+    "window", "recolour", "emoji", "patterns", "anchor-patches/letter");
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest, kScaleFixtures,
                          FixtureTestName);

@@ -121,35 +121,6 @@ TEST(SpriteSheet, PacksIntoNarrowerRowsWhenAsked) {
   EXPECT_EQ(widened.cols, 42);
 }
 
-TEST(SpriteSheet, CutsBetweenShelvesWithEachSpritesBleedOnItsSide) {
-  SpriteSheet sheet(100);
-  uint8_t level = 0;
-  for (int height : {7, 7, 6, 6, 4, 4, 4})
-    sheet.Add(Solid({10, height}, ++level));
-  ASSERT_EQ(sheet.sprites(), 7u);
-  std::vector<cv::Point> places;
-  const cv::Mat packed = sheet.Pack(&places, 30);
-  // Shelves of two: the 7 tall at 0 (8 rows and 4 apart), the 6 at 12, the
-  // 4 at 22 and 30; two rows of bleed around each sprite.
-  ASSERT_EQ(places[6], cv::Point(0, 30));
-  const std::vector<int> cuts = sheet.CutRows(places, packed.rows);
-  EXPECT_EQ(cuts, (std::vector<int>{10, 20, 28}));
-  for (int cut : cuts) {
-    EXPECT_EQ(cut % 2, 0);
-    for (size_t n = 0; n < places.size(); ++n) {
-      const int top = places[n].y - 2,
-                bottom = places[n].y + sheet.sprite(n).rows + 2;
-      EXPECT_FALSE(top < cut && cut < bottom)
-          << "sprite " << n << " at " << cut;
-    }
-  }
-  // One shelf: nowhere to cut.
-  sheet.Clear();
-  sheet.Add(Solid({10, 6}, 1));
-  sheet.Add(Solid({10, 6}, 2));
-  EXPECT_TRUE(sheet.CutRows(places, sheet.Pack(&places).rows).empty());
-}
-
 TEST(SpriteSheet, BleedIsTheContextWhereGivenElseTheEdgeRepeated) {
   // A 2x2 sprite whose context (6x6, the sprite at (2, 2)) differs from it
   // everywhere; and a sprite with no context.

@@ -202,6 +202,49 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
   }
 }
 
+// A pattern sheet: <pattern id width height patternUnits> around its
+// image; a sprite's pattern inherits it (href) and shows its viewBox at
+// its tile (x, y), with the sheet's width and height unless it gives its
+// own; a rect filled with one shows the sheet's pixels there.
+std::string PatternSheet(const std::string& id, const cv::Mat& bgrx,
+                         const std::string& size = "") {
+  return "<pattern id=\"" + id + "\"" + size +
+         " patternUnits=\"userSpaceOnUse\"><image width=\"" +
+         std::to_string(bgrx.cols) + "\" height=\"" +
+         std::to_string(bgrx.rows) + "\" href=\"" + PngDataUri(bgrx) +
+         "\"/></pattern>";
+}
+
+TEST(SvgReader, RectsFilledWithASpritesPatternShowItsPartOfTheSheet) {
+  TempDir dir;
+  const cv::Size size(6, 4);
+  cv::Mat sheet = SolidFrame({4, 4}, kRed);
+  sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
+  // Tile (0, -1, 4, 4) shows the sheet from (1, 1): screen (1, 0) is
+  // sheet (2, 2).
+  for (const std::string defs :
+       {"<defs>" + PatternSheet("s", sheet) +
+            "<pattern id=\"p\" href=\"#s\" y=\"-1\" width=\"4\" "
+            "height=\"4\" viewBox=\"1 1 4 4\"/></defs>",
+        "<defs>" + PatternSheet("s", sheet, " width=\"4\" height=\"4\"") +
+            "<pattern id=\"p\" href=\"#s\" y=\"-1\" viewBox=\"1 1 4 "
+            "4\"/></defs>"}) {
+    SCOPED_TRACE(defs);
+    const std::string svg =
+        Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + defs +
+                       "\n<rect style=\"--d:100ms\" x=\"1\" width=\"2\" "
+                       "height=\"2\" fill=\"url(#p)\"/>\n");
+    const std::string path = dir.File("pattern.svg");
+    WriteFile(path, svg);
+    const Decoded d = DecodeAll(path);
+    ASSERT_TRUE(d.status.ok()) << d.status.message();
+    ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000}));
+    cv::Mat expected = SolidFrame(size, kWhite);
+    expected(cv::Rect(1, 0, 2, 2)).setTo(kGreen);
+    EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  }
+}
+
 // A row (<svg y height>) around sprite frames: each takes its y and
 // height from the row. Its <defs> may hold aliases, <use id>s of an
 // earlier image, moved: a sprite that shows one shows the image moved by
@@ -500,6 +543,55 @@ TEST_F(SvgReaderError, SpriteMovedTwiceOrNotTheSizeOfItsBox) {
                                      "<svg width=\"2\" height=\"2\"><use "
                                      "href=\"#s\" x=\"-3\"/></svg></g>\n");
   ExpectError(svg, "shows more than its image");
+}
+
+TEST_F(SvgReaderError, PatternsOnlyOfSheetsAndRectsInsideTheirTiles) {
+  const cv::Mat sheet = SolidFrame({4, 2}, kRed);
+  const std::string good =
+      "<pattern id=\"p\" href=\"#s\" width=\"4\" height=\"2\" "
+      "viewBox=\"0 0 4 2\"/>";
+  const std::string rect =
+      "<rect style=\"--d:10ms\" width=\"2\" height=\"2\" "
+      "fill=\"url(#p)\"/>";
+  for (auto [defs, error] : {
+           std::pair{"<pattern id=\"s\"><image width=\"4\" height=\"2\" "
+                     "href=\"" +
+                         PngDataUri(sheet) + "\"/></pattern>" + good,
+                     "is not a sheet"},
+           std::pair{PatternSheet("s", sheet) +
+                         "<pattern id=\"p\" href=\"#t\" width=\"4\" "
+                         "height=\"2\" viewBox=\"0 0 4 2\"/>",
+                     "is not a pattern of an earlier sheet"},
+           std::pair{PatternSheet("s", sheet) +
+                         "<pattern id=\"p\" href=\"#s\" width=\"4\" "
+                         "height=\"2\" viewBox=\"0 0 2 1\"/>",
+                     "no viewBox of its tile's size"},
+           std::pair{PatternSheet("s", sheet) +
+                         "<pattern id=\"p\" href=\"#s\" viewBox=\"0 0 4 "
+                         "2\"/>",
+                     "no viewBox of its tile's size"},  // no size at all
+           std::pair{PatternSheet("s", sheet) + good + good, "used twice"},
+       }) {
+    SCOPED_TRACE(defs);
+    ExpectError(Svg2({4, 2}, Poster() + "<defs>" + defs + "</defs>" + rect),
+                error);
+  }
+  const std::string defs =
+      "<defs>" + PatternSheet("s", sheet) + good + "</defs>";
+  for (auto [body, error] : {
+           std::pair{std::string("<rect style=\"--d:10ms\" width=\"2\" "
+                                 "height=\"2\" fill=\"url(#q)\"/>"),
+                     "not an earlier sprite's pattern"},
+           std::pair{std::string("<rect style=\"--d:10ms\" x=\"3\" "
+                                 "width=\"2\" height=\"2\" "
+                                 "fill=\"url(#p)\"/>"),
+                     "shows more than its pattern's tile"},
+           std::pair{std::string("<use style=\"--d:10ms\" href=\"#s\"/>"),
+                     "is not an earlier image"},
+       }) {
+    SCOPED_TRACE(body);
+    ExpectError(Svg2({4, 2}, Poster() + defs + body), error);
+  }
 }
 
 TEST_F(SvgReaderError, RowsOnlyOfSpritesWithoutYAndHeight) {

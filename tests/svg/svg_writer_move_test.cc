@@ -63,12 +63,13 @@ struct Result {
 // the pipeline sends it; with `context` too, what the frame shows around
 // it (band_context).
 Result WriteAndCheck(const std::vector<EncodedFrame>& frames,
-                     bool pixels = false, bool context = false) {
+                     bool pixels = false, bool context = false,
+                     SheetOptions sheets = {}) {
   TempDir dir;
   const std::string path = dir.File("out.svg");
   std::unique_ptr<OutputFile> out;
   EXPECT_TRUE(OutputFile::Open(path, &out).ok());
-  SvgWriter writer(kSize, out.get());
+  SvgWriter writer(kSize, out.get(), TimingOptions{}, sheets);
   std::vector<cv::Mat> expected;
   cv::Mat canvas(kSize, CV_8UC4, cv::Scalar(0, 0, 0, 255));
   for (const EncodedFrame& given : frames) {
@@ -199,6 +200,24 @@ TEST(SvgWriterMove, LongChainsFallBackToTheImagesThemselves) {
   }
 }
 
+// The same from sheets written as patterns (a browser copies them often;
+// here every sheet is one): past the bound, the sprites' pixels are shown
+// by rects filled with patterns of their sheet, each defined before the
+// frames that show it, and it stays exact.
+TEST(SvgWriterMove, LongChainsFallBackToPatternSheetsToo) {
+  SheetOptions patterns;
+  patterns.copy_budget_bytes = 0;
+  const Result r = WriteAndCheck(Scrolling(80, Kind::kSprite),
+                                 /*pixels=*/false, /*context=*/false, patterns);
+  EXPECT_EQ(r.stats.moves, 80u);
+  EXPECT_GT(r.stats.moved_pieces, 80u);
+  EXPECT_GE(r.stats.pattern_sheets, 1u);
+  EXPECT_EQ(r.stats.pattern_sheets, r.stats.sheets);
+  // More patterns than sprites: the fallback's pieces have their own.
+  EXPECT_GT(r.stats.sprite_patterns, r.stats.sprites);
+  EXPECT_EQ(Count(r.svg, "<defs><image"), 0);  // every sheet a pattern
+}
+
 TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
   // Given the pixels a move shows, a move that would show a frame past the
   // depth bound paints them instead, as a sprite: a keyframe the writer
@@ -213,10 +232,10 @@ TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
       const Result painted =
           WriteAndCheck(Scrolling(moves, kind, back), /*pixels=*/true);
       EXPECT_EQ(cut.stats.painted_moves, 0u);
-      // The bound (24) is reached after every 25 moves in each chain (at
-      // most 48: twice or more in 150 moves, 300 in two chains).
+      // The bound (48) is reached after every 49 moves in each chain (at
+      // most 98: twice or more in 150 moves, 300 in two chains).
       EXPECT_GE(painted.stats.painted_moves, 2u);
-      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 25));
+      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 49));
       EXPECT_EQ(painted.stats.moves + painted.stats.painted_moves,
                 static_cast<uint64_t>(moves));
       EXPECT_EQ(painted.stats.moved_pieces, painted.stats.moves);
@@ -419,8 +438,8 @@ TEST(SvgWriterMove, MovesFromAnchorsShowThoseFrames) {
     EXPECT_EQ(r.stats.moves, 4u);
     for (bool pixels : {false, true}) {
       SCOPED_TRACE(pixels);
-      const Result chain = WriteAndCheck(Session(60, kind), pixels);
-      EXPECT_EQ(chain.stats.moves + chain.stats.painted_moves, 60u);
+      const Result chain = WriteAndCheck(Session(120, kind), pixels);
+      EXPECT_EQ(chain.stats.moves + chain.stats.painted_moves, 120u);
       EXPECT_EQ(chain.stats.painted_moves > 0, pixels);
     }
   }
