@@ -149,8 +149,8 @@ std::string FormatSessionSummary(const SessionReport& r) {
       text, sizeof text,
       "svgcast: wrote %s: %llu bytes\n"
       "  frames   %llu (%llu changed, %llu identical)%s%s\n"
-      "  patches  %llu (%llu sprites on %llu sheets, %llu one-colour, %llu "
-      "images of their own, %llu reused)%s\n"
+      "  patches  %llu (%llu sprites on %llu sheets%s, %llu one-colour, "
+      "%llu images of their own, %llu reused)%s\n"
       "  time     %.2f s, %.1f frames/s, %s\n"
       "  cache    peak %zu frames / %s; %llu frames waited for room "
       "(%.2f s), %llu dropped\n"
@@ -180,6 +180,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
       static_cast<unsigned long long>(p.patches),
       static_cast<unsigned long long>(r.svg.sprites),
       static_cast<unsigned long long>(r.svg.sheets),
+      r.svg.pattern_sheets == 0
+          ? ""
+          : (" (" + std::to_string(r.svg.pattern_sheets) + " as patterns)")
+                .c_str(),
       static_cast<unsigned long long>(r.svg.fills),
       static_cast<unsigned long long>(r.svg.images - r.svg.sheets),
       static_cast<unsigned long long>(r.svg.reused),
