@@ -172,12 +172,26 @@ TEST(SvgReader, FramesWithAnEndAreHiddenFromThen) {
   EXPECT_TRUE(SamePixels(last, d.canvases[5]));
 }
 
+// A white 6x4 poster, then `body` at 100 ms, which shows the green 2x2
+// corner of a red 4x4 sheet at (1, 0).
+void ExpectTheSheetsGreenAtOneZero(const std::string& body) {
+  TempDir dir;
+  const cv::Size size(6, 4);
+  const std::string path = dir.File("sprite.svg");
+  WriteFile(path, Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+                                 body + "\n"));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(1, 0, 2, 2)).setTo(kGreen);
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+}
+
 // A sprite shows a box of a sheet: the sheet moved inside a nested <svg>
 // that clips to the box, or (as svgcast wrote it before) the box as the
 // nested <svg>'s viewBox.
 TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
-  TempDir dir;
-  const cv::Size size(6, 4);
   cv::Mat sheet = SolidFrame({4, 4}, kRed);
   sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
   const std::string defs =
@@ -188,17 +202,7 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
         "<svg style=\"--d:100ms\" x=\"1\" width=\"2\" height=\"2\" "
         "viewBox=\"2 2 2 2\"><use href=\"#s\"/></svg>"}) {
     SCOPED_TRACE(sprite);
-    std::string svg =
-        Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + defs +
-                       sprite + "\n");
-    const std::string path = dir.File("sprite.svg");
-    WriteFile(path, svg);
-    const Decoded d = DecodeAll(path);
-    ASSERT_TRUE(d.status.ok()) << d.status.message();
-    ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000}));
-    cv::Mat expected = SolidFrame(size, kWhite);
-    expected(cv::Rect(1, 0, 2, 2)).setTo(kGreen);
-    EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+    ExpectTheSheetsGreenAtOneZero(defs + sprite);
   }
 }
 
@@ -216,13 +220,11 @@ std::string PatternSheet(const std::string& id, const cv::Mat& bgrx,
 }
 
 TEST(SvgReader, RectsFilledWithASpritesPatternShowItsPartOfTheSheet) {
-  TempDir dir;
-  const cv::Size size(6, 4);
   cv::Mat sheet = SolidFrame({4, 4}, kRed);
   sheet(cv::Rect(2, 2, 2, 2)).setTo(kGreen);
   // Tile (0, -1, 4, 4) shows the sheet from (1, 1): screen (1, 0) is
   // sheet (2, 2).
-  for (const std::string defs :
+  for (const std::string& defs :
        {"<defs>" + PatternSheet("s", sheet) +
             "<pattern id=\"p\" href=\"#s\" y=\"-1\" width=\"4\" "
             "height=\"4\" viewBox=\"1 1 4 4\"/></defs>",
@@ -230,18 +232,10 @@ TEST(SvgReader, RectsFilledWithASpritesPatternShowItsPartOfTheSheet) {
             "<pattern id=\"p\" href=\"#s\" y=\"-1\" viewBox=\"1 1 4 "
             "4\"/></defs>"}) {
     SCOPED_TRACE(defs);
-    const std::string svg =
-        Svg2(size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) + defs +
-                       "\n<rect style=\"--d:100ms\" x=\"1\" width=\"2\" "
-                       "height=\"2\" fill=\"url(#p)\"/>\n");
-    const std::string path = dir.File("pattern.svg");
-    WriteFile(path, svg);
-    const Decoded d = DecodeAll(path);
-    ASSERT_TRUE(d.status.ok()) << d.status.message();
-    ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000}));
-    cv::Mat expected = SolidFrame(size, kWhite);
-    expected(cv::Rect(1, 0, 2, 2)).setTo(kGreen);
-    EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+    ExpectTheSheetsGreenAtOneZero(
+        defs +
+        "\n<rect style=\"--d:100ms\" x=\"1\" width=\"2\" height=\"2\" "
+        "fill=\"url(#p)\"/>");
   }
 }
 
