@@ -146,6 +146,20 @@ Status Reader::ReadInt(const pugi::xml_node& node, const char* name,
   return Status::Ok();
 }
 
+// "a b c d": four whole numbers, one space apart (a viewBox as svgcast
+// writes it).
+bool ParseViewBox(std::string_view text, int (&values)[4]) {
+  const char* p = text.data();
+  const char* const end = text.data() + text.size();
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0 && (p == end || *p++ != ' ')) return false;
+    const auto [next, error] = std::from_chars(p, end, values[i]);
+    if (error != std::errc()) return false;
+    p = next;
+  }
+  return p == end;
+}
+
 // "146", "146.5" (ms) -> microseconds.
 bool ParseMs(std::string_view number, int64_t* us) {
   const size_t dot = number.find('.');
@@ -385,18 +399,8 @@ Status Reader::ReadPattern(const pugi::xml_node& node) {
   if (!node.attribute("width")) width = sheet->second.tile.width;
   if (!node.attribute("height")) height = sheet->second.tile.height;
   int view[4] = {0, 0, 0, 0};
-  const std::string_view view_box = node.attribute("viewBox").value();
-  const char* p = view_box.data();
-  const char* const end = view_box.data() + view_box.size();
-  bool ok = true;
-  for (int i = 0; i < 4 && ok; ++i) {
-    if (i > 0) ok = p < end && *p++ == ' ';
-    const auto [next, error] = std::from_chars(p, end, view[i]);
-    ok = ok && error == std::errc();
-    p = next;
-  }
-  if (!ok || p != end || width <= 0 || height <= 0 || view[2] != width ||
-      view[3] != height) {
+  if (!ParseViewBox(node.attribute("viewBox").value(), view) || width <= 0 ||
+      height <= 0 || view[2] != width || view[3] != height) {
     return Bad(Describe(node) +
                " has no viewBox of its tile's size (sprites are not scaled)");
   }
@@ -415,16 +419,8 @@ Status Reader::ReadSprite(const pugi::xml_node& node, int64_t time_us) {
   const pugi::xml_node use = node.first_child();
   bool ok = std::string_view(use.name()) == "use";
   if (const pugi::xml_attribute attr = node.attribute("viewBox"); attr) {
-    const std::string_view view_box = attr.value();
-    const char* p = view_box.data();
-    const char* const end = view_box.data() + view_box.size();
-    for (int i = 0; i < 4 && ok; ++i) {
-      if (i > 0) ok = p < end && *p++ == ' ';
-      const auto [next, error] = std::from_chars(p, end, box[i]);
-      ok = ok && error == std::errc();
-      p = next;
-    }
-    ok = ok && p == end && !use.attribute("x") && !use.attribute("y");
+    ok = ok && ParseViewBox(attr.value(), box) && !use.attribute("x") &&
+         !use.attribute("y");
   } else if (ok) {
     int moved_x, moved_y;
     if (Status s = ReadInt(use, "x", 0, &moved_x); !s.ok()) return s;

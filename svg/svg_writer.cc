@@ -999,59 +999,64 @@ void SvgWriter::FlushSheet() {
                ? cv::Rect(piece.at, sheet_.sprite(piece.sprite).size())
                : piece.clip;
   };
-  // A sheet a browser copies often is a pattern (see kPatternBleedPx).
-  std::vector<bool> patterned(sheets.size(), false);
+  // What each sheet's sprites waiting to be written say, in one pass:
+  // how often they are shown, where from, and their patterns' tile sizes.
+  struct Uses {
+    int64_t count = 0;
+    std::map<int, int64_t> from_x, from_y;
+    std::map<std::pair<int, int>, int64_t> tiles;
+  };
+  std::vector<Uses> uses_of(sheets.size());
   if (!alone) {
-    std::vector<int64_t> copies(sheets.size(), 0);
-    for (const Entry& entry : window_) {
-      if (entry.sprites_waiting == 0) continue;
-      for (const Piece& piece : entry.pieces) {
-        if (piece.sprite != kNoSprite) copies[where[piece.sprite].first] += 1;
-      }
-    }
-    for (size_t k = 0; k < sheets.size(); ++k) {
-      patterned[k] =
-          static_cast<double>(sheets[k].bytes.size()) *
-              static_cast<double>(copies[k]) *
-              static_cast<double>(own_elements_ + copied_elements_) /
-              static_cast<double>(std::max<int64_t>(1, own_elements_)) >
-          sheet_options_.copy_budget_bytes;
-    }
-  }
-  // Each sheet is placed at (-x, -y) when that makes many sprites' <use>
-  // shorter: x and y are where most of them are moved from (on a sheet of
-  // sprites with their contexts, (2, 2) is the first shelf's, and every
-  // sprite as wide as the screen's x). (Not a pattern: its sprites' own
-  // patterns give all four numbers anyway.)
-  std::vector<cv::Point> origins(sheets.size());
-  if (!alone) {
-    std::vector<std::map<int, int64_t>> from_x(sheets.size()),
-        from_y(sheets.size());
     for (const Entry& entry : window_) {
       if (entry.sprites_waiting == 0) continue;
       for (const Piece& piece : entry.pieces) {
         if (piece.sprite == kNoSprite) continue;
         const auto [k, number] = where[piece.sprite];
-        const cv::Point from =
-            sheets[k].places[number] - (piece.at - box_of(piece).tl());
-        from_x[k][from.x] += 1;
-        from_y[k][from.y] += 1;
+        Uses& u = uses_of[k];
+        const cv::Rect box = box_of(piece);
+        const cv::Point from = sheets[k].places[number] - (piece.at - box.tl());
+        const cv::Size tile = PatternTile(box).size();
+        u.count += 1;
+        u.from_x[from.x] += 1;
+        u.from_y[from.y] += 1;
+        u.tiles[{tile.width, tile.height}] += 1;
       }
     }
-    // The most frequent place, if it saves more than it costs: its
-    // attribute leaves that many <use>s, and goes on the image and on every
-    // <use> that was not moved before (from 0).
-    auto best = [](const std::map<int, int64_t>& from) {
-      int at = 0;
-      int64_t count = 0;
-      for (const auto& [v, n] : from) {
-        if (n > count) std::tie(at, count) = std::pair{v, n};
-      }
-      const int64_t zero = from.count(0) != 0 ? from.at(0) : 0;
-      return count > zero + 1 ? at : 0;
-    };
-    for (size_t k = 0; k < sheets.size(); ++k) {
-      if (!patterned[k]) origins[k] = {best(from_x[k]), best(from_y[k])};
+  }
+  // A sheet a browser copies often is a pattern (see kPatternBleedPx).
+  std::vector<bool> patterned(sheets.size(), false);
+  for (size_t k = 0; k < sheets.size() && !alone; ++k) {
+    patterned[k] =
+        static_cast<double>(sheets[k].bytes.size()) *
+            static_cast<double>(uses_of[k].count) *
+            static_cast<double>(own_elements_ + copied_elements_) /
+            static_cast<double>(std::max<int64_t>(1, own_elements_)) >
+        sheet_options_.copy_budget_bytes;
+  }
+  // The most frequent value, and how often it comes.
+  auto most = [](const auto& counts) {
+    return *std::max_element(
+        counts.begin(), counts.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+  };
+  // Each sheet is placed at (-x, -y) when that makes many sprites' <use>
+  // shorter: x and y are where most of them are moved from (on a sheet of
+  // sprites with their contexts, (2, 2) is the first shelf's, and every
+  // sprite as wide as the screen's x), if it saves more than it costs: its
+  // attribute leaves that many <use>s, and goes on the image and on every
+  // <use> that was not moved before (from 0). (Not a pattern: its
+  // sprites' own patterns give all four numbers anyway.)
+  std::vector<cv::Point> origins(sheets.size());
+  auto best = [&most](const std::map<int, int64_t>& from) {
+    if (from.empty()) return 0;
+    const auto [at, count] = most(from);
+    const int64_t zero = from.count(0) != 0 ? from.at(0) : 0;
+    return count > zero + 1 ? at : 0;
+  };
+  for (size_t k = 0; k < sheets.size() && !alone; ++k) {
+    if (!patterned[k]) {
+      origins[k] = {best(uses_of[k].from_x), best(uses_of[k].from_y)};
     }
   }
   // The sheets are written now, before the frames that show them (which
@@ -1068,21 +1073,8 @@ void SvgWriter::FlushSheet() {
     std::string& markup = defs[k];
     if (patterned[k]) {
       // Its sprites' patterns take the most common tile size from it.
-      std::map<std::pair<int, int>, int64_t> sizes;
-      for (const Entry& entry : window_) {
-        if (entry.sprites_waiting == 0) continue;
-        for (const Piece& piece : entry.pieces) {
-          if (piece.sprite == kNoSprite || where[piece.sprite].first != k) {
-            continue;
-          }
-          const cv::Size tile = PatternTile(box_of(piece)).size();
-          sizes[{tile.width, tile.height}] += 1;
-        }
-      }
-      const auto common = std::max_element(
-          sizes.begin(), sizes.end(),
-          [](const auto& a, const auto& b) { return a.second < b.second; });
-      const cv::Size tile(common->first.first, common->first.second);
+      const auto [width, height] = most(uses_of[k].tiles).first;
+      const cv::Size tile(width, height);
       pattern_tiles_[ids.back()] = tile;
       markup += "<defs><pattern id=\"" + ids.back() + "\"" +
                 Attr("width", tile.width) + Attr("height", tile.height) +
