@@ -12,9 +12,10 @@ SVGCAST_PACKAGES=(
   # program the quick start records, and the X11 tests.
   xvfb xterm
   # The browser tests: Debian's Chromium, driven over the DevTools protocol
-  # (JSON through a pipe), and Firefox ESR, over Marionette (JSON over a
-  # local TCP connection): two engines.
-  chromium nlohmann-json3-dev firefox-esr
+  # (JSON through a pipe), Firefox ESR, over Marionette (JSON over a local
+  # TCP connection), and WebKitGTK's MiniBrowser (Safari's engine), over
+  # WebKitWebDriver (WebDriver over HTTP, with libcurl): three engines.
+  chromium nlohmann-json3-dev firefox-esr webkit2gtk-driver libcurl4-openssl-dev
   # The convert tests make their input videos with the ffmpeg tool.
   ffmpeg
 )

@@ -1,8 +1,10 @@
 // What users see: svgcast's SVGs rendered by real browsers equal the
-// recorded frames, pixel for pixel. Two engines (tests/tools/browser.h):
-// Debian's headless Chromium (Blink; the Browser* suites) and Firefox ESR
-// (Gecko; the Firefox* suites: the fixtures directly and in an <img>,
-// scaled, looping and trimmed, and in WebP).
+// recorded frames, pixel for pixel. Three engines (tests/tools/browser.h):
+// Debian's headless Chromium (Blink; the Browser* suites), Firefox ESR
+// (Gecko; the Firefox* suites) and WebKitGTK's MiniBrowser (WebKit, the
+// engine of Safari; the WebKit* suites): the fixtures directly and in an
+// <img>, scaled, looping and trimmed, and in WebP, in each; the first 100
+// frames of the reference project's demo in Chromium and WebKit.
 //
 // Opened directly, the SVG is its own document: the test pauses every
 // animation and seeks it to an exact time (Web Animations: currentTime),
@@ -15,7 +17,7 @@
 // screencast plays and checks that each one is exactly one of the frames,
 // never a mixture, in order, and that the last frame holds at the end.
 //
-// Skipped where the browser is not installed (.ci/run installs both).
+// Skipped where the browser is not installed (.ci/run installs all three).
 #include "tests/tools/browser.h"
 
 #include <algorithm>
@@ -325,6 +327,17 @@ TEST_P(FirefoxPlaybackTest, EveryPictureAtItsTimeInEveryPeriod) {
   CheckPlayback(GetParam(), Engine::kFirefox);
 }
 
+class WebKitPlaybackTest : public ::testing::TestWithParam<PlaybackCase> {
+ protected:
+  void SetUp() override {
+    if (!Installed(Engine::kWebKit)) GTEST_SKIP() << "webkit not installed";
+  }
+};
+
+TEST_P(WebKitPlaybackTest, EveryPictureAtItsTimeInEveryPeriod) {
+  CheckPlayback(GetParam(), Engine::kWebKit);
+}
+
 Playback Loop(double hold_ms) {
   Playback p;
   p.loop = true;
@@ -368,6 +381,8 @@ std::string PlaybackCaseName(
 INSTANTIATE_TEST_SUITE_P(Options, BrowserPlaybackTest, kPlaybackCases,
                          PlaybackCaseName);
 INSTANTIATE_TEST_SUITE_P(Options, FirefoxPlaybackTest, kPlaybackCases,
+                         PlaybackCaseName);
+INSTANTIATE_TEST_SUITE_P(Options, WebKitPlaybackTest, kPlaybackCases,
                          PlaybackCaseName);
 
 // The SVG in an <img> on a page, playing in real time: every screenshot is
@@ -480,8 +495,8 @@ class ReplayedInBrowser {
 };
 
 // A fixture (the test's parameter) replayed into an SVG, with its frames
-// and a browser (Chromium; Firefox for the Firefox* suites); skipped where
-// that browser is not installed.
+// and a browser (Chromium; Firefox for the Firefox* suites, WebKit for the
+// WebKit* ones); skipped where that browser is not installed.
 class BrowserFixtureTest : public ::testing::TestWithParam<std::string>,
                            protected ReplayedInBrowser {
  protected:
@@ -497,6 +512,11 @@ class BrowserFixtureTest : public ::testing::TestWithParam<std::string>,
 class FirefoxFixtureTest : public BrowserFixtureTest {
  protected:
   Engine engine() const override { return Engine::kFirefox; }
+};
+
+class WebKitFixtureTest : public BrowserFixtureTest {
+ protected:
+  Engine engine() const override { return Engine::kWebKit; }
 };
 
 const auto kBrowserFixtures = ::testing::Values(
@@ -527,13 +547,28 @@ TEST_P(FirefoxTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, FirefoxTest, kBrowserFixtures,
                          FixtureTestName);
 
+// And in WebKit, Safari's engine (WebKitGTK).
+using WebKitTest = WebKitFixtureTest;
+
+TEST_P(WebKitTest, FramesAreExactDirectlyAndInAnImg) {
+  EXPECT_TRUE(ExactInDocument(*browser_, svg_, seq_));
+  EXPECT_TRUE(ExactInImg(*browser_, dir_, svg_, seq_));
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, WebKitTest, kBrowserFixtures,
+                         FixtureTestName);
+
 // The first 100 frames of the reference project's demo (1200x744),
-// replayed into an SVG, and a browser; skipped where Chromium is not
-// installed or the shared corpus is not next to the checkout.
+// replayed into an SVG, and a browser (Chromium; WebKit for WebKitCorpus*);
+// skipped where that browser is not installed or the shared corpus is not
+// next to the checkout.
 class BrowserCorpusTest : public ::testing::Test, protected ReplayedInBrowser {
  protected:
+  virtual Engine engine() const { return Engine::kChromium; }
   void SetUp() override {
-    if (!Installed(Engine::kChromium)) GTEST_SKIP() << "chromium not installed";
+    if (!Installed(engine())) {
+      GTEST_SKIP() << EngineName(engine()) << " not installed";
+    }
     const std::string corpus = CorpusPath("anchor-electron");
     if (corpus.empty()) {
       GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
@@ -541,12 +576,22 @@ class BrowserCorpusTest : public ::testing::Test, protected ReplayedInBrowser {
     const std::string folder = dir_.File("frames");
     ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
     FirstFrames(corpus, 100, folder);
-    ReplayAndStartBrowser(folder, Engine::kChromium);
+    ReplayAndStartBrowser(folder, engine());
     ASSERT_EQ(seq_.frames.size(), 100u);
   }
 };
 
 TEST_F(BrowserCorpusTest, AnchorElectronFirst100Frames) {
+  EXPECT_TRUE(ExactInDocument(*browser_, svg_, seq_));
+  EXPECT_TRUE(ExactInImg(*browser_, dir_, svg_, seq_));
+}
+
+class WebKitCorpusTest : public BrowserCorpusTest {
+ protected:
+  Engine engine() const override { return Engine::kWebKit; }
+};
+
+TEST_F(WebKitCorpusTest, AnchorElectronFirst100Frames) {
   EXPECT_TRUE(ExactInDocument(*browser_, svg_, seq_));
   EXPECT_TRUE(ExactInImg(*browser_, dir_, svg_, seq_));
 }
@@ -601,6 +646,19 @@ INSTANTIATE_TEST_SUITE_P(Webp, FirefoxWebpTest,
                          ::testing::Values("boxes", "colortypes", "scroll",
                                            "terminal", "terminal-odd", "typing",
                                            "typing-long", "window", "recolour"),
+                         FixtureTestName);
+
+class WebKitWebpTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(WebKitWebpTest, FramesAreExactDirectlyAndInAnImg) {
+  CheckWebp(GetParam(), Engine::kWebKit);
+}
+
+INSTANTIATE_TEST_SUITE_P(Webp, WebKitWebpTest,
+                         ::testing::Values("boxes", "colortypes", "scroll",
+                                           "terminal", "terminal-odd", "typing",
+                                           "typing-long", "window", "recolour",
+                                           "anchor-electron"),
                          FixtureTestName);
 
 // `svgcast convert` of a lossless video (FFV1, made by ffmpeg from a
@@ -799,10 +857,27 @@ TEST_P(FirefoxScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, FirefoxScaleTest, kScaleFixtures,
                          FixtureTestName);
 
+using WebKitScaleTest = WebKitFixtureTest;
+
+TEST_P(WebKitScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
+  for (double scale : {0.5, 1.5}) {
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, WebKitScaleTest, kScaleFixtures,
+                         FixtureTestName);
+
 // The same on the first 100 frames of the reference project's demo, where
 // the shared corpus is next to the checkout: real text, patches beside
 // glyphs (without their context, sprites were 36 levels off at 150%).
 TEST_F(BrowserCorpusTest, AnchorElectronFirst100FramesScaleWithoutSeams) {
+  for (double scale : {0.5, 1.5}) {
+    EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
+  }
+}
+
+TEST_F(WebKitCorpusTest, AnchorElectronFirst100FramesScaleWithoutSeams) {
   for (double scale : {0.5, 1.5}) {
     EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
   }
@@ -848,6 +923,10 @@ TEST(FirefoxCheckTest, OtherFramesFail) {
   CheckOtherFramesFail(Engine::kFirefox);
 }
 
+TEST(WebKitCheckTest, OtherFramesFail) {
+  CheckOtherFramesFail(Engine::kWebKit);
+}
+
 // What a script gives back comes back whole, whatever its type (the
 // benchmark reads an array of animation frame times).
 void CheckScriptValues(Engine engine) {
@@ -878,6 +957,10 @@ TEST(FirefoxCheckTest, ScriptValuesComeBackWhole) {
   CheckScriptValues(Engine::kFirefox);
 }
 
+TEST(WebKitCheckTest, ScriptValuesComeBackWhole) {
+  CheckScriptValues(Engine::kWebKit);
+}
+
 }  // namespace
 }  // namespace svgcast::test
 
@@ -888,8 +971,8 @@ namespace {
 // SVGCAST_CHECK_FRAMES (its frames folder, with frames.txt), exact in the
 // document and scaled (SVGCAST_CHECK_DUMP: a folder to write the scaled
 // screenshots and references to; SVGCAST_CHECK_SCALE_FRAMES: which frames
-// to scale, "330,374"; SVGCAST_CHECK_BROWSER=firefox: in Firefox); skipped
-// unless both are set.
+// to scale, "330,374"; SVGCAST_CHECK_BROWSER=firefox or webkit: in that
+// engine); skipped unless both are set.
 TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
   const char* svg = std::getenv("SVGCAST_CHECK_SVG");
   const char* folder = std::getenv("SVGCAST_CHECK_FRAMES");
@@ -899,9 +982,9 @@ TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
   Sequence seq;
   ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
   const char* which = std::getenv("SVGCAST_CHECK_BROWSER");
-  const Engine engine = which != nullptr && std::string(which) == "firefox"
-                            ? Engine::kFirefox
-                            : Engine::kChromium;
+  Engine engine = Engine::kChromium;
+  ASSERT_TRUE(which == nullptr || EngineNamed(which, &engine))
+      << "SVGCAST_CHECK_BROWSER: no engine " << which;
   std::unique_ptr<Browser> browser = Start(engine);
   ASSERT_NE(browser, nullptr);
   EXPECT_TRUE(ExactInDocument(*browser, svg, seq));

@@ -16,7 +16,7 @@
 // then on to the last change or 25 s (16.7 at 60 frames a second) and
 // "longest" the longest (both 0 when the screencast was over unseen).
 //
-//   bench_playback SVG [SAMPLES [chromium|firefox [SCALE]]]
+//   bench_playback SVG [SAMPLES [chromium|firefox|webkit [SCALE]]]
 //   (SAMPLES: default 12; engine: chromium; SCALE: 1)
 //
 // Threading: single-threaded (one Browser object).
@@ -57,17 +57,18 @@ double Median(std::vector<double> values) {
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 5) {
     return Fail(
-        "usage: bench_playback SVG [SAMPLES [chromium|firefox [SCALE]]]");
+        "usage: bench_playback SVG [SAMPLES [chromium|firefox|webkit "
+        "[SCALE]]]");
   }
   const std::string path = std::filesystem::absolute(argv[1]).string();
   const int samples = argc >= 3 ? std::atoi(argv[2]) : 12;
   if (samples < 2) return Fail("SAMPLES must be 2 or more");
   const std::string engine_name = argc >= 4 ? argv[3] : "chromium";
-  if (engine_name != "chromium" && engine_name != "firefox") {
-    return Fail("engine must be chromium or firefox, not " + engine_name);
+  Engine engine;
+  if (!svgcast::test::EngineNamed(engine_name, &engine)) {
+    return Fail("engine must be chromium, firefox or webkit, not " +
+                engine_name);
   }
-  const Engine engine =
-      engine_name == "chromium" ? Engine::kChromium : Engine::kFirefox;
   const double scale = argc >= 5 ? std::atof(argv[4]) : 1.0;
   if (!(scale > 0 && scale <= 4)) return Fail("SCALE must be in (0, 4]");
   const std::string svg = svgcast::test::ReadFile(path);

@@ -1,9 +1,10 @@
 // Browser: what the browser tests need of a real browser — open a page at
 // a viewport size, run a script, freeze and seek the document's
 // animations, take an exact screenshot. One implementation per engine:
-// Chromium (tests/tools/chromium.h, Blink) and Firefox
-// (tests/tools/firefox.h, Gecko), so that "plays in any browser" is
-// checked in two engines with one set of tests.
+// Chromium (tests/tools/chromium.h, Blink), Firefox (tests/tools/firefox.h,
+// Gecko) and WebKit (tests/tools/webkit.h, WebKitGTK: Safari's engine), so
+// that "plays in any browser" is checked in the three engines of today's
+// browsers with one set of tests.
 //
 // Threading: use one object from one thread.
 #ifndef SVGCAST_TESTS_TOOLS_BROWSER_H_
@@ -47,10 +48,13 @@ class Browser {
   virtual Status Screenshot(cv::Mat* bgrx) = 0;
 };
 
-enum class Engine { kChromium, kFirefox };
+enum class Engine { kChromium, kFirefox, kWebKit };
 
-// "chromium" or "firefox".
+// "chromium", "firefox" or "webkit".
 const char* EngineName(Engine engine);
+
+// The engine of that name; false when there is none.
+bool EngineNamed(const std::string& name, Engine* engine);
 
 // Whether the engine's browser is installed here.
 bool Installed(Engine engine);

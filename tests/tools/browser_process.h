@@ -1,5 +1,5 @@
 // BrowserProcess: a browser's process and its profile folder, for the
-// browser drivers (tests/tools/chromium.h, tests/tools/firefox.h): the
+// browser drivers (tests/tools/chromium.h, firefox.h, webkit.h): the
 // binary found, a fresh profile folder, the process started in its own
 // process group (so that its helper processes die with it), and, on
 // destruction, the group killed, the process reaped and the folder removed.
@@ -35,11 +35,12 @@ class BrowserProcess {
   Status MakeProfile(const std::string& name);
   const std::string& profile() const { return profile_; }
 
-  // Starts argv[0] with `argv`; `redirect` adds the file actions (its
-  // standard output and error, extra descriptors). Once.
-  Status Spawn(
-      const std::vector<std::string>& argv,
-      const std::function<void(posix_spawn_file_actions_t*)>& redirect);
+  // Starts argv[0] with `argv`, in this process's environment with `env`
+  // ("NAME=value") added or replacing; `redirect` adds the file actions
+  // (its standard output and error, extra descriptors). Once.
+  Status Spawn(const std::vector<std::string>& argv,
+               const std::function<void(posix_spawn_file_actions_t*)>& redirect,
+               const std::vector<std::string>& env = {});
 
  private:
   pid_t pid_ = -1;

@@ -16,10 +16,9 @@
 #include <sys/socket.h>
 
 #include "capture/clock.h"
-#include "capture/png_reader.h"
-#include "svg/base64.h"
 #include "tests/test_util.h"
 #include "tests/tools/browser_process.h"
+#include "tests/tools/webdriver.h"
 
 namespace svgcast::test {
 namespace {
@@ -275,27 +274,15 @@ Status Firefox::Open(const std::string& url, int width, int height) {
 }
 
 Status Firefox::Evaluate(const std::string& expression, nlohmann::json* value) {
-  // The expression's value (a promise's, once settled), or what it threw.
-  const std::string script =
-      "const done = arguments[arguments.length - 1];"
-      "Promise.resolve().then(() => eval(" +
-      nlohmann::json(expression).dump() +
-      ")).then(v => done({value: v === undefined ? null : v}),"
-      "        e => done({error: String(e)}));";
   nlohmann::json result;
   if (Status s = Call("WebDriver:ExecuteAsyncScript",
-                      {{"script", script}, {"args", nlohmann::json::array()}},
+                      {{"script", AsyncScriptFor(expression)},
+                       {"args", nlohmann::json::array()}},
                       &result);
       !s.ok()) {
     return s;
   }
-  const nlohmann::json& outcome = result["value"];
-  if (!outcome.is_object()) return Status::Error("script gave no outcome");
-  if (outcome.contains("error")) {
-    return Status::Error("script failed: " + outcome["error"].dump());
-  }
-  if (value != nullptr) *value = outcome["value"];
-  return Status::Ok();
+  return ScriptOutcome(result["value"], value);
 }
 
 double Firefox::TimeResolutionMs(double ms) const {
@@ -311,18 +298,7 @@ Status Firefox::Screenshot(cv::Mat* bgrx) {
       !s.ok()) {
     return s;
   }
-  std::vector<uint8_t> png;
-  if (!result["value"].is_string() ||
-      !DecodeBase64(result["value"].get<std::string>(), &png)) {
-    return Status::Error("screenshot: not base64");
-  }
-  cv::Mat whole;
-  if (Status s = DecodePng(png.data(), png.size(), &whole); !s.ok()) return s;
-  if (whole.cols < width_ || whole.rows < height_) {
-    return Status::Error("screenshot smaller than the viewport asked for");
-  }
-  *bgrx = whole(cv::Rect(0, 0, width_, height_)).clone();
-  return Status::Ok();
+  return DecodeScreenshot(result["value"], width_, height_, bgrx);
 }
 
 }  // namespace svgcast::test

@@ -1,0 +1,35 @@
+// WebDriver: what the two browser drivers that speak WebDriver's commands
+// share (Firefox over Marionette, tests/tools/firefox.h; WebKit over
+// WebKitWebDriver's HTTP, tests/tools/webkit.h): the script that evaluates
+// an expression (a promise's value once settled) for "Execute Async
+// Script", reading what it gave back, and the screenshot a "Take
+// Screenshot" answers with, decoded.
+//
+// Threading: functions of their arguments only; any thread.
+#ifndef SVGCAST_TESTS_TOOLS_WEBDRIVER_H_
+#define SVGCAST_TESTS_TOOLS_WEBDRIVER_H_
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include "capture/status.h"
+
+namespace svgcast::test {
+
+// An "Execute Async Script" script that evaluates `expression` and calls
+// back with {value: ...} or {error: "..."}.
+std::string AsyncScriptFor(const std::string& expression);
+
+// What that script called back with (the command's result's "value"):
+// `value` (optional) gets the expression's value, or the error what it threw.
+Status ScriptOutcome(const nlohmann::json& outcome, nlohmann::json* value);
+
+// The top left width x height of a screenshot (base64 PNG), as BGRX.
+Status DecodeScreenshot(const nlohmann::json& base64_png, int width, int height,
+                        cv::Mat* bgrx);
+
+}  // namespace svgcast::test
+
+#endif  // SVGCAST_TESTS_TOOLS_WEBDRIVER_H_
