@@ -102,13 +102,13 @@ constexpr char kFrameClose = '\x03';
 // that painted it, which on such recordings is a rectangle for every few
 // pixels (9.5 and 12 MB instead of 0.45 with a bound of 24). Since sheets
 // copied often are patterns (no copy copies an image), copies are cheap
-// enough for a bound of 48: on a coloured log and a 13 px one, 24 -> 48
-// made them 14% and 11% smaller, Chromium opened them in 1.3 and 1.1 s
-// instead of 1.0 and 0.65, Firefox in 1.4 and 1.5 s instead of 0.9 and
-// 0.6 (strips, before patterns: 18.6 and 4.3 s); 64 -> 8% and 1% smaller
-// again, but Firefox took 4.8 s to open the coloured log. (The depth is
-// what binds: 8192 elements or 16384 make the same files.)
-constexpr int kMaxMoveDepth = 48;
+// enough for a bound of 48 in Chromium and Firefox (on a coloured log and
+// a 13 px one, 24 -> 48 made them 14% and 11% smaller, Firefox opened them
+// in 1.4 and 1.5 s instead of 0.9 and 0.6), but not in WebKit (Safari's
+// engine): with a bound of 48 it played those logs at a frame every
+// 1.1-2.3 s, with 24 every 23-57 ms; 32 was smooth on the 13 px log only
+// (the coloured one, a frame every 0.7-1 s). Hence 24.
+constexpr int kMaxMoveDepth = 24;
 constexpr int64_t kMaxCopyElements = 8192;
 // A move's band is painted from its pixels instead when the pieces that
 // would show it (about kMovePieceBytes each) cost more than the image (its
@@ -803,7 +803,9 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
 // -> 1.8 s) and plays it without dropping frames. A pattern per sprite, not
 // one per sheet: Firefox renders a pattern's whole tile each time it
 // paints with it (a sheet-sized tile drew a frame of the log in 3.6 s
-// instead of 0.3). The pattern costs bytes (about 70 a sprite), so only a
+// instead of 0.3). WebKit too copies an <image>'s data with each <use> of
+// it: without patterns, it could not draw the logs in a minute. The
+// pattern costs bytes (about 70 a sprite), so only a
 // sheet whose copies (a <use> for each time its sprites are shown, times
 // the copies moves make of each element so far) times its size are over
 // SheetOptions::copy_budget_bytes (64 MB, about 0.6 s of Firefox) is one:

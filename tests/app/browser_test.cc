@@ -417,6 +417,15 @@ INSTANTIATE_TEST_SUITE_P(Options, WebKitPlaybackTest, kPlaybackCases,
       !s.ok()) {
     return ::testing::AssertionFailure() << s.message();
   }
+  // (Once the image is decoded and drawn: WebKit may fire the page's load
+  // event before it has drawn the image at all, and a screenshot then is
+  // the empty page.)
+  if (Status s = browser.Evaluate(
+          "document.images[0].decode().then(() => new Promise(r => "
+          "requestAnimationFrame(() => requestAnimationFrame(r))))");
+      !s.ok()) {
+    return ::testing::AssertionFailure() << s.message();
+  }
   const int64_t start_ns = MonotonicNowNs();
   const double last_ms = seq.times_ms.back();
   size_t shown = 0;  // lowest frame index the playback may be at

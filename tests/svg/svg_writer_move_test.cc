@@ -232,10 +232,10 @@ TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
       const Result painted =
           WriteAndCheck(Scrolling(moves, kind, back), /*pixels=*/true);
       EXPECT_EQ(cut.stats.painted_moves, 0u);
-      // The bound (48) is reached after every 49 moves in each chain (at
-      // most 98: twice or more in 150 moves, 300 in two chains).
+      // The bound (24) is reached after every 25 moves in each chain (at
+      // most 48: twice or more in 150 moves, 300 in two chains).
       EXPECT_GE(painted.stats.painted_moves, 2u);
-      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 49));
+      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 25));
       EXPECT_EQ(painted.stats.moves + painted.stats.painted_moves,
                 static_cast<uint64_t>(moves));
       EXPECT_EQ(painted.stats.moved_pieces, painted.stats.moves);
