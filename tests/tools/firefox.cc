@@ -222,43 +222,20 @@ Status Firefox::Call(const std::string& command, const nlohmann::json& params,
 }
 
 Status Firefox::SizeViewport(int width, int height) {
-  // The window's size, less what its frame takes, is the viewport's.
-  const int want_w = std::max(width, kMinViewportPx);
-  const int want_h = std::max(height, kMinViewportPx);
-  int window_w = want_w, window_h = want_h;
-  // (A window already sized for this viewport is left as it is: in a
-  // headless window Marionette's SetWindowRect takes a second, whether it
-  // changes the size or not; it made most of the time of the scale tests.)
-  const bool sized = want_w == sized_w_ && want_h == sized_h_;
-  sized_w_ = sized_h_ = 0;
-  for (int attempt = sized ? -1 : 0; attempt < 3; ++attempt) {
-    if (attempt >= 0) {
-      if (Status s = Call("WebDriver:SetWindowRect",
-                          {{"width", window_w}, {"height", window_h}}, nullptr);
-          !s.ok()) {
-        return s;
-      }
-    }
-    nlohmann::json inner;
-    if (Status s = Evaluate("[window.innerWidth, window.innerHeight]", &inner);
-        !s.ok()) {
-      return s;
-    }
-    if (!inner.is_array() || inner.size() != 2) {
-      return Status::Error("firefox: no viewport size");
-    }
-    const int inner_w = inner[0], inner_h = inner[1];
-    if (inner_w >= want_w && inner_h >= want_h) {
-      sized_w_ = want_w;
-      sized_h_ = want_h;
-      return Status::Ok();
-    }
-    if (attempt < 0) continue;  // (resized since: size it again)
-    window_w += want_w - inner_w;
-    window_h += want_h - inner_h;
+  // (The window's size, less what its frame takes, is the viewport's.)
+  const cv::Size want(std::max(width, kMinViewportPx),
+                      std::max(height, kMinViewportPx));
+  if (Status s = SizeWindowForViewport(
+          *this, want, want, &sized_,
+          [this](cv::Size* window) {
+            return Call("WebDriver:SetWindowRect",
+                        {{"width", window->width}, {"height", window->height}},
+                        nullptr);
+          });
+      !s.ok()) {
+    return Status::Error("firefox: " + s.message());
   }
-  return Status::Error("firefox: cannot make the viewport " +
-                       std::to_string(want_w) + "x" + std::to_string(want_h));
+  return Status::Ok();
 }
 
 Status Firefox::Open(const std::string& url, int width, int height) {

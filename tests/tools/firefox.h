@@ -70,8 +70,8 @@ class Firefox final : public Browser {
   int socket_ = -1;         // Marionette
   std::string buffer_;      // bytes read but not yet a whole message
   int next_id_ = 1;
-  int width_ = 0, height_ = 0;     // the viewport Open asked for
-  int sized_w_ = 0, sized_h_ = 0;  // the viewport the window was sized for
+  int width_ = 0, height_ = 0;  // the viewport Open asked for
+  cv::Size sized_;              // the viewport the window was sized for
 };
 
 }  // namespace svgcast::test

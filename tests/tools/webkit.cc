@@ -200,45 +200,27 @@ Status WebKit::Call(const char* method, const std::string& command,
 }
 
 Status WebKit::SizeViewport(int width, int height) {
-  // The window's size, less what its toolbar and frame take, is the
-  // viewport's. (A window already sized for this viewport is left as it
-  // is.)
-  const int want_w = std::max(width, kMinViewportPx);
-  const int want_h = std::max(height, kMinViewportPx);
-  const bool sized = want_w == sized_w_ && want_h == sized_h_;
-  sized_w_ = sized_h_ = 0;
+  // (The window's size, less what its toolbar takes, is the viewport's.)
+  const cv::Size want(std::max(width, kMinViewportPx),
+                      std::max(height, kMinViewportPx));
   nlohmann::json rect;
   if (Status s = Call("GET", "window/rect", nullptr, &rect); !s.ok()) return s;
-  int window_w = rect.value("width", want_w);
-  int window_h = rect.value("height", want_h);
-  for (int attempt = sized ? -1 : 0; attempt < 3; ++attempt) {
-    if (attempt >= 0) {
-      if (Status s = Call("POST", "window/rect",
-                          {{"width", window_w}, {"height", window_h}}, &rect);
-          !s.ok()) {
-        return s;
-      }
-    }
-    nlohmann::json inner;
-    if (Status s = Evaluate("[window.innerWidth, window.innerHeight]", &inner);
-        !s.ok()) {
-      return s;
-    }
-    if (!inner.is_array() || inner.size() != 2) {
-      return Status::Error("webkit: no viewport size");
-    }
-    const int inner_w = inner[0], inner_h = inner[1];
-    if (inner_w >= want_w && inner_h >= want_h) {
-      sized_w_ = want_w;
-      sized_h_ = want_h;
-      return Status::Ok();
-    }
-    // (What the window came to, which may be more than was asked.)
-    window_w = rect.value("width", window_w) + std::max(0, want_w - inner_w);
-    window_h = rect.value("height", window_h) + std::max(0, want_h - inner_h);
-  }
-  return Status::Error("webkit: cannot make the viewport " +
-                       std::to_string(want_w) + "x" + std::to_string(want_h));
+  const cv::Size window(rect.value("width", want.width),
+                        rect.value("height", want.height));
+  return SizeWindowForViewport(
+      *this, want, window, &sized_, [this](cv::Size* window) {
+        nlohmann::json got;
+        if (Status s = Call(
+                "POST", "window/rect",
+                {{"width", window->width}, {"height", window->height}}, &got);
+            !s.ok()) {
+          return s;
+        }
+        // (What the window came to, which may be more than was asked.)
+        *window = cv::Size(got.value("width", window->width),
+                           got.value("height", window->height));
+        return Status::Ok();
+      });
 }
 
 Status WebKit::Open(const std::string& url, int width, int height) {

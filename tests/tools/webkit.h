@@ -72,10 +72,10 @@ class WebKit final : public Browser {
   std::unique_ptr<XvfbServer> display_;  // (destroyed last)
   BrowserProcess process_;               // the driver and its browser
   std::unique_ptr<CURL, CurlCleanup> curl_;
-  std::string base_;               // http://127.0.0.1:<port>
-  std::string session_;            // the session's id
-  int width_ = 0, height_ = 0;     // the viewport Open asked for
-  int sized_w_ = 0, sized_h_ = 0;  // the viewport the window was sized for
+  std::string base_;            // http://127.0.0.1:<port>
+  std::string session_;         // the session's id
+  int width_ = 0, height_ = 0;  // the viewport Open asked for
+  cv::Size sized_;              // the viewport the window was sized for
 };
 
 }  // namespace svgcast::test
