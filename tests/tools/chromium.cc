@@ -61,15 +61,19 @@ Status Chromium::Start(std::unique_ptr<Chromium>* out) {
       "--force-color-profile=srgb", "--user-data-dir=" + process.profile(),
       "about:blank"};
   const std::string log = process.profile() + "/stderr.txt";
-  const Status started =
-      process.Spawn(args, [&](posix_spawn_file_actions_t* actions) {
+  const Status started = process.Spawn(
+      args,
+      [&](posix_spawn_file_actions_t* actions) {
         ::posix_spawn_file_actions_adddup2(actions, child_in, 3);
         ::posix_spawn_file_actions_adddup2(actions, child_out, 4);
         ::posix_spawn_file_actions_addopen(actions, 1, "/dev/null", O_WRONLY,
                                            0);
         ::posix_spawn_file_actions_addopen(actions, 2, log.c_str(),
                                            O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      });
+      },
+      // (Its temporary folders, org.chromium.Chromium.*, in the profile,
+      // which goes away with it: in /tmp they stayed, one per browser.)
+      {"TMPDIR=" + process.profile()});
   ::close(child_in);
   ::close(child_out);
   if (!started.ok()) return started;
