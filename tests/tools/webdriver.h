@@ -5,7 +5,9 @@
 // Script", reading what it gave back, and the screenshot a "Take
 // Screenshot" answers with, decoded; and sizing a window for a viewport.
 //
-// Threading: functions of their arguments only; any thread.
+// Threading: the script and screenshot functions are of their arguments
+// only (any thread); SizeWindowForViewport uses the browser, so it runs on
+// the browser's one thread.
 #ifndef SVGCAST_TESTS_TOOLS_WEBDRIVER_H_
 #define SVGCAST_TESTS_TOOLS_WEBDRIVER_H_
 

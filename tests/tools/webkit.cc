@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <mutex>
-#include <vector>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
