@@ -110,6 +110,18 @@ constexpr char kFrameClose = '\x03';
 // (the coloured one, a frame every 0.7-1 s). Hence 24.
 constexpr int kMaxMoveDepth = 24;
 constexpr int64_t kMaxCopyElements = 8192;
+// Nor more than this many frames' area of painting in all (a copy of a
+// frame paints everything the frame paints, its own copies included, in
+// full: browsers expand <use> into a tree and do not share it). Where two
+// bands move in turn (a web page: its text column, then all the window
+// with the scroll bar), each frame shows two earlier ones again and the
+// copies grow as a Fibonacci series within the depth bound: a 1280x720
+// recording of Chromium scrolling a page painted 150 frames' area to draw
+// one, Chromium took 10 s a picture and played a frame every 8.7 s, and
+// WebKit did not open it in a minute. With 4: 0.5 s and 33 ms in
+// Chromium, 1.8 s a frame in WebKit (37% more bytes); the terminal logs
+// paint at most 4.3 frames' area and change by 0.4%.
+constexpr int64_t kMaxCopyPaintFrames = 4;
 // A move's band is painted from its pixels instead when the pieces that
 // would show it (about kMovePieceBytes each) cost more than the image (its
 // file in base64 and kImageTagBytes of tag); encoded to find out only when
@@ -305,7 +317,8 @@ SvgWriter::Maps SvgWriter::SourceRows(uint64_t seq, const Move& move) const {
 bool SvgWriter::Referable(int32_t serial) const {
   if (serial < 0 || static_cast<uint64_t>(serial) < first_entry_) return false;
   const Entry& e = window_[serial - first_entry_];
-  return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements;
+  return e.depth < kMaxMoveDepth && e.elements <= kMaxCopyElements &&
+         e.paint_px <= kMaxCopyPaintFrames * size_.area();
 }
 
 namespace {
@@ -519,12 +532,14 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
       if (e.ref_id.empty()) e.ref_id = IdFor(next_id_++);
       nesting.depth = std::max(nesting.depth, e.depth + 1);
       nesting.elements += e.elements;
+      nesting.paint_px += e.paint_px;
       const cv::Point u = cv::Point(0, -move.dy) - clip.tl();
       markup += "<svg" + box + "><use href=\"#" + e.ref_id + "\"" +
                 (u.x != 0 ? Attr("x", u.x) : std::string()) +
                 (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
       continue;
     }
+    nesting.paint_px += clip.area();
     Source& source = sources_[run.source];
     if (source.kind == Source::Kind::kFill) {
       markup += "<rect" + box + " fill=\"" + HexColour(source.colour) + "\"/>";
@@ -571,13 +586,14 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
 }
 
 void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, bool bare,
-                     const Nesting& nesting, int64_t since_us,
-                     int64_t area_px) {
+                     const Nesting& nesting, int64_t since_us, int64_t area_px,
+                     int64_t paint_px) {
   Entry entry;
   entry.poster = poster;
   entry.bare = bare;
   entry.depth = nesting.depth;
   entry.elements = nesting.elements;
+  entry.paint_px = nesting.paint_px + paint_px;
   entry.since_us = since_us;
   entry.area_px = area_px;
   for (const Piece& piece : pieces) {
@@ -810,7 +826,12 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
 // the copies moves make of each element so far) times its size are over
 // SheetOptions::copy_budget_bytes (64 MB, about 0.6 s of Firefox) is one:
 // on the logs (about 20 copies an element), not on the demo (1.45), whose
-// bytes stay as they were.
+// bytes stay as they were. The budget is for all the sheets written as
+// images together, in the order they are written (a browser pays for every
+// sheet's copies): a 1280x720 web page scrolling, replayed with
+// --no-scroll, had 16 image sheets each under 64 MB of copies, and WebKit
+// took 13.8 s to open it, Firefox 4.0 s (3.4 and 1.3 s with 7 of them as
+// images, 1.2% more bytes).
 constexpr int kPatternBleedPx = 2;
 
 // A sprite's pattern's tile: its box and kPatternBleedPx around it, so
@@ -1029,12 +1050,14 @@ void SvgWriter::FlushSheet() {
   // A sheet a browser copies often is a pattern (see kPatternBleedPx).
   std::vector<bool> patterned(sheets.size(), false);
   for (size_t k = 0; k < sheets.size() && !alone; ++k) {
-    patterned[k] =
+    const double copy_bytes =
         static_cast<double>(sheets[k].bytes.size()) *
-            static_cast<double>(uses_of[k].count) *
-            static_cast<double>(own_elements_ + copied_elements_) /
-            static_cast<double>(std::max<int64_t>(1, own_elements_)) >
-        sheet_options_.copy_budget_bytes;
+        static_cast<double>(uses_of[k].count) *
+        static_cast<double>(own_elements_ + copied_elements_) /
+        static_cast<double>(std::max<int64_t>(1, own_elements_));
+    patterned[k] =
+        copied_image_bytes_ + copy_bytes > sheet_options_.copy_budget_bytes;
+    if (!patterned[k]) copied_image_bytes_ += copy_bytes;
   }
   // The most frequent value, and how often it comes.
   auto most = [](const auto& counts) {
@@ -1281,7 +1304,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   if (!changed) {  // identical to the frame before
     if (!pieces.back().text.empty()) {
       Emit(std::move(pieces), /*poster=*/false, /*bare=*/false, Nesting{},
-           time_us, /*area_px=*/0);
+           time_us, /*area_px=*/0, /*paint_px=*/0);
     }
     return;
   }
@@ -1296,6 +1319,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   pieces.back().text += kFrameOpen;
   const uint64_t serial = first_entry_ + window_.size();
   int64_t area_px = 0;
+  int64_t paint_px = 0;  // (the copies' and moved pieces' are nesting's)
   Nesting nesting;
   if (frame.move) {  // first: the patches paint over it
     const cv::Rect& to = frame.move->to;
@@ -1318,6 +1342,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
                        (past_bound || PaintingPays(runs, frame.moved_pixels));
     if (paint) {
       AppendBandRows(frame, 0, &pieces);
+      paint_px += to.area();
       stats_.painted_moves += 1;
     } else {
       // Its last rows painted, where a line was typed a character at a
@@ -1332,6 +1357,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
       nesting = AppendMove(*frame.move, rows, shown, &pieces);
       if (tail >= 0) {
         AppendBandRows(frame, tail, &pieces);
+        paint_px += static_cast<int64_t>(to.width) * (to.height - tail);
         stats_.painted_tails += 1;
       }
     }
@@ -1342,6 +1368,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   }
   for (const EncodedPatch& patch : frame.patches) {
     area_px += patch.rect.area();
+    paint_px += patch.rect.area();
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
         patch.rect.br().x > size_.width || patch.rect.br().y > size_.height) {
       throw std::logic_error("SVG writer: patch outside the frame");
@@ -1354,7 +1381,7 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
     TakeOver(patch, serial, time_us);
   }
   pieces.back().text += std::string(1, kFrameClose) + "\n";
-  Emit(std::move(pieces), poster, bare, nesting, time_us, area_px);
+  Emit(std::move(pieces), poster, bare, nesting, time_us, area_px, paint_px);
 }
 
 void SvgWriter::Finish() {

@@ -113,8 +113,9 @@
 // several frames, the oldest is drawn first: a frame is transparent where
 // it did not paint, so each shows over the ones before it only what it
 // painted. A frame is shown again only while it is in the window and
-// nests at most kMaxMoveDepth moves and kMaxCopyElements elements (a
-// browser copies all of it for every <use>). When a frame in the window
+// nests at most kMaxMoveDepth moves and kMaxCopyElements elements, and
+// its copy paints at most kMaxCopyPaintFrames frames' area (a browser
+// copies all of it for every <use>). When a frame in the window
 // is past that bound, the band is painted instead, from the move's pixels
 // (EncodedFrame::moved_pixels), as sprites with what the frame shows around
 // them (EncodedFrame::band_context): a keyframe the writer makes, which
@@ -195,8 +196,9 @@ struct SheetOptions {
   // BGRA held at most); the rest at the end.
   int64_t max_area_px = 4 << 20;
   // A sheet is written as a pattern when its copies in a browser times its
-  // size are over this (svg_writer.cc, kPatternBleedPx says why; tests
-  // lower it to see patterns in a short sequence).
+  // size, with those of the sheets written as images before it, are over
+  // this (svg_writer.cc, kPatternBleedPx says why; tests lower it to see
+  // patterns in a short sequence).
   double copy_budget_bytes = 64e6;
 };
 
@@ -309,6 +311,7 @@ class SvgWriter final : public FrameSink {
     std::string ref_id;
     int depth = 0;         // moves nested in it (through the frames shown)
     int64_t elements = 0;  // in a browser's copy of it, copies included
+    int64_t paint_px = 0;  // what a browser paints for a copy of it
   };
 
   void WriteHeaderOnce();
@@ -318,9 +321,11 @@ class SvgWriter final : public FrameSink {
   struct Nesting {
     int depth = 0;
     int64_t elements = 0;
+    int64_t paint_px = 0;
   };
   void Emit(std::vector<Piece> pieces, bool poster, bool bare,
-            const Nesting& nesting, int64_t since_us, int64_t area_px);
+            const Nesting& nesting, int64_t since_us, int64_t area_px,
+            int64_t paint_px);
   // Writes the oldest entries while the window is over its size (all of
   // them with `all`), as far as their sheets are written.
   void Drain(bool all);
@@ -498,6 +503,9 @@ class SvgWriter final : public FrameSink {
   // how many copies a <use> gets, on average (see kPatternBleedPx).
   int64_t own_elements_ = 0;
   int64_t copied_elements_ = 0;
+  // What the sheets written as images so far will cost a browser to copy
+  // (bytes: their size times their copies), against the copy budget.
+  double copied_image_bytes_ = 0;
   // "sheet x y width height view-x view-y" -> id of a sprite's pattern.
   std::unordered_map<std::string, std::string> pattern_ids_;
   // Pattern sheet id -> the tile size its sprites' patterns inherit.

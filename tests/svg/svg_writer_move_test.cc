@@ -1,7 +1,11 @@
 // svg/svg_writer.h: scrolled bands (EncodedFrame::move) shown as the
 // earlier frames again, moved; checked by decoding with svg/svg_reader.h.
+#include <algorithm>
 #include <deque>
+#include <map>
 #include <memory>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -232,10 +236,13 @@ TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
       const Result painted =
           WriteAndCheck(Scrolling(moves, kind, back), /*pixels=*/true);
       EXPECT_EQ(cut.stats.painted_moves, 0u);
-      // The bound (24) is reached after every 25 moves in each chain (at
-      // most 48: twice or more in 150 moves, 300 in two chains).
+      // A bound is reached after at most 25 moves in each chain: the depth
+      // (24), or, here first, the copies' paint (four frames' area: after
+      // the keyframe, one frame, each move adds its line, a fifth of the
+      // frame; so after about 19 moves).
       EXPECT_GE(painted.stats.painted_moves, 2u);
-      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 25));
+      EXPECT_GE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 25));
+      EXPECT_LE(painted.stats.painted_moves, static_cast<uint64_t>(moves / 15));
       EXPECT_EQ(painted.stats.moves + painted.stats.painted_moves,
                 static_cast<uint64_t>(moves));
       EXPECT_EQ(painted.stats.moved_pieces, painted.stats.moves);
@@ -246,6 +253,79 @@ TEST(SvgWriterMove, PastTheBoundTheBandIsPaintedFromItsPixels) {
                 cut.stats.sprites + painted.stats.painted_moves);
       EXPECT_EQ(Count(painted.svg, "width=\"48\" height=\"32\" href="), 0);
     }
+  }
+}
+
+// A web page scrolling: its text column (x 8-39) moves, then the whole
+// band with what is beside it (a scroll bar), in turn; a line is painted
+// below each time. So each whole-band move shows two earlier frames again
+// (the column's, and the band's before it), and those two more.
+std::vector<EncodedFrame> TwoBandsInTurn(int moves, Kind kind) {
+  std::vector<EncodedFrame> frames;
+  frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+  for (int n = 1; n <= moves; ++n) {
+    const cv::Rect band =
+        n % 2 ? cv::Rect(0, 0, 48, 32) : cv::Rect(8, 0, 32, 32);
+    frames.push_back(Frame(n, {Patch({0, 32}, Rows({48, 8}, n + 1), kind)},
+                           Move{band, 2, 1}));
+  }
+  return frames;
+}
+
+// What a browser paints to draw the frame that paints most, in frames'
+// area: each element its box (a whole frame where it has none), and each
+// <use> of a frame all that frame paints, its own copies included (a
+// browser expands every <use>; one frame a line, as the writer writes).
+double MostPaintedFrames(const std::string& svg) {
+  const std::regex element(
+      "<svg[^>]*><use href=\"#([^\"]+)\"[^>]*/></svg>|<rect[^>]*/>");
+  const std::regex width(" width=\"(\\d+)\""), height(" height=\"(\\d+)\"");
+  const std::regex id("<g id=\"([^\"]+)\"");
+  std::map<std::string, double> paint_of;  // frame id -> its paint
+  double most = 0;
+  std::istringstream lines(svg);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("<g style", 0) != 0 && line.rfind("<rect style", 0) != 0) {
+      continue;
+    }
+    double paint = 0;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), element);
+         it != std::sregex_iterator(); ++it) {
+      const std::string tag = it->str();
+      if ((*it)[1].matched && paint_of.count((*it)[1].str())) {
+        paint += paint_of[(*it)[1].str()];
+        continue;
+      }
+      std::smatch w, h;
+      const int wide =
+          std::regex_search(tag, w, width) ? std::stoi(w[1]) : kSize.width;
+      const int high =
+          std::regex_search(tag, h, height) ? std::stoi(h[1]) : kSize.height;
+      paint += static_cast<double>(wide) * high / kSize.area();
+    }
+    std::smatch m;
+    if (std::regex_search(line, m, id)) paint_of[m[1]] = paint;
+    most = std::max(most, paint);
+  }
+  return most;
+}
+
+TEST(SvgWriterMove, CopiesPaintAtMostFourFramesArea) {
+  // Within the depth bound (20 moves), the copies would grow as a
+  // Fibonacci series; given the moves' pixels, the band is painted from
+  // them once a frame's copy would paint over four frames' area, and no
+  // frame paints more than that and its own band and line (1 + 1 frames).
+  // Without the pixels, moves past the bound show the images themselves.
+  for (Kind kind : {Kind::kSprite, Kind::kImage}) {
+    SCOPED_TRACE(static_cast<int>(kind));
+    const Result painted =
+        WriteAndCheck(TwoBandsInTurn(20, kind), /*pixels=*/true);
+    EXPECT_GE(painted.stats.painted_moves, 2u);
+    EXPECT_LE(MostPaintedFrames(painted.svg), 4.0 + 2.0) << painted.svg;
+    const Result cut = WriteAndCheck(TwoBandsInTurn(20, kind));
+    EXPECT_EQ(cut.stats.painted_moves, 0u);
+    EXPECT_GT(cut.stats.moved_pieces, cut.stats.moves);
+    EXPECT_LE(MostPaintedFrames(cut.svg), 4.0 + 2.0) << cut.svg;
   }
 }
 

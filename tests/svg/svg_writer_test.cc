@@ -728,6 +728,38 @@ TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
   }
 }
 
+// The copy budget is for the image sheets together: two sheets, each of
+// 30 grey noise sprites shown once (about 35 KB, about 1 MB of copies),
+// each under a budget of 1.5 MB alone: the first stays an <image>, the
+// second, with the first's copies over the budget, is a pattern. With a
+// budget over both, neither is one.
+TEST(SvgWriter, TheCopyBudgetIsForAllTheImageSheetsTogether) {
+  cv::RNG rng(11);
+  std::vector<EncodedFrame> frames = {Poster()};
+  for (int n = 0; n < 60; ++n) {
+    cv::Mat grey(24, 48, CV_8UC1);
+    rng.fill(grey, cv::RNG::UNIFORM, 0, 256);
+    cv::Mat sprite;
+    cv::cvtColor(grey, sprite, cv::COLOR_GRAY2BGRA);
+    frames.push_back(MakeFrame(frames.size(),
+                               1000 * static_cast<int64_t>(frames.size()),
+                               {MakeSprite({n % 2 * 16, n % 3 * 12}, sprite)}));
+  }
+  for (double budget : {1.5e6, 4e6}) {
+    SCOPED_TRACE(budget);
+    SheetOptions options;
+    options.max_area_px = 30 * 48 * 24;  // (a sheet every 30 sprites)
+    options.copy_budget_bytes = budget;
+    const Written w = WriteAndCheckSprites(frames, Pattern(kSize, 1), options);
+    ASSERT_EQ(w.stats.sheets, 2u);
+    EXPECT_EQ(w.stats.pattern_sheets, budget < 2e6 ? 1u : 0u);
+    EXPECT_EQ(Count(w.svg, "<defs><image id="), budget < 2e6 ? 1 : 2);
+    if (budget < 2e6) {  // the first sheet is the image
+      EXPECT_LT(w.svg.find("<defs><image id="), w.svg.find("<pattern"));
+    }
+  }
+}
+
 TEST(SvgWriter, TinyGreyAndColourSpritesShareASheet) {
   // A second sheet's header and markup would cost more than it saves.
   const Written w = WriteAndCheckSprites(
