@@ -200,12 +200,38 @@ bool Pipeline::TryMove(int back, const cv::Mat& source, const cv::Mat& prev,
                        const cv::Mat& cur, FrameChanges* changes,
                        int* unaligned_dy) const {
   const ScrollOptions& options = options_.scroll;
+  const cv::Rect changed = Changed(*changes);
   std::optional<Move> move =
-      DetectScroll(source, cur, Changed(*changes), options, unaligned_dy);
-  if (!move) return false;
-  move->frames_back = back;
-  std::vector<cv::Rect> left =
-      DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
+      DetectScroll(source, cur, changed, options, unaligned_dy);
+  // Also over the columns of the largest region that changed alone, when
+  // that is narrower (a page's text column, when the thumb of the scroll
+  // bar beside it moved too: its rows break a band that takes it in, so
+  // the move would show the column in one frame and the whole window in
+  // the next, and each move two earlier frames); the move that leaves less
+  // to encode is taken (the first when as much).
+  const cv::Rect* largest = &changes->regions.front();
+  for (const cv::Rect& r : changes->regions) {
+    if (r.area() > largest->area()) largest = &r;
+  }
+  std::optional<Move> column;
+  if (largest->x != changed.x || largest->width != changed.width) {
+    column = DetectScrollInColumns(source, cur, changed, *largest, options);
+  }
+  if (!move && !column) return false;
+  std::vector<cv::Rect> left;
+  if (move) {
+    move->frames_back = back;
+    left = DiffRegions(ApplyMove(prev, source, *move), cur, options_.diff);
+  }
+  if (column && (!move || column->to != move->to || column->dy != move->dy)) {
+    column->frames_back = back;
+    std::vector<cv::Rect> column_left =
+        DiffRegions(ApplyMove(prev, source, *column), cur, options_.diff);
+    if (!move || Area(column_left) < Area(left)) {
+      move = column;
+      left = std::move(column_left);
+    }
+  }
   // Worth it when it leaves less than half as much to encode.
   if (Area(left) * 2 >= Area(changes->regions)) return false;
   // (However long the chain of moves, each showing the frame before: the

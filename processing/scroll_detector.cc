@@ -152,6 +152,22 @@ std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
   return narrow;
 }
 
+std::optional<Move> DetectScrollInColumns(const cv::Mat& prev,
+                                          const cv::Mat& cur,
+                                          const cv::Rect& changed,
+                                          const cv::Rect& columns,
+                                          const ScrollOptions& options) {
+  const cv::Rect area = changed & cv::Rect(0, 0, cur.cols, cur.rows);
+  const cv::Rect within = columns & area;
+  if (!options.enabled || area.height < options.min_band_px ||
+      within.width < 2) {
+    return std::nullopt;
+  }
+  int unaligned = 0;
+  return DetectInColumns(prev, cur, area, within.x, within.br().x, options,
+                         &unaligned);
+}
+
 cv::Mat ApplyMove(const cv::Mat& prev, const cv::Mat& source,
                   const Move& move) {
   cv::Mat moved = prev.clone();

@@ -7,7 +7,9 @@
 //
 // Only vertical moves, by an even number of rows, of one band per frame,
 // found by matching row hashes across the whole width or over the columns
-// that changed, whichever gives the taller band. The pipeline looks in the
+// that changed, whichever gives the taller band (the pipeline also tries
+// the columns of the largest region that changed, and takes the move that
+// leaves less to encode). The pipeline looks in the
 // frame before, then in the one before that (text that moved 13 rows a
 // frame moved 26 from there).
 //
@@ -50,6 +52,15 @@ std::optional<Move> DetectScroll(const cv::Mat& prev, const cv::Mat& cur,
                                  const cv::Rect& changed,
                                  const ScrollOptions& options,
                                  int* unaligned_dy = nullptr);
+
+// The same, over the columns of `columns` only (a page's text column, when
+// the thumb of a scroll bar beside it moved as well: the columns that
+// changed then take in the thumb, whose rows break the band).
+std::optional<Move> DetectScrollInColumns(const cv::Mat& prev,
+                                          const cv::Mat& cur,
+                                          const cv::Rect& changed,
+                                          const cv::Rect& columns,
+                                          const ScrollOptions& options);
 
 // `prev` with `move` applied: what the frame shows once the band has moved,
 // its pixels taken from `source` (the frame move.frames_back before; for a

@@ -792,6 +792,37 @@ TEST(PipelineTest, ScrolledBandsAreMovesThatReproduceEveryFrame) {
   }
 }
 
+// A web page scrolling 2 rows a frame: its text column (x 16-79 of 128)
+// on white, and a scroll bar's thumb (x 120-125) that moves a row every
+// other frame. Where the thumb moved, the columns that changed take it in
+// and its rows break the band; the column alone is then a taller band that
+// leaves less to encode. Every move is the column's (not the whole width
+// in one frame and the column in the next: each move would show two
+// earlier frames again), and every frame is reproduced.
+TEST(PipelineTest, AScrollBarsThumbDoesNotWidenTheMove) {
+  cv::RNG rng(5);
+  cv::Mat text(200, 64, CV_8UC4);
+  rng.fill(text, cv::RNG::UNIFORM, 0, 256);
+  std::vector<cv::Mat> frames;
+  for (int n = 0; n < 12; ++n) {
+    cv::Mat frame(64, 128, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+    text(cv::Rect(0, 2 * n, 64, 64)).copyTo(frame(cv::Rect(16, 0, 64, 64)));
+    frame(cv::Rect(120, 8 + n / 2, 6, 16)).setTo(cv::Scalar(90, 90, 90, 255));
+    frames.push_back(frame);
+  }
+  const RunResult run = RunPipeline(frames, RunConfig{});
+  ASSERT_TRUE(run.status.ok()) << run.status.message();
+  ASSERT_EQ(run.written.size(), frames.size());
+  for (const Written& w : run.written) {
+    if (w.seq == 0) continue;
+    ASSERT_TRUE(w.move.has_value()) << "frame " << w.seq;
+    EXPECT_EQ(w.move->dy, 2) << "frame " << w.seq;
+    EXPECT_EQ(w.move->to.x, 16) << "frame " << w.seq;
+    EXPECT_EQ(w.move->to.width, 64) << "frame " << w.seq;
+  }
+  EXPECT_TRUE(Reproduces(frames, run.written));
+}
+
 // Lines 7 pixels high (fixtures/terminal-odd): a line a frame is an odd
 // distance from the frame before, refused, and an even one from the frame
 // before that, so the band is a move from two frames back; the two-line
