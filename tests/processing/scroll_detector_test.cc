@@ -65,6 +65,34 @@ TEST(ScrollDetector, OnlyTheColumnsThatChangedWhenTheRestDoesNotMove) {
   EXPECT_EQ(move->to, cv::Rect(0, 4, 56, 38));
 }
 
+// A thumb beside the text that moved the same frame (the bar's columns
+// changed too): over all the columns that changed, and across the whole
+// width, the thumb's rows break the band (here into runs too short for a
+// move); over the text's columns alone (the largest region that changed)
+// it is the whole text area.
+TEST(ScrollDetector, OverTheTextsColumnsAloneWhenTheThumbMovedToo) {
+  const cv::Mat page = Page(56, 100, 10);
+  cv::Mat before = Screen(page, 10);
+  cv::Mat after = Screen(page, 16);
+  before(cv::Rect(58, 20, 4, 6)).setTo(cv::Scalar(255, 255, 255, 255));
+  after(cv::Rect(58, 22, 4, 6)).setTo(cv::Scalar(255, 255, 255, 255));
+  const cv::Rect changed(0, 4, 62, 44);
+  const std::optional<Move> broken =
+      DetectScroll(before, after, changed, ScrollOptions{});
+  EXPECT_TRUE(!broken.has_value() || broken->to.height < 38);
+  const std::optional<Move> column = DetectScrollInColumns(
+      before, after, changed, cv::Rect(0, 4, 56, 44), ScrollOptions{});
+  ASSERT_TRUE(column.has_value());
+  EXPECT_EQ(column->dy, 6);
+  EXPECT_EQ(column->to, cv::Rect(0, 4, 56, 38));
+  const cv::Mat moved = ApplyMove(before, *column);
+  EXPECT_TRUE(test::SamePixels(after(column->to), moved(column->to)));
+  ScrollOptions off;
+  off.enabled = false;
+  EXPECT_FALSE(DetectScrollInColumns(before, after, changed,
+                                     cv::Rect(0, 4, 56, 44), off));
+}
+
 // Lines whose first rows are all alike (a log's lines beginning with the
 // same characters, whose tops are all the same): the first rows on screen
 // did not change, yet they are the rows a line away too. The band begins
