@@ -66,8 +66,10 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
       !CountDown(options.countdown_s, options.quiet)) {
     return Status::Error("interrupted before recording started; no output");
   }
+  // (Known before capture starts: the writer's thread reads it below.)
+  const std::optional<uint64_t> total_frames = source.frame_count();
   ProgressLine progress(
-      options.verb, source.frame_count(),
+      options.verb, total_frames,
       options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
   FrameTimer timer(options.period_ns);
   FrameCache cache(options.cache, options.when_full);
@@ -85,7 +87,10 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   pipeline_options.sprite_max_side_px = sheets.width_px;
   pipeline_options.on_frame_written = [&](uint64_t written) {
     timer.OnProcessed(written - 1, MonotonicNowNs());
-    progress.Update(written);
+    // (Recording: the frames captured too, which processing may be behind.)
+    progress.Update(written, total_frames ? std::nullopt
+                                          : std::optional<uint64_t>(
+                                                cache.Stats().published));
     if (options.log_frames) {
       if (const std::optional<FrameTimes> row = timer.row(written - 1)) {
         std::fprintf(stderr, "svgcast: frame %llu captured at %lld ns\n",
