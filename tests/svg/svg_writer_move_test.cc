@@ -329,6 +329,43 @@ TEST(SvgWriterMove, CopiesPaintAtMostFourFramesArea) {
   }
 }
 
+// A page's text column (x 8-39) scrolling 2 rows a frame, a new line
+// painted at its foot, and a scroll bar's thumb beside it (x 44-47) a row
+// lower each frame, whose top row no later frame paints over. The thumb
+// is a group of its own at the frame's time, so the band's group ends once
+// the next band covers it (in one group, the thumb's row would keep the
+// frame, and the copies its band shows, painted to the end), and every
+// frame decodes exactly.
+TEST(SvgWriterMove, PatchesBesideTheBandAreAGroupOfTheirOwn) {
+  const int moves = 12;
+  std::vector<EncodedFrame> frames;
+  frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+  for (int n = 1; n <= moves; ++n) {
+    frames.push_back(Frame(n,
+                           {Patch({8, 32}, Rows({32, 2}, n + 1), Kind::kSprite),
+                            Patch({44, n}, Rows({4, 6}, 100 + n), Kind::kFill)},
+                           Move{cv::Rect(8, 0, 32, 32), 2, 1}));
+  }
+  for (bool pixels : {false, true}) {
+    SCOPED_TRACE(pixels);
+    const Result r = WriteAndCheck(frames, pixels);
+    EXPECT_EQ(r.stats.moves + r.stats.painted_moves,
+              static_cast<uint64_t>(moves));
+    // Each thumb a <rect> with its own style (one element: no group).
+    EXPECT_EQ(Count(r.svg, "<rect style=\"--d:"), moves);
+    // Every band's group but the last ends (the next band covers it).
+    int bands_ended = 0;
+    std::istringstream lines(r.svg);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("<g style=\"--d:", 0) == 0 &&
+          Contains(line, "<use href=") && Contains(line, ";--e:")) {
+        ++bands_ended;
+      }
+    }
+    EXPECT_GE(bands_ended, static_cast<int>(r.stats.moves) - 1) << r.svg;
+  }
+}
+
 TEST(SvgWriterMove, BandOfManySmallFramesIsPaintedWhenSmaller) {
   // A terminal where a command was typed: each character a frame of its
   // own. Shown again, the band would be a <use> for each of them; given
