@@ -118,9 +118,11 @@ constexpr int64_t kMaxCopyElements = 8192;
 // copies grow as a Fibonacci series within the depth bound: a 1280x720
 // recording of Chromium scrolling a page painted 150 frames' area to draw
 // one, Chromium took 10 s a picture and played a frame every 8.7 s, and
-// WebKit did not open it in a minute. With 4: 0.5 s and 33 ms in
-// Chromium, 1.8 s a frame in WebKit (37% more bytes); the terminal logs
-// paint at most 4.3 frames' area and change by 0.4%.
+// WebKit did not open it in a minute. The pipeline now keeps that page's
+// moves to one band, but the bound still pays there: without it WebKit
+// played a frame every 14.7 s, with 8 every 1.8 s, with 4 every 16 ms
+// (8% more bytes); the terminal logs paint at most 4.3 frames' area and
+// change by 0.4%.
 constexpr int64_t kMaxCopyPaintFrames = 4;
 // A move's band is painted from its pixels instead when the pieces that
 // would show it (about kMovePieceBytes each) cost more than the image (its
@@ -1380,10 +1382,9 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
                                        patch.rect.br().x <= frame.move->to.x);
     (beside ? apart : with_band).push_back(&patch);
   }
+  // (Returns the patch's area: what it covers, and what it paints.)
   auto append = [&](const EncodedPatch& patch, bool bare_group, uint64_t owner,
-                    std::vector<Piece>* into, int64_t* area, int64_t* paint) {
-    *area += patch.rect.area();
-    *paint += patch.rect.area();
+                    std::vector<Piece>* into) -> int64_t {
     if (patch.rect.x < 0 || patch.rect.y < 0 ||
         patch.rect.br().x > size_.width || patch.rect.br().y > size_.height) {
       throw std::logic_error("SVG writer: patch outside the frame");
@@ -1394,9 +1395,12 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
     Paint(patch.rect, patch.painted,
           AppendPatch(patch, bare_group ? style_mark : std::string(), into));
     TakeOver(patch, owner, time_us);
+    return patch.rect.area();
   };
   for (const EncodedPatch* patch : with_band) {
-    append(*patch, bare, serial, &pieces, &area_px, &paint_px);
+    const int64_t px = append(*patch, bare, serial, &pieces);
+    area_px += px;
+    paint_px += px;
   }
   pieces.back().text += std::string(1, kFrameClose) + "\n";
   Emit(std::move(pieces), poster, bare, nesting, time_us, area_px, paint_px);
@@ -1405,14 +1409,13 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   const bool bare_beside = apart.size() == 1 && !IsNewImage(*apart[0]);
   beside.back().text += kFrameOpen;
   const uint64_t beside_serial = first_entry_ + window_.size();
-  int64_t beside_area_px = 0, beside_paint_px = 0;
+  int64_t beside_px = 0;  // (covered and painted alike: no move)
   for (const EncodedPatch* patch : apart) {
-    append(*patch, bare_beside, beside_serial, &beside, &beside_area_px,
-           &beside_paint_px);
+    beside_px += append(*patch, bare_beside, beside_serial, &beside);
   }
   beside.back().text += std::string(1, kFrameClose) + "\n";
   Emit(std::move(beside), /*poster=*/false, bare_beside, Nesting{}, time_us,
-       beside_area_px, beside_paint_px);
+       beside_px, beside_px);
 }
 
 void SvgWriter::Finish() {
