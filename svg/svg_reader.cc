@@ -61,7 +61,8 @@ class Reader {
   // sprite of a pattern sheet: fill="url(#pattern)".
   Status ReadRect(const pugi::xml_node& node, int64_t time_us);
   // In <defs>: a pattern sheet, <pattern id [width height]
-  // patternUnits="userSpaceOnUse"> around one <image>; or a sprite's
+  // patternUnits="userSpaceOnUse"> around one <image>, or around one <use
+  // href="#image"/> of an earlier image with an id; or a sprite's
   // pattern, <pattern id href="#sheet" x y [width height] viewBox="vx vy
   // width height">, whose tile at (x, y) shows the sheet's (vx, vy) there
   // (its width and height, when not given, the sheet's).
@@ -371,21 +372,38 @@ Status Reader::ReadPattern(const pugi::xml_node& node) {
   }
   if (!node.attribute("href")) {  // a sheet
     const pugi::xml_node image = node.first_child();
+    const std::string_view name = image.name();
+    // (A <use> of an image: only its href.)
+    const bool use = name == "use" && image.attribute("href") &&
+                     !image.attribute("href").next_attribute() &&
+                     !image.first_child();
     if (std::string_view(node.attribute("patternUnits").value()) !=
             "userSpaceOnUse" ||
-        std::string_view(image.name()) != "image" || image.attribute("id") ||
+        (name != "image" && !use) || image.attribute("id") ||
         image.next_sibling() || node.attribute("x") || node.attribute("y") ||
         node.attribute("viewBox")) {
       return Bad(Describe(node) +
-                 " is not a sheet (userSpaceOnUse around one <image>)");
+                 " is not a sheet (userSpaceOnUse around one <image> or a "
+                 "<use> of one)");
     }
     // (Its width and height, if any, are its sprites' patterns' default.)
     int width, height;
     if (Status s = ReadInt(node, "width", 0, &width); !s.ok()) return s;
     if (Status s = ReadInt(node, "height", 0, &height); !s.ok()) return s;
-    if (Status s = ReadImage(image, 0, /*painted=*/false); !s.ok()) return s;
-    pattern_sheets_.emplace(
-        id, PatternSheet{images_.back().get(), cv::Size(width, height)});
+    const Image* sheet = nullptr;
+    if (use) {
+      const std::string_view href = image.attribute("href").value();
+      auto it = href.starts_with("#") ? images_by_id_.find(href.substr(1))
+                                      : images_by_id_.end();
+      if (it == images_by_id_.end()) {
+        return Bad(Describe(image) + " is not a <use> of an earlier image");
+      }
+      sheet = it->second;
+    } else {
+      if (Status s = ReadImage(image, 0, /*painted=*/false); !s.ok()) return s;
+      sheet = images_.back().get();
+    }
+    pattern_sheets_.emplace(id, PatternSheet{sheet, cv::Size(width, height)});
     return Status::Ok();
   }
   const std::string_view href = node.attribute("href").value();

@@ -93,14 +93,19 @@ constexpr char kFrameClose = '\x03';
 // before it again, so without a bound the copies nest as deep as the
 // screencast is long, and, as each refers to more than one on average,
 // grow exponentially (Chromium could not even load a 269-frame terminal
-// recording). Past the bound the band is painted from the move's pixels (a
-// keyframe the writer makes; the pipeline makes none since 13 px and 20 px
-// log recordings were 31% and 38% smaller without its every-8th-frame
+// recording). Past the bound the band is shown from the images that
+// painted its pixels, no frame again: a keyframe the writer makes, that
+// costs markup but no pixels (the pipeline makes none since 13 px and 20
+// px log recordings were 31% and 38% smaller without its every-8th-frame
 // keyframes, and the bound is what keeps a browser's copies few: at 32,
 // Chromium drew the 13 px one 17% slower than with those keyframes, at 24
-// 2% slower, for 1-6% more bytes than at 32); without them, from the images
-// that painted it, which on such recordings is a rectangle for every few
-// pixels (9.5 and 12 MB instead of 0.45 with a bound of 24). Since sheets
+// 2% slower, for 1-6% more bytes than at 32). Where those images are many
+// small ones (a line typed a character at a time: a rectangle for every
+// few pixels, 9.5 and 12 MB instead of 0.45 on two logs once), the band is
+// painted from the move's pixels instead (PaintingPays). Until the images
+// went through patterns in frames shown again (ImagePattern), the band was
+// always painted past the bound; shown from its images, a coloured log is
+// 21% smaller, a 13 px log 9%, `man` 5% and a web page 20%. Since sheets
 // copied often are patterns (no copy copies an image), copies are cheap
 // enough for a bound of 48 in Chromium and Firefox (on a coloured log and
 // a 13 px one, 24 -> 48 made them 14% and 11% smaller, Firefox opened them
@@ -440,13 +445,13 @@ void SvgWriter::AppendBandRows(const EncodedFrame& frame, int row,
 }
 
 std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
-                                                    Maps* rows) const {
+                                                    const Maps& rows,
+                                                    bool sources_only) const {
   const cv::Rect& to = move.to;
   // What the band will show: the sources of the rows dy away, moved.
-  const cv::Mat& which = rows->source;
-  cv::Mat& shift = rows->shift;
-  shift += cv::Scalar(move.dy);
-  const cv::Mat& owners = rows->owner;
+  const cv::Mat& which = rows.source;
+  const cv::Mat& shift = rows.shift;
+  const cv::Mat& owners = rows.owner;
   // The frames that showed those pixels then. A frame still in the window,
   // written as a group, is shown again whole (one <use> of it, clipped to
   // the box of its pixels); drawn oldest first, each frame is transparent
@@ -460,7 +465,7 @@ std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
     size_t o = 0;
     for (int x = 0; y < to.height && x < to.width;) {
       const int32_t j = owners.at<int32_t>(y, x);
-      if (Referable(j)) {
+      if (!sources_only && Referable(j)) {
         cv::Rect& box = boxes[j];
         box = box.empty() ? cv::Rect(x, y, 1, 1) : box | cv::Rect(x, y, 1, 1);
         ++x;
@@ -575,9 +580,12 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
         markup += "<rect" + box + " fill=\"url(#" + id + ")\"/>";
         continue;
       }
-      markup += "<svg" + box + "><use href=\"#" + source.id + "\"" +
-                (u.x != 0 ? Attr("x", u.x) : std::string()) +
-                (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
+      // (Its markup made when the frame is written: SheetUse. The image may
+      // be in a frame still in the window.)
+      pieces->back().sheet_box = clip;
+      pieces->back().sheet_id = source.id;
+      pieces->back().sheet_moved = u;
+      pieces->push_back(Piece{});
     }
   }
   rows.source.copyTo(maps_.source(to));
@@ -606,7 +614,8 @@ void SvgWriter::Emit(std::vector<Piece> pieces, bool poster, bool bare,
          at = piece.text.find('<', at + 1)) {
       entry.elements += at + 1 < piece.text.size() && piece.text[at + 1] != '/';
     }
-    entry.elements += piece.sprite != kNoSprite ? 2 : 0;
+    entry.elements +=
+        piece.sprite != kNoSprite || !piece.sheet_id.empty() ? 2 : 0;
   }
   own_elements_ += entry.elements - nesting.elements;
   copied_elements_ += nesting.elements;
@@ -650,8 +659,12 @@ std::string SvgWriter::Expand(const Entry& entry) {
   const bool wrapped = !entry.bare || shown_again;
   static constexpr char kMarks[] = {kStyleMark, kFrameOpen, kFrameClose, 0};
   std::string markup;
+  std::string defs;
   for (const Piece& piece : entry.pieces) {
-    const std::string& text = piece.text;
+    const std::string text =
+        piece.sheet_id.empty()
+            ? piece.text
+            : piece.text + SheetUse(piece, /*pattern=*/shown_again, &defs);
     for (size_t at = 0; at < text.size();) {
       const size_t mark = std::min(text.find_first_of(kMarks, at), text.size());
       markup.append(text, at, mark - at);
@@ -669,7 +682,7 @@ std::string SvgWriter::Expand(const Entry& entry) {
       at = mark + 1;
     }
   }
-  return markup;
+  return defs.empty() ? markup : "<defs>" + defs + "</defs>\n" + markup;
 }
 
 void SvgWriter::WriteEntry(const Entry& entry) {
@@ -678,25 +691,28 @@ void SvgWriter::WriteEntry(const Entry& entry) {
   // left the window).
   const Piece* sprite = nullptr;
   if (entry.bare && entry.until_us < 0 && entry.ref_id.empty() &&
-      entry.pieces.size() == 2 && !entry.pieces[0].row_box.empty() &&
+      entry.pieces.size() == 2 && !entry.pieces[0].sheet_box.empty() &&
+      entry.pieces[0].clip.empty() &&
+      entry.pieces[0].style == std::string(1, kStyleMark) &&
+      entry.pieces[0].text == std::string(1, kFrameOpen) &&
       entry.pieces[1].text == std::string(1, kFrameClose) + "\n") {
     sprite = &entry.pieces[0];
   }
   const bool joins = sprite != nullptr && !row_.sprites.empty() &&
-                     sprite->row_box.y == row_.y &&
-                     sprite->row_box.height == row_.height &&
+                     sprite->sheet_box.y == row_.y &&
+                     sprite->sheet_box.height == row_.height &&
                      row_.alone.size() < kRowBytes;
   if (!joins) FlushRow();
   if (sprite == nullptr) {
     out_->Write(markup);
     return;
   }
-  const cv::Rect& box = sprite->row_box;
+  const cv::Rect& box = sprite->sheet_box;
   row_.y = box.y;
   row_.height = box.height;
   row_.alone += markup;
   row_.sprites.push_back({Timing(/*pointer=*/false, entry.since_us, -1), box,
-                          sprite->row_sheet, sprite->row_moved});
+                          sprite->sheet_id, sprite->sheet_moved});
 }
 
 void SvgWriter::FlushRow() {
@@ -1002,6 +1018,54 @@ std::string SvgWriter::PatternFor(const std::string& sheet_id,
   return it->second;
 }
 
+std::string SvgWriter::ImagePattern(const std::string& image_id,
+                                    const cv::Rect& box, std::string* defs) {
+  // A browser copies a frame that a move shows again, and every later move
+  // that shows that one copies it again (up to kMaxMoveDepth deep); a copy
+  // of a <use> of an image copies the image, data and all, and WebKit
+  // handles each copy's data again at every animation frame. A coloured
+  // log whose past-the-bound bands showed 90 sprites of a 24 KB sheet
+  // written as an image (559 copies, 18 MB of data: URIs) played at a frame
+  // every 1.2 s in WebKit; with those sprites as <rect>s filled with
+  // patterns of the sheet (one <use> of it, in the pattern, that no copy
+  // copies), at a frame every 40-60 ms. It also opens the typed sessions
+  // faster (the 17 px one in 1.6 s instead of 2.5; the coloured one 0.45
+  // instead of 1.4). A pattern costs bytes (about 90 a sprite: htop 8%,
+  // the typed sessions 2% more), so frames not shown again keep their
+  // <use>s, and sheets copied often are patterns whole (kPatternBleedPx).
+  auto [it, added] = image_patterns_.try_emplace(image_id);
+  if (!added) return it->second;
+  it->second = IdFor(next_id_++);
+  const cv::Size tile = PatternTile(box).size();
+  pattern_tiles_[it->second] = tile;
+  *defs += "<pattern id=\"" + it->second + "\"" + Attr("width", tile.width) +
+           Attr("height", tile.height) +
+           " patternUnits=\"userSpaceOnUse\"><use href=\"#" + image_id +
+           "\"/></pattern>";
+  stats_.image_patterns += 1;
+  return it->second;
+}
+
+std::string SvgWriter::SheetUse(const Piece& piece, bool pattern,
+                                std::string* defs) {
+  const cv::Rect& box = piece.sheet_box;
+  const cv::Point& moved = piece.sheet_moved;
+  const std::string position = (box.x != 0 ? Attr("x", box.x) : std::string()) +
+                               (box.y != 0 ? Attr("y", box.y) : std::string()) +
+                               Attr("width", box.width) +
+                               Attr("height", box.height);
+  if (pattern) {
+    const std::string sheet = ImagePattern(piece.sheet_id, box, defs);
+    return "<rect" + piece.style + position + " fill=\"url(#" +
+           PatternFor(sheet, box, moved, defs) + ")\"/>";
+  }
+  // (The nested <svg> clips to its box; the sheet is moved so the sprite is
+  // in it: shorter than a viewBox.)
+  return "<svg" + piece.style + position + "><use href=\"#" + piece.sheet_id +
+         "\"" + (moved.x != 0 ? Attr("x", moved.x) : std::string()) +
+         (moved.y != 0 ? Attr("y", moved.y) : std::string()) + "/></svg>";
+}
+
 void SvgWriter::FlushSheet() {
   if (sheet_.empty()) return;
   size_t uses = 0;
@@ -1142,25 +1206,17 @@ void SvgWriter::FlushSheet() {
         sprite = "<rect" + piece.style + position + " fill=\"url(#" +
                  PatternFor(ids[k], box, moved, &defs[k]) + ")\"/>";
       } else {
-        // (The nested <svg> clips to its box; the sheet is moved so the
-        // sprite is in it: shorter than a viewBox.)
-        const std::string use =
-            "<use href=\"#" + ids[k] + "\"" +
-            (moved.x != 0 ? Attr("x", moved.x) : std::string()) +
-            (moved.y != 0 ? Attr("y", moved.y) : std::string()) + "/>";
-        sprite = "<svg" + piece.style + position + ">" + use + "</svg>";
-        if (piece.clip.empty() && piece.style == std::string(1, kStyleMark) &&
-            piece.text == std::string(1, kFrameOpen)) {
-          piece.row_box = box;
-          piece.row_sheet = ids[k];
-          piece.row_moved = moved;
-        }
+        // (Made when the frame is written: SheetUse.)
+        piece.sheet_box = box;
+        piece.sheet_id = ids[k];
+        piece.sheet_moved = moved;
+        sprite = SheetUse(piece, /*pattern=*/false, nullptr);
       }
       // (A piece is its text, then its sprite.)
       piece.sprite = kNoSprite;
       entry.bytes += sprite.size();
       window_bytes_ += sprite.size();
-      piece.text += sprite;
+      if (piece.sheet_id.empty()) piece.text += sprite;
     }
   }
   std::string markup;
@@ -1325,23 +1381,32 @@ void SvgWriter::WriteChanges(const EncodedFrame& frame, Maps rows) {
   Nesting nesting;
   if (frame.move) {  // first: the patches paint over it
     const cv::Rect& to = frame.move->to;
-    // Painted from the move's pixels, a keyframe, past the nesting bound
-    // or where that is smaller than showing earlier frames again.
-    const std::vector<MoveRun> runs = PlanMove(*frame.move, &rows);
-    // (A frame still in the window whose pixels PlanMove cut into their
-    // sources is one it may not show again.)
+    rows.shift += cv::Scalar(frame.move->dy);
+    std::vector<MoveRun> runs =
+        PlanMove(*frame.move, rows, /*sources_only=*/false);
+    // Past the nesting bound (a frame still in the window whose pixels
+    // PlanMove cut into their sources is one it may not show again), the
+    // band is shown from the sources of its pixels alone: a keyframe that
+    // copies no frame (without pixels of its own: a coloured log 21% and a
+    // 13 px one 10% smaller than when such a band was painted).
     const bool past_bound =
         std::any_of(runs.begin(), runs.end(), [this](const MoveRun& run) {
           return run.source >= 0 && run.owner >= 0 &&
                  static_cast<uint64_t>(run.owner) >= first_entry_;
         });
+    if (past_bound) {
+      runs = PlanMove(*frame.move, rows, /*sources_only=*/true);
+      stats_.source_moves += 1;
+    }
+    // Painted from the move's pixels where that is smaller than showing
+    // earlier frames or sources again.
     if (!frame.moved_pixels.empty() &&
         (frame.moved_pixels.size() != to.size() ||
          frame.moved_pixels.type() != CV_8UC4)) {
       throw std::logic_error("SVG writer: a move's pixels not the band's size");
     }
-    const bool paint = !frame.moved_pixels.empty() &&
-                       (past_bound || PaintingPays(runs, frame.moved_pixels));
+    const bool paint =
+        !frame.moved_pixels.empty() && PaintingPays(runs, frame.moved_pixels);
     if (paint) {
       AppendBandRows(frame, 0, &pieces);
       paint_px += to.area();

@@ -213,13 +213,18 @@ struct SvgStats {
   // patterns of their sprites.
   uint64_t pattern_sheets = 0;
   uint64_t sprite_patterns = 0;
+  // Images shown through a pattern of them, in frames a move shows again.
+  uint64_t image_patterns = 0;
   uint64_t rows = 0;          // runs of sprite frames written as a row
   uint64_t covered = 0;       // frames hidden once later ones cover them
   uint64_t moves = 0;         // scrolled bands shown as earlier pixels
   uint64_t moved_pieces = 0;  // rectangles they were cut into
+  // Moves past the nesting bound: their bands shown from the sources of
+  // their pixels alone, no earlier frame again (in `moves`, or in
+  // `painted_moves` when painting them was smaller).
+  uint64_t source_moves = 0;
   // Moves whose band was painted from their pixels instead (sprites, in
-  // `sprites`): an earlier frame was past the nesting bound, or that was
-  // smaller.
+  // `sprites`): that was smaller than showing earlier pixels again.
   uint64_t painted_moves = 0;
   // Moves whose band's last rows were painted from their pixels (a sprite
   // each, in `sprites`), the rest shown as earlier pixels (in `moves` too).
@@ -265,12 +270,14 @@ class SvgWriter final : public FrameSink {
     cv::Point at;
     cv::Rect clip;
     std::string style;  // the sprite's style attribute, if any
-    // Once its sheet is written, for a sprite that is a frame of its own
-    // (text: kFrameOpen only): its box, its sheet's id and where the
-    // sheet is moved, to write it in a row.
-    cv::Rect row_box;
-    std::string row_sheet;
-    cv::Point row_moved;
+    // Once its sheet is written as an image: the sprite's box, the
+    // sheet's id and where the sheet is moved. Its markup is made when the
+    // frame is written (Expand): a <use> of the sheet, or, in a frame a
+    // move shows again, a pattern of it (ImagePattern); a frame of one such
+    // sprite may join a row (WriteEntry).
+    cv::Rect sheet_box;
+    std::string sheet_id;
+    cv::Point sheet_moved;
   };
   // What painted a pixel, for a later move to show it again: a colour, an
   // element a <use> can clone (an image, a sheet), a sprite on the open
@@ -369,6 +376,16 @@ class SvgWriter final : public FrameSink {
   // appends its definition to `defs` when it is new.
   std::string PatternFor(const std::string& sheet_id, const cv::Rect& box,
                          cv::Point moved, std::string* defs);
+  // The id of a pattern sheet holding a <use> of the image `image_id`
+  // (written before), through which copied frames show it as PatternFor's
+  // sprites; its tile is `box`'s. Appends its definition to `defs` when it
+  // is new.
+  std::string ImagePattern(const std::string& image_id, const cv::Rect& box,
+                           std::string* defs);
+  // The markup of a sprite on a sheet written as an image (a piece with a
+  // sheet_id): a <use> of the sheet, or with `pattern` a <rect> filled with
+  // a pattern of it; appends new patterns' definitions to `defs`.
+  std::string SheetUse(const Piece& piece, bool pattern, std::string* defs);
   // How wide the rows of a sheet are packed (0: as wide as may be), given
   // whether its sprites have at most 256 colours.
   int RowPx(bool few_colours) const;
@@ -411,9 +428,11 @@ class SvgWriter final : public FrameSink {
     int32_t source;
     int32_t shift;
   };
-  // The rectangles, oldest frame first; `rows` (from SourceRows) gets the
-  // move's shift added.
-  std::vector<MoveRun> PlanMove(const Move& move, Maps* rows) const;
+  // The rectangles, oldest frame first, for `rows` (SourceRows', with the
+  // move's shift added); with `sources_only`, no earlier frame is shown
+  // again whole.
+  std::vector<MoveRun> PlanMove(const Move& move, const Maps& rows,
+                                bool sources_only) const;
   // Whether painting the band from `pixels` is smaller than showing `runs`
   // (a band shown again from many small frames or images costs a <use>
   // each: a terminal's typed characters).
@@ -510,6 +529,8 @@ class SvgWriter final : public FrameSink {
   std::unordered_map<std::string, std::string> pattern_ids_;
   // Pattern sheet id -> the tile size its sprites' patterns inherit.
   std::unordered_map<std::string, cv::Size> pattern_tiles_;
+  // Image id -> its pattern sheet (ImagePattern).
+  std::unordered_map<std::string, std::string> image_patterns_;
   // Content hash -> images with that hash (compared byte for byte).
   std::unordered_map<uint64_t, std::vector<StoredImage>> stored_;
   // Pointer image serial -> id of its <image> in <defs>.

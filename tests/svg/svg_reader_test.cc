@@ -207,9 +207,11 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
 }
 
 // A pattern sheet: <pattern id width height patternUnits> around its
-// image; a sprite's pattern inherits it (href) and shows its viewBox at
-// its tile (x, y), with the sheet's width and height unless it gives its
-// own; a rect filled with one shows the sheet's pixels there.
+// image, or around a <use> of an image written before (where a frame shown
+// again shows an image sheet's sprites); a sprite's pattern inherits it
+// (href) and shows its viewBox at its tile (x, y), with the sheet's width
+// and height unless it gives its own; a rect filled with one shows the
+// sheet's pixels there.
 std::string PatternSheet(const std::string& id, const cv::Mat& bgrx,
                          const std::string& size = "") {
   return "<pattern id=\"" + id + "\"" + size +
@@ -230,6 +232,12 @@ TEST(SvgReader, RectsFilledWithASpritesPatternShowItsPartOfTheSheet) {
             "height=\"4\" viewBox=\"1 1 4 4\"/></defs>",
         "<defs>" + PatternSheet("s", sheet, " width=\"4\" height=\"4\"") +
             "<pattern id=\"p\" href=\"#s\" y=\"-1\" viewBox=\"1 1 4 "
+            "4\"/></defs>",
+        // (The image one pixel left: the view one pixel left too.)
+        "<defs>" + ImageTag("i", {-1, 0}, sheet) +
+            "<pattern id=\"s\" width=\"4\" height=\"4\" "
+            "patternUnits=\"userSpaceOnUse\"><use href=\"#i\"/></pattern>"
+            "<pattern id=\"p\" href=\"#s\" y=\"-1\" viewBox=\"0 1 4 "
             "4\"/></defs>"}) {
     SCOPED_TRACE(defs);
     ExpectTheSheetsGreenAtOneZero(
@@ -565,6 +573,15 @@ TEST_F(SvgReaderError, PatternsOnlyOfSheetsAndRectsInsideTheirTiles) {
                          "2\"/>",
                      "no viewBox of its tile's size"},  // no size at all
            std::pair{PatternSheet("s", sheet) + good + good, "used twice"},
+           std::pair{"<pattern id=\"s\" patternUnits=\"userSpaceOnUse\">"
+                     "<use href=\"#i\"/></pattern>" +
+                         ImageTag("i", {0, 0}, sheet) + good,
+                     "is not a <use> of an earlier image"},
+           std::pair{ImageTag("i", {0, 0}, sheet) +
+                         "<pattern id=\"s\" patternUnits=\"userSpaceOnUse\">"
+                         "<use href=\"#i\" x=\"1\"/></pattern>" +
+                         good,
+                     "is not a sheet"},
        }) {
     SCOPED_TRACE(defs);
     ExpectError(Svg2({4, 2}, Poster() + "<defs>" + defs + "</defs>" + rect),

@@ -19,6 +19,10 @@
 //   bench_playback SVG [SAMPLES [chromium|firefox|webkit [SCALE]]]
 //   (SAMPLES: default 12; engine: chromium; SCALE: 1)
 //
+// With SVGCAST_BENCH_FRAMES=FILE, it also writes each animation frame
+// while playing to FILE, "<screencast ms> <gap ms>" a line: where in the
+// screencast the browser was slow.
+//
 // Threading: single-threaded (one Browser object).
 #include <algorithm>
 #include <chrono>
@@ -145,6 +149,15 @@ int main(int argc, char** argv) {
   for (size_t i = 1; i < stamps.size(); ++i) {
     gaps_ms.push_back(stamps[i][0].get<double>() -
                       stamps[i - 1][0].get<double>());
+  }
+  if (const char* dump = std::getenv("SVGCAST_BENCH_FRAMES")) {
+    // (Each animation frame: the screencast's clock, and the gap before.)
+    std::FILE* out = std::fopen(dump, "w");
+    for (size_t i = 1; out && i < stamps.size(); ++i) {
+      std::fprintf(out, "%.1f %.1f\n", stamps[i][1].get<double>(),
+                   gaps_ms[i - 1]);
+    }
+    if (out) std::fclose(out);
   }
   if (gaps_ms.empty()) gaps_ms.push_back(0);  // (over unseen)
   const double longest_gap_ms =
