@@ -172,6 +172,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
           ? ""
           : ("; " + std::to_string(r.svg.moves + r.svg.painted_moves) +
              " scrolled (shown as earlier frames, moved" +
+             (r.svg.source_moves == 0
+                  ? std::string()
+                  : "; " + std::to_string(r.svg.source_moves) +
+                        " past the nesting bound, from the images") +
              (r.svg.painted_moves == 0
                   ? std::string()
                   : "; " + std::to_string(r.svg.painted_moves) +

@@ -26,5 +26,28 @@ TEST(SessionSummary, SaysHowManySheetsArePatterns) {
       << FormatSessionSummary(report);
 }
 
+// Moves are counted with those past the nesting bound (shown from the
+// images that painted the band) and those painted afresh.
+TEST(SessionSummary, SaysHowManyMovesWerePastTheBound) {
+  SessionReport report;
+  report.output_name = "out.svg";
+  report.pipeline.frames = 10;
+  report.pipeline.changed_frames = 10;
+  report.svg.moves = 7;
+  report.svg.painted_moves = 1;
+  report.svg.source_moves = 2;
+  EXPECT_NE(FormatSessionSummary(report).find(
+                "; 8 scrolled (shown as earlier frames, moved; 2 past the "
+                "nesting bound, from the images; 1 painted afresh)"),
+            std::string::npos)
+      << FormatSessionSummary(report);
+  report.svg.source_moves = 0;
+  EXPECT_NE(FormatSessionSummary(report).find(
+                "; 8 scrolled (shown as earlier frames, moved; 1 painted "
+                "afresh)"),
+            std::string::npos)
+      << FormatSessionSummary(report);
+}
+
 }  // namespace
 }  // namespace svgcast
