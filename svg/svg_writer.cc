@@ -48,6 +48,18 @@ std::string Attr(const char* name, int value) {
   return std::string(" ") + name + "=\"" + std::to_string(value) + "\"";
 }
 
+// ' x="1" y="2"', each left out where it is 0 (the default).
+std::string PlaceAttrs(cv::Point at) {
+  return (at.x != 0 ? Attr("x", at.x) : std::string()) +
+         (at.y != 0 ? Attr("y", at.y) : std::string());
+}
+
+// ' x="1" y="2" width="3" height="4"' (x and y left out where 0).
+std::string BoxAttrs(const cv::Rect& box) {
+  return PlaceAttrs(box.tl()) + Attr("width", box.width) +
+         Attr("height", box.height);
+}
+
 // "96.29629254%": a share of the period, a little below the exact share,
 // so that at the instant it ends an element is hidden in every browser:
 // the largest 32-bit float at least 1e-12 below the share, then floored to
@@ -206,13 +218,8 @@ SvgWriter::Source SvgWriter::AppendPatch(const EncodedPatch& patch,
                                          std::vector<Piece>* pieces) {
   std::string* markup = &pieces->back().text;
   const cv::Rect& rect = patch.rect;
-  auto position = [&rect] {
-    return (rect.x != 0 ? Attr("x", rect.x) : std::string()) +
-           (rect.y != 0 ? Attr("y", rect.y) : std::string()) +
-           Attr("width", rect.width) + Attr("height", rect.height);
-  };
   if (patch.fill) {
-    *markup += "<rect" + style + position() + " fill=\"" +
+    *markup += "<rect" + style + BoxAttrs(rect) + " fill=\"" +
                HexColour(*patch.fill) + "\"/>";
     stats_.fills += 1;
     Source source;
@@ -251,8 +258,8 @@ SvgWriter::Source SvgWriter::AppendPatch(const EncodedPatch& patch,
   const std::vector<uint8_t>& bytes = *patch.png;
   std::vector<StoredImage>& same_hash = stored_[Fnv1a(bytes)];
   StoredImage image{patch.png, IdFor(next_id_++), rect.tl()};
-  *markup +=
-      "<image id=\"" + image.id + "\"" + position() + DataPrefix(patch.format);
+  *markup += "<image id=\"" + image.id + "\"" + BoxAttrs(rect) +
+             DataPrefix(patch.format);
   AppendBase64(bytes.data(), bytes.size(), markup);
   *markup += "\"/>";
   stats_.images += 1;
@@ -529,10 +536,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
     const cv::Rect clip(to.x + run.x0, to.y + run.y0, run.x1 - run.x0,
                         run.y1 - run.y0);
     const cv::Point shifted(0, run.shift);
-    const std::string box = (clip.x != 0 ? Attr("x", clip.x) : std::string()) +
-                            (clip.y != 0 ? Attr("y", clip.y) : std::string()) +
-                            Attr("width", clip.width) +
-                            Attr("height", clip.height);
+    const std::string box = BoxAttrs(clip);
     std::string& markup = pieces->back().text;
     if (run.source < 0) {  // a whole earlier frame, moved
       Entry& e = window_[run.owner - first_entry_];
@@ -542,8 +546,7 @@ SvgWriter::Nesting SvgWriter::AppendMove(const Move& move, const Maps& rows,
       nesting.paint_px += e.paint_px;
       const cv::Point u = cv::Point(0, -move.dy) - clip.tl();
       markup += "<svg" + box + "><use href=\"#" + e.ref_id + "\"" +
-                (u.x != 0 ? Attr("x", u.x) : std::string()) +
-                (u.y != 0 ? Attr("y", u.y) : std::string()) + "/></svg>";
+                PlaceAttrs(u) + "/></svg>";
       continue;
     }
     nesting.paint_px += clip.area();
@@ -660,11 +663,13 @@ std::string SvgWriter::Expand(const Entry& entry) {
   static constexpr char kMarks[] = {kStyleMark, kFrameOpen, kFrameClose, 0};
   std::string markup;
   std::string defs;
+  std::string with_sprite;
   for (const Piece& piece : entry.pieces) {
-    const std::string text =
-        piece.sheet_id.empty()
-            ? piece.text
-            : piece.text + SheetUse(piece, /*pattern=*/shown_again, &defs);
+    // (A sprite of a sheet written as an image is made now: SheetUse.)
+    if (!piece.sheet_id.empty()) {
+      with_sprite = piece.text + SheetUse(piece, shown_again, &defs);
+    }
+    const std::string& text = piece.sheet_id.empty() ? piece.text : with_sprite;
     for (size_t at = 0; at < text.size();) {
       const size_t mark = std::min(text.find_first_of(kMarks, at), text.size());
       markup.append(text, at, mark - at);
@@ -1006,8 +1011,7 @@ std::string SvgWriter::PatternFor(const std::string& sheet_id,
   if (!added) return it->second;
   it->second = IdFor(next_id_++);
   *defs += "<pattern id=\"" + it->second + "\" href=\"#" + sheet_id + "\"" +
-           (tile.x != 0 ? Attr("x", tile.x) : std::string()) +
-           (tile.y != 0 ? Attr("y", tile.y) : std::string()) +
+           PlaceAttrs(tile.tl()) +
            (tile.size() != pattern_tiles_.at(sheet_id)
                 ? Attr("width", tile.width) + Attr("height", tile.height)
                 : std::string()) +
@@ -1049,21 +1053,15 @@ std::string SvgWriter::ImagePattern(const std::string& image_id,
 std::string SvgWriter::SheetUse(const Piece& piece, bool pattern,
                                 std::string* defs) {
   const cv::Rect& box = piece.sheet_box;
-  const cv::Point& moved = piece.sheet_moved;
-  const std::string position = (box.x != 0 ? Attr("x", box.x) : std::string()) +
-                               (box.y != 0 ? Attr("y", box.y) : std::string()) +
-                               Attr("width", box.width) +
-                               Attr("height", box.height);
   if (pattern) {
     const std::string sheet = ImagePattern(piece.sheet_id, box, defs);
-    return "<rect" + piece.style + position + " fill=\"url(#" +
-           PatternFor(sheet, box, moved, defs) + ")\"/>";
+    return "<rect" + piece.style + BoxAttrs(box) + " fill=\"url(#" +
+           PatternFor(sheet, box, piece.sheet_moved, defs) + ")\"/>";
   }
   // (The nested <svg> clips to its box; the sheet is moved so the sprite is
   // in it: shorter than a viewBox.)
-  return "<svg" + piece.style + position + "><use href=\"#" + piece.sheet_id +
-         "\"" + (moved.x != 0 ? Attr("x", moved.x) : std::string()) +
-         (moved.y != 0 ? Attr("y", moved.y) : std::string()) + "/></svg>";
+  return "<svg" + piece.style + BoxAttrs(box) + "><use href=\"#" +
+         piece.sheet_id + "\"" + PlaceAttrs(piece.sheet_moved) + "/></svg>";
 }
 
 void SvgWriter::FlushSheet() {
@@ -1191,10 +1189,7 @@ void SvgWriter::FlushSheet() {
       const EncodedSheet& sheet = sheets[k];
       const cv::Point& place = sheet.places[number];
       const cv::Rect box = box_of(piece);
-      const std::string position =
-          (box.x != 0 ? Attr("x", box.x) : std::string()) +
-          (box.y != 0 ? Attr("y", box.y) : std::string()) +
-          Attr("width", box.width) + Attr("height", box.height);
+      const std::string position = BoxAttrs(box);
       const cv::Point moved = piece.at - place - box.tl() + origins[k];
       std::string sprite;
       if (alone) {
