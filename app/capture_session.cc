@@ -66,13 +66,16 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
       !CountDown(options.countdown_s, options.quiet)) {
     return Status::Error("interrupted before recording started; no output");
   }
-  // (Known before capture starts: the writer's thread reads it below.)
+  FrameTimer timer(options.period_ns);
+  FrameCache cache(options.cache, options.when_full);
+  // Recording (no total): the frames captured too, which processing may be
+  // behind (read on the line's thread; the line ends before the cache).
   const std::optional<uint64_t> total_frames = source.frame_count();
   ProgressLine progress(
       options.verb, total_frames,
-      options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
-  FrameTimer timer(options.period_ns);
-  FrameCache cache(options.cache, options.when_full);
+      options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto,
+      total_frames ? ProgressLine::Counter()
+                   : [&cache] { return cache.Stats().published; });
   SheetOptions sheets;
   sheets.codec = options.codec;
   sheets.effort = options.effort;
@@ -87,10 +90,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   pipeline_options.sprite_max_side_px = sheets.width_px;
   pipeline_options.on_frame_written = [&](uint64_t written) {
     timer.OnProcessed(written - 1, MonotonicNowNs());
-    // (Recording: the frames captured too, which processing may be behind.)
-    progress.Update(written, total_frames ? std::nullopt
-                                          : std::optional<uint64_t>(
-                                                cache.Stats().published));
+    progress.Update(written);
     if (options.log_frames) {
       if (const std::optional<FrameTimes> row = timer.row(written - 1)) {
         std::fprintf(stderr, "svgcast: frame %llu captured at %lld ns\n",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 namespace svgcast {
 
@@ -22,31 +23,20 @@ std::string FormatEta(double seconds) {
   return text;
 }
 
-ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
-                           Mode mode)
-    : verb_(std::move(verb)),
-      total_(total),
-      enabled_(mode == Mode::kAuto),
-      terminal_(::isatty(STDERR_FILENO) == 1),
-      start_(std::chrono::steady_clock::now()),
-      last_print_(start_) {}
-
-void ProgressLine::Update(uint64_t done, std::optional<uint64_t> captured) {
-  if (!enabled_) return;
-  const auto now = std::chrono::steady_clock::now();
-  const auto interval = terminal_ ? std::chrono::milliseconds(100)
-                                  : std::chrono::milliseconds(5000);
-  if (now - last_print_ < interval) return;
-  last_print_ = now;
-  Print(done, captured, std::chrono::duration<double>(now - start_).count());
-}
-
 std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
                          uint64_t done, std::optional<uint64_t> captured,
                          double seconds) {
   char line[160];
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
-  if (total && *total > 0) {
+  if (total && *total > 0 && done >= *total) {
+    // Every frame is written; the writer finishes the frames it still
+    // holds and encodes the last sheets.
+    std::snprintf(line, sizeof line,
+                  "svgcast: %s %llu/%llu frames (100%%), %.1f s, closing the "
+                  "SVG",
+                  verb.c_str(), static_cast<unsigned long long>(done),
+                  static_cast<unsigned long long>(*total), seconds);
+  } else if (total && *total > 0) {
     const int length = std::snprintf(
         line, sizeof line,
         "svgcast: %s %llu/%llu frames (%.0f%%), %.1f s, %.1f frames/s",
@@ -75,16 +65,89 @@ std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
   return line;
 }
 
-void ProgressLine::Print(uint64_t done, std::optional<uint64_t> captured,
-                         double seconds) {
-  const std::string line = ProgressText(verb_, total_, done, captured, seconds);
-  std::fprintf(stderr, terminal_ ? "\r%s\033[K" : "%s\n", line.c_str());
-  std::fflush(stderr);
-  printed_ = true;
+namespace {
+
+ProgressLine::Output StderrOutput() {
+  ProgressLine::Output output;
+  output.terminal = ::isatty(STDERR_FILENO) == 1;
+  output.interval = output.terminal ? std::chrono::milliseconds(100)
+                                    : std::chrono::milliseconds(5000);
+  output.write = [](const std::string& text) {
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+  };
+  return output;
+}
+
+// Seconds since now, on the steady clock.
+std::function<double()> SecondsSinceNow() {
+  const auto start = std::chrono::steady_clock::now();
+  return [start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+}
+
+}  // namespace
+
+ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
+                           Mode mode, Counter captured)
+    : verb_(std::move(verb)), total_(total), captured_(std::move(captured)) {
+  if (mode == Mode::kAuto) {
+    output_ = StderrOutput();
+    output_.clock = SecondsSinceNow();
+    thread_ = std::thread([this] { Run(); });
+  }
+}
+
+ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
+                           Output output, Counter captured)
+    : verb_(std::move(verb)),
+      total_(total),
+      captured_(std::move(captured)),
+      output_(std::move(output)) {
+  if (!output_.clock) output_.clock = SecondsSinceNow();
+  thread_ = std::thread([this] { Run(); });
+}
+
+ProgressLine::~ProgressLine() { Finish(); }
+
+void ProgressLine::Update(uint64_t done) {
+  done_.store(done, std::memory_order_relaxed);
+}
+
+void ProgressLine::Run() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, output_.interval, [this] { return stop_; })) {
+    lock.unlock();
+    Draw();
+    lock.lock();
+  }
+}
+
+void ProgressLine::Draw() {
+  const uint64_t done = done_.load(std::memory_order_relaxed);
+  std::optional<uint64_t> captured;
+  if (captured_) captured = captured_();
+  const std::string text =
+      ProgressText(verb_, total_, done, captured, output_.clock());
+  // (A terminal line is redrawn only when it changed.)
+  if (output_.terminal && text == last_text_) return;
+  last_text_ = text;
+  output_.write(output_.terminal ? "\r" + text + "\033[K" : text + "\n");
+  drawn_ = true;
 }
 
 void ProgressLine::Finish() {
-  if (enabled_ && terminal_ && printed_) std::fprintf(stderr, "\r\033[K");
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  if (output_.terminal && drawn_) output_.write("\r\033[K");
 }
 
 }  // namespace svgcast

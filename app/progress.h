@@ -2,20 +2,34 @@
 // it redraws one line in place (at most ten times a second); otherwise it
 // prints a plain line every five seconds, so logs stay readable. When the
 // total is known it shows the percentage and the time left at the rate so
-// far ("12 s left"). While recording (no total), it counts the frames
-// captured, and how many of them still wait to be written, if any: the
-// processing side may be behind capture, and finishes them after it stops.
+// far ("12 s left"), and, once every frame is written, that the SVG is
+// being closed (its last sheets encoded). While recording (no total), it
+// counts the frames captured, and how many of them still wait to be
+// written, if any: the processing side may be behind capture, and finishes
+// them after it stops.
+//
+// The line is drawn by a thread of its own, so it keeps going (time,
+// frames captured) while the writer is busy with one frame: a sheet
+// recompressed with Zopfli (--effort max) can take a minute, in which
+// no frame is written.
 //
 // Threading: Update() may be called from any thread, but from one at a time
-// (the graph's serial writer node); Finish() on the owning thread after the
-// last Update().
+// (the graph's serial writer node). The `captured` and `clock` functions
+// are called on the line's thread. Finish() (or the destructor) on the
+// owning thread, after the last Update(): it stops and joins the line's
+// thread; nothing is drawn after it returns.
 #ifndef SVGCAST_APP_PROGRESS_H_
 #define SVGCAST_APP_PROGRESS_H_
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace svgcast {
 
@@ -32,25 +46,51 @@ std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
 class ProgressLine {
  public:
   enum class Mode { kQuiet = 1, kAuto };
+  // Frames captured so far, when recording (thread-safe).
+  using Counter = std::function<uint64_t()>;
 
-  // `total`: frames expected, when known.
-  ProgressLine(std::string verb, std::optional<uint64_t> total, Mode mode);
+  // Where and how often the line is drawn, and its clock (seconds since
+  // the start). Stderr, every 100 ms on a terminal and 5 s otherwise, the
+  // steady clock by default; tests give their own.
+  struct Output {
+    std::function<void(const std::string& text)> write;
+    bool terminal = false;
+    std::chrono::milliseconds interval{5000};
+    std::function<double()> clock;
+  };
 
-  // `done` frames written; `captured`, when recording: frames captured.
-  void Update(uint64_t done, std::optional<uint64_t> captured = std::nullopt);
-  // Clears a terminal line so the summary starts on a clean line.
+  // `total`: frames expected, when known. kQuiet draws nothing and starts
+  // no thread.
+  ProgressLine(std::string verb, std::optional<uint64_t> total, Mode mode,
+               Counter captured = {});
+  ProgressLine(std::string verb, std::optional<uint64_t> total, Output output,
+               Counter captured = {});
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  ~ProgressLine();
+
+  // `done` frames written.
+  void Update(uint64_t done);
+  // Stops the line and clears it on a terminal, so the summary starts on
+  // a clean line.
   void Finish();
 
  private:
-  void Print(uint64_t done, std::optional<uint64_t> captured, double seconds);
+  void Run();
+  void Draw();
 
   const std::string verb_;
   const std::optional<uint64_t> total_;
-  const bool enabled_;
-  const bool terminal_;
-  const std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_print_;
-  bool printed_ = false;
+  const Counter captured_;
+  Output output_;
+  std::atomic<uint64_t> done_{0};
+  std::string last_text_;  // (the line's thread)
+  bool drawn_ = false;     // (the line's thread; read after it is joined)
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // (mutex_)
+  std::thread thread_;
 };
 
 }  // namespace svgcast

@@ -1,5 +1,12 @@
 #include "app/progress.h"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace svgcast {
@@ -27,6 +34,103 @@ TEST(ProgressText, RecordingCountsCapturedFramesAndThoseWaiting) {
             "svgcast: recording 195 frames, 6.5 s");
   EXPECT_EQ(ProgressText("recording", std::nullopt, 42, std::nullopt, 1.5),
             "svgcast: recording 42 frames, 1.5 s");
+}
+
+// Once every frame is written, the writer still closes the SVG (its last
+// sheets; a minute with Zopfli): not a run stuck at 100%.
+TEST(ProgressText, SaysTheSvgIsBeingClosedOnceEveryFrameIsWritten) {
+  EXPECT_EQ(ProgressText("replay", 200, 200, std::nullopt, 61.25),
+            "svgcast: replay 200/200 frames (100%), 61.2 s, closing the SVG");
+}
+
+// What a ProgressLine draws, as its thread draws it, and a clock the test
+// sets.
+class DrawnLines {
+ public:
+  ProgressLine::Output Output(bool terminal) {
+    ProgressLine::Output output;
+    output.terminal = terminal;
+    output.interval = std::chrono::milliseconds(1);
+    output.clock = [this] { return seconds_.load(); };
+    output.write = [this](const std::string& text) {
+      std::lock_guard lock(mutex_);
+      lines_.push_back(text);
+      drawn_.notify_all();
+    };
+    return output;
+  }
+  void SetSeconds(double seconds) { seconds_.store(seconds); }
+
+  // Waits until a line drawn is `text` (the test fails after 60 s).
+  bool WaitFor(const std::string& text) {
+    std::unique_lock lock(mutex_);
+    return drawn_.wait_for(lock, std::chrono::seconds(60), [&] {
+      for (const std::string& line : lines_) {
+        if (line == text) return true;
+      }
+      return false;
+    });
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  std::atomic<double> seconds_{0};
+  std::mutex mutex_;
+  std::condition_variable drawn_;
+  std::vector<std::string> lines_;
+};
+
+// The writer may be busy with one frame for a minute: the line goes on
+// (its time) without an Update().
+TEST(ProgressLine, GoesOnWhileNoFrameIsWritten) {
+  DrawnLines drawn;
+  ProgressLine line("replay", 10, drawn.Output(false));
+  line.Update(4);
+  drawn.SetSeconds(2.0);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 4/10 frames (40%), 2.0 s, 2.0 frames/s, 3 s left\n"));
+  drawn.SetSeconds(40.0);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 4/10 frames (40%), 40.0 s, 0.1 frames/s, 1:00 min "
+      "left\n"));
+  line.Update(10);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 10/10 frames (100%), 40.0 s, closing the SVG\n"));
+  line.Finish();
+  // (Not a terminal: no line to clear, every line ends with a newline.)
+  for (const std::string& text : drawn.lines()) {
+    EXPECT_EQ(text.back(), '\n') << text;
+  }
+}
+
+// While recording, the frames captured are read on the line's thread:
+// they go on while processing is behind and writes nothing.
+TEST(ProgressLine, CountsFramesCapturedWhileNoneIsWritten) {
+  DrawnLines drawn;
+  std::atomic<uint64_t> captured{0};
+  ProgressLine line("recording", std::nullopt, drawn.Output(true),
+                    [&captured] { return captured.load(); });
+  line.Update(3);
+  captured.store(3);
+  drawn.SetSeconds(1.0);
+  ASSERT_TRUE(drawn.WaitFor("\rsvgcast: recording 3 frames, 1.0 s\033[K"));
+  captured.store(50);
+  drawn.SetSeconds(2.5);
+  ASSERT_TRUE(
+      drawn.WaitFor("\rsvgcast: recording 50 frames, 2.5 s (47 waiting to be "
+                    "written)\033[K"));
+  line.Finish();
+  // On a terminal the line is redrawn in place, only when it changed, and
+  // cleared at the end so the summary starts on a clean line.
+  const std::vector<std::string> lines = drawn.lines();
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines.back(), "\r\033[K");
+  for (size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_NE(lines[i], lines[i - 1]);
+  }
 }
 
 }  // namespace
