@@ -60,12 +60,18 @@ class Reader {
   // A one-colour patch: <rect x y width height fill="#rrggbb"/>; or a
   // sprite of a pattern sheet: fill="url(#pattern)".
   Status ReadRect(const pugi::xml_node& node, int64_t time_us);
-  // In <defs>: a pattern sheet, <pattern id [width height]
-  // patternUnits="userSpaceOnUse"> around one <image>, or around one <use
-  // href="#image"/> of an earlier image with an id; or a sprite's
-  // pattern, <pattern id href="#sheet" x y [width height] viewBox="vx vy
+  // In <defs>: a pattern sheet, <pattern id width="1" height="1"> (in the
+  // units of the box it fills) or <pattern id [width height]
+  // patternUnits="userSpaceOnUse"> (earlier versions), around one <image>,
+  // or around one <use href="#image"/> of an earlier image with an id; or a
+  // sprite's pattern: of a sheet in box units, <pattern id href="#sheet"
+  // viewBox="vx vy width height">, whose tile is the box of the rect it
+  // fills, of the viewBox's size, and shows the sheet's (vx, vy) at its
+  // top left; or, of either sheet, <pattern id href="#sheet"
+  // [patternUnits="userSpaceOnUse"] x y [width height] viewBox="vx vy
   // width height">, whose tile at (x, y) shows the sheet's (vx, vy) there
-  // (its width and height, when not given, the sheet's).
+  // (its width and height, when not given, the sheet's; not for a sheet
+  // in box units).
   Status ReadPattern(const pugi::xml_node& node);
   // A sprite: <svg x y width height><use href="#sheet" x="-sx" y="-sy"/>
   // </svg> (or, as written before, <svg x y width height viewBox="sx sy w
@@ -108,12 +114,14 @@ class Reader {
   // Pattern sheets' images, by the pattern's id; sprites' patterns.
   struct Pattern {
     const Image* sheet;
-    cv::Rect tile;
+    cv::Rect tile;   // in user space; or, in box units, (0, 0) and the size
     cv::Point view;  // the sheet's point shown at the tile's top left
+    bool box_units;  // the tile is the box it fills
   };
   struct PatternSheet {
     const Image* image;
     cv::Size tile;  // its sprites' patterns' default width and height
+    bool box_units;
   };
   std::map<std::string, PatternSheet, std::less<>> pattern_sheets_;
   std::map<std::string, Pattern, std::less<>> patterns_;
@@ -327,9 +335,16 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
     }
     const Pattern& pattern = it->second;
     const cv::Rect box(x, y, width, height);
+    const cv::Rect tile = pattern.box_units
+                              ? cv::Rect(box.tl(), pattern.tile.size())
+                              : pattern.tile;
+    if (pattern.box_units && tile != box) {
+      return Bad(Describe(node) + " is not of its pattern's size " +
+                 "(sprites are not scaled)");
+    }
     const cv::Rect on_sheet =
-        box + (pattern.view - pattern.tile.tl() - pattern.sheet->origin);
-    if (width <= 0 || height <= 0 || (box & pattern.tile) != box ||
+        box + (pattern.view - tile.tl() - pattern.sheet->origin);
+    if (width <= 0 || height <= 0 || (box & tile) != box ||
         (on_sheet & cv::Rect(cv::Point(), pattern.sheet->pixels.size())) !=
             on_sheet) {
       return Bad(Describe(node) + " shows more than its pattern's tile");
@@ -377,19 +392,27 @@ Status Reader::ReadPattern(const pugi::xml_node& node) {
     const bool use = name == "use" && image.attribute("href") &&
                      !image.attribute("href").next_attribute() &&
                      !image.first_child();
-    if (std::string_view(node.attribute("patternUnits").value()) !=
-            "userSpaceOnUse" ||
+    // (In box units: width="1" height="1", the box.)
+    const std::string_view units = node.attribute("patternUnits").value();
+    const bool box_units =
+        !node.attribute("patternUnits") &&
+        std::string_view(node.attribute("width").value()) == "1" &&
+        std::string_view(node.attribute("height").value()) == "1";
+    if ((units != "userSpaceOnUse" && !box_units) ||
         (name != "image" && !use) || image.attribute("id") ||
         image.next_sibling() || node.attribute("x") || node.attribute("y") ||
         node.attribute("viewBox")) {
       return Bad(Describe(node) +
-                 " is not a sheet (userSpaceOnUse around one <image> or a "
-                 "<use> of one)");
+                 " is not a sheet (width=\"1\" height=\"1\" or "
+                 "userSpaceOnUse, around one <image> or a <use> of one)");
     }
-    // (Its width and height, if any, are its sprites' patterns' default.)
-    int width, height;
-    if (Status s = ReadInt(node, "width", 0, &width); !s.ok()) return s;
-    if (Status s = ReadInt(node, "height", 0, &height); !s.ok()) return s;
+    // (In user space, its width and height, if any, are its sprites'
+    // patterns' default.)
+    int width = 0, height = 0;
+    if (!box_units) {
+      if (Status s = ReadInt(node, "width", 0, &width); !s.ok()) return s;
+      if (Status s = ReadInt(node, "height", 0, &height); !s.ok()) return s;
+    }
     const Image* sheet = nullptr;
     if (use) {
       const std::string_view href = image.attribute("href").value();
@@ -403,7 +426,8 @@ Status Reader::ReadPattern(const pugi::xml_node& node) {
       if (Status s = ReadImage(image, 0, /*painted=*/false); !s.ok()) return s;
       sheet = images_.back().get();
     }
-    pattern_sheets_.emplace(id, PatternSheet{sheet, cv::Size(width, height)});
+    pattern_sheets_.emplace(
+        id, PatternSheet{sheet, cv::Size(width, height), box_units});
     return Status::Ok();
   }
   const std::string_view href = node.attribute("href").value();
@@ -412,19 +436,38 @@ Status Reader::ReadPattern(const pugi::xml_node& node) {
   if (sheet == pattern_sheets_.end() || node.first_child()) {
     return Bad(Describe(node) + " is not a pattern of an earlier sheet");
   }
+  int view[4] = {0, 0, 0, 0};
+  const bool view_box = ParseViewBox(node.attribute("viewBox").value(), view);
+  const std::string_view units = node.attribute("patternUnits").value();
+  if (node.attribute("patternUnits") && units != "userSpaceOnUse") {
+    return Bad(Describe(node) + " has patternUnits other than userSpaceOnUse");
+  }
+  // In the sheet's box units: its tile is the box it fills, of the
+  // viewBox's size (checked there).
+  if (sheet->second.box_units && units.empty()) {
+    if (node.attribute("x") || node.attribute("y") || node.attribute("width") ||
+        node.attribute("height") || !view_box || view[2] <= 0 || view[3] <= 0) {
+      return Bad(Describe(node) +
+                 " is not a box's pattern (a viewBox, no x, y, width or "
+                 "height)");
+    }
+    patterns_.emplace(
+        id, Pattern{sheet->second.image, cv::Rect(0, 0, view[2], view[3]),
+                    cv::Point(view[0], view[1]), /*box_units=*/true});
+    return Status::Ok();
+  }
   int x, y, width, height;
   if (Status s = ReadBox(node, &x, &y, &width, &height); !s.ok()) return s;
   if (!node.attribute("width")) width = sheet->second.tile.width;
   if (!node.attribute("height")) height = sheet->second.tile.height;
-  int view[4] = {0, 0, 0, 0};
-  if (!ParseViewBox(node.attribute("viewBox").value(), view) || width <= 0 ||
-      height <= 0 || view[2] != width || view[3] != height) {
+  if (!view_box || width <= 0 || height <= 0 || view[2] != width ||
+      view[3] != height) {
     return Bad(Describe(node) +
                " has no viewBox of its tile's size (sprites are not scaled)");
   }
   patterns_.emplace(id,
                     Pattern{sheet->second.image, cv::Rect(x, y, width, height),
-                            cv::Point(view[0], view[1])});
+                            cv::Point(view[0], view[1]), /*box_units=*/false});
   return Status::Ok();
 }
 

@@ -855,18 +855,35 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
 // --no-scroll, had 16 image sheets each under 64 MB of copies, and WebKit
 // took 13.8 s to open it, Firefox 4.0 s (3.4 and 1.3 s with 7 of them as
 // images, 1.2% more bytes).
+//
+// A sprite's pattern is in the units of the box it fills (the default
+// patternUnits, objectBoundingBox; the sheet's width="1" height="1"): its
+// tile is the <rect>'s box, whatever its place, and its viewBox the
+// sprite's part of the sheet, of the box's size. So it names no place, and
+// a sprite shown at another place (a line scrolled, or shown again past
+// the nesting bound) takes the same pattern: 30-50 bytes a pattern less
+// than a tile in user space with its own x, y, width and height (the 13 px
+// log 247,436 -> NNN bytes). A browser scaling the SVG still filters the
+// box's edge with the sheet's pixels beside it (the sprite's context) as it
+// draws the sheet into the tile.
+constexpr char kPatternSheetUnits[] = " width=\"1\" height=\"1\"";
+
+// That needs a box at even places and of even sizes, so that at 50% and
+// 150% the tile's edges fall on device pixels (Chromium paints a pattern
+// into a bitmap of its tile, then draws that). A box at an odd place (a
+// band past the nesting bound shown from its sprites, moved by an odd
+// number of rows) has a tile in user space (patternUnits="userSpaceOnUse"
+// x y width height, as every sprite had until NNN): the box and
+// kPatternBleedPx around it, widened to even places and sizes. (Chromium's
+// pattern sprites are still a little softer at 150% than the same pixels
+// drawn as an image: up to 20 levels on 0.54% of a 13 px log's pixels;
+// Firefox's are not.)
 constexpr int kPatternBleedPx = 2;
 
-// A sprite's pattern's tile: its box and kPatternBleedPx around it, so
-// that a browser scaling the SVG may filter the box's edge with the pixels
-// beside it on the sheet (what the frame showed there), as with a clipped
-// <use> (the fixtures' scale tests pass without it too: no fixture shows
-// that it is needed); widened to even places and sizes, so that at 50% and
-// 150% its edges fall on device pixels (Chromium paints a pattern into a
-// bitmap of its tile, then draws that). Sprites' boxes are even already,
-// so that changes no tile today. (Chromium's pattern sprites are still a
-// little softer at 150% than the same pixels drawn as an image: up to 20
-// levels on 0.54% of a 13 px log's pixels; Firefox's are not.)
+bool EvenBox(const cv::Rect& box) {
+  return ((box.x | box.y | box.width | box.height) & 1) == 0;
+}
+
 cv::Rect PatternTile(const cv::Rect& box) {
   auto down = [](int v) { return v - (v & 1); };
   auto up = [](int v) { return v + (v & 1); };
@@ -1001,29 +1018,34 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
 std::string SvgWriter::PatternFor(const std::string& sheet_id,
                                   const cv::Rect& box, cv::Point moved,
                                   std::string* defs) {
-  const cv::Rect tile = PatternTile(box);
+  // The tile: the box (see kPatternSheetUnits), or around it in user space.
+  const bool even = EvenBox(box);
+  const cv::Rect tile = even ? box : PatternTile(box);
+  // (The sheet's point shown at the tile's top left.)
   const cv::Point view = tile.tl() - box.tl() - moved;
   std::string key = sheet_id;
-  for (int v : {tile.x, tile.y, tile.width, tile.height, view.x, view.y}) {
+  for (int v : {view.x, view.y, tile.width, tile.height}) {
     key += ' ' + std::to_string(v);
   }
+  if (!even)
+    key += " at " + std::to_string(tile.x) + ' ' + std::to_string(tile.y);
   auto [it, added] = pattern_ids_.try_emplace(std::move(key));
   if (!added) return it->second;
   it->second = IdFor(next_id_++);
-  *defs += "<pattern id=\"" + it->second + "\" href=\"#" + sheet_id + "\"" +
-           PlaceAttrs(tile.tl()) +
-           (tile.size() != pattern_tiles_.at(sheet_id)
-                ? Attr("width", tile.width) + Attr("height", tile.height)
-                : std::string()) +
-           " viewBox=\"" + std::to_string(view.x) + " " +
-           std::to_string(view.y) + " " + std::to_string(tile.width) + " " +
-           std::to_string(tile.height) + "\"/>";
+  *defs +=
+      "<pattern id=\"" + it->second + "\" href=\"#" + sheet_id + "\"" +
+      (even ? std::string()
+            : " patternUnits=\"userSpaceOnUse\"" + PlaceAttrs(tile.tl()) +
+                  Attr("width", tile.width) + Attr("height", tile.height)) +
+      " viewBox=\"" + std::to_string(view.x) + " " + std::to_string(view.y) +
+      " " + std::to_string(tile.width) + " " + std::to_string(tile.height) +
+      "\"/>";
   stats_.sprite_patterns += 1;
   return it->second;
 }
 
 std::string SvgWriter::ImagePattern(const std::string& image_id,
-                                    const cv::Rect& box, std::string* defs) {
+                                    std::string* defs) {
   // A browser copies a frame that a move shows again, and every later move
   // that shows that one copies it again (up to kMaxMoveDepth deep); a copy
   // of a <use> of an image copies the image, data and all, and WebKit
@@ -1036,16 +1058,12 @@ std::string SvgWriter::ImagePattern(const std::string& image_id,
   // faster (the 17 px one in 1.6 s instead of 2.5; the coloured one 0.45
   // instead of 1.4). A pattern costs bytes (about 90 a sprite: htop 8%,
   // the typed sessions 2% more), so frames not shown again keep their
-  // <use>s, and sheets copied often are patterns whole (kPatternBleedPx).
+  // <use>s, and sheets copied often are patterns whole (kPatternSheetUnits).
   auto [it, added] = image_patterns_.try_emplace(image_id);
   if (!added) return it->second;
   it->second = IdFor(next_id_++);
-  const cv::Size tile = PatternTile(box).size();
-  pattern_tiles_[it->second] = tile;
-  *defs += "<pattern id=\"" + it->second + "\"" + Attr("width", tile.width) +
-           Attr("height", tile.height) +
-           " patternUnits=\"userSpaceOnUse\"><use href=\"#" + image_id +
-           "\"/></pattern>";
+  *defs += "<pattern id=\"" + it->second + "\"" + kPatternSheetUnits +
+           "><use href=\"#" + image_id + "\"/></pattern>";
   stats_.image_patterns += 1;
   return it->second;
 }
@@ -1054,7 +1072,7 @@ std::string SvgWriter::SheetUse(const Piece& piece, bool pattern,
                                 std::string* defs) {
   const cv::Rect& box = piece.sheet_box;
   if (pattern) {
-    const std::string sheet = ImagePattern(piece.sheet_id, box, defs);
+    const std::string sheet = ImagePattern(piece.sheet_id, defs);
     return "<rect" + piece.style + BoxAttrs(box) + " fill=\"url(#" +
            PatternFor(sheet, box, piece.sheet_moved, defs) + ")\"/>";
   }
@@ -1091,7 +1109,6 @@ void SvgWriter::FlushSheet() {
   struct Uses {
     int64_t count = 0;
     std::map<int, int64_t> from_x, from_y;
-    std::map<std::pair<int, int>, int64_t> tiles;
   };
   std::vector<Uses> uses_of(sheets.size());
   if (!alone) {
@@ -1103,15 +1120,13 @@ void SvgWriter::FlushSheet() {
         Uses& u = uses_of[k];
         const cv::Rect box = box_of(piece);
         const cv::Point from = sheets[k].places[number] - (piece.at - box.tl());
-        const cv::Size tile = PatternTile(box).size();
         u.count += 1;
         u.from_x[from.x] += 1;
         u.from_y[from.y] += 1;
-        u.tiles[{tile.width, tile.height}] += 1;
       }
     }
   }
-  // A sheet a browser copies often is a pattern (see kPatternBleedPx).
+  // A sheet a browser copies often is a pattern (see kPatternSheetUnits).
   std::vector<bool> patterned(sheets.size(), false);
   for (size_t k = 0; k < sheets.size() && !alone; ++k) {
     const double copy_bytes =
@@ -1161,13 +1176,8 @@ void SvgWriter::FlushSheet() {
     ids.push_back(IdFor(next_id_++));
     std::string& markup = defs[k];
     if (patterned[k]) {
-      // Its sprites' patterns take the most common tile size from it.
-      const auto [width, height] = most(uses_of[k].tiles).first;
-      const cv::Size tile(width, height);
-      pattern_tiles_[ids.back()] = tile;
       markup += "<defs><pattern id=\"" + ids.back() + "\"" +
-                Attr("width", tile.width) + Attr("height", tile.height) +
-                " patternUnits=\"userSpaceOnUse\"><image";
+                kPatternSheetUnits + "><image";
     } else {
       markup += "<defs><image id=\"" + ids.back() + "\"";
     }

@@ -43,17 +43,16 @@
 // their <use>s need none: -2 on a sheet of sprites with their contexts)
 // (a sheet with one sprite shown once is just an <image> in place). A
 // sheet that a browser copies often (a move's <use> copies the sprites of
-// the frames it shows: svg_writer.cc, kPatternBleedPx) is written as a
+// the frames it shows: svg_writer.cc, kPatternSheetUnits) is written as a
 // pattern, and each of its sprites as a rect filled with a pattern of its
-// own that takes the sheet's image, and its width and height, from it:
-//   <defs><pattern id="s" width="804" height="20"
-//     patternUnits="userSpaceOnUse"><image width height href="data:..."/>
-//   </pattern><pattern id="p" href="#s" x="8" y="18" viewBox="62 4 804 20"/>
-//   </defs>
+// own that takes the sheet's image from it, in the units of the rect's box:
+//   <defs><pattern id="s" width="1" height="1"><image width height
+//     href="data:..."/></pattern><pattern id="p" href="#s"
+//     viewBox="62 4 800 16"/></defs>
 //   <rect x="10" y="20" width="800" height="16" fill="url(#p)"/>
-// (the tile at (x, y) shows the sheet's (62, 4) there: the sprite, and the
-// pixels around it, with the sheet's width and height unless it gives its
-// own; no copy of a rect copies the image, which Firefox spends time on in
+// (the tile is the rect's box, and shows the sheet's (62, 4) at its top
+// left: the sprite; any rect of that size may use the pattern, wherever it
+// is; no copy of a rect copies the image, which Firefox spends time on in
 // proportion to its data: URI).
 // Consecutive frames that are each one sprite in the same rows of the
 // screen (a line typed a character at a time) are written as a row, a
@@ -197,7 +196,7 @@ struct SheetOptions {
   int64_t max_area_px = 4 << 20;
   // A sheet is written as a pattern when its copies in a browser times its
   // size, with those of the sheets written as images before it, are over
-  // this (svg_writer.cc, kPatternBleedPx says why; tests lower it to see
+  // this (svg_writer.cc, kPatternSheetUnits says why; tests lower it to see
   // patterns in a short sequence).
   double copy_budget_bytes = 64e6;
 };
@@ -378,10 +377,8 @@ class SvgWriter final : public FrameSink {
                          cv::Point moved, std::string* defs);
   // The id of a pattern sheet holding a <use> of the image `image_id`
   // (written before), through which copied frames show it as PatternFor's
-  // sprites; its tile is `box`'s. Appends its definition to `defs` when it
-  // is new.
-  std::string ImagePattern(const std::string& image_id, const cv::Rect& box,
-                           std::string* defs);
+  // sprites. Appends its definition to `defs` when it is new.
+  std::string ImagePattern(const std::string& image_id, std::string* defs);
   // The markup of a sprite on a sheet written as an image (a piece with a
   // sheet_id): a <use> of the sheet, or with `pattern` a <rect> filled with
   // a pattern of it; appends new patterns' definitions to `defs`.
@@ -519,16 +516,14 @@ class SvgWriter final : public FrameSink {
   uint64_t next_id_ = 0;
   // Elements written, and elements a browser copies for moves' <use>s (a
   // move counts every element of the frames it shows, with their copies):
-  // how many copies a <use> gets, on average (see kPatternBleedPx).
+  // how many copies a <use> gets, on average (see kPatternSheetUnits).
   int64_t own_elements_ = 0;
   int64_t copied_elements_ = 0;
   // What the sheets written as images so far will cost a browser to copy
   // (bytes: their size times their copies), against the copy budget.
   double copied_image_bytes_ = 0;
-  // "sheet x y width height view-x view-y" -> id of a sprite's pattern.
+  // "sheet view-x view-y width height" -> id of a sprite's pattern.
   std::unordered_map<std::string, std::string> pattern_ids_;
-  // Pattern sheet id -> the tile size its sprites' patterns inherit.
-  std::unordered_map<std::string, cv::Size> pattern_tiles_;
   // Image id -> its pattern sheet (ImagePattern).
   std::unordered_map<std::string, std::string> image_patterns_;
   // Content hash -> images with that hash (compared byte for byte).

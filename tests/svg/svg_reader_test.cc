@@ -211,12 +211,16 @@ TEST(SvgReader, SpritesShowTheirBoxOfTheSheet) {
 // again shows an image sheet's sprites); a sprite's pattern inherits it
 // (href) and shows its viewBox at its tile (x, y), with the sheet's width
 // and height unless it gives its own; a rect filled with one shows the
-// sheet's pixels there.
+// sheet's pixels there. A sheet in box units (width="1" height="1", no
+// patternUnits): its sprites' patterns are only a viewBox, the tile the
+// rect's box; or, with patternUnits="userSpaceOnUse", a tile of their own.
+// (Its units: userSpaceOnUse, with `size`, or kBoxUnits.)
+constexpr char kBoxUnits[] = " width=\"1\" height=\"1\"";
 std::string PatternSheet(const std::string& id, const cv::Mat& bgrx,
                          const std::string& size = "") {
   return "<pattern id=\"" + id + "\"" + size +
-         " patternUnits=\"userSpaceOnUse\"><image width=\"" +
-         std::to_string(bgrx.cols) + "\" height=\"" +
+         (size == kBoxUnits ? "" : " patternUnits=\"userSpaceOnUse\"") +
+         "><image width=\"" + std::to_string(bgrx.cols) + "\" height=\"" +
          std::to_string(bgrx.rows) + "\" href=\"" + PngDataUri(bgrx) +
          "\"/></pattern>";
 }
@@ -238,7 +242,20 @@ TEST(SvgReader, RectsFilledWithASpritesPatternShowItsPartOfTheSheet) {
             "<pattern id=\"s\" width=\"4\" height=\"4\" "
             "patternUnits=\"userSpaceOnUse\"><use href=\"#i\"/></pattern>"
             "<pattern id=\"p\" href=\"#s\" y=\"-1\" viewBox=\"0 1 4 "
-            "4\"/></defs>"}) {
+            "4\"/></defs>",
+        // A sheet in the units of the box it fills: the tile is the rect's
+        // box (1, 0, 2, 2), and shows the sheet from (2, 2).
+        "<defs>" + PatternSheet("s", sheet, kBoxUnits) +
+            "<pattern id=\"p\" href=\"#s\" viewBox=\"2 2 2 2\"/></defs>",
+        "<defs>" + ImageTag("i", {-1, 0}, sheet) + "<pattern id=\"s\"" +
+            kBoxUnits +
+            "><use href=\"#i\"/></pattern>"
+            "<pattern id=\"p\" href=\"#s\" viewBox=\"1 2 2 2\"/></defs>",
+        // Of such a sheet, a tile in user space (a box at an odd place).
+        "<defs>" + PatternSheet("s", sheet, kBoxUnits) +
+            "<pattern id=\"p\" href=\"#s\" patternUnits=\"userSpaceOnUse\" "
+            "y=\"-1\" width=\"4\" height=\"4\" viewBox=\"1 1 4 4\"/>"
+            "</defs>"}) {
     SCOPED_TRACE(defs);
     ExpectTheSheetsGreenAtOneZero(
         defs +
@@ -582,6 +599,29 @@ TEST_F(SvgReaderError, PatternsOnlyOfSheetsAndRectsInsideTheirTiles) {
                          "<use href=\"#i\" x=\"1\"/></pattern>" +
                          good,
                      "is not a sheet"},
+           // In box units: the sheet's width and height are 1, the
+           // sprite's pattern only a viewBox, in user space a whole tile.
+           std::pair{"<pattern id=\"s\" width=\"1\" height=\"2\"><image "
+                     "width=\"4\" height=\"2\" href=\"" +
+                         PngDataUri(sheet) + "\"/></pattern>" + good,
+                     "is not a sheet"},
+           std::pair{PatternSheet("s", sheet, kBoxUnits) +
+                         "<pattern id=\"p\" href=\"#s\" x=\"1\" "
+                         "viewBox=\"0 0 2 2\"/>",
+                     "is not a box's pattern"},
+           std::pair{PatternSheet("s", sheet, kBoxUnits) +
+                         "<pattern id=\"p\" href=\"#s\"/>",
+                     "is not a box's pattern"},
+           std::pair{PatternSheet("s", sheet, kBoxUnits) +
+                         "<pattern id=\"p\" href=\"#s\" "
+                         "patternUnits=\"userSpaceOnUse\" viewBox=\"0 0 2 "
+                         "2\"/>",
+                     "no viewBox of its tile's size"},
+           std::pair{PatternSheet("s", sheet, kBoxUnits) +
+                         "<pattern id=\"p\" href=\"#s\" "
+                         "patternUnits=\"objectBoundingBox\" viewBox=\"0 0 "
+                         "2 2\"/>",
+                     "patternUnits other than userSpaceOnUse"},
        }) {
     SCOPED_TRACE(defs);
     ExpectError(Svg2({4, 2}, Poster() + "<defs>" + defs + "</defs>" + rect),
@@ -602,6 +642,20 @@ TEST_F(SvgReaderError, PatternsOnlyOfSheetsAndRectsInsideTheirTiles) {
        }) {
     SCOPED_TRACE(body);
     ExpectError(Svg2({4, 2}, Poster() + defs + body), error);
+  }
+  // A box's pattern fills only a rect of its viewBox's size, inside the
+  // sheet.
+  for (auto [pattern, error] : {
+           std::pair{"viewBox=\"0 0 2 1\"", "is not of its pattern's size"},
+           std::pair{"viewBox=\"3 0 2 2\"",
+                     "shows more than its pattern's tile"},
+       }) {
+    SCOPED_TRACE(pattern);
+    ExpectError(
+        Svg2({4, 2}, Poster() + "<defs>" + PatternSheet("s", sheet, kBoxUnits) +
+                         "<pattern id=\"p\" href=\"#s\" " + pattern +
+                         "/></defs>" + rect),
+        error);
   }
 }
 

@@ -208,7 +208,9 @@ TEST(SvgWriterMove, LongChainsFallBackToTheImagesThemselves) {
 // The same from sheets written as patterns (a browser copies them often;
 // here every sheet is one): past the bound, the sprites' pixels are shown
 // by rects filled with patterns of their sheet, each defined before the
-// frames that show it, and it stays exact.
+// frames that show it, and it stays exact. A pattern is in the units of
+// the box it fills, so a line shown again higher up takes its sprite's
+// pattern: one pattern a sprite, however many times it is shown.
 TEST(SvgWriterMove, LongChainsFallBackToPatternSheetsToo) {
   SheetOptions patterns;
   patterns.copy_budget_bytes = 0;
@@ -218,9 +220,50 @@ TEST(SvgWriterMove, LongChainsFallBackToPatternSheetsToo) {
   EXPECT_GT(r.stats.moved_pieces, 80u);
   EXPECT_GE(r.stats.pattern_sheets, 1u);
   EXPECT_EQ(r.stats.pattern_sheets, r.stats.sheets);
-  // More patterns than sprites: the fallback's pieces have their own.
-  EXPECT_GT(r.stats.sprite_patterns, r.stats.sprites);
+  // The fallback's pieces are whole lines, each its sprite's pattern
+  // elsewhere.
+  EXPECT_GT(r.stats.source_moves, 0u);
+  EXPECT_EQ(r.stats.sprite_patterns, r.stats.sprites);
+  EXPECT_GT(Count(r.svg, "fill=\"url(#"),
+            static_cast<int>(r.stats.sprites + 3 * r.stats.source_moves));
   EXPECT_EQ(Count(r.svg, "<defs><image"), 0);  // every sheet a pattern
+}
+
+// A box at an odd place (here the band and its lines start at row 1)
+// would put a tile's edges between device pixels at 50% and 150%: its
+// pattern has a tile of its own in user space, at even places around it
+// (patternUnits="userSpaceOnUse" x y width height), and it stays exact.
+// The boxes at even places keep patterns in the units of the box.
+TEST(SvgWriterMove, PatternsOfBoxesAtOddPlacesHaveATileInUserSpace) {
+  SheetOptions patterns;
+  patterns.copy_budget_bytes = 0;
+  for (int top : {0, 1}) {
+    SCOPED_TRACE(top);
+    std::vector<EncodedFrame> frames;
+    frames.push_back(Frame(0, {Patch({0, 0}, Rows(kSize, 1), Kind::kImage)}));
+    for (int n = 1; n <= 60; ++n) {
+      frames.push_back(
+          Frame(n, {Patch({0, top + 30}, Rows({48, 6}, n + 1), Kind::kSprite)},
+                Move{cv::Rect(0, top, 48, 30), 6, 1}));
+    }
+    const Result r = WriteAndCheck(frames, false, false, patterns);
+    EXPECT_EQ(r.stats.pattern_sheets, r.stats.sheets);
+    EXPECT_GT(r.stats.source_moves, 0u);
+    const int user_space = Count(r.svg, "patternUnits=\"userSpaceOnUse\"");
+    if (top == 0) {
+      EXPECT_EQ(user_space, 0);
+      EXPECT_EQ(r.stats.sprite_patterns, r.stats.sprites);
+    } else {
+      // Every sprite's: the new line's box (0, 31, 48, 6) and 2 pixels
+      // around it, widened to even rows: (-2, 28, 52, 12).
+      EXPECT_EQ(user_space, static_cast<int>(r.stats.sprite_patterns));
+      EXPECT_GE(r.stats.sprite_patterns, r.stats.sprites);
+      EXPECT_TRUE(Contains(r.svg,
+                           "x=\"-2\" y=\"28\" width=\"52\" "
+                           "height=\"12\" viewBox=\""))
+          << r.svg.substr(0, 2000);
+    }
+  }
 }
 
 TEST(SvgWriterMove, PastTheBoundTheBandIsShownFromItsSources) {

@@ -676,10 +676,10 @@ TEST(SvgWriter, RgbSpritesOfOneHeightSitSideBySide) {
 // still decodes exactly; shown few times, it stays an <image> shown by
 // <use>s. Grey noise (incompressible: 1,152 bytes a sprite): 60 sprites,
 // about 69 KB; shown once each, 4 MB of copies, under the budget (64 MB);
-// shown 21 times each (the same pixels again, at the same place), 87 MB:
-// 60 patterns, one for each sprite and place, each 48x24 with two pixels
-// around it, the size the sheet gives them all. With --codec webp, the
-// same.
+// shown 21 times each (the same pixels again, at one of two places), 87
+// MB: 60 patterns, one for each sprite wherever it is, each in the units
+// of the 48x24 box it fills (the sheet's width and height are 1). With
+// --codec webp, the same.
 TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
   cv::RNG rng(7);
   std::vector<cv::Mat> sprites;
@@ -696,7 +696,8 @@ TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
     for (int n = 0; n < 60 * times; ++n) {
       frames.push_back(
           MakeFrame(frames.size(), 1000 * static_cast<int64_t>(frames.size()),
-                    {MakeSprite({n % 2 * 16, n % 3 * 12}, sprites[n % 60])}));
+                    {MakeSprite({(n + n / 60) % 2 * 16, n % 3 * 12},
+                                sprites[n % 60])}));
     }
     SheetOptions webp;
     webp.codec = ImageFormat::kWebp;
@@ -717,13 +718,13 @@ TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
       EXPECT_EQ(Count(w.svg, "fill=\"url(#"), 60 * 21);
       // (Ids: the poster a, the sheet b.)
       EXPECT_TRUE(Contains(w.svg,
-                           "<defs><pattern id=\"b\" width=\"52\" "
-                           "height=\"28\" patternUnits=\"userSpaceOnUse\">"
-                           "<image width="))
+                           "<defs><pattern id=\"b\" width=\"1\" "
+                           "height=\"1\"><image width="))
           << w.svg.substr(0, 300);
-      // Each sprite's pattern: its tile and viewBox, the size inherited.
+      // Each sprite's pattern: only its viewBox, 48x24, at both places.
       EXPECT_EQ(Count(w.svg, "<pattern id="), 61);
-      EXPECT_EQ(Count(w.svg, " href=\"#b\" x=\"-2\" y=\"-2\" viewBox=\""), 10);
+      EXPECT_EQ(Count(w.svg, "\" href=\"#b\" viewBox=\""), 60);
+      EXPECT_EQ(Count(w.svg, " 48 24\"/>"), 60);
     }
   }
 }
