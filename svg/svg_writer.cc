@@ -844,7 +844,9 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
 // paints with it (a sheet-sized tile drew a frame of the log in 3.6 s
 // instead of 0.3). WebKit too copies an <image>'s data with each <use> of
 // it: without patterns, it could not draw the logs in a minute. The
-// pattern costs bytes (about 70 a sprite), so only a
+// pattern costs bytes (about 70 a sprite in user space, fewer in box
+// units, see kPatternSheetUnits; every sheet a pattern costs the demo 5.8%
+// and the 17 px typed session 5.7%), so only a
 // sheet whose copies (a <use> for each time its sprites are shown, times
 // the copies moves make of each element so far) times its size are over
 // SheetOptions::copy_budget_bytes (64 MB, about 0.6 s of Firefox) is one:
@@ -863,9 +865,11 @@ bool AtMost256Colours(const SpriteSheet& sheet) {
 // a sprite shown at another place (a line scrolled, or shown again past
 // the nesting bound) takes the same pattern: 30-50 bytes a pattern less
 // than a tile in user space with its own x, y, width and height (the 13 px
-// log 247,436 -> NNN bytes). A browser scaling the SVG still filters the
+// log 247,436 -> 224,875 bytes). A browser scaling the SVG still filters the
 // box's edge with the sheet's pixels beside it (the sprite's context) as it
-// draws the sheet into the tile.
+// draws the sheet into the tile: the patterns fixture at 50% and 150%, and
+// the coloured log and a web page at 150%, are as many levels off, on as
+// many pixels, as with tiles two pixels wider, in all three engines.
 constexpr char kPatternSheetUnits[] = " width=\"1\" height=\"1\"";
 
 // That needs a box at even places and of even sizes, so that at 50% and
@@ -873,7 +877,7 @@ constexpr char kPatternSheetUnits[] = " width=\"1\" height=\"1\"";
 // into a bitmap of its tile, then draws that). A box at an odd place (a
 // band past the nesting bound shown from its sprites, moved by an odd
 // number of rows) has a tile in user space (patternUnits="userSpaceOnUse"
-// x y width height, as every sprite had until NNN): the box and
+// x y width height, as every sprite had before 243e7cf): the box and
 // kPatternBleedPx around it, widened to even places and sizes. (Chromium's
 // pattern sprites are still a little softer at 150% than the same pixels
 // drawn as an image: up to 20 levels on 0.54% of a 13 px log's pixels;
@@ -1056,9 +1060,10 @@ std::string SvgWriter::ImagePattern(const std::string& image_id,
   // patterns of the sheet (one <use> of it, in the pattern, that no copy
   // copies), at a frame every 40-60 ms. It also opens the typed sessions
   // faster (the 17 px one in 1.6 s instead of 2.5; the coloured one 0.45
-  // instead of 1.4). A pattern costs bytes (about 90 a sprite: htop 8%,
-  // the typed sessions 2% more), so frames not shown again keep their
-  // <use>s, and sheets copied often are patterns whole (kPatternSheetUnits).
+  // instead of 1.4). A pattern costs bytes (about 90 a sprite in user
+  // space: htop 8%, the typed sessions 2% more; in box units, htop 3.4%,
+  // the 17 px session 1%), so frames not shown again keep their <use>s,
+  // and sheets copied often are patterns whole (kPatternSheetUnits).
   auto [it, added] = image_patterns_.try_emplace(image_id);
   if (!added) return it->second;
   it->second = IdFor(next_id_++);

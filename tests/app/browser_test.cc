@@ -477,7 +477,7 @@ INSTANTIATE_TEST_SUITE_P(Options, WebKitPlaybackTest, kPlaybackCases,
 // what the browser test fixtures below share. The `patterns` fixture is
 // replayed with its sheet written as a pattern whatever its copies: 11
 // frames are too few copies for svgcast to make one (svg/svg_writer.cc,
-// kPatternBleedPx), and the point is to see pattern sprites in the browser.
+// kPatternSheetUnits), and the point is to see pattern sprites in the browser.
 class ReplayedInBrowser {
  protected:
   void ReplayAndStartBrowser(const std::string& folder, Engine engine) {
