@@ -79,6 +79,9 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   SheetOptions sheets;
   sheets.codec = options.codec;
   sheets.effort = options.effort;
+  const std::atomic<bool>* hurry =
+      options.interrupt_hurries ? InterruptHandler::flag() : nullptr;
+  sheets.hurry = hurry;
   sheets.copy_budget_bytes = options.sheet_copy_budget_bytes;
   SvgWriter writer(size, out.get(), options.timing, sheets);
   PipelineOptions pipeline_options;
@@ -86,6 +89,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   pipeline_options.threads = options.threads;
   pipeline_options.png.effort = options.effort;
   pipeline_options.codec = options.codec;
+  pipeline_options.hurry = hurry;
   pipeline_options.scroll.enabled = options.scroll;
   pipeline_options.sprite_max_side_px = sheets.width_px;
   pipeline_options.on_frame_written = [&](uint64_t written) {

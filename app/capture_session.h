@@ -39,7 +39,12 @@ struct SessionOptions {
   // effort; the timer summary says whether it got it).
   int realtime_priority = 0;
   TimingOptions timing;  // how the SVG plays (speed, idle limit, loop)
-  Effort effort = Effort::kDefault;       // how hard to compress patches
+  Effort effort = Effort::kDefault;  // how hard to compress patches
+  // Ctrl-C ends the stream early (replay, convert; not record, which it
+  // ends as usual): what is still cached is then encoded at the default
+  // effort at most, so the SVG is finished in seconds, not minutes of
+  // Zopfli (SheetOptions::hurry, PipelineOptions::hurry).
+  bool interrupt_hurries = false;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
   // SheetOptions::copy_budget_bytes (not an option of the command line).

@@ -72,6 +72,7 @@ int RunConvert(const ConvertOptions& options) {
   session.verb = "converting";
   session.timing = playback.timing;
   session.effort = options.effort;
+  session.interrupt_hurries = true;
   session.codec = options.codec;
   session.scroll = options.scroll;
   session.quiet = options.quiet;

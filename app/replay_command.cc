@@ -30,6 +30,7 @@ int RunReplay(const ReplayOptions& options) {
   session.verb = "replay";
   session.timing = playback.timing;
   session.effort = options.effort;
+  session.interrupt_hurries = true;
   session.codec = options.codec;
   session.scroll = options.scroll;
   session.sheet_copy_budget_bytes = options.sheet_copy_budget_bytes;

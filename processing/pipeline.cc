@@ -453,9 +453,14 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
     patch.sprite_inside = rect.tl() - around.tl();
     return patch;
   }
+  // (After Ctrl-C, no Zopfli: PipelineOptions::hurry.)
+  PngOptions png_options = options_.png;
+  if (options_.hurry != nullptr && options_.hurry->load()) {
+    png_options.effort = std::min(png_options.effort, Effort::kDefault);
+  }
   auto png = std::make_shared<std::vector<uint8_t>>();
   if (Status s =
-          EncodePatch(crop.pixels, before.pixels, options_.png, png.get());
+          EncodePatch(crop.pixels, before.pixels, png_options, png.get());
       !s.ok()) {
     throw std::runtime_error(s.message());
   }
@@ -469,7 +474,7 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
     auto webp = std::make_shared<std::vector<uint8_t>>();
     if (Status s =
             EncodeWebp(TransparentWhereUnchanged(crop.pixels, before.pixels),
-                       options_.png.effort, webp.get());
+                       png_options.effort, webp.get());
         !s.ok()) {
       throw std::runtime_error(s.message());
     }

@@ -107,6 +107,10 @@ struct PipelineOptions {
   // terminal session (127,604 bytes whole, 143,766 cut; the demo gained:
   // 142,203 against 132,375; no piece cost was right for both).
   bool grey_apart = true;
+  // Once this is true (Ctrl-C), patches are encoded at kDefault effort at
+  // most, so that the frames still cached are finished soon (Zopfli, at
+  // --effort max, is several times slower). Read on any node; may be null.
+  const std::atomic<bool>* hurry = nullptr;
   // Called on the writer node after each frame is written (progress lines).
   std::function<void(uint64_t frames_written)> on_frame_written;
   // Test hook: called at the start of every node body with the frame's seq

@@ -904,6 +904,13 @@ constexpr int64_t kClearlyApartGreyPx = 64 * 64;
 
 }  // namespace
 
+Effort SvgWriter::SheetEffort() const {
+  const std::atomic<bool>* hurry = sheet_options_.hurry;
+  return hurry != nullptr && hurry->load()
+             ? std::min(sheet_options_.effort, Effort::kDefault)
+             : sheet_options_.effort;
+}
+
 int SvgWriter::RowPx(bool few_colours) const {
   // Deflate finds repeats up to 32 KB back: in a PNG sheet of one byte a
   // pixel (grey, or a palette) in 512-pixel rows, a glyph's row matches
@@ -978,7 +985,7 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
     });
     return sheets;
   };
-  const Effort effort = sheet_options_.effort;
+  const Effort effort = SheetEffort();
   bool apart = false;
   Encoded sheets;
   if (parts[0].empty() || parts[1].empty()) {
@@ -1096,7 +1103,7 @@ void SvgWriter::FlushSheet() {
   std::vector<std::pair<size_t, size_t>> where;  // sprite -> sheet, number
   std::vector<EncodedSheet> sheets;
   if (alone) {
-    sheets.push_back(EncodeSheet(sheet_.sprite(0), sheet_options_.effort));
+    sheets.push_back(EncodeSheet(sheet_.sprite(0), SheetEffort()));
     sheets[0].places.assign(1, cv::Point());
     where.assign(1, {0, 0});
   } else {

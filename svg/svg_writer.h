@@ -166,6 +166,7 @@
 #ifndef SVGCAST_SVG_SVG_WRITER_H_
 #define SVGCAST_SVG_SVG_WRITER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -190,6 +191,10 @@ namespace svgcast {
 struct SheetOptions {
   ImageFormat codec = ImageFormat::kPng;  // kWebp: the smaller of both
   Effort effort = Effort::kDefault;
+  // Once this is true (Ctrl-C: the stream ends, the SVG is to be finished
+  // soon), sheets are encoded at kDefault at most: no Zopfli (a sheet can
+  // take a minute with it). Read on the writer's thread; may be null.
+  const std::atomic<bool>* hurry = nullptr;
   int width_px = 1024;  // the widest sprite the pipeline sends
   // A sheet is written once its sprites cover this many pixels (16 MB of
   // BGRA held at most); the rest at the end.
@@ -370,6 +375,8 @@ class SvgWriter final : public FrameSink {
   std::vector<EncodedSheet> PackSheets(
       std::vector<std::pair<size_t, size_t>>* where) const;
   EncodedSheet EncodeSheet(const cv::Mat& pixels, Effort effort) const;
+  // The effort sheets are encoded at now (SheetOptions::hurry).
+  Effort SheetEffort() const;
   // The id of the pattern that shows a pattern sheet's pixels in `box` as
   // a <use> of the sheet moved by `moved` in a <svg> of that box would;
   // appends its definition to `defs` when it is new.

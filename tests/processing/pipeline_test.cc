@@ -466,6 +466,8 @@ struct RunConfig {
   int sprite_max_area_px = PipelineOptions{}.sprite_max_area_px;
   bool grey_apart = PipelineOptions{}.grey_apart;
   ImageFormat codec = PipelineOptions{}.codec;
+  Effort effort = Effort::kDefault;
+  const std::atomic<bool>* hurry = nullptr;
   // PngOptions::transparent_unchanged (off in svgcast: see PipelineOptions)
   // on, so that the sink checks the masks of images that use it.
   bool transparent_unchanged = true;
@@ -498,6 +500,8 @@ RunResult RunPipeline(const std::vector<cv::Mat>& frames,
   options.grey_apart = config.grey_apart;
   options.codec = config.codec;
   options.png.transparent_unchanged = config.transparent_unchanged;
+  options.png.effort = config.effort;
+  options.hurry = config.hurry;
   options.on_frame_written = [&](uint64_t frames_written) {
     std::lock_guard lock(progress_mutex);
     progress.push_back(frames_written);
@@ -877,6 +881,36 @@ TEST(PipelineTest, OddLineHeightsMoveFromTwoFramesBack) {
 // far as a sprite's context) has its colour too: a <rect>'s edges are
 // sharp, and a browser scaling the SVG blends the frame's pixels with
 // their neighbours. Else it is a sprite, which carries them.
+// After Ctrl-C (replay, convert) the frames still cached are finished
+// soon: once PipelineOptions::hurry is true, patches are encoded as at the
+// default effort (no Zopfli): the same PNGs as a default pipeline's;
+// before, at --effort max, smaller ones.
+TEST(PipelineTest, OnceHurriedPatchesAreEncodedAtTheDefaultEffort) {
+  const std::vector<cv::Mat> frames = MakeFrames(6, 29);
+  std::atomic<bool> hurry{false};
+  RunConfig config;
+  config.sprite_max_area_px = 0;  // (every patch an image of its own)
+  const RunResult by_default = RunPipeline(frames, config);
+  config.effort = Effort::kMax;
+  config.hurry = &hurry;
+  const RunResult at_max = RunPipeline(frames, config);
+  hurry = true;
+  const RunResult hurried = RunPipeline(frames, config);
+  for (const RunResult* run : {&by_default, &at_max, &hurried}) {
+    ASSERT_TRUE(run->status.ok()) << run->status.message();
+    EXPECT_TRUE(run->violations.empty()) << Describe(run->violations);
+  }
+  auto bytes = [](const RunResult& run) {
+    size_t total = 0;
+    for (const Written& w : run.written) {
+      for (const auto& png : w.pngs) total += png.size();
+    }
+    return total;
+  };
+  EXPECT_LT(bytes(at_max), bytes(by_default));
+  EXPECT_EQ(hurried.written, by_default.written);
+}
+
 TEST(PipelineTest, OneColourPatchIsARectOnlyWithinItsColour) {
   for (bool dark_beside : {false, true}) {
     SCOPED_TRACE(dark_beside ? "a dark pixel beside" : "white around");

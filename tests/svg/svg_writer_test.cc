@@ -1,6 +1,7 @@
 // svg/svg_writer.h: header, poster, groups, <use> reuse, golden file.
 #include "svg/svg_writer.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -694,10 +695,9 @@ TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
     SCOPED_TRACE(times);
     std::vector<EncodedFrame> frames = {Poster()};
     for (int n = 0; n < 60 * times; ++n) {
-      frames.push_back(
-          MakeFrame(frames.size(), 1000 * static_cast<int64_t>(frames.size()),
-                    {MakeSprite({(n + n / 60) % 2 * 16, n % 3 * 12},
-                                sprites[n % 60])}));
+      frames.push_back(MakeFrame(
+          frames.size(), 1000 * static_cast<int64_t>(frames.size()),
+          {MakeSprite({(n + n / 60) % 2 * 16, n % 3 * 12}, sprites[n % 60])}));
     }
     SheetOptions webp;
     webp.codec = ImageFormat::kWebp;
@@ -727,6 +727,32 @@ TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
       EXPECT_EQ(Count(w.svg, " 48 24\"/>"), 60);
     }
   }
+}
+
+// After Ctrl-C (replay, convert) the SVG is to be finished soon: once
+// SheetOptions::hurry is true, a writer at --effort max encodes its sheets
+// as at the default effort (no Zopfli, which takes a minute on a big
+// sheet): the same bytes as a default writer's; before, smaller ones.
+TEST(SvgWriter, OnceHurriedSheetsAreEncodedAtTheDefaultEffort) {
+  std::vector<EncodedFrame> frames = {Poster()};
+  for (int n = 0; n < 12; ++n) {
+    frames.push_back(MakeFrame(
+        frames.size(), 1000 * static_cast<int64_t>(frames.size()),
+        {MakeSprite({n % 2 * 16, n % 3 * 12}, Pattern({48, 24}, n % 5))}));
+  }
+  std::atomic<bool> hurry{false};
+  SheetOptions max;
+  max.effort = Effort::kMax;
+  max.hurry = &hurry;
+  const std::string by_default =
+      WriteAndCheckSprites(frames, Pattern(kSize, 1)).svg;
+  const std::string at_max =
+      WriteAndCheckSprites(frames, Pattern(kSize, 1), max).svg;
+  EXPECT_LT(at_max.size(), by_default.size());
+  hurry = true;
+  const std::string hurried =
+      WriteAndCheckSprites(frames, Pattern(kSize, 1), max).svg;
+  EXPECT_EQ(hurried, by_default);
 }
 
 // The copy budget is for the image sheets together: two sheets, each of
