@@ -455,6 +455,7 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
   }
   // (After Ctrl-C, no Zopfli: PipelineOptions::hurry.)
   PngOptions png_options = options_.png;
+  png_options.stop_zopfli = options_.hurry;
   if (options_.hurry != nullptr && options_.hurry->load()) {
     png_options.effort = std::min(png_options.effort, Effort::kDefault);
   }

@@ -8,6 +8,7 @@
 #ifndef SVGCAST_PROCESSING_PNG_ENCODER_H_
 #define SVGCAST_PROCESSING_PNG_ENCODER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct PngOptions {
   // EncodePatch: also try the pixels that are as before as transparent,
   // and keep the smaller PNG.
   bool transparent_unchanged = true;
+  // kMax: once this is true (Ctrl-C), Zopfli stops at its next megabyte
+  // and the PNG is kept as at kDefault (processing/png_recompress.h). May
+  // be null.
+  const std::atomic<bool>* stop_zopfli = nullptr;
 };
 
 // bgrx: CV_8UC4, any stride (a crop view is fine), at least 1x1.

@@ -4,9 +4,12 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
 extern "C" {
+#include <zopfli/deflate.h>
+#include <zopfli/util.h>
 #include <zopfli/zopfli.h>
 }
 
@@ -53,9 +56,51 @@ bool Inflate(const std::vector<uint8_t>& in, std::vector<uint8_t>* out) {
   return result == Z_STREAM_END;
 }
 
+// Zopfli's output, freed with it.
+struct ZopfliFree {
+  void operator()(unsigned char* p) const { std::free(p); }
+};
+using ZopfliBytes = std::unique_ptr<unsigned char, ZopfliFree>;
+
+// The zlib stream ZopfliCompress(ZOPFLI_FORMAT_ZLIB) writes, byte for
+// byte: its header (CMF 120, FLEVEL 3), the deflate stream a master block
+// (ZOPFLI_MASTER_BLOCK_SIZE bytes) at a time, as ZopfliDeflate runs it,
+// and the Adler-32 of the data; with `stop` read between blocks. False
+// (and nothing) when it was set.
+bool ZopfliZlib(const ZopfliOptions& options, const std::vector<uint8_t>& in,
+                const std::atomic<bool>* stop, std::vector<uint8_t>* zlib) {
+  unsigned char* out = nullptr;
+  size_t out_size = 0;
+  unsigned char bit_pointer = 0;
+  size_t i = 0;
+  do {
+    if (stop != nullptr && stop->load()) {
+      std::free(out);
+      return false;
+    }
+    const bool last = i + ZOPFLI_MASTER_BLOCK_SIZE >= in.size();
+    const size_t size = last ? in.size() - i : ZOPFLI_MASTER_BLOCK_SIZE;
+    ZopfliDeflatePart(&options, 2, last ? 1 : 0, in.data(), i, i + size,
+                      &bit_pointer, &out, &out_size);
+    i += size;
+  } while (i < in.size());
+  const ZopfliBytes deflate(out);
+  if (deflate == nullptr && !in.empty()) return false;
+  constexpr unsigned kCmfFlg = 256 * 120 + 3 * 64;
+  constexpr unsigned kHeader = kCmfFlg + (31 - kCmfFlg % 31);
+  zlib->assign({static_cast<uint8_t>(kHeader >> 8),
+                static_cast<uint8_t>(kHeader & 0xFF)});
+  zlib->insert(zlib->end(), deflate.get(), deflate.get() + out_size);
+  AppendBe32(static_cast<uint32_t>(adler32(adler32(0, nullptr, 0), in.data(),
+                                           static_cast<uInt>(in.size()))),
+             zlib);
+  return true;
+}
+
 }  // namespace
 
-Status RecompressPng(int iterations, std::vector<uint8_t>* png) {
+Status RecompressPng(int iterations, std::vector<uint8_t>* png,
+                     const std::atomic<bool>* stop) {
   const std::vector<uint8_t>& in = *png;
   if (in.size() < 8 || std::memcmp(in.data(), kSignature, 8) != 0) {
     return Status::Error("PNG recompress: not a PNG");
@@ -85,14 +130,11 @@ Status RecompressPng(int iterations, std::vector<uint8_t>* png) {
   ZopfliOptions options;
   ZopfliInitOptions(&options);
   options.numiterations = iterations;
-  unsigned char* out = nullptr;
-  size_t out_size = 0;
-  ZopfliCompress(&options, ZOPFLI_FORMAT_ZLIB, raw.data(), raw.size(), &out,
-                 &out_size);
-  if (out == nullptr) return Status::Error("PNG recompress: out of memory");
-  if (out_size < compressed.size()) {
+  std::vector<uint8_t> zlib;
+  if (!ZopfliZlib(options, raw, stop, &zlib)) return Status::Ok();
+  if (zlib.size() < compressed.size()) {
     std::vector<uint8_t> result(in.begin(), in.begin() + idat_at);
-    AppendChunk("IDAT", out, out_size, &result);
+    AppendChunk("IDAT", zlib.data(), zlib.size(), &result);
     // Everything after the IDATs (IEND).
     size_t after = idat_at;
     while (after + 12 <= in.size() &&
@@ -102,7 +144,6 @@ Status RecompressPng(int iterations, std::vector<uint8_t>* png) {
     result.insert(result.end(), in.begin() + after, in.end());
     png->swap(result);
   }
-  std::free(out);
   return Status::Ok();
 }
 

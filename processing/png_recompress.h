@@ -3,10 +3,17 @@
 // libpng chose and the pixels stay as they are, only the IDAT stream is
 // replaced, and only when the result is smaller. For --effort max.
 //
-// Threading: pure function; call from any thread.
+// Zopfli takes about 10 s a megabyte of image data here (a terminal
+// recording's sheet: a minute), and cannot be cancelled; so it runs a
+// megabyte at a time (Zopfli's own master blocks: the same bytes as one
+// call), and stops between them once `stop` is true (Ctrl-C: the SVG is
+// to be finished soon), leaving the PNG as it was.
+//
+// Threading: pure function; call from any thread (`stop` is read only).
 #ifndef SVGCAST_PROCESSING_PNG_RECOMPRESS_H_
 #define SVGCAST_PROCESSING_PNG_RECOMPRESS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -16,7 +23,9 @@ namespace svgcast {
 
 // `iterations`: Zopfli's iterations (15 is its own default; more is slower
 // and rarely much smaller). Fails only on a PNG that does not parse.
-Status RecompressPng(int iterations, std::vector<uint8_t>* png);
+// `stop` (may be null): once true, the PNG is left as it was.
+Status RecompressPng(int iterations, std::vector<uint8_t>* png,
+                     const std::atomic<bool>* stop = nullptr);
 
 }  // namespace svgcast
 

@@ -933,6 +933,7 @@ SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
   sheet.size = pixels.size();
   PngOptions png_options;
   png_options.effort = effort;
+  png_options.stop_zopfli = sheet_options_.hurry;
   const bool webp_too = sheet_options_.codec == ImageFormat::kWebp;
   Status png_status, webp_status;
   std::vector<uint8_t> webp;
