@@ -109,7 +109,9 @@ struct PipelineOptions {
   bool grey_apart = true;
   // Once this is true (Ctrl-C), patches are encoded at kDefault effort at
   // most, so that the frames still cached are finished soon (Zopfli, at
-  // --effort max, is several times slower). Read on any node; may be null.
+  // --effort max, is several times slower; one it is running stops at its
+  // next megabyte: PngOptions::stop_zopfli). Read on any node; may be
+  // null.
   const std::atomic<bool>* hurry = nullptr;
   // Called on the writer node after each frame is written (progress lines).
   std::function<void(uint64_t frames_written)> on_frame_written;

@@ -193,7 +193,9 @@ struct SheetOptions {
   Effort effort = Effort::kDefault;
   // Once this is true (Ctrl-C: the stream ends, the SVG is to be finished
   // soon), sheets are encoded at kDefault at most: no Zopfli (a sheet can
-  // take a minute with it). Read on the writer's thread; may be null.
+  // take a minute with it), and a sheet Zopfli is recompressing stops at
+  // its next megabyte (PngOptions::stop_zopfli). Read on the writer's
+  // thread and the encoding tasks it runs; may be null.
   const std::atomic<bool>* hurry = nullptr;
   int width_px = 1024;  // the widest sprite the pipeline sends
   // A sheet is written once its sprites cover this many pixels (16 MB of
