@@ -31,10 +31,16 @@ int PresetFor(Effort effort) {
   return 6;
 }
 
+// libwebp's progress hook: go on unless the caller's stop flag is set.
+int GoOn(int /*percent*/, const WebPPicture* picture) {
+  const auto* stop = static_cast<const std::atomic<bool>*>(picture->user_data);
+  return stop == nullptr || !stop->load() ? 1 : 0;
+}
+
 }  // namespace
 
 Status EncodeWebp(const cv::Mat& bgra, Effort effort,
-                  std::vector<uint8_t>* webp) {
+                  std::vector<uint8_t>* webp, const std::atomic<bool>* stop) {
   if (bgra.type() != CV_8UC4 || bgra.empty() ||
       bgra.cols > WEBP_MAX_DIMENSION || bgra.rows > WEBP_MAX_DIMENSION) {
     return Status::Error(
@@ -65,7 +71,15 @@ Status EncodeWebp(const cv::Mat& bgra, Effort effort,
   std::unique_ptr<WebPMemoryWriter, WriterDeleter> writer_owner(&writer);
   picture.writer = WebPMemoryWrite;
   picture.custom_ptr = &writer;
+  if (stop != nullptr) {
+    picture.progress_hook = GoOn;
+    picture.user_data =
+        const_cast<void*>(static_cast<const void*>(stop));  // (only read)
+  }
   if (!WebPEncode(&config, &picture)) {
+    if (picture.error_code == VP8_ENC_ERROR_USER_ABORT) {
+      return Status::Error(kWebpStopped);
+    }
     return Status::Error("WebP encoder: error " +
                          std::to_string(picture.error_code));
   }

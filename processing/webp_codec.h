@@ -7,10 +7,11 @@
 // transparent pixels is not kept (it never shows). Deterministic: the
 // output depends only on the pixels and the effort.
 //
-// Threading: pure functions; call from any thread.
+// Threading: pure functions; call from any thread (`stop` is only read).
 #ifndef SVGCAST_PROCESSING_WEBP_CODEC_H_
 #define SVGCAST_PROCESSING_WEBP_CODEC_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -24,8 +25,13 @@ namespace svgcast {
 
 // bgra: CV_8UC4 with straight alpha (any stride), at most 16383 pixels a
 // side. kFast, kDefault and kMax are libwebp's lossless presets 1, 6 and 9.
+// `stop` (may be null): once true (Ctrl-C), libwebp gives up at its next
+// progress report (a sheet at kMax can take minutes) and this fails with
+// kWebpStopped; the caller keeps its PNG.
 Status EncodeWebp(const cv::Mat& bgra, Effort effort,
-                  std::vector<uint8_t>* webp);
+                  std::vector<uint8_t>* webp,
+                  const std::atomic<bool>* stop = nullptr);
+inline constexpr char kWebpStopped[] = "WebP encoder: stopped";
 
 // A WebP image -> CV_8UC4 BGRA (straight alpha; 255 where it has none).
 Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra);

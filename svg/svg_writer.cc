@@ -943,7 +943,15 @@ SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
       },
       [&] {
         // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
-        if (webp_too) webp_status = EncodeWebp(pixels, effort, &webp);
+        // (At kMax, stopped after Ctrl-C: again at the default effort.)
+        if (webp_too) {
+          webp_status = EncodeWebp(
+              pixels, effort, &webp,
+              effort == Effort::kMax ? sheet_options_.hurry : nullptr);
+          if (webp_status.message() == kWebpStopped) {
+            webp_status = EncodeWebp(pixels, Effort::kDefault, &webp);
+          }
+        }
       });
   if (!png_status.ok()) throw std::runtime_error(png_status.message());
   if (webp_too && webp_status.ok() && webp.size() < sheet.bytes.size()) {

@@ -734,25 +734,45 @@ TEST(SvgWriter, ASheetCopiedOftenIsAPatternAndItsSpritesPatternsOfIt) {
 // as at the default effort (no Zopfli, which takes a minute on a big
 // sheet): the same bytes as a default writer's; before, smaller ones.
 TEST(SvgWriter, OnceHurriedSheetsAreEncodedAtTheDefaultEffort) {
+  // Lines of coloured "glyphs" (three shapes, in another order each line):
+  // WebP's 2-D matches make its sheet smaller than the PNG.
   std::vector<EncodedFrame> frames = {Poster()};
   for (int n = 0; n < 12; ++n) {
-    frames.push_back(MakeFrame(
-        frames.size(), 1000 * static_cast<int64_t>(frames.size()),
-        {MakeSprite({n % 2 * 16, n % 3 * 12}, Pattern({48, 24}, n % 5))}));
+    cv::Mat line(24, 48, CV_8UC4, cv::Scalar(250, 250, 250, 255));
+    for (int g = 0; g < 6; ++g) {
+      const int shape = (n * 7 + g * 3) % 3;
+      line(cv::Rect(g * 8 + 1, 4 + shape * 2, 6, 14 - shape * 4))
+          .setTo(cv::Scalar(40 + shape * 60, 90, 200 - shape * 50, 255));
+    }
+    frames.push_back(MakeFrame(frames.size(),
+                               1000 * static_cast<int64_t>(frames.size()),
+                               {MakeSprite({n % 2 * 16, n % 3 * 12}, line)}));
   }
-  std::atomic<bool> hurry{false};
-  SheetOptions max;
-  max.effort = Effort::kMax;
-  max.hurry = &hurry;
-  const std::string by_default =
-      WriteAndCheckSprites(frames, Pattern(kSize, 1)).svg;
-  const std::string at_max =
-      WriteAndCheckSprites(frames, Pattern(kSize, 1), max).svg;
-  EXPECT_LT(at_max.size(), by_default.size());
-  hurry = true;
-  const std::string hurried =
-      WriteAndCheckSprites(frames, Pattern(kSize, 1), max).svg;
-  EXPECT_EQ(hurried, by_default);
+  // (With --codec webp too: libwebp's preset 6, not 9.)
+  for (ImageFormat codec : {ImageFormat::kPng, ImageFormat::kWebp}) {
+    SCOPED_TRACE(static_cast<int>(codec));
+    std::atomic<bool> hurry{false};
+    SheetOptions by_default;
+    by_default.codec = codec;
+    SheetOptions max = by_default;
+    max.effort = Effort::kMax;
+    max.hurry = &hurry;
+    const std::string default_svg =
+        WriteAndCheckSprites(frames, Pattern(kSize, 1), by_default).svg;
+    const std::string at_max =
+        WriteAndCheckSprites(frames, Pattern(kSize, 1), max).svg;
+    EXPECT_NE(at_max, default_svg);
+    if (codec == ImageFormat::kWebp) {  // (its sheet WebP, not PNG)
+      EXPECT_TRUE(Contains(default_svg, "data:image/webp;base64,"));
+    }
+    if (codec == ImageFormat::kPng) {
+      EXPECT_LT(at_max.size(), default_svg.size());
+    }
+    hurry = true;
+    const std::string hurried =
+        WriteAndCheckSprites(frames, Pattern(kSize, 1), max).svg;
+    EXPECT_EQ(hurried, default_svg);
+  }
 }
 
 // The copy budget is for the image sheets together: two sheets, each of
