@@ -473,16 +473,12 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
   }
   if (options_.codec == ImageFormat::kWebp) {
     auto webp = std::make_shared<std::vector<uint8_t>>();
-    // (At kMax, stopped after Ctrl-C: again at the default effort.)
-    const cv::Mat pixels =
-        TransparentWhereUnchanged(crop.pixels, before.pixels);
-    Status s = EncodeWebp(
-        pixels, png_options.effort, webp.get(),
-        png_options.effort == Effort::kMax ? options_.hurry : nullptr);
-    if (s.message() == kWebpStopped) {
-      s = EncodeWebp(pixels, Effort::kDefault, webp.get());
+    if (Status s =
+            EncodeWebp(TransparentWhereUnchanged(crop.pixels, before.pixels),
+                       png_options.effort, webp.get(), options_.hurry);
+        !s.ok()) {
+      throw std::runtime_error(s.message());
     }
-    if (!s.ok()) throw std::runtime_error(s.message());
     if (webp->size() < png->size()) {
       patch.png = webp;
       patch.format = ImageFormat::kWebp;

@@ -71,14 +71,14 @@ Status EncodeWebp(const cv::Mat& bgra, Effort effort,
   std::unique_ptr<WebPMemoryWriter, WriterDeleter> writer_owner(&writer);
   picture.writer = WebPMemoryWrite;
   picture.custom_ptr = &writer;
-  if (stop != nullptr) {
+  if (stop != nullptr && effort == Effort::kMax) {
     picture.progress_hook = GoOn;
     picture.user_data =
         const_cast<void*>(static_cast<const void*>(stop));  // (only read)
   }
   if (!WebPEncode(&config, &picture)) {
     if (picture.error_code == VP8_ENC_ERROR_USER_ABORT) {
-      return Status::Error(kWebpStopped);
+      return EncodeWebp(bgra, Effort::kDefault, webp);
     }
     return Status::Error("WebP encoder: error " +
                          std::to_string(picture.error_code));

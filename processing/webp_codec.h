@@ -25,13 +25,12 @@ namespace svgcast {
 
 // bgra: CV_8UC4 with straight alpha (any stride), at most 16383 pixels a
 // side. kFast, kDefault and kMax are libwebp's lossless presets 1, 6 and 9.
-// `stop` (may be null): once true (Ctrl-C), libwebp gives up at its next
-// progress report (a sheet at kMax can take minutes) and this fails with
-// kWebpStopped; the caller keeps its PNG.
+// `stop` (may be null): once true (Ctrl-C), an encode at kMax (a sheet can
+// take minutes) gives up at libwebp's next progress report and encodes at
+// kDefault instead, as RecompressPng keeps the default PNG.
 Status EncodeWebp(const cv::Mat& bgra, Effort effort,
                   std::vector<uint8_t>* webp,
                   const std::atomic<bool>* stop = nullptr);
-inline constexpr char kWebpStopped[] = "WebP encoder: stopped";
 
 // A WebP image -> CV_8UC4 BGRA (straight alpha; 255 where it has none).
 Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra);

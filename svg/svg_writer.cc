@@ -943,14 +943,8 @@ SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
       },
       [&] {
         // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
-        // (At kMax, stopped after Ctrl-C: again at the default effort.)
         if (webp_too) {
-          webp_status = EncodeWebp(
-              pixels, effort, &webp,
-              effort == Effort::kMax ? sheet_options_.hurry : nullptr);
-          if (webp_status.message() == kWebpStopped) {
-            webp_status = EncodeWebp(pixels, Effort::kDefault, &webp);
-          }
+          webp_status = EncodeWebp(pixels, effort, &webp, sheet_options_.hurry);
         }
       });
   if (!png_status.ok()) throw std::runtime_error(png_status.message());
