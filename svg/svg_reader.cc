@@ -1,6 +1,7 @@
 #include "svg/svg_reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -51,7 +52,8 @@ class Reader {
   }
   Status ReadInt(const pugi::xml_node& node, const char* name, int fallback,
                  int* value) const;
-  // x and y (default 0), width and height (default -1: absent).
+  // x and y (default 0), width and height (default -1: absent); a <rect>'s
+  // width and height may be its class's (ReadSizeRules).
   Status ReadBox(const pugi::xml_node& node, int* x, int* y, int* width,
                  int* height) const;
   // An <image>: painted from time_us on, or only defined (in <defs>).
@@ -131,6 +133,8 @@ class Reader {
   std::vector<Layer> overlays_;  // shown for a while; after every layer
   // Inside a row: its y and height, what its sprites' boxes default to.
   std::optional<std::pair<int, int>> row_;
+  // Rects' sizes by class, from the <style>s (anywhere in the file).
+  std::map<std::string, cv::Size, std::less<>> size_classes_;
 };
 
 std::string Describe(const pugi::xml_node& node) {
@@ -167,6 +171,38 @@ bool ParseViewBox(std::string_view text, int (&values)[4]) {
     p = next;
   }
   return p == end;
+}
+
+// The rules ".b{width:800px;height:16px}" of a <style>, which size the
+// rects of class b; other rules are skipped.
+void ReadSizeRules(std::string_view css,
+                   std::map<std::string, cv::Size, std::less<>>* sizes) {
+  constexpr std::string_view kWidth = "{width:";
+  constexpr std::string_view kHeight = "px;height:";
+  for (size_t at = css.find(kWidth); at != std::string_view::npos;
+       at = css.find(kWidth, at + 1)) {
+    size_t name_at = at;
+    while (name_at > 0 &&
+           std::isalpha(static_cast<unsigned char>(css[name_at - 1]))) {
+      --name_at;
+    }
+    if (name_at == at || name_at == 0 || css[name_at - 1] != '.') continue;
+    const char* p = css.data() + at + kWidth.size();
+    const char* const end = css.data() + css.size();
+    cv::Size size;
+    const auto width = std::from_chars(p, end, size.width);
+    if (width.ec != std::errc() ||
+        !std::string_view(width.ptr, end - width.ptr).starts_with(kHeight)) {
+      continue;
+    }
+    const auto height =
+        std::from_chars(width.ptr + kHeight.size(), end, size.height);
+    if (height.ec != std::errc() ||
+        !std::string_view(height.ptr, end - height.ptr).starts_with("px}")) {
+      continue;
+    }
+    (*sizes)[std::string(css.substr(name_at, at - name_at))] = size;
+  }
 }
 
 // "146", "146.5" (ms) -> microseconds.
@@ -248,6 +284,20 @@ Status Reader::ReadBox(const pugi::xml_node& node, int* x, int* y, int* width,
         std::tuple{"height", row_ ? row_->second : -1, height}}) {
     if (Status s = ReadInt(node, name, fallback, value); !s.ok()) return s;
   }
+  const pugi::xml_attribute size_class = node.attribute("class");
+  if (!size_class || std::string_view(node.name()) != "rect") {
+    return Status::Ok();
+  }
+  if (node.attribute("width") || node.attribute("height")) {
+    return Bad(Describe(node) + " has both a class and a width or height");
+  }
+  const auto it = size_classes_.find(std::string_view(size_class.value()));
+  if (it == size_classes_.end()) {
+    return Bad(Describe(node) + " has class=\"" + size_class.value() +
+               "\", which no <style> gives a width and height");
+  }
+  *width = it->second.width;
+  *height = it->second.height;
   return Status::Ok();
 }
 
@@ -744,6 +794,10 @@ Status Reader::Read(
     return Bad("no usable width and height on <svg>");
   }
   size_ = {width, height};
+  // (The rules sizing rects by class are written at the end.)
+  for (const pugi::xml_node& style : root.children("style")) {
+    ReadSizeRules(style.child_value(), &size_classes_);
+  }
 
   for (const pugi::xml_node& node : root.children()) {
     if (node.type() != pugi::node_element) continue;

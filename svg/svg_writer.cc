@@ -219,7 +219,7 @@ SvgWriter::Source SvgWriter::AppendPatch(const EncodedPatch& patch,
   std::string* markup = &pieces->back().text;
   const cv::Rect& rect = patch.rect;
   if (patch.fill) {
-    *markup += "<rect" + style + BoxAttrs(rect) + " fill=\"" +
+    *markup += "<rect" + style + RectBox(rect) + " fill=\"" +
                HexColour(*patch.fill) + "\"/>";
     stats_.fills += 1;
     Source source;
@@ -1083,12 +1083,26 @@ std::string SvgWriter::ImagePattern(const std::string& image_id,
   return it->second;
 }
 
+std::string SvgWriter::RectBox(const cv::Rect& box) {
+  SizeClass& size = size_classes_[{box.width, box.height}];
+  size.rects += 1;
+  if (size.rects == 1) return BoxAttrs(box);
+  if (size.name.empty()) {
+    // (c and d are the pointer's classes.)
+    do {
+      size.name = IdFor(next_class_++);
+    } while (size.name == "c" || size.name == "d");
+    size_rules_.emplace_back(size.name, box.size());
+  }
+  return PlaceAttrs(box.tl()) + " class=\"" + size.name + "\"";
+}
+
 std::string SvgWriter::SheetUse(const Piece& piece, bool pattern,
                                 std::string* defs) {
   const cv::Rect& box = piece.sheet_box;
   if (pattern) {
     const std::string sheet = ImagePattern(piece.sheet_id, defs);
-    return "<rect" + piece.style + BoxAttrs(box) + " fill=\"url(#" +
+    return "<rect" + piece.style + RectBox(box) + " fill=\"url(#" +
            PatternFor(sheet, box, piece.sheet_moved, defs) + ")\"/>";
   }
   // (The nested <svg> clips to its box; the sheet is moved so the sprite is
@@ -1214,16 +1228,16 @@ void SvgWriter::FlushSheet() {
       const EncodedSheet& sheet = sheets[k];
       const cv::Point& place = sheet.places[number];
       const cv::Rect box = box_of(piece);
-      const std::string position = BoxAttrs(box);
       const cv::Point moved = piece.at - place - box.tl() + origins[k];
       std::string sprite;
       if (alone) {
         stats_.sprites -= 1;  // an image of its own after all
-        sprite = "<image" + piece.style + position + DataPrefix(sheet.format);
+        sprite =
+            "<image" + piece.style + BoxAttrs(box) + DataPrefix(sheet.format);
         AppendBase64(sheet.bytes.data(), sheet.bytes.size(), &sprite);
         sprite += "\"/>";
       } else if (patterned[k]) {
-        sprite = "<rect" + piece.style + position + " fill=\"url(#" +
+        sprite = "<rect" + piece.style + RectBox(box) + " fill=\"url(#" +
                  PatternFor(ids[k], box, moved, &defs[k]) + ")\"/>";
       } else {
         // (Made when the frame is written: SheetUse.)
@@ -1510,13 +1524,19 @@ void SvgWriter::Finish() {
   FlushRow();
   CloseCursorSpan(-1);
   const bool loop = timeline_.options().loop;
+  std::string rules;
   if (any_end_ && !loop) {
     // Frames with an end (--e) hide then (after the header's rule shows
     // them at --d; the later animation wins).
-    out_->Write(
-        "<style>[style*=\"--e\"]{animation:a 0s var(--d) both,"
-        "e 0s var(--e) forwards}@keyframes e{to{visibility:hidden}}</style>\n");
+    rules +=
+        "[style*=\"--e\"]{animation:a 0s var(--d) both,"
+        "e 0s var(--e) forwards}@keyframes e{to{visibility:hidden}}";
   }
+  for (const auto& [name, size] : size_rules_) {
+    rules += "." + name + "{width:" + std::to_string(size.width) +
+             "px;height:" + std::to_string(size.height) + "px}";
+  }
+  if (!rules.empty()) out_->Write("<style>" + rules + "</style>\n");
   if (!cursor_markup_.empty()) {
     out_->Write(loop ? "<style>.c,.d{visibility:hidden}</style>\n"
                      : "<style>.c{visibility:hidden;animation:v 0s forwards,"

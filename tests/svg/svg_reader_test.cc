@@ -138,6 +138,33 @@ TEST(SvgReader, ReadsOneElementFramesWithoutGroups) {
   EXPECT_TRUE(SamePixels(expected, d.canvases[3]));
 }
 
+// A rect of a size written before has a class instead of its width and
+// height; a <style> at the end sizes the class (its other rules, and
+// other styles, do not matter).
+TEST(SvgReader, RectsOfAClassTakeItsSize) {
+  TempDir dir;
+  const std::string path = dir.File("classes.svg");
+  const cv::Size size(6, 4);
+  std::string svg = Svg2(
+      size, ImageTag("a", {0, 0}, SolidFrame(size, kWhite)) +
+                "<rect style=\"--d:100ms\" x=\"1\" width=\"2\" "
+                "height=\"3\" fill=\"#ff0000\"/>\n"
+                "<g style=\"--d:200ms\"><rect x=\"4\" y=\"1\" class=\"b\" "
+                "fill=\"#00ff00\"/><rect class=\"ba\" fill=\"#0000ff\"/></g>\n"
+                "<style>.c{visibility:hidden}.a{width:9px}"
+                ".b{width:2px;height:3px}.ba{width:1px;height:1px}</style>");
+  WriteFile(path, svg);
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 100000, 200000}));
+  cv::Mat expected = SolidFrame(size, kWhite);
+  expected(cv::Rect(1, 0, 2, 3)).setTo(cv::Scalar(0, 0, 255, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[1]));
+  expected(cv::Rect(4, 1, 2, 3)).setTo(cv::Scalar(0, 255, 0, 255));
+  expected(cv::Rect(0, 0, 1, 1)).setTo(cv::Scalar(255, 0, 0, 255));
+  EXPECT_TRUE(SamePixels(expected, d.canvases[2]));
+}
+
 // A frame with an end (;--e:) is hidden from then on: what is under it
 // shows again (svgcast writes ends only for frames covered by later ones,
 // but the reader does not count on that).
@@ -685,6 +712,24 @@ TEST_F(SvgReaderError, RowsOnlyOfSpritesWithoutYAndHeight) {
                                  "</svg>"),
                 "in a row is not a sprite frame");
   }
+}
+
+TEST_F(SvgReaderError, RectsOnlyOfAClassThatIsSizedAndWithoutASize) {
+  const std::string rule = "<style>.a{width:2px;height:1px}</style>";
+  ExpectError(Svg2({4, 2}, Poster() +
+                               "<rect style=\"--d:10ms\" class=\"b\" "
+                               "fill=\"#ffffff\"/>" +
+                               rule),
+              "has class=\"b\", which no <style> gives a width and height");
+  ExpectError(
+      Svg2({4, 2}, Poster() + "<rect style=\"--d:10ms\" class=\"a\" "
+                              "fill=\"#ffffff\"/><style>.a{width:2px}</style>"),
+      "which no <style> gives a width and height");
+  ExpectError(Svg2({4, 2}, Poster() +
+                               "<rect style=\"--d:10ms\" class=\"a\" "
+                               "height=\"1\" fill=\"#ffffff\"/>" +
+                               rule),
+              "has both a class and a width or height");
 }
 
 TEST_F(SvgReaderError, RowAliasesOnlyOfEarlierImages) {

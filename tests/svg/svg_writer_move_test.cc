@@ -395,6 +395,15 @@ double MostPaintedFrames(const std::string& svg) {
       "<svg[^>]*><use href=\"#([^\"]+)\"[^>]*/></svg>|<rect[^>]*/>");
   const std::regex width(" width=\"(\\d+)\""), height(" height=\"(\\d+)\"");
   const std::regex id("<g id=\"([^\"]+)\"");
+  // Rects of a size written before have a class, sized at the end.
+  const std::regex size_rule(
+      "\\.([A-Za-z]+)\\{width:(\\d+)px;height:(\\d+)px\\}");
+  const std::regex size_class(" class=\"([A-Za-z]+)\"");
+  std::map<std::string, cv::Size> sizes;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), size_rule);
+       it != std::sregex_iterator(); ++it) {
+    sizes[(*it)[1]] = cv::Size(std::stoi((*it)[2]), std::stoi((*it)[3]));
+  }
   std::map<std::string, double> paint_of;  // frame id -> its paint
   double most = 0;
   std::istringstream lines(svg);
@@ -410,7 +419,11 @@ double MostPaintedFrames(const std::string& svg) {
         paint += paint_of[(*it)[1].str()];
         continue;
       }
-      std::smatch w, h;
+      std::smatch w, h, c;
+      if (std::regex_search(tag, c, size_class)) {
+        paint += static_cast<double>(sizes.at(c[1]).area()) / kSize.area();
+        continue;
+      }
       const int wide =
           std::regex_search(tag, w, width) ? std::stoi(w[1]) : kSize.width;
       const int high =

@@ -383,6 +383,61 @@ TEST(SvgWriter, FrameCoveredByLaterOnesGetsAnEnd) {
   ExpectDecodes(w.svg, expected);
 }
 
+EncodedPatch MakeFill(const cv::Rect& rect, uint32_t rgb) {
+  EncodedPatch patch;
+  patch.rect = rect;
+  patch.fill = rgb;
+  return patch;
+}
+
+TEST(SvgWriter, RectsOfASizeWrittenBeforeHaveAClassSizedAtTheEnd) {
+  // Five sizes of one-colour rect, each at 100 ms and again at 200 ms, and
+  // one size once: the first rect of a size has its width and height, the
+  // second a class (a, b, then e: c and d are the pointer's), sized by a
+  // rule at the end; the size seen once gets no class.
+  const std::vector<cv::Size> sizes = {{8, 4}, {16, 2}, {4, 4}, {2, 2}, {6, 6}};
+  std::vector<EncodedPatch> first, second;
+  std::vector<std::pair<int64_t, std::vector<EncodedPatch>>> frames;
+  for (size_t n = 0; n < sizes.size(); ++n) {
+    const int y = static_cast<int>(n) * 8;
+    first.push_back(MakeFill({{0, y}, sizes[n]}, 0x102030 * (n + 1)));
+    second.push_back(MakeFill({{20, y + 1}, sizes[n]}, 0x0a0b0c * (n + 1)));
+  }
+  const EncodedPatch once = MakeFill({40, 40, 10, 5}, 0xffeedd);
+  const EncodedFrame poster = Poster();
+  const Written w = WriteSvg(
+      kSize, {poster, MakeFrame(1, 100'000, first),
+              MakeFrame(2, 200'000, second), MakeFrame(3, 300'000, {once})});
+  EXPECT_TRUE(Contains(w.svg, "<rect width=\"8\" height=\"4\" fill="));
+  EXPECT_TRUE(Contains(w.svg, "<rect x=\"20\" y=\"1\" class=\"a\" fill="));
+  EXPECT_TRUE(Contains(w.svg, "<rect x=\"20\" y=\"9\" class=\"b\" fill="));
+  EXPECT_TRUE(Contains(w.svg, "<rect x=\"20\" y=\"17\" class=\"e\" fill="));
+  EXPECT_TRUE(Contains(w.svg,
+                       "<rect style=\"--d:300ms\" x=\"40\" y=\"40\" "
+                       "width=\"10\" height=\"5\""));
+  EXPECT_FALSE(Contains(w.svg, "class=\"c\""));
+  EXPECT_FALSE(Contains(w.svg, "class=\"d\""));
+  EXPECT_TRUE(
+      w.svg.ends_with("<style>.a{width:8px;height:4px}.b{width:16px;height:2px}"
+                      ".e{width:4px;height:4px}.f{width:2px;height:2px}"
+                      ".g{width:6px;height:6px}</style>\n</svg>\n"))
+      << w.svg;
+  // Our reader sizes them by their class: the same pictures.
+  cv::Mat canvas = Pattern(kSize, 1);
+  std::vector<std::pair<int64_t, cv::Mat>> expected = {{0, canvas.clone()}};
+  for (const auto& [ms, patches] :
+       std::vector<std::pair<int64_t, std::vector<EncodedPatch>>>{
+           {100, first}, {200, second}, {300, {once}}}) {
+    for (const EncodedPatch& patch : patches) {
+      const uint32_t rgb = *patch.fill;
+      canvas(patch.rect)
+          .setTo(cv::Scalar(rgb & 0xff, (rgb >> 8) & 0xff, rgb >> 16, 255));
+    }
+    expected.emplace_back(ms, canvas.clone());
+  }
+  ExpectDecodes(w.svg, expected);
+}
+
 TEST(SvgWriter, FrameLeftShowingOnePixelGetsNoEnd) {
   const EncodedPatch a = MakePatch({0, 0}, Pattern({32, 24}, 2));
   const EncodedPatch b = MakePatch({1, 0}, Pattern({40, 30}, 4));
