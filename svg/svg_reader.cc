@@ -96,15 +96,13 @@ class Reader {
   // A row's <defs>: <use id href="#image" x y/>, each an alias of the image
   // moved by (x, y), which its sprites may show instead.
   Status ReadAliases(const pugi::xml_node& defs);
-  // A frame: a <g> of patches or one patch, with style="--d:<s>" and,
-  // when it is covered later, ";--e:<s>" (hidden from then on): seconds
-  // without the unit (in files written before 2026-12-06, "<ms>ms").
+  // A frame: a <g> of patches or one patch, with style="--d:<ms>ms" and,
+  // when it is covered later, ";--e:<ms>ms" (hidden from then on).
   Status ReadFrame(const pugi::xml_node& node, bool group);
   // A top-level pointer <use> (class c: shown between two delays; class d:
   // from one delay on).
   Status ReadOverlay(const pugi::xml_node& node);
-  // style="--d:<s>" or "--d:<ms>ms" (a frame) or
-  // "animation-delay:<ms>ms[,<ms>ms...]"
+  // style="--d:<ms>ms" (a frame) or "animation-delay:<ms>ms[,<ms>ms...]"
   // (the pointer; frames in svgcast 1), ms with up to 3 decimals; then,
   // when looping, ";animation-name:<name>".
   Status ReadDelays(const pugi::xml_node& node,
@@ -229,36 +227,6 @@ bool ParseMs(std::string_view number, int64_t* us) {
   return ok;
 }
 
-// "12.73332", ".433", "0" (seconds, up to 6 decimals) -> microseconds.
-bool ParseSeconds(std::string_view number, int64_t* us) {
-  const size_t dot = number.find('.');
-  const std::string_view whole = number.substr(0, dot);
-  const std::string_view fraction = dot == std::string_view::npos
-                                        ? std::string_view()
-                                        : number.substr(dot + 1);
-  int64_t seconds = 0;
-  if (!whole.empty()) {
-    const auto [end, error] =
-        std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
-    if (error != std::errc() || end != whole.data() + whole.size() ||
-        seconds < 0 || seconds > INT64_MAX / 2'000'000) {
-      return false;
-    }
-  }
-  if ((whole.empty() && fraction.empty()) || fraction.size() > 6 ||
-      (dot != std::string_view::npos && fraction.empty())) {
-    return false;
-  }
-  int64_t fraction_us = 0;
-  for (size_t i = 0; i < 6; ++i) {
-    const char digit = i < fraction.size() ? fraction[i] : '0';
-    if (digit < '0' || digit > '9') return false;
-    fraction_us = fraction_us * 10 + (digit - '0');
-  }
-  *us = seconds * 1'000'000 + fraction_us;
-  return true;
-}
-
 Status Reader::ReadDelays(const pugi::xml_node& node,
                           std::vector<int64_t>* times_us) const {
   std::string_view style = node.attribute("style").value();
@@ -278,7 +246,7 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
     }
     style = style.substr(0, name_at);
   }
-  // A frame that ends: "--d:<s>;--e:<s>", read as two delays.
+  // A frame that ends: "--d:<ms>ms;--e:<ms>ms", read as two delays.
   std::string delays(style.substr(key.size()));
   if (key == "--d:" && delays.find(',') != std::string::npos) {
     return Bad(Describe(node) + " has two delays in --d");
@@ -291,20 +259,15 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
     return Bad(Describe(node) + " has an unexpected style");
   }
   times_us->clear();
-  if (delays.ends_with(',')) {  // ("--d:1;--e:", "animation-delay:1ms,")
-    return Bad(Describe(node) + " has a bad animation-delay");
-  }
   std::string_view rest = delays;
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view()
                                            : rest.substr(comma + 1);
-    // (--d and --e: seconds without the unit since 2026-12-06, ms before.)
-    const bool ms = item.ends_with("ms");
     int64_t us = 0;
-    if (ms ? !ParseMs(item.substr(0, item.size() - 2), &us)
-           : key != "--d:" || !ParseSeconds(item, &us)) {
+    if (!item.ends_with("ms") ||
+        !ParseMs(item.substr(0, item.size() - 2), &us)) {
       return Bad(Describe(node) + " has a bad animation-delay");
     }
     times_us->push_back(us);

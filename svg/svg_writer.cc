@@ -44,23 +44,6 @@ std::string IdFor(uint64_t n) {
   return id;
 }
 
-// 12733320 us -> "12.73332", 433000 -> ".433", 0 -> "0": seconds, to
-// the microsecond, for --d and --e, which the rules multiply by 1s. (Not
-// milliseconds times 1ms: Gecko keeps CSS numbers as 32-bit floats, and
-// 0.001 is not one, so 433*1ms came to a hair after 433 ms there; a number
-// of seconds is rounded once, as a time with its unit is.)
-std::string FormatSeconds(int64_t us) {
-  const int64_t whole = us / 1'000'000;
-  const int64_t fraction = us % 1'000'000;
-  std::string text = whole != 0 || fraction == 0 ? std::to_string(whole) : "";
-  if (fraction != 0) {
-    std::string digits = std::to_string(1'000'000 + fraction).substr(1);
-    while (digits.back() == '0') digits.pop_back();
-    text += "." + digits;
-  }
-  return text;
-}
-
 std::string Attr(const char* name, int value) {
   return std::string(" ") + name + "=\"" + std::to_string(value) + "\"";
 }
@@ -212,8 +195,8 @@ void SvgWriter::WriteHeaderOnce() {
               "\">\n<metadata>svgcast 2</metadata>\n" +
               (timeline_.options().loop
                    ? "<style>[style]{visibility:hidden;"
-                     "animation-delay:calc(var(--d)*1s)}</style>\n"
-                   : "<style>[style]{animation:a 0s calc(var(--d)*1s) both}"
+                     "animation-delay:var(--d)}</style>\n"
+                   : "<style>[style]{animation:a 0s var(--d) both}"
                      "@keyframes a{from{visibility:hidden}}</style>\n"));
 }
 
@@ -1332,16 +1315,13 @@ std::string SvgWriter::Timing(bool pointer, int64_t since_us,
   // The delays: when it appears and, for a pointer that moves on, when it
   // goes (the reader reads both; when looping, the browser uses the first).
   // A frame's delay is the custom property --d, which the header's rule
-  // makes its animation-delay (12 bytes a frame less), in seconds without
-  // the unit (FormatSeconds: 1-2 bytes a frame less than "12733.32ms"); a
-  // frame that is covered later ends at --e (read by the rule Finish
-  // writes, and by the reader; when looping, its keyframes end it).
-  std::string style =
-      pointer ? "animation-delay:" + FormatMilliseconds(since_us) + "ms"
-              : "--d:" + FormatSeconds(since_us);
+  // makes its animation-delay (12 bytes a frame less); a frame that is
+  // covered later ends at --e (read by the rule Finish writes, and by the
+  // reader; when looping, its keyframes end it).
+  std::string style = (pointer ? "animation-delay:" : "--d:") +
+                      FormatMilliseconds(since_us) + "ms";
   if (until_us >= 0) {
-    style += pointer ? "," + FormatMilliseconds(until_us) + "ms"
-                     : ";--e:" + FormatSeconds(until_us);
+    style += (pointer ? "," : ";--e:") + FormatMilliseconds(until_us) + "ms";
   }
   if (!timeline_.options().loop) return style;
   const std::pair<int64_t, int64_t> key =
@@ -1549,8 +1529,8 @@ void SvgWriter::Finish() {
     // Frames with an end (--e) hide then (after the header's rule shows
     // them at --d; the later animation wins).
     rules +=
-        "[style*=\"--e\"]{animation:a 0s calc(var(--d)*1s) both,"
-        "e 0s calc(var(--e)*1s) forwards}@keyframes e{to{visibility:hidden}}";
+        "[style*=\"--e\"]{animation:a 0s var(--d) both,"
+        "e 0s var(--e) forwards}@keyframes e{to{visibility:hidden}}";
   }
   for (const auto& [name, size] : size_rules_) {
     rules += "." + name + "{width:" + std::to_string(size.width) +

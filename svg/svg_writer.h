@@ -4,14 +4,14 @@
 //
 //   <svg xmlns=... width="W" height="H" viewBox="0 0 W H">
 //   <metadata>svgcast 2</metadata>
-//   <style>[style]{animation:a 0s calc(var(--d)*1s) both}
+//   <style>[style]{animation:a 0s var(--d) both}
 //          @keyframes a{from{visibility:hidden}}</style>
 //   <image id="a" width="W" height="H" href="data:image/png;base64,..."/>
-//   <g style="--d:.146">
+//   <g style="--d:146ms">
 //     <image id="b" x="10" y="20" width="30" height="8" href="data:..."/>
 //     <use href="#b" x="0" y="16"/>
 //   </g>
-//   <use style="--d:.2" href="#b" x="4" y="16"/>
+//   <use style="--d:200ms" href="#b" x="4" y="16"/>
 //   ...
 //   <defs><image id="k" width="16" height="16" href="data:..."/></defs>
 //   ...
@@ -23,9 +23,7 @@
 //   <use href="#k" x="52" y="31" class="d" style="animation-delay:420ms"/>
 //   </svg>
 //
-// Every element with a style attribute is hidden until its delay --d (in
-// seconds, without the unit: the rule multiplies it by 1s; a byte or two
-// a frame less than milliseconds with theirs) (the
+// Every element with a style attribute is hidden until its delay --d (the
 // animation's fill before its start is the `from` keyframe), then shown
 // (after it, the implicit end keyframe: the element's own visibility; the
 // fill keeps the animation in effect, so it can still be seeked). A frame of
@@ -63,8 +61,8 @@
 // nested <svg> with those rows' y and height, in which each sprite takes
 // both from the row (its y is 0, its height 100%):
 //   <svg y="20" height="8">
-//   <svg style="--d:.3" x="10" width="6"><use href="#s" x="-64"/></svg>
-//   <svg style="--d:.333" x="16" width="6"><use href="#s" x="-72"/></svg>
+//   <svg style="--d:300ms" x="10" width="6"><use href="#s" x="-64"/></svg>
+//   <svg style="--d:333ms" x="16" width="6"><use href="#s" x="-72"/></svg>
 //   </svg>
 // (about 20 bytes a sprite less; the row has no style, so it is always
 // shown, and its sprites as their frames are). Where that is shorter, a
@@ -72,7 +70,7 @@
 // moved by their y, defined first in the row:
 //   <svg y="20" height="8">
 //   <defs><use id="t" href="#s" y="-40"/></defs>
-//   <svg style="--d:.3" x="10" width="6"><use href="#t" x="-64"/></svg>
+//   <svg style="--d:300ms" x="10" width="6"><use href="#t" x="-64"/></svg>
 //   ...
 // When
 // smaller, the grey sprites (B = G = R: screen text, mostly; their context
@@ -93,10 +91,9 @@
 // EncodedPatch::painted) is given an end, --e, the time of the frame that
 // covers its last pixel, and a rule written at the end of the file hides
 // it then:
-//   <g style="--d:.1;--e:.3">...</g>
-//   <style>[style*="--e"]{animation:a 0s calc(var(--d)*1s) both,
-//          e 0s calc(var(--e)*1s) forwards}
-//          @keyframes e{to{visibility:hidden}}</style>
+//   <g style="--d:100ms;--e:300ms">...</g>
+//   <style>[style*="--e"]{animation:a 0s var(--d) both,e 0s var(--e)
+//          forwards}@keyframes e{to{visibility:hidden}}</style>
 // so a browser stops painting (and keeping decoded) what cannot be seen:
 // a long screencast of full-screen changes plays as cheaply at its end as
 // at its start. Only frames of at least 256x256 pixels (or a quarter of
@@ -104,14 +101,14 @@
 // would cost bytes. To know the end before a frame is written, frames are
 // kept a while (16 MB of markup) before they are written; a frame covered
 // later than that keeps no end. A covered poster becomes a group with
-// --d:0 and its end.
+// --d:0ms and its end.
 //
 // A scrolled band (EncodedFrame::move) is shown as the frames that show
 // its source rows now, moved: each such frame gets an inner group with an
 // id (a frame of one element is then wrapped as a group is: its copy must
 // not carry the style), and the moving frame shows it clipped to the band:
-//   <g style="--d:.1"><g id="c">...</g></g>
-//   <g style="--d:.2"><svg y="4" width="80" height="46"><use href="#c"
+//   <g style="--d:100ms"><g id="c">...</g></g>
+//   <g style="--d:200ms"><svg y="4" width="80" height="46"><use href="#c"
 //     y="-12"/></svg>...patches...</g>
 // (the poster's inner group is at the top level when it has no end). Of
 // several frames, the oldest is drawn first: a frame is transparent where
@@ -163,9 +160,8 @@
 // it visible for its share of the period; the rules, and the period, are
 // written at the end, when the period is known:
 //
-//   <style>[style]{visibility:hidden;animation-delay:calc(var(--d)*1s)}
-//   </style>
-//   <g style="--d:.146;animation-name:b">...</g>
+//   <style>[style]{visibility:hidden;animation-delay:var(--d)}</style>
+//   <g style="--d:146ms;animation-name:b">...</g>
 //   ...
 //   <style>[style]{animation-duration:6000ms;animation-timing-function:
 //          step-end;animation-iteration-count:infinite}

@@ -533,39 +533,6 @@ TEST_F(SvgReaderError, GroupWithABadAnimationDelay) {
   }
 }
 
-// --d and --e are seconds without the unit (milliseconds with theirs in
-// files written before 2026-12-06): both read.
-TEST(SvgReader, DelaysInSecondsOrInMilliseconds) {
-  TempDir dir;
-  const std::string path = dir.File("delays.svg");
-  std::string body = ImageTag("a", {0, 0}, SolidFrame({4, 2}, kWhite));
-  for (const char* delay :
-       {".1", "250ms", "1.000001", "2", "2.5;--e:3", "3250.5ms;--e:4000ms"}) {
-    body += "<g style=\"--d:" + std::string(delay) + "\">" +
-            ImageTag("", {0, 0}, SolidFrame({1, 1}, kRed)) + "</g>\n";
-  }
-  WriteFile(path, Svg2({4, 2}, body));
-  const Decoded d = DecodeAll(path);
-  ASSERT_TRUE(d.status.ok()) << d.status.message();
-  EXPECT_EQ(d.times,
-            (std::vector<int64_t>{0, 100'000, 250'000, 1'000'001, 2'000'000,
-                                  2'500'000, 3'000'000, 3'250'500, 4'000'000}));
-}
-
-TEST_F(SvgReaderError, FrameWithABadDelayInSeconds) {
-  for (const char* delay :
-       {"1.", ".", "", "1.1234567", "-1", "1e3", "1s", "0x10", "1.5;--e:"}) {
-    SCOPED_TRACE(delay);
-    ExpectError(Svg2({4, 2}, Poster() + "<g style=\"--d:" + std::string(delay) +
-                                 "\"></g>"),
-                "animation-delay");
-  }
-  // The pointer's delays keep their unit.
-  ExpectError(Svg2({4, 2}, Poster() + "<use class=\"d\" href=\"#a\" "
-                                      "style=\"animation-delay:1\"/>"),
-              "bad animation-delay");
-}
-
 // A looping screencast names its keyframes after the delay; the first
 // period decodes like any other.
 TEST(SvgReader, LoopingGroupsDecodeAtTheirDelays) {

@@ -24,7 +24,7 @@ namespace svgcast::test {
 namespace {
 
 constexpr char kStyle[] =
-    "<style>[style]{animation:a 0s calc(var(--d)*1s) both}"
+    "<style>[style]{animation:a 0s var(--d) both}"
     "@keyframes a{from{visibility:hidden}}</style>\n";
 
 // A BGRX image whose pixels depend on `seed`, so different seeds give
@@ -128,7 +128,7 @@ TEST(SvgWriter, LaterFrameIsAGroupWithItsDelay) {
   const EncodedPatch patch = MakePatch({10, 20}, Pattern({30, 8}, 2));
   const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 146000, {patch})});
   EXPECT_TRUE(Contains(w.svg,
-                       "\n<g style=\"--d:.146\"><image id=\"b\" "
+                       "\n<g style=\"--d:146ms\"><image id=\"b\" "
                        "x=\"10\" y=\"20\" width=\"30\" height=\"8\" href=\"" +
                            DataUri(patch) + "\"/></g>\n</svg>\n"));
   EXPECT_EQ(w.stats.images, 2u);
@@ -137,7 +137,7 @@ TEST(SvgWriter, LaterFrameIsAGroupWithItsDelay) {
 TEST(SvgWriter, FractionalDelay) {
   const EncodedPatch patch = MakePatch({0, 5}, Pattern({4, 4}, 3));
   const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 146500, {patch})});
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.1465\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:146.5ms\">"));
   // x="0" is left out like on the poster; y is written.
   EXPECT_TRUE(Contains(w.svg, "<image id=\"b\" y=\"5\" width=\"4\""));
 }
@@ -145,9 +145,9 @@ TEST(SvgWriter, FractionalDelay) {
 TEST(SvgWriter, DelayWithMicroseconds) {
   const EncodedPatch patch = MakePatch({1, 1}, Pattern({2, 2}, 4));
   const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 3600000, {patch})});
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:3.6\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:3600ms\">"));
   const Written v = WriteSvg(kSize, {Poster(), MakeFrame(1, 7, {patch})});
-  EXPECT_TRUE(Contains(v.svg, "<g style=\"--d:.000007\">"));
+  EXPECT_TRUE(Contains(v.svg, "<g style=\"--d:0.007ms\">"));
 }
 
 TEST(SvgWriter, FrameWithoutPatchesWritesNothing) {
@@ -174,7 +174,7 @@ TEST(SvgWriter, SamePngElsewhereBecomesAUse) {
   const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 100000, {first}),
                                      MakeFrame(2, 200000, {other, again})});
   EXPECT_TRUE(Contains(w.svg,
-                       "<g style=\"--d:.2\"><image id=\"c\" "
+                       "<g style=\"--d:200ms\"><image id=\"c\" "
                        "width=\"6\" height=\"4\" href=\"" +
                            DataUri(other) +
                            "\"/><use href=\"#b\" x=\"20\" y=\"-15\"/></g>\n"));
@@ -195,7 +195,7 @@ TEST(SvgWriter, SamePngTwiceInOneFrameAndAtTheSamePlace) {
                        MakeFrame(2, 200000, {first})});
   EXPECT_TRUE(Contains(w.svg, "\"/><use href=\"#b\" x=\"38\" y=\"0\"/></g>"));
   EXPECT_TRUE(Contains(
-      w.svg, "\n<use style=\"--d:.2\" href=\"#b\" x=\"0\" y=\"0\"/>\n"));
+      w.svg, "\n<use style=\"--d:200ms\" href=\"#b\" x=\"0\" y=\"0\"/>\n"));
   EXPECT_EQ(w.stats.images, 2u);
   EXPECT_EQ(w.stats.reused, 2u);
 }
@@ -206,7 +206,7 @@ TEST(SvgWriter, PosterPngIsReusedToo) {
   const Written w = WriteSvg(
       small, {MakeFrame(0, 0, {poster}), MakeFrame(1, 50000, {poster})});
   EXPECT_TRUE(Contains(w.svg,
-                       "\n<use style=\"--d:.05\" href=\"#a\" "
+                       "\n<use style=\"--d:50ms\" href=\"#a\" "
                        "x=\"0\" y=\"0\"/>\n"));
   EXPECT_EQ(w.stats.reused, 1u);
 }
@@ -253,12 +253,12 @@ TEST(SvgWriter, LoopNamesKeyframesAndWritesThemWithThePeriodAtTheEnd) {
                true, loop);
   EXPECT_TRUE(Contains(
       w.svg,
-      "<style>[style]{visibility:hidden;animation-delay:calc(var(--d)*1s)}</style>\n"));
+      "<style>[style]{visibility:hidden;animation-delay:var(--d)}</style>\n"));
   EXPECT_TRUE(Contains(w.svg,
-                       "<g style=\"--d:.1;"
+                       "<g style=\"--d:100ms;"
                        "animation-name:a\"><image"));
   EXPECT_TRUE(Contains(w.svg,
-                       "<g style=\"--d:.7;"
+                       "<g style=\"--d:700ms;"
                        "animation-name:b\"><image"));
   // Period: the last frame (2.2 s) + hold = 2.7 s. Group a is shown for
   // 2.6 s of it (96.296296296...%: the 32-bit float below, floored), b
@@ -302,8 +302,8 @@ TEST(SvgWriter, SpeedAndIdleLimitMoveTheDelays) {
                {Poster(), MakeFrame(1, 300'000, {a}),
                 MakeFrame(2, 5'300'000, {}), MakeFrame(3, 9'300'000, {b})},
                true, timing);
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.15\">"));
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.65\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:150ms\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:650ms\">"));
 }
 
 // Frames are kept a while (for a later one to cover them); Finish writes
@@ -322,7 +322,7 @@ TEST(SvgWriter, FinishWritesWhatIsKeptAndClosesTheSvg) {
 // (--e, the time of the frame that covers its last pixel), so a browser
 // stops painting it; a rule at the end of the file hides it then.
 constexpr char kEndRule[] =
-    "<style>[style*=\"--e\"]{animation:a 0s calc(var(--d)*1s) both,e 0s calc(var(--e)*1s) "
+    "<style>[style*=\"--e\"]{animation:a 0s var(--d) both,e 0s var(--e) "
     "forwards}@keyframes e{to{visibility:hidden}}</style>\n</svg>\n";
 
 // Decodes `svg` and checks each change against `expected` (by time, ms).
@@ -362,9 +362,9 @@ TEST(SvgWriter, FrameCoveredByLaterOnesGetsAnEnd) {
   const Written w = WriteSvg(
       kSize, {poster, MakeFrame(1, 100'000, {a}), MakeFrame(2, 200'000, {dot}),
               MakeFrame(3, 300'000, {b, c})});
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.1;--e:.3\"><image"));
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.2\"><image"));
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.3\"><image"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:100ms;--e:300ms\"><image"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:200ms\"><image"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms\"><image"));
   EXPECT_TRUE(Contains(w.svg, "<image id=\"a\""));  // the poster stays
   EXPECT_TRUE(w.svg.ends_with(kEndRule));
   EXPECT_EQ(w.stats.covered, 1u);
@@ -413,7 +413,7 @@ TEST(SvgWriter, RectsOfASizeWrittenBeforeHaveAClassSizedAtTheEnd) {
   EXPECT_TRUE(Contains(w.svg, "<rect x=\"20\" y=\"9\" class=\"b\" fill="));
   EXPECT_TRUE(Contains(w.svg, "<rect x=\"20\" y=\"17\" class=\"e\" fill="));
   EXPECT_TRUE(Contains(w.svg,
-                       "<rect style=\"--d:.3\" x=\"40\" y=\"40\" "
+                       "<rect style=\"--d:300ms\" x=\"40\" y=\"40\" "
                        "width=\"10\" height=\"5\""));
   EXPECT_FALSE(Contains(w.svg, "class=\"c\""));
   EXPECT_FALSE(Contains(w.svg, "class=\"d\""));
@@ -458,7 +458,7 @@ TEST(SvgWriter, PixelsATransparentPatchLeavesDoNotCover) {
   const Written w =
       WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, {a}),
                        MakeFrame(2, 200'000, {b}), MakeFrame(3, 300'000, {d})});
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.1;--e:.3\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:100ms;--e:300ms\">"));
   EXPECT_EQ(w.stats.covered, 1u);
 }
 
@@ -475,7 +475,7 @@ TEST(SvgWriter, CoveredPosterBecomesAGroupWithAnEnd) {
   const EncodedPatch all = MakePatch({0, 0}, Pattern(kSize, 2));
   const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, {all})});
   EXPECT_TRUE(Contains(w.svg, std::string(kStyle) +
-                                  "<g style=\"--d:0;--e:.1\"><image "
+                                  "<g style=\"--d:0ms;--e:100ms\"><image "
                                   "id=\"a\" width=\"64\""));
   EXPECT_TRUE(w.svg.ends_with(kEndRule));
 }
@@ -497,8 +497,8 @@ TEST(SvgWriter, LoopShowsACoveredFrameUntilItsEndButKeepsThePoster) {
   // Period 1.1 s: frame 1 shown for 200 ms of it, frame 2 from 300 ms on
   // (each hidden a hair early: the 32-bit float below the share).
   EXPECT_TRUE(
-      Contains(w.svg, "<g style=\"--d:.1;--e:.3;animation-name:a\">"));
-  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:.3;animation-name:b\">"));
+      Contains(w.svg, "<g style=\"--d:100ms;--e:300ms;animation-name:a\">"));
+  EXPECT_TRUE(Contains(w.svg, "<g style=\"--d:300ms;animation-name:b\">"));
   EXPECT_TRUE(Contains(
       w.svg,
       "@keyframes a{0%{visibility:visible}18.18181723%{visibility:hidden}}"
@@ -893,11 +893,11 @@ TEST(SvgWriter, SpriteFramesInTheSameRowsAreWrittenAsARow) {
   EXPECT_EQ(w.stats.rows, 1u);
   EXPECT_TRUE(Contains(w.svg,
                        "<svg y=\"10\" height=\"8\">\n"
-                       "<svg style=\"--d:.001\" width=\"6\"><use href="))
+                       "<svg style=\"--d:1ms\" width=\"6\"><use href="))
       << w.svg;
-  EXPECT_TRUE(Contains(w.svg, "<svg style=\"--d:.004\" x=\"24\" width=\"6\">"));
+  EXPECT_TRUE(Contains(w.svg, "<svg style=\"--d:4ms\" x=\"24\" width=\"6\">"));
   EXPECT_TRUE(Contains(w.svg,
-                       "<svg style=\"--d:.005\" y=\"30\" width=\"6\" "
+                       "<svg style=\"--d:5ms\" y=\"30\" width=\"6\" "
                        "height=\"8\">"));
   EXPECT_EQ(Count(w.svg, "height=\"8\""), 4);  // the row, 5 ms, 6 ms (two)
 }

@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   const int width = static_cast<int>(std::lround(std::stoi(size[1]) * scale));
   const int height = static_cast<int>(std::lround(std::stoi(size[2]) * scale));
   double last_ms = 0;
-  const std::regex delay("--d:([0-9.]+)");  // (with "ms" before 2026-12-06)
+  const std::regex delay("--d:([0-9.]+)ms");
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), delay);
        it != std::sregex_iterator(); ++it) {
     last_ms = std::max(last_ms, std::stod((*it)[1]));
