@@ -259,6 +259,9 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
     return Bad(Describe(node) + " has an unexpected style");
   }
   times_us->clear();
+  if (delays.ends_with(',')) {  // ("--d:1ms;--e:", "animation-delay:1ms,")
+    return Bad(Describe(node) + " has a bad animation-delay");
+  }
   std::string_view rest = delays;
   while (!rest.empty()) {
     const size_t comma = rest.find(',');

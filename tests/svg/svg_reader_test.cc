@@ -526,11 +526,15 @@ TEST_F(SvgReaderError, GroupWithoutAnimationDelay) {
 }
 
 TEST_F(SvgReaderError, GroupWithABadAnimationDelay) {
-  for (const char* delay : {"1.2345ms", "-5ms", "abcms", "1.ms", "ms"}) {
+  for (const char* delay :
+       {"1.2345ms", "-5ms", "abcms", "1.ms", "ms", "1ms,"}) {
     SCOPED_TRACE(delay);
     ExpectError(Svg({4, 2}, Poster() + Group(delay, "")),
                 "bad animation-delay");
   }
+  // (svgcast 2: an end left empty.)
+  ExpectError(Svg2({4, 2}, Poster() + "<g style=\"--d:1ms;--e:\"></g>"),
+              "bad animation-delay");
 }
 
 // A looping screencast names its keyframes after the delay; the first
