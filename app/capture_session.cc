@@ -10,6 +10,7 @@
 #include "app/interrupt.h"
 #include "app/progress.h"
 #include "capture/clock.h"
+#include "processing/work_meter.h"
 #include "svg/output_file.h"
 
 namespace svgcast {
@@ -71,12 +72,17 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   // Recording (no total): the frames captured too, which processing may be
   // behind (read on the line's thread; the line ends before the cache).
   const std::optional<uint64_t> total_frames = source.frame_count();
+  // (How far the sheets' slow encoders are, at --effort max; the writer
+  // and the line end before it.)
+  WorkMeter encoders;
   ProgressLine progress(
       options.verb, total_frames,
       options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto,
       total_frames ? ProgressLine::Counter()
-                   : [&cache] { return cache.Stats().published; });
+                   : [&cache] { return cache.Stats().published; },
+      &encoders);
   SheetOptions sheets;
+  sheets.meter = &encoders;
   sheets.codec = options.codec;
   sheets.effort = options.effort;
   const std::atomic<bool>* hurry =

@@ -23,19 +23,43 @@ std::string FormatEta(double seconds) {
   return text;
 }
 
+namespace {
+
+// "1.0/2.3 MB, 13 s left" (or without the time left).
+std::string WorkText(const EncoderWork& work) {
+  char text[64];
+  std::snprintf(
+      text, sizeof text, "%.1f/%.1f MB",
+      static_cast<double>(std::min(work.done_bytes, work.planned_bytes)) / 1e6,
+      static_cast<double>(work.planned_bytes) / 1e6);
+  std::string out = text;
+  if (work.seconds_left) out += ", " + FormatEta(*work.seconds_left) + " left";
+  return out;
+}
+
+}  // namespace
+
 std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
                          uint64_t done, std::optional<uint64_t> captured,
-                         double seconds) {
+                         double seconds, std::optional<EncoderWork> work) {
   char line[160];
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
   if (total && *total > 0 && done >= *total) {
     // Every frame is written; the writer finishes the frames it still
-    // holds and encodes the last sheets.
-    std::snprintf(line, sizeof line,
-                  "svgcast: %s %llu/%llu frames (100%%), %.1f s, closing the "
-                  "SVG",
-                  verb.c_str(), static_cast<unsigned long long>(done),
-                  static_cast<unsigned long long>(*total), seconds);
+    // holds and encodes the last sheets (with Zopfli, a minute).
+    if (work) {
+      std::snprintf(line, sizeof line,
+                    "svgcast: %s %llu/%llu frames, %.1f s, closing the SVG: %s",
+                    verb.c_str(), static_cast<unsigned long long>(done),
+                    static_cast<unsigned long long>(*total), seconds,
+                    WorkText(*work).c_str());
+    } else {
+      std::snprintf(line, sizeof line,
+                    "svgcast: %s %llu/%llu frames (100%%), %.1f s, closing "
+                    "the SVG",
+                    verb.c_str(), static_cast<unsigned long long>(done),
+                    static_cast<unsigned long long>(*total), seconds);
+    }
   } else if (total && *total > 0) {
     const int length = std::snprintf(
         line, sizeof line,
@@ -55,11 +79,13 @@ std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
     const int length = std::snprintf(
         line, sizeof line, "svgcast: %s %llu frames, %.1f s", verb.c_str(),
         static_cast<unsigned long long>(frames), seconds);
-    if (frames > done && length > 0 &&
-        static_cast<size_t>(length) < sizeof line) {
-      std::snprintf(line + length, sizeof line - length,
-                    " (%llu waiting to be written)",
-                    static_cast<unsigned long long>(frames - done));
+    std::string more;
+    if (frames > done) {
+      more = " (" + std::to_string(frames - done) + " waiting to be written)";
+    }
+    if (work) more += ", compressing " + WorkText(*work);
+    if (length > 0 && static_cast<size_t>(length) < sizeof line) {
+      std::snprintf(line + length, sizeof line - length, "%s", more.c_str());
     }
   }
   return line;
@@ -92,8 +118,12 @@ std::function<double()> SecondsSinceNow() {
 }  // namespace
 
 ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
-                           Mode mode, Counter captured)
-    : verb_(std::move(verb)), total_(total), captured_(std::move(captured)) {
+                           Mode mode, Counter captured,
+                           const WorkMeter* encoders)
+    : verb_(std::move(verb)),
+      total_(total),
+      captured_(std::move(captured)),
+      encoders_(encoders) {
   if (mode == Mode::kAuto) {
     output_ = StderrOutput();
     output_.clock = SecondsSinceNow();
@@ -102,10 +132,12 @@ ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
 }
 
 ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
-                           Output output, Counter captured)
+                           Output output, Counter captured,
+                           const WorkMeter* encoders)
     : verb_(std::move(verb)),
       total_(total),
       captured_(std::move(captured)),
+      encoders_(encoders),
       output_(std::move(output)) {
   if (!output_.clock) output_.clock = SecondsSinceNow();
   thread_ = std::thread([this] { Run(); });
@@ -126,12 +158,50 @@ void ProgressLine::Run() {
   }
 }
 
+std::optional<EncoderWork> ProgressLine::Work(uint64_t done, uint64_t planned,
+                                              double seconds) {
+  if (done >= planned) {
+    work_seen_.reset();
+    return std::nullopt;
+  }
+  EncoderWork work{done, planned, std::nullopt};
+  if (!work_seen_) work_seen_ = WorkSeen{seconds, done, seconds, done};
+  if (done != work_seen_->last_done) {
+    work_seen_->last_s = seconds;
+    work_seen_->last_done = done;
+  }
+  // The rate from when the work was first seen to its last report (Zopfli
+  // reports a megabyte at a time); the time left counts down from there.
+  // (Work planned later, a sheet's Zopfli once its PNG is encoded, makes
+  // it short.)
+  const WorkSeen& seen = *work_seen_;
+  if (seen.last_done > seen.first_done && seen.last_s > seen.first_s) {
+    const double bytes_per_s =
+        static_cast<double>(seen.last_done - seen.first_done) /
+        (seen.last_s - seen.first_s);
+    const double left = static_cast<double>(planned - done) / bytes_per_s -
+                        (seconds - seen.last_s);
+    // (Run out before the work has: no estimate, rather than "0 s left".)
+    if (left >= 0.5) work.seconds_left = left;
+  }
+  return work;
+}
+
 void ProgressLine::Draw() {
   const uint64_t done = done_.load(std::memory_order_relaxed);
   std::optional<uint64_t> captured;
   if (captured_) captured = captured_();
+  // The encoders' counts before the clock: a report is never timed before
+  // it happened. (Done first: planned, read after it, is at least as much.)
+  const uint64_t work_done = encoders_ ? encoders_->done_bytes() : 0;
+  const uint64_t work_planned = encoders_ ? encoders_->planned_bytes() : 0;
+  const double seconds = output_.clock();
+  std::optional<EncoderWork> work = Work(work_done, work_planned, seconds);
+  // (With a total, the frames' own rate and time left until they are all
+  // written; the encoders' after.)
+  if (total_ && done < *total_) work.reset();
   const std::string text =
-      ProgressText(verb_, total_, done, captured, output_.clock());
+      ProgressText(verb_, total_, done, captured, seconds, work);
   // (A terminal line is redrawn only when it changed.)
   if (output_.terminal && text == last_text_) return;
   last_text_ = text;

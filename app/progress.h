@@ -3,7 +3,10 @@
 // prints a plain line every five seconds, so logs stay readable. When the
 // total is known it shows the percentage and the time left at the rate so
 // far ("12 s left"), and, once every frame is written, that the SVG is
-// being closed (its last sheets encoded). While recording (no total), it
+// being closed (its last sheets encoded), with how far the slow encoders
+// are (--effort max: megabytes of image data compressed of those planned,
+// processing/work_meter.h) and the time left at their rate so far. While
+// recording (no total), it
 // counts the frames captured, and how many of them still wait to be
 // written, if any: the processing side may be behind capture, and finishes
 // them after it stops.
@@ -14,10 +17,10 @@
 // no frame is written.
 //
 // Threading: Update() may be called from any thread, but from one at a time
-// (the graph's serial writer node). The `captured` and `clock` functions
-// are called on the line's thread. Finish() (or the destructor) on the
-// owning thread, after the last Update(): it stops and joins the line's
-// thread; nothing is drawn after it returns.
+// (the graph's serial writer node). The `captured` and `clock` functions,
+// and the meter's counts, are read on the line's thread. Finish() (or the
+// destructor) on the owning thread, after the last Update(): it stops and joins
+// the line's thread; nothing is drawn after it returns.
 #ifndef SVGCAST_APP_PROGRESS_H_
 #define SVGCAST_APP_PROGRESS_H_
 
@@ -31,17 +34,29 @@
 #include <string>
 #include <thread>
 
+#include "processing/work_meter.h"
+
 namespace svgcast {
 
 // "42 s", "3:05 min", "1:20 h": a time left, rounded.
 std::string FormatEta(double seconds);
 
+// The slow encoders' work, while some is left: bytes of image data done
+// of those planned, and the time left at their rate, once known.
+struct EncoderWork {
+  uint64_t done_bytes = 0;
+  uint64_t planned_bytes = 0;
+  std::optional<double> seconds_left;
+};
+
 // The line's text (without "\r"): `done` frames written of `total`, or,
 // without a total, `captured` frames (`done` when not given) and how many
-// of them wait to be written.
+// of them wait to be written; and `work`, once every frame is written or
+// without a total.
 std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
                          uint64_t done, std::optional<uint64_t> captured,
-                         double seconds);
+                         double seconds,
+                         std::optional<EncoderWork> work = std::nullopt);
 
 class ProgressLine {
  public:
@@ -60,11 +75,12 @@ class ProgressLine {
   };
 
   // `total`: frames expected, when known. kQuiet draws nothing and starts
-  // no thread.
+  // no thread. `encoders` (may be null; outlives the line): the sheets'
+  // slow encoders.
   ProgressLine(std::string verb, std::optional<uint64_t> total, Mode mode,
-               Counter captured = {});
+               Counter captured = {}, const WorkMeter* encoders = nullptr);
   ProgressLine(std::string verb, std::optional<uint64_t> total, Output output,
-               Counter captured = {});
+               Counter captured = {}, const WorkMeter* encoders = nullptr);
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
   ~ProgressLine();
@@ -78,14 +94,28 @@ class ProgressLine {
  private:
   void Run();
   void Draw();
+  // The encoders' work left, and the time left at their rate since it was
+  // first seen left (the line's thread).
+  std::optional<EncoderWork> Work(uint64_t done, uint64_t planned,
+                                  double seconds);
 
   const std::string verb_;
   const std::optional<uint64_t> total_;
   const Counter captured_;
+  const WorkMeter* const encoders_;
   Output output_;
   std::atomic<uint64_t> done_{0};
   std::string last_text_;  // (the line's thread)
   bool drawn_ = false;     // (the line's thread; read after it is joined)
+  // When work was first seen left and how much was done then, and when
+  // the done count last changed and to what (the line's thread).
+  struct WorkSeen {
+    double first_s;
+    uint64_t first_done;
+    double last_s;
+    uint64_t last_done;
+  };
+  std::optional<WorkSeen> work_seen_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

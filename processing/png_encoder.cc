@@ -404,7 +404,8 @@ Status EncodePatch(const cv::Mat& bgrx, const cv::Mat& previous,
     return s;
   }
   if (options.effort == Effort::kMax) {
-    return RecompressPng(kZopfliIterations, png, options.stop_zopfli);
+    return RecompressPng(kZopfliIterations, png, options.stop_zopfli,
+                         options.zopfli_meter);
   }
   return Status::Ok();
 }
@@ -511,7 +512,8 @@ Status EncodePngWithEffort(const cv::Mat& bgrx, const PngOptions& requested,
   }
   if (Status s = EncodePng(bgrx, options, png); !s.ok()) return s;
   if (options.effort == Effort::kMax) {
-    return RecompressPng(kZopfliIterations, png, options.stop_zopfli);
+    return RecompressPng(kZopfliIterations, png, options.stop_zopfli,
+                         options.zopfli_meter);
   }
   return Status::Ok();
 }

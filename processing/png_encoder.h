@@ -15,6 +15,7 @@
 #include <opencv2/core.hpp>
 
 #include "capture/status.h"
+#include "processing/work_meter.h"
 
 namespace svgcast {
 
@@ -37,6 +38,9 @@ struct PngOptions {
   // and the PNG is kept as at kDefault (processing/png_recompress.h). May
   // be null.
   const std::atomic<bool>* stop_zopfli = nullptr;
+  // kMax: where Zopfli reports how far it is (processing/work_meter.h).
+  // May be null.
+  WorkMeter* zopfli_meter = nullptr;
 };
 
 // bgrx: CV_8UC4, any stride (a crop view is fine), at least 1x1.

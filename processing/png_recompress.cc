@@ -66,9 +66,11 @@ using ZopfliBytes = std::unique_ptr<unsigned char, ZopfliFree>;
 // byte: its header (CMF 120, FLEVEL 3), the deflate stream a master block
 // (ZOPFLI_MASTER_BLOCK_SIZE bytes) at a time, as ZopfliDeflate runs it,
 // and the Adler-32 of the data; with `stop` read between blocks. False
-// (and nothing) when it was set.
+// (and nothing) when it was set. Each block is reported to `meter` (may be
+// null) when done, and what is left when stopped.
 bool ZopfliZlib(const ZopfliOptions& options, const std::vector<uint8_t>& in,
-                const std::atomic<bool>* stop, std::vector<uint8_t>* zlib) {
+                const std::atomic<bool>* stop, WorkMeter* meter,
+                std::vector<uint8_t>* zlib) {
   unsigned char* out = nullptr;
   size_t out_size = 0;
   unsigned char bit_pointer = 0;
@@ -76,6 +78,7 @@ bool ZopfliZlib(const ZopfliOptions& options, const std::vector<uint8_t>& in,
   do {
     if (stop != nullptr && stop->load()) {
       std::free(out);
+      if (meter != nullptr) meter->Done(in.size() - i);
       return false;
     }
     const bool last = i + ZOPFLI_MASTER_BLOCK_SIZE >= in.size();
@@ -83,6 +86,7 @@ bool ZopfliZlib(const ZopfliOptions& options, const std::vector<uint8_t>& in,
     ZopfliDeflatePart(&options, 2, last ? 1 : 0, in.data(), i, i + size,
                       &bit_pointer, &out, &out_size);
     i += size;
+    if (meter != nullptr) meter->Done(size);
   } while (i < in.size());
   const ZopfliBytes deflate(out);
   if (deflate == nullptr && !in.empty()) return false;
@@ -100,7 +104,7 @@ bool ZopfliZlib(const ZopfliOptions& options, const std::vector<uint8_t>& in,
 }  // namespace
 
 Status RecompressPng(int iterations, std::vector<uint8_t>* png,
-                     const std::atomic<bool>* stop) {
+                     const std::atomic<bool>* stop, WorkMeter* meter) {
   const std::vector<uint8_t>& in = *png;
   if (in.size() < 8 || std::memcmp(in.data(), kSignature, 8) != 0) {
     return Status::Error("PNG recompress: not a PNG");
@@ -131,7 +135,8 @@ Status RecompressPng(int iterations, std::vector<uint8_t>* png,
   ZopfliInitOptions(&options);
   options.numiterations = iterations;
   std::vector<uint8_t> zlib;
-  if (!ZopfliZlib(options, raw, stop, &zlib)) return Status::Ok();
+  if (meter != nullptr) meter->Plan(raw.size());
+  if (!ZopfliZlib(options, raw, stop, meter, &zlib)) return Status::Ok();
   if (zlib.size() < compressed.size()) {
     std::vector<uint8_t> result(in.begin(), in.begin() + idat_at);
     AppendChunk("IDAT", zlib.data(), zlib.size(), &result);

@@ -1,5 +1,6 @@
 #include "processing/webp_codec.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -31,16 +32,36 @@ int PresetFor(Effort effort) {
   return 6;
 }
 
-// libwebp's progress hook: go on unless the caller's stop flag is set.
-int GoOn(int /*percent*/, const WebPPicture* picture) {
-  const auto* stop = static_cast<const std::atomic<bool>*>(picture->user_data);
-  return stop == nullptr || !stop->load() ? 1 : 0;
+// What libwebp's progress hook reads and reports to.
+struct Progress {
+  const std::atomic<bool>* stop = nullptr;  // may be null
+  WorkMeter* meter = nullptr;               // may be null
+  uint64_t planned_bytes = 0;
+  uint64_t reported_bytes = 0;
+
+  void ReportUpTo(uint64_t bytes) {
+    if (meter != nullptr && bytes > reported_bytes) {
+      meter->Done(bytes - reported_bytes);
+      reported_bytes = bytes;
+    }
+  }
+};
+
+// libwebp's progress hook: report how far it is, and go on unless the
+// caller's stop flag is set.
+int GoOn(int percent, const WebPPicture* picture) {
+  auto* progress = static_cast<Progress*>(picture->user_data);
+  progress->ReportUpTo(progress->planned_bytes *
+                       static_cast<uint64_t>(std::clamp(percent, 0, 100)) /
+                       100);
+  return progress->stop == nullptr || !progress->stop->load() ? 1 : 0;
 }
 
 }  // namespace
 
 Status EncodeWebp(const cv::Mat& bgra, Effort effort,
-                  std::vector<uint8_t>* webp, const std::atomic<bool>* stop) {
+                  std::vector<uint8_t>* webp, const std::atomic<bool>* stop,
+                  WorkMeter* meter) {
   if (bgra.type() != CV_8UC4 || bgra.empty() ||
       bgra.cols > WEBP_MAX_DIMENSION || bgra.rows > WEBP_MAX_DIMENSION) {
     return Status::Error(
@@ -71,12 +92,18 @@ Status EncodeWebp(const cv::Mat& bgra, Effort effort,
   std::unique_ptr<WebPMemoryWriter, WriterDeleter> writer_owner(&writer);
   picture.writer = WebPMemoryWrite;
   picture.custom_ptr = &writer;
-  if (stop != nullptr && effort == Effort::kMax) {
+  Progress progress;
+  if (effort == Effort::kMax) {
+    progress.stop = stop;
+    progress.meter = meter;
+    progress.planned_bytes = bgra.total() * bgra.elemSize();
+    if (meter != nullptr) meter->Plan(progress.planned_bytes);
     picture.progress_hook = GoOn;
-    picture.user_data =
-        const_cast<void*>(static_cast<const void*>(stop));  // (only read)
+    picture.user_data = &progress;
   }
-  if (!WebPEncode(&config, &picture)) {
+  const bool encoded = WebPEncode(&config, &picture) != 0;
+  progress.ReportUpTo(progress.planned_bytes);  // (done, or given up)
+  if (!encoded) {
     if (picture.error_code == VP8_ENC_ERROR_USER_ABORT) {
       return EncodeWebp(bgra, Effort::kDefault, webp);
     }

@@ -7,7 +7,8 @@
 // transparent pixels is not kept (it never shows). Deterministic: the
 // output depends only on the pixels and the effort.
 //
-// Threading: pure functions; call from any thread (`stop` is only read).
+// Threading: call from any thread (`stop` is only read; `meter` is
+// thread-safe).
 #ifndef SVGCAST_PROCESSING_WEBP_CODEC_H_
 #define SVGCAST_PROCESSING_WEBP_CODEC_H_
 
@@ -20,6 +21,7 @@
 
 #include "capture/status.h"
 #include "processing/png_encoder.h"
+#include "processing/work_meter.h"
 
 namespace svgcast {
 
@@ -27,10 +29,13 @@ namespace svgcast {
 // side. kFast, kDefault and kMax are libwebp's lossless presets 1, 6 and 9.
 // `stop` (may be null): once true (Ctrl-C), an encode at kMax (a sheet can
 // take minutes) gives up at libwebp's next progress report and encodes at
-// kDefault instead, as RecompressPng keeps the default PNG.
+// kDefault instead, as RecompressPng keeps the default PNG. `meter` (may
+// be null): at kMax, the image's bytes (4 a pixel) are planned, and done
+// as libwebp reports its percentage (all of them by the time it returns).
 Status EncodeWebp(const cv::Mat& bgra, Effort effort,
                   std::vector<uint8_t>* webp,
-                  const std::atomic<bool>* stop = nullptr);
+                  const std::atomic<bool>* stop = nullptr,
+                  WorkMeter* meter = nullptr);
 
 // A WebP image -> CV_8UC4 BGRA (straight alpha; 255 where it has none).
 Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra);

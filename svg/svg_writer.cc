@@ -934,6 +934,7 @@ SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
   PngOptions png_options;
   png_options.effort = effort;
   png_options.stop_zopfli = sheet_options_.hurry;
+  png_options.zopfli_meter = sheet_options_.meter;
   const bool webp_too = sheet_options_.codec == ImageFormat::kWebp;
   Status png_status, webp_status;
   std::vector<uint8_t> webp;
@@ -944,7 +945,8 @@ SvgWriter::EncodedSheet SvgWriter::EncodeSheet(const cv::Mat& pixels,
       [&] {
         // (A sheet WebP cannot hold, over 16383 pixels a side, stays PNG.)
         if (webp_too) {
-          webp_status = EncodeWebp(pixels, effort, &webp, sheet_options_.hurry);
+          webp_status = EncodeWebp(pixels, effort, &webp, sheet_options_.hurry,
+                                   sheet_options_.meter);
         }
       });
   if (!png_status.ok()) throw std::runtime_error(png_status.message());

@@ -196,6 +196,7 @@
 #include "processing/frame_sink.h"
 #include "processing/patch.h"
 #include "processing/png_encoder.h"
+#include "processing/work_meter.h"
 #include "svg/output_file.h"
 #include "svg/sprite_sheet.h"
 #include "svg/timeline.h"
@@ -212,6 +213,9 @@ struct SheetOptions {
   // its next megabyte (PngOptions::stop_zopfli). Read on the writer's
   // thread and the encoding tasks it runs; may be null.
   const std::atomic<bool>* hurry = nullptr;
+  // At kMax, where the sheets' Zopfli and WebP encoders report how far
+  // they are (the progress line, while the SVG is closed). May be null.
+  WorkMeter* meter = nullptr;
   int width_px = 1024;  // the widest sprite the pipeline sends
   // A sheet is written once its sprites cover this many pixels (16 MB of
   // BGRA held at most); the rest at the end.

@@ -43,6 +43,23 @@ TEST(ProgressText, SaysTheSvgIsBeingClosedOnceEveryFrameIsWritten) {
             "svgcast: replay 200/200 frames (100%), 61.2 s, closing the SVG");
 }
 
+// Closing the SVG with Zopfli or WebP at --effort max (a minute): how far
+// the encoders are, and the time left once their rate is known; while
+// recording, the same after the frames.
+TEST(ProgressText, ShowsHowFarTheEncodersAre) {
+  EXPECT_EQ(ProgressText("replay", 200, 200, std::nullopt, 61.25,
+                         EncoderWork{1'000'000, 2'500'000, std::nullopt}),
+            "svgcast: replay 200/200 frames, 61.2 s, closing the SVG: "
+            "1.0/2.5 MB");
+  EXPECT_EQ(ProgressText("replay", 200, 200, std::nullopt, 61.25,
+                         EncoderWork{1'000'000, 2'500'000, 84.0}),
+            "svgcast: replay 200/200 frames, 61.2 s, closing the SVG: "
+            "1.0/2.5 MB, 1:24 min left");
+  EXPECT_EQ(ProgressText("recording", std::nullopt, 195, 195, 6.5,
+                         EncoderWork{0, 4'200'000, std::nullopt}),
+            "svgcast: recording 195 frames, 6.5 s, compressing 0.0/4.2 MB");
+}
+
 // What a ProgressLine draws, as its thread draws it, and a clock the test
 // sets.
 class DrawnLines {
@@ -104,6 +121,39 @@ TEST(ProgressLine, GoesOnWhileNoFrameIsWritten) {
   for (const std::string& text : drawn.lines()) {
     EXPECT_EQ(text.back(), '\n') << text;
   }
+}
+
+// Once every frame is written, the encoders' work is read on the line's
+// thread; the time left is at their rate from when the work was first seen
+// to their last report, counted down from that report.
+TEST(ProgressLine, ShowsTheEncodersWorkWhileTheSvgIsClosed) {
+  DrawnLines drawn;
+  WorkMeter encoders;
+  ProgressLine line("replay", 10, drawn.Output(false), {}, &encoders);
+  line.Update(10);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 10/10 frames (100%), 0.0 s, closing the SVG\n"));
+  drawn.SetSeconds(10.0);
+  encoders.Plan(3'000'000);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 10/10 frames, 10.0 s, closing the SVG: 0.0/3.0 MB\n"));
+  drawn.SetSeconds(20.0);
+  encoders.Done(1'000'000);
+  ASSERT_TRUE(
+      drawn.WaitFor("svgcast: replay 10/10 frames, 20.0 s, closing the SVG: "
+                    "1.0/3.0 MB, 20 s left\n"));
+  drawn.SetSeconds(25.0);
+  ASSERT_TRUE(
+      drawn.WaitFor("svgcast: replay 10/10 frames, 25.0 s, closing the SVG: "
+                    "1.0/3.0 MB, 15 s left\n"));
+  // Run out before the work has (slower than its rate so far): no estimate.
+  drawn.SetSeconds(45.0);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 10/10 frames, 45.0 s, closing the SVG: 1.0/3.0 MB\n"));
+  encoders.Done(2'000'000);
+  ASSERT_TRUE(drawn.WaitFor(
+      "svgcast: replay 10/10 frames (100%), 45.0 s, closing the SVG\n"));
+  line.Finish();
 }
 
 // While recording, the frames captured are read on the line's thread:

@@ -104,7 +104,8 @@ TEST(PngRecompress, AMegabyteAtATimeIsZopflisOwnStream) {
   std::vector<uint8_t> png;
   ASSERT_TRUE(EncodePng(image, rgb, &png).ok());
   std::vector<uint8_t> recompressed = png;
-  ASSERT_TRUE(RecompressPng(1, &recompressed).ok());
+  WorkMeter meter;
+  ASSERT_TRUE(RecompressPng(1, &recompressed, nullptr, &meter).ok());
   // The scanlines: a filter byte and three bytes a pixel.
   std::vector<uint8_t> raw(static_cast<size_t>(image.rows) *
                            (1 + 3 * image.cols));
@@ -113,6 +114,9 @@ TEST(PngRecompress, AMegabyteAtATimeIsZopflisOwnStream) {
   ASSERT_EQ(uncompress(raw.data(), &raw_size, data.data(), data.size()), Z_OK);
   ASSERT_EQ(raw_size, raw.size());
   ASSERT_GT(raw.size(), 1'000'000u);
+  // The meter was told of every byte, planned and done.
+  EXPECT_EQ(meter.planned_bytes(), raw.size());
+  EXPECT_EQ(meter.done_bytes(), raw.size());
   ZopfliOptions options;
   ZopfliInitOptions(&options);
   options.numiterations = 1;
@@ -141,8 +145,12 @@ TEST(PngRecompress, StoppedItLeavesThePngAsItWas) {
   EXPECT_LT(recompressed.size(), png.size());
   stop = true;
   std::vector<uint8_t> stopped = png;
-  ASSERT_TRUE(RecompressPng(15, &stopped, &stop).ok());
+  WorkMeter meter;
+  ASSERT_TRUE(RecompressPng(15, &stopped, &stop, &meter).ok());
   EXPECT_EQ(stopped, png);
+  // What it did not do is reported done too: nothing is left to wait for.
+  EXPECT_GT(meter.planned_bytes(), 0u);
+  EXPECT_EQ(meter.done_bytes(), meter.planned_bytes());
 }
 
 TEST(PngRecompress, NotAPngIsAnError) {

@@ -54,5 +54,27 @@ TEST(WebpCodec, StoppedAtMaxItEncodesAtTheDefaultEffort) {
   EXPECT_EQ(stopped, by_default);
 }
 
+// At kMax (minutes on a sheet) the meter is told of the image's bytes,
+// planned and, by the time it returns, done, stopped or not; at the other
+// efforts of nothing.
+TEST(WebpCodec, AtMaxItReportsItsWorkToTheMeter) {
+  const cv::Mat image = Text();
+  const uint64_t bytes = image.total() * 4;
+  WorkMeter at_max;
+  std::vector<uint8_t> webp;
+  ASSERT_TRUE(EncodeWebp(image, Effort::kMax, &webp, nullptr, &at_max).ok());
+  EXPECT_EQ(at_max.planned_bytes(), bytes);
+  EXPECT_EQ(at_max.done_bytes(), bytes);
+  std::atomic<bool> stop{true};
+  WorkMeter stopped;
+  ASSERT_TRUE(EncodeWebp(image, Effort::kMax, &webp, &stop, &stopped).ok());
+  EXPECT_EQ(stopped.planned_bytes(), bytes);
+  EXPECT_EQ(stopped.done_bytes(), bytes);
+  WorkMeter by_default;
+  ASSERT_TRUE(
+      EncodeWebp(image, Effort::kDefault, &webp, nullptr, &by_default).ok());
+  EXPECT_EQ(by_default.planned_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace svgcast::test
