@@ -59,8 +59,8 @@ class Reader {
   // An <image>: painted from time_us on, or only defined (in <defs>).
   Status ReadImage(const pugi::xml_node& node, int64_t time_us, bool painted);
   Status ReadUse(const pugi::xml_node& node, int64_t time_us);
-  // A one-colour patch: <rect x y width height fill="#rrggbb"/>; or a
-  // sprite of a pattern sheet: fill="url(#pattern)".
+  // A one-colour patch: <rect x y width height fill="#rrggbb"/> (or
+  // "#rgb"); or a sprite of a pattern sheet: fill="url(#pattern)".
   Status ReadRect(const pugi::xml_node& node, int64_t time_us);
   // In <defs>: a pattern sheet, <pattern id width="1" height="1"> (in the
   // units of the box it fills) or <pattern id [width height]
@@ -411,15 +411,21 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
     images_.push_back(std::move(image));
     return Status::Ok();
   }
+  // "#rrggbb", or "#rgb" (each digit doubled).
   unsigned rgb = 0;
   const auto [end, error] =
-      fill.size() == 7 && fill[0] == '#'
-          ? std::from_chars(fill.data() + 1, fill.data() + 7, rgb, 16)
+      (fill.size() == 7 || fill.size() == 4) && fill[0] == '#'
+          ? std::from_chars(fill.data() + 1, fill.data() + fill.size(), rgb, 16)
           : std::from_chars_result{fill.data(), std::errc::invalid_argument};
   if (width <= 0 || height <= 0 || width > kMaxImageSidePx ||
       height > kMaxImageSidePx || error != std::errc() ||
       end != fill.data() + fill.size()) {
-    return Bad(Describe(node) + " is not a sized rect with fill=\"#rrggbb\"");
+    return Bad(Describe(node) +
+               " is not a sized rect with fill=\"#rrggbb\" or \"#rgb\"");
+  }
+  if (fill.size() == 4) {
+    rgb = (rgb >> 8 & 0xFu) * 0x110000u + (rgb >> 4 & 0xFu) * 0x1100u +
+          (rgb & 0xFu) * 0x11u;
   }
   auto image = std::make_unique<Image>();
   image->pixels = cv::Mat(

@@ -168,10 +168,17 @@ constexpr int64_t kEndMinAreaPx = 256 * 256;
 constexpr int kPngRowPx = 512;
 constexpr int kRgbPngRowPx = 8192;
 
-// "#0a0b0c" for 0x0A0B0C.
+// "#0a0b0c" for 0x0A0B0C; "#abc" for 0xAABBCC (CSS's three digits, each
+// doubled: a terminal's black fills, 0.15% of `man bash`).
 std::string HexColour(uint32_t rgb) {
+  rgb &= 0xFFFFFFu;
   char text[8];
-  std::snprintf(text, sizeof(text), "#%06x", rgb & 0xFFFFFFu);
+  if ((rgb >> 4 & 0x0F0F0Fu) == (rgb & 0x0F0F0Fu)) {
+    std::snprintf(text, sizeof(text), "#%x%x%x", rgb >> 16 & 0xFu,
+                  rgb >> 8 & 0xFu, rgb & 0xFu);
+  } else {
+    std::snprintf(text, sizeof(text), "#%06x", rgb);
+  }
   return text;
 }
 

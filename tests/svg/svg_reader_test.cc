@@ -736,6 +736,18 @@ TEST_F(SvgReaderError, RectsOnlyOfAClassThatIsSizedAndWithoutASize) {
               "has both a class and a width or height");
 }
 
+TEST_F(SvgReaderError, RectsOfAColourInSixOrThreeHexDigits) {
+  for (const std::string fill :
+       {"#12", "#12345", "#1234567", "#ggg", "#0x1", "#-12", "123456", ""}) {
+    SCOPED_TRACE(fill);
+    ExpectError(Svg2({4, 2}, Poster() +
+                                 "<rect style=\"--d:10ms\" width=\"2\" "
+                                 "height=\"1\" fill=\"" +
+                                 fill + "\"/>"),
+                "is not a sized rect with fill=\"#rrggbb\" or \"#rgb\"");
+  }
+}
+
 TEST_F(SvgReaderError, RowAliasesOnlyOfEarlierImages) {
   const std::string defs =
       "<defs>" + ImageTag("s", {0, 0}, SolidFrame({4, 2}, kRed)) + "</defs>";

@@ -390,6 +390,33 @@ EncodedPatch MakeFill(const cv::Rect& rect, uint32_t rgb) {
   return patch;
 }
 
+// A colour whose three bytes each repeat a digit is written in CSS's three
+// digits ("#000", "#fed"); any other in six. Our reader reads both.
+TEST(SvgWriter, ColoursOfDoubledDigitsInThreeDigits) {
+  const std::vector<std::pair<uint32_t, std::string>> colours = {
+      {0x000000, "#000"},    {0xffeedd, "#fed"},    {0x11aa55, "#1a5"},
+      {0x102030, "#102030"}, {0xf0f0f0, "#f0f0f0"}, {0x0a0b0c, "#0a0b0c"},
+      {0xaabbcd, "#aabbcd"}};
+  std::vector<EncodedPatch> patches;
+  for (size_t n = 0; n < colours.size(); ++n) {
+    patches.push_back(
+        MakeFill({static_cast<int>(n) * 3, 2, 3, 3 + static_cast<int>(n)},
+                 colours[n].first));
+  }
+  const Written w = WriteSvg(kSize, {Poster(), MakeFrame(1, 100'000, patches)});
+  cv::Mat canvas = Pattern(kSize, 1);
+  std::vector<std::pair<int64_t, cv::Mat>> expected = {{0, canvas.clone()}};
+  for (size_t n = 0; n < colours.size(); ++n) {
+    EXPECT_TRUE(Contains(w.svg, " fill=\"" + colours[n].second + "\"/>"))
+        << colours[n].second;
+    const uint32_t rgb = colours[n].first;
+    canvas(patches[n].rect)
+        .setTo(cv::Scalar(rgb & 0xff, (rgb >> 8) & 0xff, rgb >> 16, 255));
+  }
+  expected.emplace_back(100, canvas.clone());
+  ExpectDecodes(w.svg, expected);
+}
+
 TEST(SvgWriter, RectsOfASizeWrittenBeforeHaveAClassSizedAtTheEnd) {
   // Five sizes of one-colour rect, each at 100 ms and again at 200 ms, and
   // one size once: the first rect of a size has its width and height, the
