@@ -716,10 +716,15 @@ TEST(BrowserConvertTest, ConvertedLosslessVideoIsExactDirectlyAndInAnImg) {
 // as the browser scales an image, and the frame scaled bilinearly; both
 // filter the whole frame, with every pixel's true neighbours, so a seam is
 // far from both (SeamsFail below: 57 to 161 levels).
-// Tolerance: no pixel more than 32 levels off in any channel, and at most
+// Tolerance: no pixel more than 24 levels off in any channel, and at most
 // 0.5% of the pixels off by more than 16 — a seam (a gap showing the
 // picture below, a doubled or shifted edge) is a whole line of pixels 56 to
 // 98 levels off, more than 1% of these small frames (24 pixels at least).
+// Measured against the nearer reference: at most 16 levels (Firefox at
+// 150% everywhere; Chromium's sprites of sheets shown as images, 12 to
+// 16), on no pixel more; WebKit 1; at 50%, 0. (Against the browser's own
+// scaling alone, Chromium's pattern sprites were 20 levels off on up to
+// 0.54% of a 13 px log's pixels, over the 0.5% then allowed with 32.)
 constexpr size_t kScaleEveryFrameUpTo = 40;  // (typing-long: 37)
 ::testing::AssertionResult ScaledLikeTheFrame(Browser& browser,
                                               const TempDir& dir,
@@ -851,7 +856,7 @@ constexpr size_t kScaleEveryFrameUpTo = 40;  // (typing-long: 37)
         "  scale %.1f, frame %zu: max difference %d, %zu of %d "
         "pixels off by more than 16 (from the image alone: %d, %zu)\n",
         scale, i, worst, off, shot.rows * shot.cols, worst_image, off_image);
-    if (worst > 32 || off > static_cast<size_t>(shot.total()) / 200) {
+    if (worst > 24 || off > static_cast<size_t>(shot.total()) / 200) {
       return ::testing::AssertionFailure()
              << "scale " << scale << ", frame " << i << ": max difference "
              << worst << ", " << off << " pixels off by more than 16";
