@@ -1052,7 +1052,8 @@ namespace {
 // SVGCAST_CHECK_FRAMES (its frames folder, with frames.txt), exact in the
 // document and scaled (SVGCAST_CHECK_DUMP: a folder to write the scaled
 // screenshots and references to; SVGCAST_CHECK_SCALE_FRAMES: which frames
-// to scale, "330,374"; SVGCAST_CHECK_BROWSER=firefox or webkit: in that
+// to scale, "330,374"; SVGCAST_CHECK_SCALES: at which scales, "2,1.25",
+// instead of 0.5 and 1.5; SVGCAST_CHECK_BROWSER=firefox or webkit: in that
 // engine); skipped unless both are set.
 TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
   const char* svg = std::getenv("SVGCAST_CHECK_SVG");
@@ -1070,7 +1071,15 @@ TEST(BrowserRecordingCheck, SvgOfTheFramesGivenInTheEnvironment) {
   ASSERT_NE(browser, nullptr);
   EXPECT_TRUE(ExactInDocument(*browser, svg, seq));
   TempDir dir;
-  for (double scale : {0.5, 1.5}) {
+  std::vector<double> scales = {0.5, 1.5};
+  if (const char* list = std::getenv("SVGCAST_CHECK_SCALES")) {
+    scales.clear();
+    std::stringstream in(list);
+    for (std::string item; std::getline(in, item, ',');) {
+      scales.push_back(std::stod(item));
+    }
+  }
+  for (double scale : scales) {
     EXPECT_TRUE(ScaledLikeTheFrame(*browser, dir, svg, seq, scale));
   }
 }
