@@ -38,7 +38,6 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
 #include <sys/stat.h>
 
 #include "capture/clock.h"
@@ -725,6 +724,40 @@ TEST(BrowserConvertTest, ConvertedLosslessVideoIsExactDirectlyAndInAnImg) {
 // 16), on no pixel more; WebKit 1; at 50%, 0. (Against the browser's own
 // scaling alone, Chromium's pattern sprites were 20 levels off on up to
 // 0.54% of a 13 px log's pixels, over the 0.5% then allowed with 32.)
+// `bgrx` scaled to `size` by bilinear interpolation, pixel centres on
+// pixel centres and edges repeated (as OpenCV's INTER_LINEAR, and
+// Chromium scaling a pattern's tile; within a level of both). By hand:
+// cv::resize runs on OpenCV's own TBB threads, whose hand-offs
+// ThreadSanitizer cannot see inside the uninstrumented libopencv_core.
+cv::Mat Bilinear(const cv::Mat& bgrx, cv::Size size) {
+  cv::Mat out(size, CV_8UC4, cv::Scalar(0, 0, 0, 255));
+  const double sx = static_cast<double>(bgrx.cols) / size.width;
+  const double sy = static_cast<double>(bgrx.rows) / size.height;
+  for (int y = 0; y < size.height; ++y) {
+    const double fy = std::clamp((y + 0.5) * sy - 0.5, 0.0, bgrx.rows - 1.0);
+    const int y0 = static_cast<int>(fy);
+    const int y1 = std::min(y0 + 1, bgrx.rows - 1);
+    const double wy = fy - y0;
+    for (int x = 0; x < size.width; ++x) {
+      const double fx = std::clamp((x + 0.5) * sx - 0.5, 0.0, bgrx.cols - 1.0);
+      const int x0 = static_cast<int>(fx);
+      const int x1 = std::min(x0 + 1, bgrx.cols - 1);
+      const double wx = fx - x0;
+      const cv::Vec4b& a = bgrx.at<cv::Vec4b>(y0, x0);
+      const cv::Vec4b& b = bgrx.at<cv::Vec4b>(y0, x1);
+      const cv::Vec4b& c = bgrx.at<cv::Vec4b>(y1, x0);
+      const cv::Vec4b& d = bgrx.at<cv::Vec4b>(y1, x1);
+      cv::Vec4b& o = out.at<cv::Vec4b>(y, x);
+      for (int k = 0; k < 3; ++k) {
+        const double top = a[k] + (b[k] - a[k]) * wx;
+        const double bottom = c[k] + (d[k] - c[k]) * wx;
+        o[k] = static_cast<uint8_t>(std::lround(top + (bottom - top) * wy));
+      }
+    }
+  }
+  return out;
+}
+
 constexpr size_t kScaleEveryFrameUpTo = 40;  // (typing-long: 37)
 // The scales the tests check: half, one and a half, and a HiDPI screen's
 // two (where Chromium's pattern sprites, against the browser's image
@@ -825,8 +858,7 @@ constexpr double kScales[] = {0.5, 1.5, 2.0};
     }
     // Each pixel against the nearer of two: the browser's own scaling of
     // the frame, and plain bilinear interpolation of it.
-    cv::Mat linear;
-    cv::resize(seq.frames[i], linear, shot.size(), 0, 0, cv::INTER_LINEAR);
+    const cv::Mat linear = Bilinear(seq.frames[i], shot.size());
     int worst = 0;
     size_t off = 0;
     int worst_image = 0;  // (against the browser's scaling alone)
