@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <utility>
 
+#include <sys/ioctl.h>
+
 namespace svgcast {
 
 std::string FormatEta(double seconds) {
@@ -101,6 +103,10 @@ ProgressLine::Output StderrOutput() {
   output.write = [](const std::string& text) {
     std::fputs(text.c_str(), stderr);
     std::fflush(stderr);
+  };
+  output.columns = [] {
+    winsize size{};
+    return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
   };
   return output;
 }
@@ -200,8 +206,15 @@ void ProgressLine::Draw() {
   // (With a total, the frames' own rate and time left until they are all
   // written; the encoders' after.)
   if (total_ && done < *total_) work.reset();
-  const std::string text =
-      ProgressText(verb_, total_, done, captured, seconds, work);
+  std::string text = ProgressText(verb_, total_, done, captured, seconds, work);
+  if (output_.terminal && output_.columns) {
+    // (Short of the last column: a line that fills it wraps on some
+    // terminals.)
+    const int columns = output_.columns();
+    if (columns > 1 && text.size() >= static_cast<size_t>(columns)) {
+      text.resize(static_cast<size_t>(columns) - 1);
+    }
+  }
   // (A terminal line is redrawn only when it changed.)
   if (output_.terminal && text == last_text_) return;
   last_text_ = text;

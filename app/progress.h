@@ -6,10 +6,10 @@
 // being closed (its last sheets encoded), with how far the slow encoders
 // are (--effort max: megabytes of image data compressed of those planned,
 // processing/work_meter.h) and the time left at their rate so far. While
-// recording (no total), it
-// counts the frames captured, and how many of them still wait to be
-// written, if any: the processing side may be behind capture, and finishes
-// them after it stops.
+// recording (no total), it counts the frames captured, and how many of
+// them still wait to be written, if any: the processing side may be
+// behind capture, and finishes them after it stops. On a terminal the line
+// is cut to its width: a line that wraps cannot be redrawn in place.
 //
 // The line is drawn by a thread of its own, so it keeps going (time,
 // frames captured) while the writer is busy with one frame: a sheet
@@ -17,10 +17,11 @@
 // no frame is written.
 //
 // Threading: Update() may be called from any thread, but from one at a time
-// (the graph's serial writer node). The `captured` and `clock` functions,
-// and the meter's counts, are read on the line's thread. Finish() (or the
-// destructor) on the owning thread, after the last Update(): it stops and joins
-// the line's thread; nothing is drawn after it returns.
+// (the graph's serial writer node). The `captured`, `clock` and `columns`
+// functions, and the meter's counts, are read on the line's thread.
+// Finish() (or the destructor) on the owning thread, after the last
+// Update(): it stops and joins the line's thread; nothing is drawn after it
+// returns.
 #ifndef SVGCAST_APP_PROGRESS_H_
 #define SVGCAST_APP_PROGRESS_H_
 
@@ -72,6 +73,10 @@ class ProgressLine {
     bool terminal = false;
     std::chrono::milliseconds interval{5000};
     std::function<double()> clock;
+    // On a terminal: its width, read at each draw (0 or unset: unknown). A
+    // line as wide or wider is cut short, as one that wraps cannot be
+    // redrawn in place.
+    std::function<int()> columns;
   };
 
   // `total`: frames expected, when known. kQuiet draws nothing and starts

@@ -156,6 +156,27 @@ TEST(ProgressLine, ShowsTheEncodersWorkWhileTheSvgIsClosed) {
   line.Finish();
 }
 
+// On a terminal narrower than the line, the line is cut short of the last
+// column (read at each draw: the terminal may be resized); in a log it is
+// whole.
+TEST(ProgressLine, CutToTheTerminalsWidth) {
+  DrawnLines drawn;
+  std::atomic<int> columns{40};
+  ProgressLine::Output output = drawn.Output(true);
+  output.columns = [&columns] { return columns.load(); };
+  ProgressLine line("replay", 200, std::move(output));
+  line.Update(50);
+  drawn.SetSeconds(5.0);
+  // (Whole: "svgcast: replay 50/200 frames (25%), 5.0 s, 10.0 frames/s,
+  // 15 s left".)
+  ASSERT_TRUE(drawn.WaitFor("\rsvgcast: replay 50/200 frames (25%), 5.\033[K"));
+  columns.store(0);  // (unknown: whole)
+  ASSERT_TRUE(drawn.WaitFor(
+      "\rsvgcast: replay 50/200 frames (25%), 5.0 s, 10.0 frames/s, 15 s "
+      "left\033[K"));
+  line.Finish();
+}
+
 // While recording, the frames captured are read on the line's thread:
 // they go on while processing is behind and writes nothing.
 TEST(ProgressLine, CountsFramesCapturedWhileNoneIsWritten) {
