@@ -903,7 +903,7 @@ constexpr double kScales[] = {0.5, 1.5, 2.0};
 
 using BrowserScaleTest = BrowserFixtureTest;
 
-TEST_P(BrowserScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
+TEST_P(BrowserScaleTest, NoSeamsAtHalfOneAndAHalfAndDouble) {
   for (double scale : kScales) {
     EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
   }
@@ -918,7 +918,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, BrowserScaleTest, kScaleFixtures,
 
 using FirefoxScaleTest = FirefoxFixtureTest;
 
-TEST_P(FirefoxScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
+TEST_P(FirefoxScaleTest, NoSeamsAtHalfOneAndAHalfAndDouble) {
   for (double scale : kScales) {
     EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
   }
@@ -929,7 +929,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, FirefoxScaleTest, kScaleFixtures,
 
 using WebKitScaleTest = WebKitFixtureTest;
 
-TEST_P(WebKitScaleTest, NoSeamsAtHalfAndOneAndAHalf) {
+TEST_P(WebKitScaleTest, NoSeamsAtHalfOneAndAHalfAndDouble) {
   for (double scale : kScales) {
     EXPECT_TRUE(ScaledLikeTheFrame(*browser_, dir_, svg_, seq_, scale));
   }
