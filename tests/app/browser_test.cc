@@ -724,6 +724,17 @@ TEST(BrowserConvertTest, ConvertedLosslessVideoIsExactDirectlyAndInAnImg) {
 // 16), on no pixel more; WebKit 1; at 50%, 0. (Against the browser's own
 // scaling alone, Chromium's pattern sprites were 20 levels off on up to
 // 0.54% of a 13 px log's pixels, over the 0.5% then allowed with 32.)
+// Appends <image ATTRS href="data:image/png;base64,..."/> of `bgrx`.
+Status AppendPngImage(const cv::Mat& bgrx, const std::string& attrs,
+                      std::string* svg) {
+  std::vector<uint8_t> png;
+  if (Status s = EncodePng(bgrx, PngOptions{}, &png); !s.ok()) return s;
+  *svg += "<image " + attrs + " href=\"data:image/png;base64,";
+  AppendBase64(png.data(), png.size(), svg);
+  *svg += "\"/>";
+  return Status::Ok();
+}
+
 // `bgrx` scaled to `size` by bilinear interpolation, pixel centres on
 // pixel centres and edges repeated (as OpenCV's INTER_LINEAR, and
 // Chromium scaling a pattern's tile; within a level of both). By hand:
@@ -819,16 +830,14 @@ constexpr double kScales[] = {0.5, 1.5, 2.0};
       std::to_string(width) + "\" height=\"" + std::to_string(height) +
       "\" viewBox=\"0 0 " + w + " " + h + "\">";
   for (size_t k = 0; k < frames.size(); ++k) {
-    std::vector<uint8_t> png;
-    if (Status s = EncodePng(seq.frames[frames[k]], PngOptions{}, &png);
+    if (Status s = AppendPngImage(seq.frames[frames[k]],
+                                  "id=\"f" + std::to_string(k) +
+                                      "\" display=\"none\" width=\"" + w +
+                                      "\" height=\"" + h + "\"",
+                                  &frames_svg);
         !s.ok()) {
       return ::testing::AssertionFailure() << s.message();
     }
-    frames_svg += "<image id=\"f" + std::to_string(k) + "\" display=\"none\" " +
-                  "width=\"" + w + "\" height=\"" + h +
-                  "\" href=\"data:image/png;base64,";
-    AppendBase64(png.data(), png.size(), &frames_svg);
-    frames_svg += "\"/>";
   }
   WriteFile(dir.File("frames.svg"), frames_svg + "</svg>");
   if (Status s =
@@ -1018,13 +1027,12 @@ void CheckSeamsFail(Engine engine) {
                     std::to_string(frame.rows) + "\">";
   for (const cv::Rect part : {cv::Rect(0, 0, cut, frame.rows),
                               cv::Rect(cut, 0, frame.cols - cut, frame.rows)}) {
-    std::vector<uint8_t> png;
-    ASSERT_TRUE(EncodePng(frame(part).clone(), PngOptions{}, &png).ok());
-    svg += "<image x=\"" + std::to_string(part.x) + "\" width=\"" +
-           std::to_string(part.width) + "\" height=\"" +
-           std::to_string(part.height) + "\" href=\"data:image/png;base64,";
-    AppendBase64(png.data(), png.size(), &svg);
-    svg += "\"/>";
+    ASSERT_TRUE(AppendPngImage(frame(part).clone(),
+                               "x=\"" + std::to_string(part.x) + "\" width=\"" +
+                                   std::to_string(part.width) + "\" height=\"" +
+                                   std::to_string(part.height) + "\"",
+                               &svg)
+                    .ok());
   }
   WriteFile(dir.File("cut.svg"), svg + "</svg>");
   std::unique_ptr<Browser> browser = Start(engine);
