@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/capture_session.h"
+#include "app/colour_choice.h"
 #include "capture/video_source.h"
 
 namespace svgcast {
@@ -64,6 +65,22 @@ int RunConvert(const ConvertOptions& options) {
                  static_cast<unsigned long long>(source->same_time_frames()));
   }
 
+  std::unique_ptr<ColourChoice> colours;
+  std::unique_ptr<FrameSource> recorded;  // `source`, or it in colours
+  if (options.colours > 0) {
+    // A first pass over the video (decoded twice) for the palette.
+    if (Status s = ColourChoice::Choose(*source, options.colours, options.quiet,
+                                        &colours);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+    if (Status s = OpenVideoSource(video, &source); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+  VideoSource& video_source = *source;
+  recorded = colours ? colours->Wrap(std::move(source)) : std::move(source);
+
   SessionOptions session;
   session.output = options.output;
   session.threads = options.threads;
@@ -77,7 +94,7 @@ int RunConvert(const ConvertOptions& options) {
   session.scroll = options.scroll;
   session.quiet = options.quiet;
   SessionReport report;
-  if (Status s = RunSession(*source, session, &report); !s.ok()) {
+  if (Status s = RunSession(*recorded, session, &report); !s.ok()) {
     return Fail(s.message());
   }
   const bool cut = report.capture.end == CaptureResult::End::kSourceLost;
@@ -87,7 +104,8 @@ int RunConvert(const ConvertOptions& options) {
   }
   if (!options.quiet) {
     std::fputs(FormatSessionSummary(report).c_str(), stderr);
-    std::fputs(FormatVideoSummary(*source, options).c_str(), stderr);
+    std::fputs(FormatVideoSummary(video_source, options).c_str(), stderr);
+    if (colours) std::fputs(colours->Summary().c_str(), stderr);
   }
   if (report.interrupted) {
     std::fprintf(stderr,

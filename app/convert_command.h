@@ -33,6 +33,8 @@ struct ConvertOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  // > 0: at most this many colours (--colors; app/colour_choice.h).
+  int colours = 0;
 };
 
 // Returns the process exit status: 0 done, 1 error (message printed), 3

@@ -56,6 +56,15 @@ void AddCodecOption(CLI::App* cmd, svgcast::ImageFormat* codec) {
       ->default_str("png");
 }
 
+void AddColoursOption(CLI::App* cmd, int* colours) {
+  cmd->add_option("--colors", *colours,
+                  "Lossy, like a GIF: show the whole screencast in at most "
+                  "N colours (2-256), one palette chosen from every frame "
+                  "(a first pass), no dithering; much smaller. Default: "
+                  "every colour, exact")
+      ->check(CLI::Range(2, 256));
+}
+
 void AddScrollOption(CLI::App* cmd, bool* scroll) {
   cmd->add_flag_callback(
       "--no-scroll", [scroll] { *scroll = false; },
@@ -192,6 +201,7 @@ int main(int argc, char** argv) {
   AddEffortOption(replay_cmd, &replay.effort);
   AddCodecOption(replay_cmd, &replay.codec);
   AddScrollOption(replay_cmd, &replay.scroll);
+  AddColoursOption(replay_cmd, &replay.colours);
 
   svgcast::ConvertOptions convert;
   CLI::App* convert_cmd = app.add_subcommand(
@@ -240,6 +250,7 @@ int main(int argc, char** argv) {
   AddEffortOption(convert_cmd, &convert.effort);
   AddCodecOption(convert_cmd, &convert.codec);
   AddScrollOption(convert_cmd, &convert.scroll);
+  AddColoursOption(convert_cmd, &convert.colours);
 
   svgcast::RecordOptions record;
   CLI::App* record_cmd = app.add_subcommand(

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/capture_session.h"
+#include "app/colour_choice.h"
 #include "capture/fixture_source.h"
 
 namespace svgcast {
@@ -21,6 +22,21 @@ int RunReplay(const ReplayOptions& options) {
   if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
+  }
+  std::unique_ptr<ColourChoice> colours;
+  if (options.colours > 0) {
+    // A first pass over the frames (a copy of the source) for the palette.
+    if (Status s = ColourChoice::Choose(*source, options.colours, options.quiet,
+                                        &colours);
+        !s.ok()) {
+      std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
+      return 1;
+    }
+    if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) {
+      std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
+      return 1;
+    }
+    source = colours->Wrap(std::move(source));
   }
   SessionOptions session;
   session.output = options.output;
@@ -42,6 +58,7 @@ int RunReplay(const ReplayOptions& options) {
   }
   if (!options.quiet) {
     std::fputs(FormatSessionSummary(report).c_str(), stderr);
+    if (colours) std::fputs(colours->Summary().c_str(), stderr);
   }
   if (report.interrupted) {
     std::fprintf(stderr,

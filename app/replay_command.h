@@ -34,6 +34,8 @@ struct ReplayOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  // > 0: lossy, at most this many colours (--colors; app/colour_choice.h).
+  int colours = 0;
   // SheetOptions::copy_budget_bytes (not an option of the command line;
   // tests lower it to see a pattern sheet in a short sequence).
   double sheet_copy_budget_bytes = SheetOptions{}.copy_budget_bytes;

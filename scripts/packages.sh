@@ -7,6 +7,8 @@ SVGCAST_PACKAGES=(
   libavformat-dev libavcodec-dev libavutil-dev
   libx11-dev libxext-dev libxfixes-dev libxrender-dev
   libzopfli-dev libwebp-dev
+  # --colors: libimagequant (pngquant's library) chooses the palette.
+  libimagequant-dev
   libgtest-dev libgmock-dev
   # Recording without a screen (a private virtual display), the demo
   # program the quick start records, and the X11 tests.
