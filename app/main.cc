@@ -165,8 +165,11 @@ int main(int argc, char** argv) {
   CLI::App* replay_cmd = app.add_subcommand(
       "replay",
       "Replay a folder of PNG frames (with frames.txt: '<file> <ms>' per "
-      "line) into an animated SVG.");
-  replay_cmd->add_option("folder", replay.input, "Folder of PNG frames")
+      "line) into an animated SVG; or encode an svgcast SVG again, with "
+      "other settings (--colors, --codec, --loop, a trim, ...).");
+  replay_cmd
+      ->add_option("folder", replay.input,
+                   "Folder of PNG frames, or an SVG made by svgcast")
       ->required();
   replay_cmd
       ->add_option("-o,--output", replay.output,

@@ -1,11 +1,13 @@
 #include "app/replay_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
 #include "capture/fixture_source.h"
+#include "svg/svg_source.h"
 
 namespace svgcast {
 
@@ -15,11 +17,27 @@ int RunReplay(const ReplayOptions& options) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
   }
+  // A folder of frames, or an svgcast SVG to encode again.
+  std::error_code error;
+  const bool svg = std::filesystem::is_regular_file(options.input, error);
+  if (svg && options.fps > 0) {
+    std::fprintf(stderr,
+                 "svgcast: --fps: %s is an SVG, whose frames have their "
+                 "times (--fps is for a folder of frames)\n",
+                 options.input.c_str());
+    return 1;
+  }
   FixtureOptions fixture{options.input, options.fps};
   fixture.start_us = playback.start_us;
   fixture.end_us = playback.end_us;
+  const SvgSourceOptions svg_options{options.input, playback.start_us,
+                                     playback.end_us};
+  const auto open = [&](std::unique_ptr<FrameSource>* source) {
+    return svg ? OpenSvgSource(svg_options, source)
+               : OpenFixtureSource(fixture, source);
+  };
   std::unique_ptr<FrameSource> source;
-  if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) {
+  if (Status s = open(&source); !s.ok()) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
   }
@@ -32,7 +50,7 @@ int RunReplay(const ReplayOptions& options) {
       std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
       return 1;
     }
-    if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) {
+    if (Status s = open(&source); !s.ok()) {
       std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
       return 1;
     }

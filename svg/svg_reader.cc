@@ -40,11 +40,16 @@ struct Layer {
   std::optional<cv::Rect> clip = std::nullopt;  // painted only inside (a move)
 };
 
-class Reader {
+class Reader : public ScreencastDecoder {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
 
-  Status Read(const std::function<Status(const DecodedFrame&)>& on_frame);
+  // Reads the whole file and decodes its images; then Next() paints.
+  Status Load();
+
+  cv::Size size() const override { return size_; }
+  const std::vector<int64_t>& times_us() const override { return times_; }
+  bool Next(DecodedFrame* frame) override;
 
  private:
   Status Bad(const std::string& why) const {
@@ -107,7 +112,8 @@ class Reader {
   // when looping, ";animation-name:<name>".
   Status ReadDelays(const pugi::xml_node& node,
                     std::vector<int64_t>* times_us) const;
-  Status Render(const std::function<Status(const DecodedFrame&)>& on_frame);
+  // The change times and what hides when (after Load()).
+  void PlanTimes();
 
   const std::string path_;
   cv::Size size_;
@@ -135,6 +141,16 @@ class Reader {
   std::optional<std::pair<int, int>> row_;
   // Rects' sizes by class, from the <style>s (anywhere in the file).
   std::map<std::string, cv::Size, std::less<>> size_classes_;
+
+  // Painting, time by time (PlanTimes(), Next()).
+  bool in_time_order_ = true;
+  std::vector<int64_t> times_;  // every change time, ascending
+  // Layers that hide (frames covered by later ones), by when.
+  std::multimap<int64_t, const Layer*> hiding_;
+  size_t next_time_ = 0;   // into times_
+  size_t next_layer_ = 0;  // into layers_ (in time order)
+  cv::Mat canvas_;
+  cv::Mat shown_;  // the canvas with the pointer over it
 };
 
 std::string Describe(const pugi::xml_node& node) {
@@ -772,8 +788,7 @@ void Paint(const Layer& layer, cv::Mat* canvas,
   }
 }
 
-Status Reader::Read(
-    const std::function<Status(const DecodedFrame&)>& on_frame) {
+Status Reader::Load() {
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed = doc.load_file(path_.c_str());
   if (parsed.status == pugi::status_file_not_found) {
@@ -843,89 +858,101 @@ Status Reader::Read(
     if (!s.ok()) return s;
   }
   if (layers_.empty()) return Bad("no images");
-  return Render(on_frame);
+  PlanTimes();
+  return Status::Ok();
 }
 
-Status Reader::Render(
-    const std::function<Status(const DecodedFrame&)>& on_frame) {
-  // A browser paints, at time t, every element whose time has come (and,
-  // for the pointer, not gone), in document order. svgcast writes groups in
-  // time order, so each change time only adds layers; any other order is
-  // repainted from scratch. The pointer overlays come after every layer, so
-  // they are painted over a copy of the canvas.
-  const bool in_time_order = std::is_sorted(
+// A browser paints, at time t, every element whose time has come (and, for
+// the pointer, not gone), in document order. svgcast writes groups in time
+// order, so each change time only adds layers; any other order is
+// repainted from scratch. The pointer overlays come after every layer, so
+// they are painted over a copy of the canvas.
+void Reader::PlanTimes() {
+  in_time_order_ = std::is_sorted(
       layers_.begin(), layers_.end(),
       [](const Layer& a, const Layer& b) { return a.time_us < b.time_us; });
-  std::vector<int64_t> times;
-  // Layers that hide (frames covered by later ones), by when.
-  std::multimap<int64_t, const Layer*> hiding;
   for (const Layer& layer : layers_) {
-    times.push_back(layer.time_us);
+    times_.push_back(layer.time_us);
     if (layer.hide_us != kForever) {
-      times.push_back(layer.hide_us);
-      hiding.emplace(layer.hide_us, &layer);
+      times_.push_back(layer.hide_us);
+      hiding_.emplace(layer.hide_us, &layer);
     }
   }
   for (const Layer& overlay : overlays_) {
-    times.push_back(overlay.time_us);
-    if (overlay.hide_us != kForever) times.push_back(overlay.hide_us);
+    times_.push_back(overlay.time_us);
+    if (overlay.hide_us != kForever) times_.push_back(overlay.hide_us);
   }
-  std::sort(times.begin(), times.end());
-  times.erase(std::unique(times.begin(), times.end()), times.end());
+  std::sort(times_.begin(), times_.end());
+  times_.erase(std::unique(times_.begin(), times_.end()), times_.end());
+  canvas_.create(size_, CV_8UC4);
+  canvas_.setTo(cv::Scalar(0, 0, 0, 255));
+}
 
-  cv::Mat canvas(size_, CV_8UC4, cv::Scalar(0, 0, 0, 255));
-  cv::Mat shown;
-  size_t next_layer = 0;
-  for (int64_t time : times) {
-    if (in_time_order) {
-      for (; next_layer < layers_.size() && layers_[next_layer].time_us <= time;
-           ++next_layer) {
-        Paint(layers_[next_layer], &canvas);
-      }
-      // Where a layer hides, what is shown without it: that box painted
-      // again from the first layer (not assuming it is covered there).
-      const auto [from, to] = hiding.equal_range(time);
-      for (auto it = from; it != to; ++it) {
-        const cv::Rect box =
-            cv::Rect(it->second->at, it->second->image->pixels.size()) &
-            cv::Rect(0, 0, canvas.cols, canvas.rows);
-        canvas(box).setTo(cv::Scalar(0, 0, 0, 255));
-        for (const Layer& layer : layers_) {
-          if (layer.time_us <= time && time < layer.hide_us) {
-            Paint(layer, &canvas, box);
-          }
-        }
-      }
-    } else {
-      canvas.setTo(cv::Scalar(0, 0, 0, 255));
+bool Reader::Next(DecodedFrame* frame) {
+  if (next_time_ == times_.size()) return false;
+  const int64_t time = times_[next_time_++];
+  if (in_time_order_) {
+    for (; next_layer_ < layers_.size() && layers_[next_layer_].time_us <= time;
+         ++next_layer_) {
+      Paint(layers_[next_layer_], &canvas_);
+    }
+    // Where a layer hides, what is shown without it: that box painted
+    // again from the first layer (not assuming it is covered there).
+    const auto [from, to] = hiding_.equal_range(time);
+    for (auto it = from; it != to; ++it) {
+      const cv::Rect box =
+          cv::Rect(it->second->at, it->second->image->pixels.size()) &
+          cv::Rect(0, 0, canvas_.cols, canvas_.rows);
+      canvas_(box).setTo(cv::Scalar(0, 0, 0, 255));
       for (const Layer& layer : layers_) {
         if (layer.time_us <= time && time < layer.hide_us) {
-          Paint(layer, &canvas);
+          Paint(layer, &canvas_, box);
         }
       }
     }
-    const cv::Mat* frame = &canvas;
-    bool copied = false;
-    for (const Layer& overlay : overlays_) {
-      if (overlay.time_us > time || time >= overlay.hide_us) continue;
-      if (!copied) {
-        canvas.copyTo(shown);
-        copied = true;
-        frame = &shown;
+  } else {
+    canvas_.setTo(cv::Scalar(0, 0, 0, 255));
+    for (const Layer& layer : layers_) {
+      if (layer.time_us <= time && time < layer.hide_us) {
+        Paint(layer, &canvas_);
       }
-      Paint(overlay, &shown);
     }
-    if (Status s = on_frame(DecodedFrame{time, *frame}); !s.ok()) return s;
   }
-  return Status::Ok();
+  const cv::Mat* pixels = &canvas_;
+  bool copied = false;
+  for (const Layer& overlay : overlays_) {
+    if (overlay.time_us > time || time >= overlay.hide_us) continue;
+    if (!copied) {
+      canvas_.copyTo(shown_);
+      copied = true;
+      pixels = &shown_;
+    }
+    Paint(overlay, &shown_);
+  }
+  *frame = DecodedFrame{time, *pixels};
+  return true;
 }
 
 }  // namespace
 
+Status ScreencastDecoder::Open(const std::string& path,
+                               std::unique_ptr<ScreencastDecoder>* decoder) {
+  auto reader = std::make_unique<Reader>(path);
+  if (Status s = reader->Load(); !s.ok()) return s;
+  *decoder = std::move(reader);
+  return Status::Ok();
+}
+
 Status DecodeScreencast(
     const std::string& path,
     const std::function<Status(const DecodedFrame&)>& on_frame) {
-  return Reader(path).Read(on_frame);
+  std::unique_ptr<ScreencastDecoder> decoder;
+  if (Status s = ScreencastDecoder::Open(path, &decoder); !s.ok()) return s;
+  DecodedFrame frame;
+  while (decoder->Next(&frame)) {
+    if (Status s = on_frame(frame); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace svgcast

@@ -12,7 +12,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -23,6 +25,28 @@ namespace svgcast {
 struct DecodedFrame {
   int64_t time_us = 0;  // from the start of the animation
   cv::Mat pixels;       // CV_8UC4 BGRX; only valid during the callback
+};
+
+// The frames one at a time, as a source for re-encoding an SVG
+// (svg_source.h). Open() reads the whole file and decodes its images, so
+// every error comes before the first frame.
+//
+// Threading: one thread at a time.
+class ScreencastDecoder {
+ public:
+  static Status Open(const std::string& path,
+                     std::unique_ptr<ScreencastDecoder>* decoder);
+  ScreencastDecoder() = default;
+  ScreencastDecoder(const ScreencastDecoder&) = delete;
+  ScreencastDecoder& operator=(const ScreencastDecoder&) = delete;
+  virtual ~ScreencastDecoder() = default;
+
+  virtual cv::Size size() const = 0;
+  // Every time something changes, ascending; the first is 0.
+  virtual const std::vector<int64_t>& times_us() const = 0;
+  // The canvas at the next of those times; false after the last. The
+  // pixels are the decoder's, valid until the next call.
+  virtual bool Next(DecodedFrame* frame) = 0;
 };
 
 // Calls `on_frame` for each change time, in time order. Stops at the first
