@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "app/interrupt.h"
 #include "app/progress.h"
 
 namespace svgcast {
@@ -13,11 +14,15 @@ Status ColourChoice::Choose(FrameSource& first_pass, int colours, bool quiet,
   const auto start = std::chrono::steady_clock::now();
   ColourHistogram histogram;
   {
+    // Ctrl-C stops the pass (InterruptHandler::interrupted() says so).
+    InterruptHandler interrupt("");
     ProgressLine progress(
         "counting colours", first_pass.frame_count(),
         quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
-    Status s = CountColours(first_pass, &histogram,
-                            [&](uint64_t frames) { progress.Update(frames); });
+    Status s = CountColours(
+        first_pass, &histogram,
+        [&](uint64_t frames) { progress.Update(frames); },
+        InterruptHandler::flag());
     progress.Finish();
     if (!s.ok()) return s;
   }

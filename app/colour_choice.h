@@ -22,7 +22,8 @@ namespace svgcast {
 class ColourChoice {
  public:
   // Counts the colours of `first_pass` (read to its end) and chooses up to
-  // `colours` of them. `quiet`: no progress line.
+  // `colours` of them. `quiet`: no progress line. Ctrl-C stops it with an
+  // error, and InterruptHandler::interrupted() is then true.
   static Status Choose(FrameSource& first_pass, int colours, bool quiet,
                        std::unique_ptr<ColourChoice>* choice);
 

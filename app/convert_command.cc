@@ -5,6 +5,7 @@
 
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
+#include "app/interrupt.h"
 #include "capture/video_source.h"
 
 namespace svgcast {
@@ -72,7 +73,8 @@ int RunConvert(const ConvertOptions& options) {
     if (Status s = ColourChoice::Choose(*source, options.colours, options.quiet,
                                         &colours);
         !s.ok()) {
-      return Fail(s.message());
+      Fail(s.message());
+      return InterruptHandler::interrupted() ? 130 : 1;
     }
     if (Status s = OpenVideoSource(video, &source); !s.ok()) {
       return Fail(s.message());

@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
   AddPlaybackOptions(record_cmd, &record.playback, /*trim=*/false);
   AddEffortOption(record_cmd, &record.effort);
   AddCodecOption(record_cmd, &record.codec);
+  AddColoursOption(record_cmd, &record.colours);
   AddScrollOption(record_cmd, &record.scroll);
   record_cmd
       ->add_option("--processing", record.processing,

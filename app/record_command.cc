@@ -2,13 +2,17 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "app/capture_session.h"
 #include "app/child_process.h"
 #include "app/option_parsing.h"
+#include "app/replay_command.h"
 #include "capture/x11_source.h"
 #include "capture/xvfb_server.h"
+#include "svg/output_file.h"
 
 namespace svgcast {
 namespace {
@@ -143,12 +147,41 @@ Status Record(const RecordOptions& options, SessionReport* report,
   return status;
 }
 
-int RunRecord(const RecordOptions& options) {
-  SessionReport report;
-  std::string how_it_ended;
-  if (Status s = Record(options, &report, &how_it_ended); !s.ok()) {
-    return Fail(s.message());
+namespace {
+
+// A folder of our own under $TMPDIR (or /tmp), removed with what is in it
+// unless kept.
+class TempFolder {
+ public:
+  static Status Make(std::unique_ptr<TempFolder>* folder) {
+    std::error_code error;
+    std::string pattern =
+        (std::filesystem::temp_directory_path(error) / "svgcast-XXXXXX")
+            .string();
+    if (error || ::mkdtemp(pattern.data()) == nullptr) {
+      return Status::Error("cannot make a temporary folder for --colors" +
+                           (error ? ": " + error.message() : std::string()));
+    }
+    folder->reset(new TempFolder(pattern));
+    return Status::Ok();
   }
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+  ~TempFolder() {
+    std::error_code error;
+    if (!keep_) std::filesystem::remove_all(path_, error);
+  }
+  const std::string& path() const { return path_; }
+  void Keep() { keep_ = true; }
+
+ private:
+  explicit TempFolder(std::string path) : path_(std::move(path)) {}
+  const std::string path_;
+  bool keep_ = false;
+};
+
+int Report(const RecordOptions& options, const SessionReport& report,
+           const std::string& how_it_ended) {
   if (report.capture.end == CaptureResult::End::kSourceLost) {
     std::fprintf(stderr,
                  "svgcast: %s; the SVG holds the %llu frames recorded "
@@ -163,6 +196,71 @@ int RunRecord(const RecordOptions& options) {
     std::fputs(FormatTimerSummary(report.timer).c_str(), stderr);
   }
   return report.capture.end == CaptureResult::End::kSourceLost ? 3 : 0;
+}
+
+// --colors: the palette needs every frame, so the screen is recorded
+// losslessly (at the fast effort, PNG, with no timing changes) into a
+// temporary SVG, which is then replayed in colours, with the timing, effort
+// and codec asked for, into the output.
+int RecordInColours(const RecordOptions& options) {
+  if (options.cursor) {
+    return Fail(
+        "--colors: not with --cursor (the pointer would be painted into "
+        "the frames; record with --cursor alone)");
+  }
+  if (options.output != "-") {  // unwritable: say so before recording
+    std::unique_ptr<OutputFile> probe;
+    if (Status s = OutputFile::Open(options.output, &probe); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+  std::unique_ptr<TempFolder> temp;
+  if (Status s = TempFolder::Make(&temp); !s.ok()) return Fail(s.message());
+  RecordOptions lossless = options;
+  lossless.output = temp->path() + "/lossless.svg";
+  lossless.colours = 0;
+  lossless.playback = PlaybackOptions{};
+  lossless.effort = Effort::kFast;
+  lossless.codec = ImageFormat::kPng;
+  SessionReport report;
+  std::string how_it_ended;
+  if (Status s = Record(lossless, &report, &how_it_ended); !s.ok()) {
+    return Fail(s.message());
+  }
+  const int recorded = Report(options, report, how_it_ended);
+  if (!options.quiet) {
+    std::fprintf(stderr, "svgcast: now in at most %d colours into %s\n",
+                 options.colours, options.output.c_str());
+  }
+  ReplayOptions replay;
+  replay.input = lossless.output;
+  replay.output = options.output;
+  replay.threads = options.threads;
+  replay.quiet = options.quiet;
+  replay.playback = options.playback;
+  replay.effort = options.effort;
+  replay.codec = options.codec;
+  replay.scroll = options.scroll;
+  replay.colours = options.colours;
+  const int encoded = RunReplay(replay);
+  if (encoded == 130) {
+    temp->Keep();
+    std::fprintf(stderr, "svgcast: the whole recording, lossless: %s\n",
+                 lossless.output.c_str());
+  }
+  return encoded != 0 ? encoded : recorded;
+}
+
+}  // namespace
+
+int RunRecord(const RecordOptions& options) {
+  if (options.colours > 0) return RecordInColours(options);
+  SessionReport report;
+  std::string how_it_ended;
+  if (Status s = Record(options, &report, &how_it_ended); !s.ok()) {
+    return Fail(s.message());
+  }
+  return Report(options, report, how_it_ended);
 }
 
 }  // namespace svgcast

@@ -53,12 +53,18 @@ struct RecordOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  // > 0: at most this many colours (--colors): recorded losslessly into a
+  // temporary SVG first, which is then replayed in colours into `output`
+  // (a palette needs every frame).
+  int colours = 0;
 };
 
 // 0: recorded (also when stopped by Ctrl-C, --duration or the command
 // exiting); 1: error, nothing written; 3: the X server or the window went
 // away mid-recording (the SVG of what was recorded is written). Prints the
-// summary.
+// summary. With --colors, also 130: Ctrl-C while encoding in colours (the
+// SVG of the frames encoded so far is written, and the lossless recording
+// is kept; the message says where).
 int RunRecord(const RecordOptions& options);
 
 // One recording, without printing: what RunRecord() and `profile` share.

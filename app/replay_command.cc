@@ -6,6 +6,7 @@
 
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
+#include "app/interrupt.h"
 #include "capture/fixture_source.h"
 #include "svg/svg_source.h"
 
@@ -48,7 +49,7 @@ int RunReplay(const ReplayOptions& options) {
                                         &colours);
         !s.ok()) {
       std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
-      return 1;
+      return InterruptHandler::interrupted() ? 130 : 1;
     }
     if (Status s = open(&source); !s.ok()) {
       std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());

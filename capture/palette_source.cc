@@ -5,9 +5,14 @@
 namespace svgcast {
 
 Status CountColours(FrameSource& source, ColourHistogram* histogram,
-                    const std::function<void(uint64_t frames)>& progress) {
+                    const std::function<void(uint64_t frames)>& progress,
+                    const std::atomic<bool>* stop) {
   Tick tick;
   while (source.WaitForNextFrame(&tick)) {
+    if (stop != nullptr && stop->load()) {
+      return Status::Error(
+          "interrupted while counting colours; nothing written");
+    }
     Frame frame;
     if (Status s = source.Capture(&frame); !s.ok()) {
       if (s.source_lost()) break;

@@ -6,6 +6,7 @@
 #ifndef SVGCAST_CAPTURE_PALETTE_SOURCE_H_
 #define SVGCAST_CAPTURE_PALETTE_SOURCE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,9 +21,11 @@ namespace svgcast {
 // Reads `source` to its end and adds every frame to `histogram`.
 // `progress`, if set, is called after each frame with the count so far.
 // A source that ends early (Status::SourceLost) counts what it gave; any
-// other error is returned.
+// other error is returned, and so is "interrupted" once `*stop` (if
+// given) is true.
 Status CountColours(FrameSource& source, ColourHistogram* histogram,
-                    const std::function<void(uint64_t frames)>& progress);
+                    const std::function<void(uint64_t frames)>& progress,
+                    const std::atomic<bool>* stop = nullptr);
 
 class PaletteSource : public FrameSource {
  public:

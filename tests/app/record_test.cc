@@ -16,11 +16,13 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "capture/clock.h"
@@ -422,6 +424,41 @@ TEST(Record, RecordsACommandInAVirtualDisplayUntilItExits) {
   EXPECT_EQ(decoded.front().pixels.size(), cv::Size(128, 96));
 }
 
+// --colors: recorded losslessly into a temporary SVG, then replayed in
+// colours; every frame shown has palette colours only, and the temporary
+// folder is gone.
+TEST(Record, InColoursThroughALosslessRecording) {
+  TempDir dir;
+  const std::string tmp = dir.File("tmp");
+  ASSERT_EQ(::mkdir(tmp.c_str(), 0700), 0);
+  const std::string script = dir.File("script");
+  WriteFile(script,
+            "fill 0 0 128 96 ffffff\nfill 10 10 40 30 00ff00\n"
+            "fill 20 20 40 30 ff0000\nfill 30 30 40 30 0000ff\n"
+            "fill 40 40 40 30 00fe01\nfill 0 0 5 5 123456\nquit\n");
+  const std::string svg = dir.File("out.svg");
+  Recorder recorder({"-o", svg, "--size", "128x96", "--colors", "3", "--", "sh",
+                     "-c", std::string(SVGCAST_X11_PAINTER) + " < " + script},
+                    {{"TMPDIR", tmp}});
+  EXPECT_EQ(recorder.Wait(), 0) << recorder.process().err_text();
+  const std::string err = recorder.process().err_text();
+  EXPECT_TRUE(Contains(err, "now in at most 3 colours"));
+  EXPECT_TRUE(Contains(err, "(at most 3;"));
+  const std::vector<Decoded> decoded = Decode(svg);
+  ASSERT_FALSE(decoded.empty());
+  std::set<uint32_t> colours;
+  for (const Decoded& d : decoded) {
+    for (int y = 0; y < d.pixels.rows; ++y) {
+      for (int x = 0; x < d.pixels.cols; ++x) {
+        const cv::Vec4b p = d.pixels.at<cv::Vec4b>(y, x);
+        colours.insert(uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0]);
+      }
+    }
+  }
+  EXPECT_LE(colours.size(), 3u);
+  EXPECT_EQ(ListFolder(tmp), std::vector<std::string>{});
+}
+
 // One bad input: exit 1, one line naming the problem, no output.
 void ExpectRecordError(const std::vector<std::string>& args,
                        const std::vector<std::string>& parts,
@@ -468,6 +505,22 @@ TEST(RecordBadInput, UnknownWindow) {
 TEST(RecordBadInput, CommandThatCannotStart) {
   ExpectRecordError({"--size", "64x48", "--", "svgcast-no-such-command"},
                     {"cannot start 'svgcast-no-such-command'"});
+}
+
+TEST(RecordBadInput, ColoursWithThePointer) {
+  ExpectRecordError(
+      {"--colors", "16", "--cursor", "--size", "64x48", "--", "true"},
+      {"--colors", "--cursor"});
+}
+
+// Said before anything is recorded (the colours are encoded after it).
+TEST(RecordBadInput, UnwritableOutputInColours) {
+  Process process({SVGCAST_BINARY, "record", "-o", "/nonexistent/out.svg",
+                   "--colors", "16", "--size", "64x48", "--", "sleep", "600"},
+                  {});
+  EXPECT_EQ(process.Wait(), 1);
+  EXPECT_TRUE(Contains(process.err_text(), "/nonexistent/out.svg"));
+  EXPECT_EQ(Count(process.err_text(), "\n"), 1) << process.err_text();
 }
 
 TEST(RecordBadInput, UnwritableOutput) {
