@@ -24,6 +24,10 @@ constexpr std::string_view kWebpDataPrefix = "data:image/webp;base64,";
 
 constexpr int64_t kForever = INT64_MAX;
 
+// Places and sizes beyond this are refused: far past any image svgcast
+// writes (kMaxImageSidePx), and sums of a few stay far from int overflow.
+constexpr int kMaxCoordinatePx = 1 << 20;
+
 struct Image {
   cv::Mat pixels;  // BGRX, or BGRA when has_alpha
   cv::Point origin;
@@ -172,6 +176,10 @@ Status Reader::ReadInt(const pugi::xml_node& node, const char* name,
     return Bad(Describe(node) + " has " + name + "=\"" + std::string(text) +
                "\", not a whole number");
   }
+  if (*value < -kMaxCoordinatePx || *value > kMaxCoordinatePx) {
+    return Bad(Describe(node) + " has " + name + "=\"" + std::string(text) +
+               "\", out of range");
+  }
   return Status::Ok();
 }
 
@@ -183,7 +191,10 @@ bool ParseViewBox(std::string_view text, int (&values)[4]) {
   for (int i = 0; i < 4; ++i) {
     if (i > 0 && (p == end || *p++ != ' ')) return false;
     const auto [next, error] = std::from_chars(p, end, values[i]);
-    if (error != std::errc()) return false;
+    if (error != std::errc() || values[i] < -kMaxCoordinatePx ||
+        values[i] > kMaxCoordinatePx) {
+      return false;
+    }
     p = next;
   }
   return p == end;
@@ -214,7 +225,9 @@ void ReadSizeRules(std::string_view css,
     const auto height =
         std::from_chars(width.ptr + kHeight.size(), end, size.height);
     if (height.ec != std::errc() ||
-        !std::string_view(height.ptr, end - height.ptr).starts_with("px}")) {
+        !std::string_view(height.ptr, end - height.ptr).starts_with("px}") ||
+        size.width < 0 || size.width > kMaxCoordinatePx || size.height < 0 ||
+        size.height > kMaxCoordinatePx) {
       continue;
     }
     (*sizes)[std::string(css.substr(name_at, at - name_at))] = size;
@@ -231,8 +244,9 @@ bool ParseMs(std::string_view number, int64_t* us) {
   int64_t ms = 0;
   auto [end, error] =
       std::from_chars(whole.data(), whole.data() + whole.size(), ms);
+  constexpr int64_t kMaxMs = int64_t{1} << 40;  // 35 years
   bool ok = error == std::errc() && end == whole.data() + whole.size() &&
-            ms >= 0 && fraction.size() <= 3 &&
+            ms >= 0 && ms <= kMaxMs && fraction.size() <= 3 &&
             (dot == std::string_view::npos || !fraction.empty());
   int64_t fraction_us = 0;
   for (size_t i = 0; ok && i < fraction.size(); ++i) {

@@ -499,6 +499,32 @@ TEST_F(SvgReaderError, CoordinateNotAWholeNumber) {
   ExpectError(Svg({4, 2}, image), "x=\"1.5\", not a whole number");
 }
 
+// Found by mutating numbers in svgcast's own SVGs (UBSan: a sprite at
+// x="-2147483648" negated, a row's alias offset overflowing): places,
+// sizes, viewBoxes and delays far past any screen are refused.
+TEST_F(SvgReaderError, NumbersFarPastAnyScreen) {
+  std::string image = Poster();
+  image.replace(image.find("x=\"0\""), 5, "x=\"-2147483648\"");
+  ExpectError(Svg({4, 2}, image), "x=\"-2147483648\", out of range");
+  const std::string defs =
+      "<defs>" + ImageTag("s", {0, 0}, SolidFrame({4, 4}, kRed)) + "</defs>\n";
+  ExpectError(Svg({4, 2}, Poster() + defs +
+                              "<svg style=\"--d:100ms\" x=\"1\" width=\"2\" "
+                              "height=\"2\"><use href=\"#s\" "
+                              "x=\"2000000\"/></svg>"),
+              "x=\"2000000\", out of range");
+  ExpectError(Svg({4, 2}, Poster() + defs +
+                              "<svg style=\"--d:100ms\" x=\"1\" width=\"2\" "
+                              "height=\"2\" viewBox=\"-2147483648 2 2 2\">"
+                              "<use href=\"#s\"/></svg>"),
+              "viewBox");
+  ExpectError(Svg({4, 2}, Poster() + defs +
+                              "<svg style=\"--d:9223372036854775ms\" "
+                              "x=\"1\" width=\"2\" height=\"2\"><use "
+                              "href=\"#s\" x=\"-2\"/></svg>"),
+              "delay");
+}
+
 TEST_F(SvgReaderError, UseOfAnUnknownId) {
   ExpectError(Svg({4, 2}, Poster() + Group("10ms", "<use href=\"#zz\"/>")),
               "refers to #zz");
