@@ -1,5 +1,6 @@
 #include "app/replay_command.h"
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -20,7 +21,18 @@ int RunReplay(const ReplayOptions& options) {
   }
   // A folder of frames, or an svgcast SVG to encode again.
   std::error_code error;
-  const bool svg = std::filesystem::is_regular_file(options.input, error);
+  const bool file = std::filesystem::is_regular_file(options.input, error);
+  std::string extension =
+      std::filesystem::path(options.input).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(c));
+  const bool svg = file && extension == ".svg";
+  if (file && !svg) {
+    std::fprintf(stderr,
+                 "svgcast: %s: not a folder of frames, nor an .svg made by "
+                 "svgcast\n",
+                 options.input.c_str());
+    return 1;
+  }
   if (svg && options.fps > 0) {
     std::fprintf(stderr,
                  "svgcast: --fps: %s is an SVG, whose frames have their "

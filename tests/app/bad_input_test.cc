@@ -108,7 +108,7 @@ TEST_F(BadInput, MissingFolder) {
 TEST_F(BadInput, InputIsAFile) {
   const std::string file = in_.File("frame.png");
   WriteFile(file, "not a folder");
-  ExpectReplayFailure(file, {file + ": not a folder"});
+  ExpectReplayFailure(file, {file + ": not a folder of frames, nor an .svg"});
 }
 
 TEST_F(BadInput, EmptyFolder) {
