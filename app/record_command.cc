@@ -243,7 +243,7 @@ int RecordInColours(const RecordOptions& options) {
   replay.scroll = options.scroll;
   replay.colours = options.colours;
   const int encoded = RunReplay(replay);
-  if (encoded == 130) {
+  if (encoded != 0) {  // interrupted, or failed: the recording is not lost
     temp->Keep();
     std::fprintf(stderr, "svgcast: the whole recording, lossless: %s\n",
                  lossless.output.c_str());

@@ -63,8 +63,9 @@ struct RecordOptions {
 // exiting); 1: error, nothing written; 3: the X server or the window went
 // away mid-recording (the SVG of what was recorded is written). Prints the
 // summary. With --colors, also 130: Ctrl-C while encoding in colours (the
-// SVG of the frames encoded so far is written, and the lossless recording
-// is kept; the message says where).
+// SVG of the frames encoded so far is written). When the encoding in
+// colours is interrupted or fails, the lossless recording is kept and the
+// message says where.
 int RunRecord(const RecordOptions& options);
 
 // One recording, without printing: what RunRecord() and `profile` share.
