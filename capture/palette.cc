@@ -140,7 +140,6 @@ Status ChoosePalette(const ColourHistogram& histogram, int max_colours,
                          std::to_string(max_colours) + " colours (error " +
                          std::to_string(e) + ")");
   }
-  liq_set_dithering_level(result.p, 0);
   const liq_palette* chosen = liq_get_palette(result.p);
   for (unsigned i = 0; i < chosen->count; ++i) {
     const liq_color& c = chosen->entries[i];
