@@ -253,8 +253,9 @@ bool ParseMs(std::string_view number, int64_t* us) {
     ok = fraction[i] >= '0' && fraction[i] <= '9';
     fraction_us += (fraction[i] - '0') * (i == 0 ? 100 : i == 1 ? 10 : 1);
   }
+  if (!ok) return false;
   *us = ms * 1000 + fraction_us;
-  return ok;
+  return true;
 }
 
 Status Reader::ReadDelays(const pugi::xml_node& node,

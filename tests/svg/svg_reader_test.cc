@@ -523,6 +523,12 @@ TEST_F(SvgReaderError, NumbersFarPastAnyScreen) {
                               "x=\"1\" width=\"2\" height=\"2\"><use "
                               "href=\"#s\" x=\"-2\"/></svg>"),
               "delay");
+  // (Refused before it is turned into microseconds, which would overflow.)
+  ExpectError(Svg({4, 2}, Poster() + defs +
+                              "<svg style=\"--d:9223372036854775807ms\" "
+                              "x=\"1\" width=\"2\" height=\"2\"><use "
+                              "href=\"#s\" x=\"-2\"/></svg>"),
+              "delay");
 }
 
 TEST_F(SvgReaderError, UseOfAnUnknownId) {
