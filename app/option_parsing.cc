@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "capture/frame.h"
+
 namespace svgcast {
 namespace {
 
@@ -45,7 +47,7 @@ Status ParseDuration(const std::string& option, const std::string& text,
   if (number.empty() || error != std::errc() ||
       end != number.data() + number.size() || !std::isfinite(value) ||
       value < 0 || (value == 0 && !rules.allow_zero) ||
-      value * scale_us > 1e15) {
+      value * scale_us > static_cast<double>(kMaxTimestampUs)) {
     return Status::Error(option + ": '" + text + "' is not a duration (like " +
                          (rules.bare_unit_us == 1e3 ? "500, 500ms, 10s or 2m"
                                                     : "10s, 500ms or 2m") +

@@ -22,7 +22,8 @@ struct DurationRules {
   bool allow_zero = false;
 };
 
-// "10s", "500ms", "2m", "1.5s"; a bare number in rules.bare_unit_us.
+// "10s", "500ms", "2m", "1.5s"; a bare number in rules.bare_unit_us. At
+// most kMaxTimestampUs (capture/frame.h).
 Status ParseDuration(const std::string& option, const std::string& text,
                      int64_t* duration_us, const DurationRules& rules = {});
 Status ParseRegion(const std::string& option, const std::string& text,

@@ -29,6 +29,13 @@ struct CursorSample {
   bool visible = true;
 };
 
+// The latest time any source may give a frame, from the first: about 31
+// years. Manifests, videos and SVGs with later times are refused, and
+// durations on the command line stop there too, so a time slowed down by
+// --speed (at most 100 times) with a hold added stays far from int64's
+// limits.
+inline constexpr int64_t kMaxTimestampUs = 1'000'000'000'000'000;
+
 struct Frame {
   uint64_t seq = 0;  // 0, 1, 2, ... over the frames accepted into the cache
   int64_t timestamp_us = 0;  // from the first frame (which is at 0)

@@ -1,8 +1,9 @@
 #include "capture/manifest.h"
 
-#include <cstdlib>
-#include <limits>
+#include <algorithm>
 #include <string_view>
+
+#include "capture/frame.h"
 
 namespace svgcast {
 namespace {
@@ -16,16 +17,15 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// "146", "146.5", "0.125" -> microseconds. False if not that shape or too
-// large.
+// "146", "146.5", "0.125" -> microseconds. False if not that shape; a
+// number past kMaxTimestampUs gives a time past it (without overflowing).
 bool ParseMilliseconds(std::string_view text, int64_t* us) {
   if (text.empty()) return false;
   int64_t whole = 0;
   size_t i = 0;
   for (; i < text.size() && text[i] != '.'; ++i) {
     if (text[i] < '0' || text[i] > '9') return false;
-    if (whole > std::numeric_limits<int64_t>::max() / 10000) return false;
-    whole = whole * 10 + (text[i] - '0');
+    whole = std::min(whole * 10 + (text[i] - '0'), kMaxTimestampUs);
   }
   if (i == 0) return false;
   int64_t fraction_us = 0;
@@ -72,6 +72,11 @@ Status ParseManifest(const std::string& text, const std::string& name,
     if (!ParseMilliseconds(stamp, &entry.timestamp_us)) {
       return Status::Error(where + "timestamp '" + std::string(stamp) +
                            "' is not a number of milliseconds");
+    }
+    if (entry.timestamp_us > kMaxTimestampUs) {
+      return Status::Error(
+          where + "timestamp '" + std::string(stamp) + "' is more than " +
+          FormatMilliseconds(kMaxTimestampUs) + " ms (31 years)");
     }
     if (!entries->empty() &&
         entry.timestamp_us <= entries->back().timestamp_us) {

@@ -1,7 +1,8 @@
 // The fixture manifest, frames.txt: one line per frame, "<file name>
 // <timestamp ms>", timestamps strictly increasing. Blank lines and lines
 // starting with '#' are skipped. The file name may contain spaces (the
-// timestamp is the last field); the timestamp may have up to three decimals.
+// timestamp is the last field); the timestamp may have up to three decimals,
+// and is at most kMaxTimestampUs (capture/frame.h).
 //
 // Threading: pure functions; call them from any thread.
 #ifndef SVGCAST_CAPTURE_MANIFEST_H_

@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "capture/ffmpeg_log.h"
+#include "capture/frame.h"
 #include "capture/manifest.h"
 
 namespace svgcast {
@@ -171,8 +172,20 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   std::sort(times.begin(), times.end());
   result.timestamps_us.reserve(times.size());
   for (int64_t t : times) {
-    result.timestamps_us.push_back(
-        av_rescale_q(t - times.front(), stream->time_base, {1, 1000000}));
+    // (A damaged stream's times may be anything: the difference is taken
+    // without overflowing, and av_rescale_q gives INT64_MIN when it would.)
+    const uint64_t since =
+        static_cast<uint64_t>(t) - static_cast<uint64_t>(times.front());
+    const int64_t us = since > static_cast<uint64_t>(INT64_MAX)
+                           ? -1
+                           : av_rescale_q(static_cast<int64_t>(since),
+                                          stream->time_base, {1, 1000000});
+    if (us < 0 || us > kMaxTimestampUs) {
+      return Status::Error(path + ": its frames' times run past " +
+                           FormatMilliseconds(kMaxTimestampUs) +
+                           " ms (31 years)");
+    }
+    result.timestamps_us.push_back(us);
   }
 
   const uint64_t count = times.size();

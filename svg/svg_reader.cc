@@ -12,6 +12,7 @@
 
 #include <pugixml.hpp>
 
+#include "capture/frame.h"
 #include "capture/png_reader.h"
 #include "processing/webp_codec.h"
 #include "svg/base64.h"
@@ -244,7 +245,7 @@ bool ParseMs(std::string_view number, int64_t* us) {
   int64_t ms = 0;
   auto [end, error] =
       std::from_chars(whole.data(), whole.data() + whole.size(), ms);
-  constexpr int64_t kMaxMs = int64_t{1} << 40;  // 35 years
+  constexpr int64_t kMaxMs = kMaxTimestampUs / 1000;  // 31 years
   bool ok = error == std::errc() && end == whole.data() + whole.size() &&
             ms >= 0 && ms <= kMaxMs && fraction.size() <= 3 &&
             (dot == std::string_view::npos || !fraction.empty());

@@ -207,6 +207,13 @@ TEST_F(BadInput, ManifestLineWithBadTimestamp) {
                                "not a number of milliseconds"});
 }
 
+TEST_F(BadInput, TimestampPastThirtyOneYears) {
+  const std::string folder = CopyOfBoxes();
+  WriteManifest("000.png 0\n001.png 1000000000000.5\n");
+  ExpectReplayFailure(folder, {folder + "/frames.txt:2: ",
+                               "'1000000000000.5' is more than"});
+}
+
 TEST_F(BadInput, OutputInAMissingFolder) {
   const std::string svg = out_.File("missing/out.svg");
   ExpectFailure({"replay", FixturePath("boxes"), "-o", svg},

@@ -150,6 +150,31 @@ TEST(Cli, BadPlaybackOptionsAreErrors) {
   }
 }
 
+// The largest times svgcast takes (31 years, capture/frame.h), slowed down
+// as far as --speed goes and held as long as --hold goes: exact times in
+// the SVG, no overflow (the sanitizer builds would stop at one). An SVG
+// that runs past 31 years is not read back: one line, no file.
+TEST(Cli, LatestTimesSlowedDownAndHeld) {
+  TempDir in;
+  TempDir out;
+  CopyFolder(FixturePath("boxes"), in.path());
+  WriteFile(in.File("frames.txt"), "000.png 0\n001.png 1000000000000\n");
+  const std::string svg = out.File("slow.svg");
+  const CommandResult r =
+      RunSvgcast({"replay", in.path(), "-o", svg, "-q", "--speed", "0.01",
+                  "--loop", "--hold", "1000000000s"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = ReadFile(svg);
+  EXPECT_TRUE(Contains(text, "--d:100000000000000ms"));
+  EXPECT_TRUE(Contains(text, "animation-duration:101000000000000ms"));
+  const std::string again = out.File("again.svg");
+  const CommandResult back = RunSvgcast({"replay", svg, "-o", again});
+  EXPECT_NE(back.exit_code, 0);
+  EXPECT_TRUE(IsOneErrorLine(back.err)) << back.err;
+  EXPECT_TRUE(Contains(back.err, svg + ": "));
+  EXPECT_FALSE(FileExists(again));
+}
+
 TEST(Cli, ReplayThenExtract) {
   TempDir dir;
   const std::string folder = FixturePath("boxes");

@@ -216,6 +216,16 @@ TEST_F(BadVideo, ZeroFrames) {
   }
 }
 
+// Frames 2,000,000,000 s apart: past the 31 years svgcast takes.
+TEST_F(BadVideo, TimesPastThirtyOneYears) {
+  const std::string video = in_.File("far.mkv");
+  ASSERT_TRUE(RunFfmpeg({"-f", "lavfi", "-i", "color=s=32x32:d=0.2:r=10",
+                         "-vf", "setpts=N*2000000000/TB", "-c:v", "ffv1",
+                         video}));
+  ExpectFailure({video, "-o", svg_},
+                {video + ": its frames' times run past 1000000000000 ms"});
+}
+
 // The stream's fourcc changed to one no decoder knows.
 TEST_F(BadVideo, UnsupportedCodec) {
   const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "capture/frame.h"
 #include "tests/test_util.h"
 
 namespace svgcast {
@@ -146,6 +147,21 @@ TEST(ManifestTest, MoreThanThreeDecimalsIsAnError) {
 TEST(ManifestTest, HugeTimestampIsAnError) {
   const std::string message = ParseError("a.png 99999999999999999999\n");
   EXPECT_TRUE(StartsWith(message, "dir/frames.txt:1: "));
+  EXPECT_TRUE(Contains(message, "more than 1000000000000 ms (31 years)"));
+}
+
+// Up to kMaxTimestampUs and no further, however the time is written.
+TEST(ManifestTest, TimestampsStopAtThirtyOneYears) {
+  const auto entries = ParseOk("a.png 0\nb.png 1000000000000\n");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].timestamp_us, kMaxTimestampUs);
+  for (const std::string stamp :
+       {"1000000000000.001", "1000000000001", "9223372036854775807",
+        "92233720368547758070000"}) {
+    const std::string message = ParseError("a.png 0\nb.png " + stamp + "\n");
+    EXPECT_TRUE(StartsWith(message, "dir/frames.txt:2: ")) << stamp;
+    EXPECT_TRUE(Contains(message, "'" + stamp + "' is more than")) << stamp;
+  }
 }
 
 TEST(ManifestTest, EqualTimestampIsAnError) {
