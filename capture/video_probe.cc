@@ -15,6 +15,7 @@ extern "C" {
 
 #include "capture/ffmpeg_log.h"
 #include "capture/frame.h"
+#include "capture/frame_sizes.h"
 #include "capture/manifest.h"
 
 namespace svgcast {
@@ -33,6 +34,10 @@ struct PacketFreer {
   void operator()(AVPacket* packet) const { av_packet_free(&packet); }
 };
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
+
+std::string SizeText(cv::Size size) {
+  return std::to_string(size.width) + "x" + std::to_string(size.height);
+}
 
 std::string ErrorText(int error) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -147,11 +152,22 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   uint64_t corrupt = 0;
   bool have_time = false;
   int64_t last_time = 0;
+  FrameSizes sizes(*codec);
+  std::optional<cv::Size> first_size;
   int r = 0;
   while ((r = av_read_frame(format.get(), packet.get())) >= 0) {
     if (packet->stream_index == index &&
         (packet->flags & AV_PKT_FLAG_DISCARD) == 0) {
       if (packet->flags & AV_PKT_FLAG_CORRUPT) ++corrupt;
+      if (const std::optional<cv::Size> size = sizes.Of(*packet)) {
+        if (!first_size) first_size = size;
+        if (*size != *first_size) {
+          return Status::Error(path + ": its frames change size, from " +
+                               SizeText(*first_size) + " to " +
+                               SizeText(*size) +
+                               " (svgcast converts videos of one frame size)");
+        }
+      }
       int64_t t = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
       if (t == AV_NOPTS_VALUE) {
         t = have_time ? last_time + interval : 0;

@@ -216,12 +216,39 @@ TEST_F(BadVideo, ZeroFrames) {
   }
 }
 
+// Two streams of other sizes joined end to end, without re-encoding (as a
+// browser's recording of a window being resized is): OpenCV would scale
+// the second's frames to the first's size.
+TEST_F(BadVideo, FramesChangeSize) {
+  for (const auto& [codec, name] :
+       {std::pair{"libx264", "joined.mkv"}, std::pair{"libvpx", "joined.webm"},
+        std::pair{"libvpx-vp9", "joined.webm"}}) {
+    SCOPED_TRACE(codec);
+    const std::string list = in_.File("list.txt");
+    std::string files;
+    for (const char* size : {"64x48", "80x40"}) {
+      const std::string part =
+          in_.File(std::string(size) + "." +
+                   (std::string(name).ends_with(".mkv") ? "mkv" : "webm"));
+      ASSERT_TRUE(RunFfmpeg({"-f", "lavfi", "-i",
+                             std::string("testsrc=s=") + size + ":d=0.5:r=10",
+                             "-c:v", codec, part}));
+      files += "file '" + part + "'\n";
+    }
+    WriteFile(list, files);
+    const std::string video = in_.File(name);
+    ASSERT_TRUE(RunFfmpeg(
+        {"-f", "concat", "-safe", "0", "-i", list, "-c", "copy", video}));
+    ExpectFailure({video, "-o", svg_},
+                  {video + ": its frames change size, from 64x48 to 80x40"});
+  }
+}
+
 // Frames 2,000,000,000 s apart: past the 31 years svgcast takes.
 TEST_F(BadVideo, TimesPastThirtyOneYears) {
   const std::string video = in_.File("far.mkv");
-  ASSERT_TRUE(RunFfmpeg({"-f", "lavfi", "-i", "color=s=32x32:d=0.2:r=10",
-                         "-vf", "setpts=N*2000000000/TB", "-c:v", "ffv1",
-                         video}));
+  ASSERT_TRUE(RunFfmpeg({"-f", "lavfi", "-i", "color=s=32x32:d=0.2:r=10", "-vf",
+                         "setpts=N*2000000000/TB", "-c:v", "ffv1", video}));
   ExpectFailure({video, "-o", svg_},
                 {video + ": its frames' times run past 1000000000000 ms"});
 }
