@@ -3,6 +3,7 @@
 // *_command.cc; this file only wires options to them.
 #include <signal.h>
 
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -21,6 +22,23 @@
 namespace {
 
 constexpr char kVersion[] = "svgcast 0.1.0";
+
+// A number from `min` to `max`, for the options that take fractions.
+// (CLI::Range lets "nan" through: every comparison with NaN is false. At
+// --speed nan the times overflowed.)
+CLI::Validator NumberFromTo(double min, double max,
+                            const std::string& description) {
+  return CLI::Validator(
+      [min, max, description](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) ||
+            value < min || value > max) {
+          return "'" + text + "' is not a number from " + description;
+        }
+        return std::string();
+      },
+      description);
+}
 
 const std::map<std::string, svgcast::WhenFull> kWhenFull{
     {"wait", svgcast::WhenFull::kWait}, {"drop", svgcast::WhenFull::kDrop}};
@@ -83,7 +101,7 @@ void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
                   "With --loop: how long the last frame stays before the "
                   "restart (ms, or 2s; default 2000)");
   cmd->add_option("--speed", o->speed, "Play this many times faster")
-      ->check(CLI::Range(0.01, 100.0).description("0.01 to 100"))
+      ->check(NumberFromTo(0.01, 100, "0.01 to 100"))
       ->capture_default_str();
   cmd->add_option("--idle-limit", o->idle_limit,
                   "Cut every pause longer than this to this (ms, or 2s; in "
@@ -100,7 +118,7 @@ void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
 // The options `record` and `profile` share: what to capture and how.
 void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   cmd->add_option("--fps", o->fps, "Frames per second to capture")
-      ->check(CLI::Range(0.1, 240.0).description("0.1 to 240"))
+      ->check(NumberFromTo(0.1, 240, "0.1 to 240"))
       ->capture_default_str();
   cmd->add_option("--duration", o->duration,
                   "Stop after this long (10s, 500ms, 2m; default: until "
@@ -179,7 +197,7 @@ int main(int argc, char** argv) {
       ->add_option("--fps", replay.fps,
                    "Play the frames at this fixed rate instead of the times "
                    "in frames.txt (needed for a folder without frames.txt)")
-      ->check(CLI::Range(0.001, 1000.0).description("a rate above 0"));
+      ->check(NumberFromTo(0.001, 1000, "0.001 to 1000"));
   replay_cmd
       ->add_option("--threads", replay.threads,
                    "Processing threads (default: one per core)")
@@ -228,12 +246,12 @@ int main(int argc, char** argv) {
                    "Keep at most this many frames a second (frames closer "
                    "than 1/N s to the last one kept are left out; the last "
                    "frame always stays)")
-      ->check(CLI::Range(0.01, 1000.0).description("a rate above 0"));
+      ->check(NumberFromTo(0.01, 1000, "0.01 to 1000"));
   convert_cmd
       ->add_option("--scale", convert.scale,
                    "Scale the frames by this factor (0.5: half the width "
                    "and height)")
-      ->check(CLI::Range(0.01, 4.0).description("0.01 to 4"))
+      ->check(NumberFromTo(0.01, 4, "0.01 to 4"))
       ->capture_default_str();
   convert_cmd
       ->add_option("--threads", convert.threads,

@@ -127,6 +127,33 @@ TEST(Cli, BadOptionValueIsAnError) {
   EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
 }
 
+// Not-a-number and infinity where a fraction is taken (CLI11's range check
+// lets NaN through; --speed nan overflowed the times): one line naming the
+// option, no file.
+TEST(Cli, NumbersThatAreNotNumbersAreErrors) {
+  const std::string video = FixturePath("boxes/000.png");  // (not read)
+  const std::vector<std::vector<std::string>> cases = {
+      {"replay", FixturePath("boxes"), "--speed", "nan"},
+      {"replay", FixturePath("boxes"), "--fps", "nan"},
+      {"replay", FixturePath("boxes"), "--fps", "inf"},
+      {"convert", video, "--scale", "nan"},
+      {"convert", video, "--max-fps", "-nan"},
+      {"record", "--fps", "nan"},
+      {"record", "--speed", "infinity"},
+  };
+  for (const std::vector<std::string>& args : cases) {
+    TempDir dir;
+    std::vector<std::string> command = args;
+    command.insert(command.end(), {"-o", dir.File("out.svg")});
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_NE(r.exit_code, 0) << args[2];
+    EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
+    EXPECT_TRUE(Contains(r.err, args[args.size() - 2] + ": '" + args.back() +
+                                    "' is not a number from "));
+    EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+  }
+}
+
 // The playback options' own errors: one line naming the option, no file.
 TEST(Cli, BadPlaybackOptionsAreErrors) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
