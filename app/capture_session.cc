@@ -89,6 +89,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
       options.interrupt_hurries ? InterruptHandler::flag() : nullptr;
   sheets.hurry = hurry;
   sheets.copy_budget_bytes = options.sheet_copy_budget_bytes;
+  sheets.align_px = options.align_px;
   SvgWriter writer(size, out.get(), options.timing, sheets);
   PipelineOptions pipeline_options;
   pipeline_options.mode = options.processing;
@@ -97,6 +98,8 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   pipeline_options.codec = options.codec;
   pipeline_options.hurry = hurry;
   pipeline_options.scroll.enabled = options.scroll;
+  pipeline_options.align_px = options.align_px;
+  pipeline_options.scroll.align_px = options.align_px;
   pipeline_options.sprite_max_side_px = sheets.width_px;
   pipeline_options.on_frame_written = [&](uint64_t written) {
     timer.OnProcessed(written - 1, MonotonicNowNs());

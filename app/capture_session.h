@@ -47,6 +47,9 @@ struct SessionOptions {
   bool interrupt_hurries = false;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  // Everything placed on multiples of this (--align): 2, or 4 for screens
+  // at 125% (PipelineOptions::align_px, SheetOptions::align_px).
+  int align_px = 2;
   // SheetOptions::copy_budget_bytes (not an option of the command line).
   double sheet_copy_budget_bytes = SheetOptions{}.copy_budget_bytes;
   int countdown_s = 0;  // "recording in 3... 2... 1..." first

@@ -94,6 +94,7 @@ int RunConvert(const ConvertOptions& options) {
   session.interrupt_hurries = true;
   session.codec = options.codec;
   session.scroll = options.scroll;
+  session.align_px = options.align_px;
   session.quiet = options.quiet;
   SessionReport report;
   if (Status s = RunSession(*recorded, session, &report); !s.ok()) {

@@ -33,6 +33,7 @@ struct ConvertOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  int align_px = 2;    // --align: SessionOptions::align_px
   // > 0: at most this many colours (--colors; app/colour_choice.h).
   int colours = 0;
 };

@@ -91,6 +91,16 @@ void AddScrollOption(CLI::App* cmd, bool* scroll) {
       "that mishandles nested <use>)");
 }
 
+void AddAlignOption(CLI::App* cmd, int* align_px) {
+  cmd->add_option("--align", *align_px,
+                  "Place every piece of the picture on multiples of N "
+                  "pixels: 2 shows cleanly when a browser scales the SVG to "
+                  "50%, 150% or 200%; 4 also at 125% (a common screen "
+                  "setting), in larger files")
+      ->check(CLI::IsMember({2, 4}))
+      ->capture_default_str();
+}
+
 // How the SVG plays: replay, record (and profile) take these. `trim`:
 // --start and --end too (recorded frames).
 void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
@@ -222,6 +232,7 @@ int main(int argc, char** argv) {
   AddEffortOption(replay_cmd, &replay.effort);
   AddCodecOption(replay_cmd, &replay.codec);
   AddScrollOption(replay_cmd, &replay.scroll);
+  AddAlignOption(replay_cmd, &replay.align_px);
   AddColoursOption(replay_cmd, &replay.colours);
 
   svgcast::ConvertOptions convert;
@@ -271,6 +282,7 @@ int main(int argc, char** argv) {
   AddEffortOption(convert_cmd, &convert.effort);
   AddCodecOption(convert_cmd, &convert.codec);
   AddScrollOption(convert_cmd, &convert.scroll);
+  AddAlignOption(convert_cmd, &convert.align_px);
   AddColoursOption(convert_cmd, &convert.colours);
 
   svgcast::RecordOptions record;
@@ -289,6 +301,7 @@ int main(int argc, char** argv) {
   AddCodecOption(record_cmd, &record.codec);
   AddColoursOption(record_cmd, &record.colours);
   AddScrollOption(record_cmd, &record.scroll);
+  AddAlignOption(record_cmd, &record.align_px);
   record_cmd
       ->add_option("--processing", record.processing,
                    "Where processing runs: offloaded (the flow graph) or "

@@ -123,6 +123,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.effort = options.effort;
   session.codec = options.codec;
   session.scroll = options.scroll;
+  session.align_px = options.align_px;
   if (options.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.countdown_s = options.countdown_s;
   session.verb = "recording";
@@ -241,6 +242,7 @@ int RecordInColours(const RecordOptions& options) {
   replay.effort = options.effort;
   replay.codec = options.codec;
   replay.scroll = options.scroll;
+  replay.align_px = options.align_px;
   replay.colours = options.colours;
   const int encoded = RunReplay(replay);
   if (encoded != 0) {  // interrupted, or failed: the recording is not lost

@@ -53,6 +53,7 @@ struct RecordOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  int align_px = 2;    // --align: SessionOptions::align_px
   // > 0: at most this many colours (--colors): recorded losslessly into a
   // temporary SVG first, which is then replayed in colours into `output`
   // (a palette needs every frame).

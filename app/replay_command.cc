@@ -80,6 +80,7 @@ int RunReplay(const ReplayOptions& options) {
   session.interrupt_hurries = true;
   session.codec = options.codec;
   session.scroll = options.scroll;
+  session.align_px = options.align_px;
   session.sheet_copy_budget_bytes = options.sheet_copy_budget_bytes;
   session.quiet = options.quiet;
   SessionReport report;

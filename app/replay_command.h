@@ -34,6 +34,7 @@ struct ReplayOptions {
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
+  int align_px = 2;    // --align: SessionOptions::align_px
   // > 0: lossy, at most this many colours (--colors; app/colour_choice.h).
   int colours = 0;
   // SheetOptions::copy_budget_bytes (not an option of the command line;

@@ -540,9 +540,10 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // its edge where a browser scaling the SVG samples past it, a sprite
       // carries what surrounds it (48 levels off at 150% below a moved band
       // on a terminal recording, 40 beside a window opened over text: the
-      // window fixture). Even sides, as every patch.
+      // window fixture). Aligned sides, as every patch.
       const int64_t max_area = options_.sprite_max_area_px;
-      const int max_side = options_.sprite_max_side_px & ~1;
+      const int a = std::max(1, options_.align_px);
+      const int max_side = options_.sprite_max_side_px / a * a;
       const bool too_big = plan.ticket.seq > 0 && max_area > 0 &&
                            max_side > 0 &&
                            (rect.area() > max_area || rect.width > max_side ||

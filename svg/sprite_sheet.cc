@@ -96,27 +96,30 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
   const bool contexts =
       std::any_of(contexts_.begin(), contexts_.end(),
                   [](const Context& c) { return !c.pixels.empty(); });
-  const int start = contexts ? kBleedPx : 0;
+  const int a = std::max(1, align_px_);
+  auto up = [a](int v) { return (v + a - 1) / a * a; };
+  const int start = contexts ? up(kBleedPx) : 0;
   int x = start, y = start, shelf_height = 0, width = 0;
   for (size_t n : order) {
     const cv::Size size = sprites_[n].size();
     if (x > start && x + size.width > row_px + start) {
-      y += (shelf_height + 1) / 2 * 2 + kGutterPx;
+      y += up(shelf_height + kGutterPx);
       x = start;
       shelf_height = 0;
     }
     (*places)[n] = {x, y};
     width = std::max(width, x + size.width);
-    x += (size.width + 1) / 2 * 2 + kGutterPx;
+    x += up(size.width + kGutterPx);
     shelf_height = std::max(shelf_height, size.height);
   }
   // One pixel of bleed on every side: what a browser sampling just past
   // a sprite's edge gets, as it would from an image of its own.
   // Even sides too: a browser halving an image of odd size filters it
   // with wider kernels (Skia's mipmaps), which would reach across sprites.
-  auto even = [](int v) { return (v + 1) / 2 * 2; };
-  cv::Mat sheet(even(y + shelf_height + kBleedPx), even(width + kBleedPx),
-                CV_8UC4, cv::Scalar(0, 0, 0, 255));
+  // (At --align 4, multiples of 4: at 125% Firefox stretches an image
+  // whose side is not a whole number of screen pixels to one that is.)
+  cv::Mat sheet(up(y + shelf_height + kBleedPx), up(width + kBleedPx), CV_8UC4,
+                cv::Scalar(0, 0, 0, 255));
   const cv::Rect bounds(0, 0, sheet.cols, sheet.rows);
   for (size_t n = 0; n < sprites_.size(); ++n) {
     const cv::Rect place((*places)[n], sprites_[n].size());

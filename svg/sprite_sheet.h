@@ -8,7 +8,8 @@
 // Sprites are opaque BGRX. Packing is by shelves, tallest sprites first
 // (of one height, narrowest first), left to right in rows of at most the
 // width asked for, at even
-// coordinates (as the pipeline aligns patches in the frame) with four
+// coordinates (as the pipeline aligns patches in the frame; or multiples
+// of 4 with --align 4, and sides too) with at least four
 // pixels between neighbours, each filled with what surrounded the sprite
 // in the frame (its context, when given; else its nearest edge pixel, as
 // a browser repeats the edge of an image of its own): a browser scaling
@@ -33,8 +34,11 @@ namespace svgcast {
 
 class SpriteSheet {
  public:
-  // width_px: the widest row (sprites must be no wider).
-  explicit SpriteSheet(int width_px) : width_px_(width_px) {}
+  // width_px: the widest row (sprites must be no wider). align_px: places
+  // and the sheet's sides on multiples of this (2, as the pipeline aligns
+  // patches; 4 for --align 4).
+  explicit SpriteSheet(int width_px, int align_px = 2)
+      : width_px_(width_px), align_px_(align_px) {}
 
   // Adds a sprite (kept by reference: the Mat is immutable) and returns its
   // number; an identical one added before with an identical context keeps
@@ -61,6 +65,7 @@ class SpriteSheet {
 
  private:
   const int width_px_;
+  const int align_px_;
   std::vector<cv::Mat> sprites_;
   struct Context {
     cv::Mat pixels;

@@ -22,6 +22,10 @@
 namespace svgcast {
 namespace {
 
+// v down or up to a multiple of a (SheetOptions::align_px).
+int AlignDown(int v, int a) { return v - ((v % a) + a) % a; }
+int AlignUp(int v, int a) { return v + (a - ((v % a) + a) % a) % a; }
+
 uint64_t Fnv1a(const std::vector<uint8_t>& bytes) {
   uint64_t hash = 14695981039346656037ull;
   for (uint8_t b : bytes) {
@@ -189,7 +193,7 @@ SvgWriter::SvgWriter(cv::Size size, OutputFile* out, TimingOptions timing,
     : size_(size),
       out_(out),
       sheet_options_(sheets),
-      sheet_(sheets.width_px),
+      sheet_(sheets.width_px, sheets.align_px),
       timeline_(timing) {}
 
 void SvgWriter::WriteHeaderOnce() {
@@ -387,7 +391,8 @@ int SvgWriter::TailToPaint(const std::vector<MoveRun>& runs, const cv::Rect& to,
     return -1;
   }
   std::vector<int> starts;
-  for (const MoveRun& run : runs) starts.push_back(run.y0 & ~1);
+  const int a = std::max(1, sheet_options_.align_px);
+  for (const MoveRun& run : runs) starts.push_back(AlignDown(run.y0, a));
   std::sort(starts.begin(), starts.end(), std::greater<>());
   int best = -1;
   size_t best_gain = 0;
@@ -518,9 +523,9 @@ std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
     // a screen pixel and blends with what is under it).
     const int m = kSpriteContextPx;
     box = cv::Rect(box.x - m, box.y - m, box.width + 2 * m, box.height + 2 * m);
-    box = cv::Rect(cv::Point(box.x & ~1, box.y & ~1),
-                   cv::Point(box.br().x + (box.br().x & 1),
-                             box.br().y + (box.br().y & 1))) &
+    const int a = std::max(1, sheet_options_.align_px);
+    box = cv::Rect(cv::Point(AlignDown(box.x, a), AlignDown(box.y, a)),
+                   cv::Point(AlignUp(box.br().x, a), AlignUp(box.br().y, a))) &
           cv::Rect(0, 0, to.width, to.height);
     done.push_back(MoveRun{box.x, box.br().x, box.y, box.br().y, j, -1, 0});
   }
@@ -891,17 +896,18 @@ constexpr char kPatternSheetUnits[] = " width=\"1\" height=\"1\"";
 // Firefox's are not.)
 constexpr int kPatternBleedPx = 2;
 
-bool EvenBox(const cv::Rect& box) {
-  return ((box.x | box.y | box.width | box.height) & 1) == 0;
+// (Even: on multiples of SheetOptions::align_px, `a`.)
+bool EvenBox(const cv::Rect& box, int a) {
+  return AlignDown(box.x, a) == box.x && AlignDown(box.y, a) == box.y &&
+         AlignDown(box.width, a) == box.width &&
+         AlignDown(box.height, a) == box.height;
 }
 
-cv::Rect PatternTile(const cv::Rect& box) {
-  auto down = [](int v) { return v - (v & 1); };
-  auto up = [](int v) { return v + (v & 1); };
-  const int x0 = down(box.x - kPatternBleedPx);
-  const int y0 = down(box.y - kPatternBleedPx);
-  return cv::Rect(x0, y0, up(box.br().x + kPatternBleedPx) - x0,
-                  up(box.br().y + kPatternBleedPx) - y0);
+cv::Rect PatternTile(const cv::Rect& box, int a) {
+  const int x0 = AlignDown(box.x - kPatternBleedPx, a);
+  const int y0 = AlignDown(box.y - kPatternBleedPx, a);
+  return cv::Rect(x0, y0, AlignUp(box.br().x + kPatternBleedPx, a) - x0,
+                  AlignUp(box.br().y + kPatternBleedPx, a) - y0);
 }
 
 // Grey sprites covering this many pixels go to a sheet of their own
@@ -969,8 +975,9 @@ std::vector<SvgWriter::EncodedSheet> SvgWriter::PackSheets(
   // One sheet, or two: the grey sprites apart from the coloured ones, when
   // that is smaller (a mixed sheet is stored as colour: three bytes a
   // pixel for the grey text too).
-  SpriteSheet parts[2] = {SpriteSheet(sheet_options_.width_px),
-                          SpriteSheet(sheet_options_.width_px)};
+  SpriteSheet parts[2] = {
+      SpriteSheet(sheet_options_.width_px, sheet_options_.align_px),
+      SpriteSheet(sheet_options_.width_px, sheet_options_.align_px)};
   std::vector<std::pair<size_t, size_t>> split(sheet_.sprites());
   for (size_t n = 0; n < sheet_.sprites(); ++n) {
     // (With its context: that goes on the sheet too.)
@@ -1042,8 +1049,9 @@ std::string SvgWriter::PatternFor(const std::string& sheet_id,
                                   const cv::Rect& box, cv::Point moved,
                                   std::string* defs) {
   // The tile: the box (see kPatternSheetUnits), or around it in user space.
-  const bool even = EvenBox(box);
-  const cv::Rect tile = even ? box : PatternTile(box);
+  const int a = std::max(1, sheet_options_.align_px);
+  const bool even = EvenBox(box, a);
+  const cv::Rect tile = even ? box : PatternTile(box, a);
   // (The sheet's point shown at the tile's top left.)
   const cv::Point view = tile.tl() - box.tl() - moved;
   std::string key = sheet_id;

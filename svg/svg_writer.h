@@ -217,6 +217,10 @@ struct SheetOptions {
   // they are (the progress line, while the SVG is closed). May be null.
   WorkMeter* meter = nullptr;
   int width_px = 1024;  // the widest sprite the pipeline sends
+  // Sprites' places and sheets' sides, moved bands' boxes and pattern
+  // tiles on multiples of this, as the pipeline's patches are
+  // (PipelineOptions::align_px): 2, or 4 for --align 4.
+  int align_px = 2;
   // A sheet is written once its sprites cover this many pixels (16 MB of
   // BGRA held at most); the rest at the end.
   int64_t max_area_px = 4 << 20;
