@@ -100,15 +100,18 @@ inline cv::Rect ContextAround(const cv::Rect& rect, const cv::Rect& bounds) {
 }
 
 // `rect` cut into tiles, row by row, that may each be a sprite: at most
-// `max_side` wide and high and about `max_area_px` pixels (tiles of even
-// sides, but at the right and bottom edges). What the encode stage does to
-// a patch too big for a sprite, and the writer to a band it paints afresh.
+// `max_side` wide and high and about `max_area_px` pixels (tiles of sides
+// that are multiples of `align_px`, but at the right and bottom edges).
+// What the encode stage does to a patch too big for a sprite, and the
+// writer to a band it paints afresh.
 inline std::vector<cv::Rect> SpriteTiles(const cv::Rect& rect,
-                                         int64_t max_area_px, int max_side) {
-  const int tile_w = std::min(rect.width, max_side & ~1);
+                                         int64_t max_area_px, int max_side,
+                                         int align_px = 2) {
+  const int a = std::max(1, align_px);
+  const int tile_w = std::min(rect.width, max_side / a * a);
   const int tile_h = static_cast<int>(std::min<int64_t>(
-      max_side & ~1,
-      std::max<int64_t>(2, (max_area_px / std::max(tile_w, 1)) & ~1)));
+      max_side / a * a,
+      std::max<int64_t>(a, max_area_px / std::max(tile_w, 1) / a * a)));
   std::vector<cv::Rect> tiles;
   for (int y = 0; y < rect.height; y += tile_h) {
     for (int x = 0; x < rect.width; x += tile_w) {

@@ -548,9 +548,9 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
                            max_side > 0 &&
                            (rect.area() > max_area || rect.width > max_side ||
                             rect.height > max_side);
-      for (const cv::Rect& tile : too_big
-                                      ? SpriteTiles(rect, max_area, max_side)
-                                      : std::vector<cv::Rect>{rect}) {
+      for (const cv::Rect& tile :
+           too_big ? SpriteTiles(rect, max_area, max_side, options_.align_px)
+                   : std::vector<cv::Rect>{rect}) {
         for (const cv::Rect& part : GreyApart(plan.ticket.seq, tile)) {
           frame->patches.push_back(EncodeRect(plan.ticket.seq, part, whole));
         }

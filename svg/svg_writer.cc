@@ -427,7 +427,8 @@ void SvgWriter::AppendBandRows(const EncodedFrame& frame, int row,
   const cv::Point origin = to.tl() - frame.band_inside;
   std::vector<cv::Rect> parts;
   for (const cv::Rect& tile :
-       SpriteTiles(rows, kMaxSpriteAreaPx, sheet_options_.width_px)) {
+       SpriteTiles(rows, kMaxSpriteAreaPx, sheet_options_.width_px,
+                   sheet_options_.align_px)) {
     if (frame.band_context.empty() ||
         sheet_options_.codec != ImageFormat::kPng) {
       parts.push_back(tile);
