@@ -90,6 +90,23 @@ struct EncodedPatch {
 
 constexpr int kSpriteContextPx = 2;
 
+// `v` down or up to a multiple of `align_px` (>= 1; PipelineOptions::
+// align_px, SheetOptions::align_px).
+inline int AlignDown(int v, int align_px) {
+  return v - ((v % align_px) + align_px) % align_px;
+}
+inline int AlignUp(int v, int align_px) {
+  return AlignDown(v + align_px - 1, align_px);
+}
+
+// `rect` grown to multiples of `align_px` on every side.
+inline cv::Rect AlignOutward(const cv::Rect& rect, int align_px) {
+  return cv::Rect(
+      cv::Point(AlignDown(rect.x, align_px), AlignDown(rect.y, align_px)),
+      cv::Point(AlignUp(rect.br().x, align_px),
+                AlignUp(rect.br().y, align_px)));
+}
+
 // `rect` grown by kSpriteContextPx on each side, as far as `bounds` goes:
 // where a sprite's context comes from.
 inline cv::Rect ContextAround(const cv::Rect& rect, const cv::Rect& bounds) {
@@ -108,9 +125,9 @@ inline std::vector<cv::Rect> SpriteTiles(const cv::Rect& rect,
                                          int64_t max_area_px, int max_side,
                                          int align_px = 2) {
   const int a = std::max(1, align_px);
-  const int tile_w = std::min(rect.width, max_side / a * a);
+  const int tile_w = std::min(rect.width, AlignDown(max_side, a));
   const int tile_h = static_cast<int>(std::min<int64_t>(
-      max_side / a * a,
+      AlignDown(max_side, a),
       std::max<int64_t>(a, max_area_px / std::max(tile_w, 1) / a * a)));
   std::vector<cv::Rect> tiles;
   for (int y = 0; y < rect.height; y += tile_h) {

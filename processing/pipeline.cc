@@ -357,13 +357,7 @@ FrameChanges Pipeline::Optimize(const FrameChanges& changes) {
 }
 
 cv::Rect Pipeline::Aligned(const cv::Rect& rect, const cv::Rect& bounds) const {
-  const int a = options_.align_px;
-  if (a <= 1) return rect & bounds;
-  auto down = [a](int v) { return v - ((v % a) + a) % a; };
-  auto up = [a](int v) { return v + (a - v % a) % a; };
-  return cv::Rect(cv::Point(down(rect.x), down(rect.y)),
-                  cv::Point(up(rect.br().x), up(rect.br().y))) &
-         bounds;
+  return AlignOutward(rect, std::max(1, options_.align_px)) & bounds;
 }
 
 namespace {
@@ -543,7 +537,7 @@ EncodedFramePtr Pipeline::Encode(const FrameChanges& plan) {
       // window fixture). Aligned sides, as every patch.
       const int64_t max_area = options_.sprite_max_area_px;
       const int a = std::max(1, options_.align_px);
-      const int max_side = options_.sprite_max_side_px / a * a;
+      const int max_side = AlignDown(options_.sprite_max_side_px, a);
       const bool too_big = plan.ticket.seq > 0 && max_area > 0 &&
                            max_side > 0 &&
                            (rect.area() > max_area || rect.width > max_side ||

@@ -7,6 +7,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "processing/patch.h"
+
 namespace svgcast {
 namespace {
 
@@ -97,19 +99,18 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
       std::any_of(contexts_.begin(), contexts_.end(),
                   [](const Context& c) { return !c.pixels.empty(); });
   const int a = std::max(1, align_px_);
-  auto up = [a](int v) { return (v + a - 1) / a * a; };
-  const int start = contexts ? up(kBleedPx) : 0;
+  const int start = contexts ? AlignUp(kBleedPx, a) : 0;
   int x = start, y = start, shelf_height = 0, width = 0;
   for (size_t n : order) {
     const cv::Size size = sprites_[n].size();
     if (x > start && x + size.width > row_px + start) {
-      y += up(shelf_height + kGutterPx);
+      y += AlignUp(shelf_height + kGutterPx, a);
       x = start;
       shelf_height = 0;
     }
     (*places)[n] = {x, y};
     width = std::max(width, x + size.width);
-    x += up(size.width + kGutterPx);
+    x += AlignUp(size.width + kGutterPx, a);
     shelf_height = std::max(shelf_height, size.height);
   }
   // One pixel of bleed on every side: what a browser sampling just past
@@ -118,7 +119,8 @@ cv::Mat SpriteSheet::Pack(std::vector<cv::Point>* places, int row_px) const {
   // with wider kernels (Skia's mipmaps), which would reach across sprites.
   // (At --align 4, multiples of 4: at 125% Firefox stretches an image
   // whose side is not a whole number of screen pixels to one that is.)
-  cv::Mat sheet(up(y + shelf_height + kBleedPx), up(width + kBleedPx), CV_8UC4,
+  cv::Mat sheet(AlignUp(y + shelf_height + kBleedPx, a),
+                AlignUp(width + kBleedPx, a), CV_8UC4,
                 cv::Scalar(0, 0, 0, 255));
   const cv::Rect bounds(0, 0, sheet.cols, sheet.rows);
   for (size_t n = 0; n < sprites_.size(); ++n) {

@@ -22,10 +22,6 @@
 namespace svgcast {
 namespace {
 
-// v down or up to a multiple of a (SheetOptions::align_px).
-int AlignDown(int v, int a) { return v - ((v % a) + a) % a; }
-int AlignUp(int v, int a) { return v + (a - ((v % a) + a) % a) % a; }
-
 uint64_t Fnv1a(const std::vector<uint8_t>& bytes) {
   uint64_t hash = 14695981039346656037ull;
   for (uint8_t b : bytes) {
@@ -524,9 +520,7 @@ std::vector<SvgWriter::MoveRun> SvgWriter::PlanMove(const Move& move,
     // a screen pixel and blends with what is under it).
     const int m = kSpriteContextPx;
     box = cv::Rect(box.x - m, box.y - m, box.width + 2 * m, box.height + 2 * m);
-    const int a = std::max(1, sheet_options_.align_px);
-    box = cv::Rect(cv::Point(AlignDown(box.x, a), AlignDown(box.y, a)),
-                   cv::Point(AlignUp(box.br().x, a), AlignUp(box.br().y, a))) &
+    box = AlignOutward(box, std::max(1, sheet_options_.align_px)) &
           cv::Rect(0, 0, to.width, to.height);
     done.push_back(MoveRun{box.x, box.br().x, box.y, box.br().y, j, -1, 0});
   }
@@ -898,17 +892,12 @@ constexpr char kPatternSheetUnits[] = " width=\"1\" height=\"1\"";
 constexpr int kPatternBleedPx = 2;
 
 // (Even: on multiples of SheetOptions::align_px, `a`.)
-bool EvenBox(const cv::Rect& box, int a) {
-  return AlignDown(box.x, a) == box.x && AlignDown(box.y, a) == box.y &&
-         AlignDown(box.width, a) == box.width &&
-         AlignDown(box.height, a) == box.height;
-}
+bool EvenBox(const cv::Rect& box, int a) { return AlignOutward(box, a) == box; }
 
 cv::Rect PatternTile(const cv::Rect& box, int a) {
-  const int x0 = AlignDown(box.x - kPatternBleedPx, a);
-  const int y0 = AlignDown(box.y - kPatternBleedPx, a);
-  return cv::Rect(x0, y0, AlignUp(box.br().x + kPatternBleedPx, a) - x0,
-                  AlignUp(box.br().y + kPatternBleedPx, a) - y0);
+  const int b = kPatternBleedPx;
+  return AlignOutward(
+      cv::Rect(box.x - b, box.y - b, box.width + 2 * b, box.height + 2 * b), a);
 }
 
 // Grey sprites covering this many pixels go to a sheet of their own
