@@ -327,6 +327,13 @@ int main(int argc, char** argv) {
   profile_cmd->add_option(
       "--keep", profile.keep_folder,
       "Keep both SVGs, timer logs and plots in this folder");
+  // How the patches are made: what loads the processing, so what may make
+  // the inline run stutter. (Not --colors: its palette pass runs after the
+  // capture has ended, and so cannot make it stutter.)
+  AddEffortOption(profile_cmd, &profile.record.effort);
+  AddCodecOption(profile_cmd, &profile.record.codec);
+  AddScrollOption(profile_cmd, &profile.record.scroll);
+  AddAlignOption(profile_cmd, &profile.record.align_px);
 
   svgcast::ExtractOptions extract;
   CLI::App* extract_cmd = app.add_subcommand(

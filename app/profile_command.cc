@@ -62,6 +62,10 @@ Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
   session.threads = record.threads;
   session.cache = {record.cache_frames, record.cache_mb * 1000 * 1000};
   session.when_full = record.when_full;
+  session.effort = record.effort;
+  session.codec = record.codec;
+  session.scroll = record.scroll;
+  session.align_px = record.align_px;
   if (record.realtime) session.realtime_priority = kCaptureRealtimePriority;
   session.quiet = true;
   session.timer_log = record.timer_log;

@@ -4,7 +4,9 @@
 // two frame-timer summaries side by side. The source is the live screen
 // (the record options) or, without a screen, a fixture folder replayed in
 // real time (--replay): each frame due at its manifest time, late frames
-// skipped like a live screen's.
+// skipped like a live screen's. Both runs make their patches the same way
+// (--effort, --codec, --no-scroll, --align, as `record`), so a heavier
+// setting can be profiled before it is recorded with.
 //
 // Threading: RunProfile() on the main thread; runs one session after the
 // other.

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <sstream>
 
 #include <opencv2/imgproc.hpp>
@@ -438,6 +439,63 @@ int MaxDifference(const cv::Mat& a, const cv::Mat& b) {
     return ::testing::AssertionFailure() << failure;
   }
   return ::testing::AssertionSuccess();
+}
+
+std::vector<std::string> Unaligned(const std::string& svg, int align_px) {
+  // (Without the images' data: std::regex recurses once per character.)
+  std::string markup;
+  for (size_t at = 0; at < svg.size();) {
+    const size_t data = svg.find("href=\"data:", at);
+    if (data == std::string::npos) {
+      markup += svg.substr(at);
+      break;
+    }
+    markup += svg.substr(at, data - at) + "href=\"\"";
+    const size_t end = svg.find('"', data + 6);
+    at = end == std::string::npos ? svg.size() : end + 1;
+  }
+  std::smatch root;
+  EXPECT_TRUE(std::regex_search(
+      markup, root,
+      std::regex("<svg [^>]*width=\"(\\d+)\" height=\"(\\d+)\"")));
+  const int frame_width = std::stoi(root[1]);
+  const int frame_height = std::stoi(root[2]);
+  std::vector<std::string> unaligned;
+  const std::regex element("<(\\w+)([^>]*)>");
+  const std::regex number("\\b(x|y|width|height)=\"(-?\\d+)\"");
+  const std::regex view_box("viewBox=\"(-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+)\"");
+  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), element);
+       it != std::sregex_iterator(); ++it) {
+    const std::string tag = (*it)[1];
+    const std::string attrs = (*it)[2];
+    int x = 0, y = 0;
+    std::vector<std::pair<std::string, int>> values;
+    for (auto a = std::sregex_iterator(attrs.begin(), attrs.end(), number);
+         a != std::sregex_iterator(); ++a) {
+      values.push_back({(*a)[1], std::stoi((*a)[2])});
+      if (values.back().first == "x") x = values.back().second;
+      if (values.back().first == "y") y = values.back().second;
+    }
+    const bool pattern_units =
+        tag == "pattern" && attrs.find("userSpaceOnUse") == std::string::npos;
+    for (const auto& [name, value] : values) {
+      if (value % align_px == 0 || pattern_units) continue;
+      if ((name == "width" && x + value == frame_width) ||
+          (name == "height" && y + value == frame_height)) {
+        continue;
+      }
+      unaligned.push_back("<" + tag + attrs + ">: " + name);
+    }
+    std::smatch box;
+    if (it->position() > 0 && std::regex_search(attrs, box, view_box)) {
+      for (int i = 1; i <= 4; ++i) {
+        if (std::stoi(box[i]) % align_px != 0) {
+          unaligned.push_back("<" + tag + attrs + ">: viewBox");
+        }
+      }
+    }
+  }
+  return unaligned;
 }
 
 }  // namespace svgcast::test

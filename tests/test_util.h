@@ -55,6 +55,12 @@ std::string FixtureTestName(const ::testing::TestParamInfo<std::string>& info);
 // How many times `part` occurs in `text` (overlapping ones too).
 int Count(const std::string& text, const std::string& part);
 
+// The numbers of every x, y, width, height and viewBox in `svg`'s markup
+// that are not multiples of `align_px`, but for a width or height that
+// ends at the frame's right or bottom edge (a patch there is cut by the
+// frame) and the 1x1 units of a pattern over its box.
+std::vector<std::string> Unaligned(const std::string& svg, int align_px);
+
 // True when `text` contains `part`; otherwise shows both.
 ::testing::AssertionResult Contains(const std::string& text,
                                     const std::string& part);

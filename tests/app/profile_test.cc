@@ -49,6 +49,26 @@ TEST(Profile, ReplaysFramesInRealTimeTwice) {
   EXPECT_LE(lines, 13);
 }
 
+// Both runs make their patches as `record` would with the same options:
+// here WebP, on multiples of four pixels, scrolled lines repainted. (The
+// scrolling terminal's default output is PNG, with moves, and places at
+// two pixels: each check fails when profile leaves the options out.)
+TEST(Profile, MakesPatchesWithTheOptionsGiven) {
+  TempDir keep;
+  const CommandResult r =
+      RunSvgcast({"profile", "--replay", FixturePath("terminal-odd"), "--keep",
+                  keep.path(), "--codec", "webp", "--align", "4", "--no-scroll",
+                  "--effort", "fast"});
+  ExpectComparison(r);
+  for (const char* name : {"inline.svg", "offloaded.svg"}) {
+    SCOPED_TRACE(name);
+    const std::string svg = ReadFile(keep.File(name));
+    EXPECT_TRUE(Contains(svg, "data:image/webp;base64,"));
+    EXPECT_EQ(Unaligned(svg, 4), std::vector<std::string>{});
+    EXPECT_EQ(Count(svg, "<g id="), 0);  // (no frame shown again, moved)
+  }
+}
+
 TEST(Profile, RecordsALiveDisplayTwice) {
   std::unique_ptr<XvfbServer> server;
   ASSERT_TRUE(XvfbServer::Start({{160, 120}, 24, true}, &server).ok());
