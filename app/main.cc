@@ -197,7 +197,8 @@ int main(int argc, char** argv) {
       "other settings (--colors, --codec, --loop, a trim, ...).");
   replay_cmd
       ->add_option("folder", replay.input,
-                   "Folder of PNG frames, or an SVG made by svgcast")
+                   "Folder of PNG frames, or an SVG made by svgcast (encoded "
+                   "again with its own --codec and --align unless given)")
       ->required();
   replay_cmd
       ->add_option("-o,--output", replay.output,
@@ -376,7 +377,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*replay_cmd) return svgcast::RunReplay(replay);
+    if (*replay_cmd) {
+      replay.codec_given = replay_cmd->get_option("--codec")->count() > 0;
+      replay.align_given = replay_cmd->get_option("--align")->count() > 0;
+      return svgcast::RunReplay(replay);
+    }
     if (*convert_cmd) return svgcast::RunConvert(convert);
     if (*record_cmd) return svgcast::RunRecord(record);
     if (*profile_cmd) {

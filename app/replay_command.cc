@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
@@ -45,14 +46,34 @@ int RunReplay(const ReplayOptions& options) {
   fixture.end_us = playback.end_us;
   const SvgSourceOptions svg_options{options.input, playback.start_us,
                                      playback.end_us};
+  ScreencastSettings made_with;
   const auto open = [&](std::unique_ptr<FrameSource>* source) {
-    return svg ? OpenSvgSource(svg_options, source)
+    return svg ? OpenSvgSource(svg_options, source, &made_with)
                : OpenFixtureSource(fixture, source);
   };
   std::unique_ptr<FrameSource> source;
   if (Status s = open(&source); !s.ok()) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
+  }
+  // An svgcast SVG keeps the codec and alignment it was made with, unless
+  // the command line says otherwise.
+  ImageFormat codec = options.codec;
+  int align_px = options.align_px;
+  std::string kept;
+  if (svg && !options.codec_given && made_with.webp) {
+    codec = ImageFormat::kWebp;
+    kept += " --codec webp";
+  }
+  if (svg && !options.align_given && made_with.align_px != align_px) {
+    align_px = made_with.align_px;
+    kept += " --align " + std::to_string(align_px);
+  }
+  if (!kept.empty() && !options.quiet) {
+    std::fprintf(stderr,
+                 "svgcast: %s was made with%s: so is this (say otherwise "
+                 "on the command line to change that)\n",
+                 options.input.c_str(), kept.c_str());
   }
   std::unique_ptr<ColourChoice> colours;
   if (options.colours > 0) {
@@ -78,9 +99,9 @@ int RunReplay(const ReplayOptions& options) {
   session.timing = playback.timing;
   session.effort = options.effort;
   session.interrupt_hurries = true;
-  session.codec = options.codec;
+  session.codec = codec;
   session.scroll = options.scroll;
-  session.align_px = options.align_px;
+  session.align_px = align_px;
   session.sheet_copy_budget_bytes = options.sheet_copy_budget_bytes;
   session.quiet = options.quiet;
   SessionReport report;

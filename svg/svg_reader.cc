@@ -53,6 +53,7 @@ class Reader : public ScreencastDecoder {
   Status Load();
 
   cv::Size size() const override { return size_; }
+  const ScreencastSettings& settings() const override { return settings_; }
   const std::vector<int64_t>& times_us() const override { return times_; }
   bool Next(DecodedFrame* frame) override;
 
@@ -60,6 +61,9 @@ class Reader : public ScreencastDecoder {
   Status Bad(const std::string& why) const {
     return Status::Error(path_ + ": not an svgcast SVG (" + why + ")");
   }
+  // The <metadata>: "svgcast 1" or "svgcast 2", then the settings (svgcast
+  // 1 wrapped every later frame in a <g>; 2 reads the same way).
+  Status ReadSettings(std::string_view metadata);
   Status ReadInt(const pugi::xml_node& node, const char* name, int fallback,
                  int* value) const;
   // x and y (default 0), width and height (default -1: absent); a <rect>'s
@@ -122,6 +126,7 @@ class Reader : public ScreencastDecoder {
 
   const std::string path_;
   cv::Size size_;
+  ScreencastSettings settings_;
   std::vector<std::unique_ptr<Image>> images_;
   std::map<std::string, const Image*, std::less<>> images_by_id_;
   // Pattern sheets' images, by the pattern's id; sprites' patterns.
@@ -161,6 +166,33 @@ class Reader : public ScreencastDecoder {
 std::string Describe(const pugi::xml_node& node) {
   return "<" + std::string(node.name()) + "> at byte " +
          std::to_string(node.offset_debug());
+}
+
+Status Reader::ReadSettings(std::string_view metadata) {
+  std::vector<std::string_view> words;
+  for (size_t at = 0; at < metadata.size();) {
+    const size_t end = std::min(metadata.find(' ', at), metadata.size());
+    words.push_back(metadata.substr(at, end - at));
+    at = end + 1;
+  }
+  if (words.size() < 2 || words[0] != "svgcast" ||
+      (words[1] != "1" && words[1] != "2")) {
+    return Bad("no <metadata>svgcast 2</metadata>");
+  }
+  for (size_t i = 2; i < words.size(); i += 2) {
+    const std::string_view name = words[i];
+    const std::string_view value =
+        i + 1 < words.size() ? words[i + 1] : std::string_view();
+    if (name == "--codec" && (value == "png" || value == "webp")) {
+      settings_.webp = value == "webp";
+    } else if (name == "--align" && (value == "2" || value == "4")) {
+      settings_.align_px = value == "4" ? 4 : 2;
+    } else {
+      return Bad(
+          "<metadata> says more than svgcast 2 --codec png|webp --align 2|4");
+    }
+  }
+  return Status::Ok();
 }
 
 Status Reader::ReadInt(const pugi::xml_node& node, const char* name,
@@ -821,10 +853,8 @@ Status Reader::Load() {
   }
   const pugi::xml_node root = doc.document_element();
   if (std::strcmp(root.name(), "svg") != 0) return Bad("the root is not <svg>");
-  // (svgcast 1 wrapped every later frame in a <g>; 2 reads the same way.)
-  if (const std::string_view version = root.child_value("metadata");
-      version != "svgcast 1" && version != "svgcast 2") {
-    return Bad("no <metadata>svgcast 2</metadata>");
+  if (Status s = ReadSettings(root.child_value("metadata")); !s.ok()) {
+    return s;
   }
   int width, height;
   if (Status s = ReadInt(root, "width", -1, &width); !s.ok()) return s;

@@ -22,6 +22,15 @@
 
 namespace svgcast {
 
+// What an svgcast SVG says it was made with: its <metadata> is "svgcast
+// 2", then the options that made it and change what it is, where they
+// are not the defaults ("svgcast 2 --codec webp --align 4"), so that
+// encoding it again can keep them (app/replay_command.h).
+struct ScreencastSettings {
+  bool webp = false;  // --codec webp: its images may be WebP
+  int align_px = 2;   // --align: its pieces on multiples of this
+};
+
 struct DecodedFrame {
   int64_t time_us = 0;  // from the start of the animation
   cv::Mat pixels;       // CV_8UC4 BGRX; only valid during the callback
@@ -42,6 +51,7 @@ class ScreencastDecoder {
   virtual ~ScreencastDecoder() = default;
 
   virtual cv::Size size() const = 0;
+  virtual const ScreencastSettings& settings() const = 0;
   // Every time something changes, ascending; the first is 0.
   virtual const std::vector<int64_t>& times_us() const = 0;
   // The canvas at the next of those times; false after the last. The

@@ -50,7 +50,8 @@ class SvgSource : public FrameSource {
 }  // namespace
 
 Status OpenSvgSource(const SvgSourceOptions& options,
-                     std::unique_ptr<FrameSource>* source) {
+                     std::unique_ptr<FrameSource>* source,
+                     ScreencastSettings* settings) {
   std::unique_ptr<ScreencastDecoder> decoder;
   if (Status s = ScreencastDecoder::Open(options.path, &decoder); !s.ok()) {
     return s;
@@ -69,6 +70,7 @@ Status OpenSvgSource(const SvgSourceOptions& options,
       !s.ok()) {
     return s;
   }
+  if (settings != nullptr) *settings = decoder->settings();
   *source =
       std::make_unique<SvgSource>(std::move(decoder), std::move(selection));
   return Status::Ok();

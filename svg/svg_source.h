@@ -14,6 +14,7 @@
 
 #include "capture/frame_source.h"
 #include "capture/status.h"
+#include "svg/svg_reader.h"
 
 namespace svgcast {
 
@@ -24,8 +25,10 @@ struct SvgSourceOptions {
 };
 
 // Reads the whole SVG (every error, naming the file, comes from here).
+// `settings`, if given: what the SVG says it was made with.
 Status OpenSvgSource(const SvgSourceOptions& options,
-                     std::unique_ptr<FrameSource>* source);
+                     std::unique_ptr<FrameSource>* source,
+                     ScreencastSettings* settings = nullptr);
 
 }  // namespace svgcast
 

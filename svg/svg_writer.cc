@@ -197,9 +197,16 @@ void SvgWriter::WriteHeaderOnce() {
   header_written_ = true;
   const std::string w = std::to_string(size_.width);
   const std::string h = std::to_string(size_.height);
+  // The settings that are not the defaults, for encoding it again
+  // (ScreencastSettings, svg/svg_reader.h).
+  std::string settings;
+  if (sheet_options_.codec == ImageFormat::kWebp) settings += " --codec webp";
+  if (sheet_options_.align_px != 2) {
+    settings += " --align " + std::to_string(sheet_options_.align_px);
+  }
   out_->Write("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w +
               "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
-              "\">\n<metadata>svgcast 2</metadata>\n" +
+              "\">\n<metadata>svgcast 2" + settings + "</metadata>\n" +
               (timeline_.options().loop
                    ? "<style>[style]{visibility:hidden;"
                      "animation-delay:var(--d)}</style>\n"

@@ -3,7 +3,8 @@
 // The format (svgcast 2), which svg_reader.h reads back:
 //
 //   <svg xmlns=... width="W" height="H" viewBox="0 0 W H">
-//   <metadata>svgcast 2</metadata>
+//   <metadata>svgcast 2</metadata>   (or "svgcast 2 --codec webp --align 4":
+//                                    the settings that are not defaults)
 //   <style>[style]{animation:a 0s var(--d) both}
 //          @keyframes a{from{visibility:hidden}}</style>
 //   <image id="a" width="W" height="H" href="data:image/png;base64,..."/>

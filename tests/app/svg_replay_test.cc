@@ -62,6 +62,35 @@ TEST_F(SvgReplay, InColoursAsOnTheFrames) {
   EXPECT_LT(ReadFile(from_svg).size(), ReadFile(svg).size());
 }
 
+// An SVG made with --codec webp --align 4 says so in its <metadata>, and
+// is encoded again with them unless the command line says otherwise: a
+// trim keeps them (a file for Firefox at 125% stays one).
+TEST_F(SvgReplay, KeepsItsCodecAndAlignmentUnlessTold) {
+  const std::string folder = FixturePath("typing-long");
+  const std::vector<std::string> made_with = {"--codec", "webp", "--align",
+                                              "4"};
+  const std::string svg = Replay(folder, "w4.svg", made_with);
+  EXPECT_TRUE(Contains(
+      ReadFile(svg), "<metadata>svgcast 2 --codec webp --align 4</metadata>"));
+  EXPECT_TRUE(ReadFile(Replay(svg, "again.svg")) == ReadFile(svg));
+  std::vector<std::string> trim = {"--start", "300"};
+  const std::string trimmed = ReadFile(Replay(svg, "trimmed.svg", trim));
+  trim.insert(trim.end(), made_with.begin(), made_with.end());
+  EXPECT_TRUE(trimmed == ReadFile(Replay(folder, "trimmed-frames.svg", trim)));
+  // Told otherwise: the defaults, as from the frames.
+  EXPECT_TRUE(
+      ReadFile(Replay(svg, "png.svg", {"--codec", "png", "--align", "2"})) ==
+      ReadFile(Replay(folder, "png-frames.svg")));
+  // One told, the other kept.
+  EXPECT_TRUE(ReadFile(Replay(svg, "png4.svg", {"--codec", "png"})) ==
+              ReadFile(Replay(folder, "png4-frames.svg", {"--align", "4"})));
+  // Not quiet: it says what it kept.
+  const CommandResult r =
+      RunSvgcast({"replay", svg, "-o", dir_.File("said.svg"), "--align", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, svg + " was made with --codec webp: so is this"));
+}
+
 // The SVG is read whole before the output is written, so it can be
 // replaced by its own re-encoding.
 TEST_F(SvgReplay, IntoItself) {

@@ -86,6 +86,32 @@ TEST(SvgReader, DecodesTheGoldenFile) {
   }
 }
 
+// The settings that made it, from its <metadata> (the defaults when it
+// names none).
+TEST(SvgReader, ReadsTheSettingsThatMadeIt) {
+  TempDir dir;
+  const struct {
+    std::string metadata;
+    bool webp;
+    int align_px;
+  } cases[] = {{"svgcast 2", false, 2},
+               {"svgcast 2 --codec webp", true, 2},
+               {"svgcast 2 --align 4", false, 4},
+               {"svgcast 2 --codec webp --align 4", true, 4},
+               {"svgcast 2 --align 4 --codec png", false, 4}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.metadata);
+    std::string svg =
+        Svg2({4, 2}, ImageTag("a", {0, 0}, SolidFrame({4, 2}, {0, 0, 255})));
+    svg.replace(svg.find("svgcast 2"), 9, c.metadata);
+    WriteFile(dir.File("s.svg"), svg);
+    std::unique_ptr<ScreencastDecoder> decoder;
+    ASSERT_TRUE(ScreencastDecoder::Open(dir.File("s.svg"), &decoder).ok());
+    EXPECT_EQ(decoder->settings().webp, c.webp);
+    EXPECT_EQ(decoder->settings().align_px, c.align_px);
+  }
+}
+
 TEST(SvgReader, UsePlacesTheEarlierImageMoved) {
   TempDir dir;
   const std::string path = dir.File("use.svg");
@@ -454,6 +480,19 @@ TEST_F(SvgReaderError, OtherSvgcastVersion) {
   std::string svg = Svg({4, 2}, Poster());
   svg.replace(svg.find("svgcast 1"), 9, "svgcast 3");
   ExpectError(svg, "no <metadata>svgcast 2</metadata>");
+}
+
+TEST_F(SvgReaderError, SettingsOtherThanCodecAndAlign) {
+  for (const char* metadata :
+       {"svgcast 2 --codec gif", "svgcast 2 --align 3", "svgcast 2 --align",
+        "svgcast 2 --colors 256", "svgcast 2  --align 4", "svgcast"}) {
+    SCOPED_TRACE(metadata);
+    std::string svg = Svg({4, 2}, Poster());
+    svg.replace(svg.find("svgcast 1"), 9, metadata);
+    ExpectError(svg, std::string(metadata) == "svgcast"
+                         ? "no <metadata>svgcast 2</metadata>"
+                         : "<metadata> says more than svgcast 2");
+  }
 }
 
 TEST_F(SvgReaderError, NoSize) {
