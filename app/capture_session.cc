@@ -160,6 +160,15 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   return Status::Ok();
 }
 
+namespace {
+
+// "1 sheet", "2 sheets".
+std::string Counted(uint64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
 std::string FormatSessionSummary(const SessionReport& r) {
   const PipelineStats& p = r.pipeline;
   char text[1024];
@@ -167,10 +176,10 @@ std::string FormatSessionSummary(const SessionReport& r) {
       text, sizeof text,
       "svgcast: wrote %s: %llu bytes\n"
       "  frames   %llu (%llu changed, %llu identical)%s%s\n"
-      "  patches  %llu (%llu sprites on %llu sheets%s, %llu one-colour, "
-      "%llu images of their own, %llu reused)%s\n"
+      "  patches  %llu (%s on %s%s, %llu one-colour, "
+      "%s of their own, %llu reused)%s\n"
       "  time     %.2f s, %.1f frames/s, %s\n"
-      "  cache    peak %zu frames / %s; %llu frames waited for room "
+      "  cache    peak %s / %s; %s for room "
       "(%.2f s), %llu dropped\n"
       "  memory   peak %.0f MB\n",
       r.output_name.c_str(), static_cast<unsigned long long>(r.bytes),
@@ -200,14 +209,14 @@ std::string FormatSessionSummary(const SessionReport& r) {
              ")")
                 .c_str(),
       static_cast<unsigned long long>(p.patches),
-      static_cast<unsigned long long>(r.svg.sprites),
-      static_cast<unsigned long long>(r.svg.sheets),
+      Counted(r.svg.sprites, "sprite").c_str(),
+      Counted(r.svg.sheets, "sheet").c_str(),
       r.svg.pattern_sheets == 0
           ? ""
           : (" (" + std::to_string(r.svg.pattern_sheets) + " as patterns)")
                 .c_str(),
       static_cast<unsigned long long>(r.svg.fills),
-      static_cast<unsigned long long>(r.svg.images - r.svg.sheets),
+      Counted(r.svg.images - r.svg.sheets, "image").c_str(),
       static_cast<unsigned long long>(r.svg.reused),
       r.svg.cursor_images == 0
           ? ""
@@ -217,8 +226,9 @@ std::string FormatSessionSummary(const SessionReport& r) {
       r.seconds, r.seconds > 0 ? static_cast<double>(p.frames) / r.seconds : 0,
       r.threads == 0 ? "inline processing"
                      : (std::to_string(r.threads) + " threads").c_str(),
-      r.cache.peak_frames, FormatMb(r.cache.peak_bytes).c_str(),
-      static_cast<unsigned long long>(r.cache.waited),
+      Counted(r.cache.peak_frames, "frame").c_str(),
+      FormatMb(r.cache.peak_bytes).c_str(),
+      (Counted(r.cache.waited, "frame") + " waited").c_str(),
       static_cast<double>(r.cache.wait_us) / 1e6,
       static_cast<unsigned long long>(r.cache.dropped), PeakRssMegabytes());
   return text;

@@ -15,7 +15,7 @@ TEST(SessionSummary, SaysHowManySheetsArePatterns) {
   report.svg.sheets = 3;
   report.svg.images = 4;
   EXPECT_NE(FormatSessionSummary(report).find(
-                "(12 sprites on 3 sheets, 0 one-colour, 1 images of their "
+                "(12 sprites on 3 sheets, 0 one-colour, 1 image of their "
                 "own, 0 reused)"),
             std::string::npos)
       << FormatSessionSummary(report);
@@ -24,6 +24,25 @@ TEST(SessionSummary, SaysHowManySheetsArePatterns) {
                 "(12 sprites on 3 sheets (2 as patterns), 0 one-colour"),
             std::string::npos)
       << FormatSessionSummary(report);
+}
+
+// One of a kind is named in the singular.
+TEST(SessionSummary, OneIsSingular) {
+  SessionReport report;
+  report.output_name = "out.svg";
+  report.svg.sprites = 1;
+  report.svg.sheets = 1;
+  report.svg.images = 3;
+  report.cache.peak_frames = 1;
+  report.cache.waited = 1;
+  const std::string text = FormatSessionSummary(report);
+  EXPECT_NE(text.find("(1 sprite on 1 sheet, 0 one-colour, 2 images of "
+                      "their own, 0 reused)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("peak 1 frame / 0.0 MB; 1 frame waited for room"),
+            std::string::npos)
+      << text;
 }
 
 // Moves are counted with those past the nesting bound (shown from the
