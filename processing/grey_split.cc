@@ -141,7 +141,31 @@ std::vector<cv::Rect> CutGreyApart(const cv::Mat& around, cv::Point around_tl,
                          rows.height);
     }
   }
+  if (parts.size() > 1 && options.max_parts > 0 &&
+      parts.size() > static_cast<size_t>(options.max_parts)) {
+    return {rect};
+  }
+  if (parts.size() > 1 && options.max_coloured_share < 1.0) {
+    int64_t coloured_px = 0;
+    for (const cv::Rect& part : parts) {
+      if (!IsGrey(around(part - around_tl))) coloured_px += part.area();
+    }
+    if (coloured_px == 0 ||
+        static_cast<double>(coloured_px) >
+            options.max_coloured_share * static_cast<double>(rect.area())) {
+      return {rect};
+    }
+  }
   return parts;
+}
+
+GreySplitOptions WebPGreySplitOptions(int align_px) {
+  GreySplitOptions options;
+  options.align_px = align_px;
+  options.piece_bytes = 400;
+  options.max_parts = 2;
+  options.max_coloured_share = 0.1;
+  return options;
 }
 
 }  // namespace svgcast

@@ -483,13 +483,14 @@ EncodedPatch Pipeline::EncodeRect(uint64_t seq, const cv::Rect& rect,
 
 std::vector<cv::Rect> Pipeline::GreyApart(uint64_t seq,
                                           const cv::Rect& rect) const {
-  if (seq == 0 || !options_.grey_apart || options_.codec != ImageFormat::kPng) {
-    return {rect};
-  }
+  if (seq == 0 || !options_.grey_apart) return {rect};
   const CropReply frame = cache_.Crop({seq, std::nullopt});
   const cv::Rect around = ContextAround(rect, frame.rect);
   GreySplitOptions options;
   options.align_px = options_.align_px;
+  if (options_.codec == ImageFormat::kWebp) {
+    options = WebPGreySplitOptions(options_.align_px);
+  }
   return CutGreyApart(frame.pixels(around), around.tl(), rect, options);
 }
 

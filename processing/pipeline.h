@@ -101,11 +101,10 @@ struct PipelineOptions {
   // that the grey ones go on the writer's grey sheet (processing/
   // grey_split.h; not the poster: an image of its own, it has no context
   // to carry across the cut; the writer cuts the rows of a band it paints
-  // the same way). Off: one patch each. With codec WebP, off
-  // too: WebP's colour transforms store grey in RGB cheaply, and the
-  // parts' markup and contexts cost more than they save on a coloured
-  // terminal session (127,604 bytes whole, 143,766 cut; the demo gained:
-  // 142,203 against 132,375; no piece cost was right for both).
+  // the same way, for PNG). Off: one patch each. With codec WebP, only
+  // the clearest cut (WebPGreySplitOptions: a line of grey text ending in
+  // an emoji): WebP's colour transforms store grey in RGB cheaply, and
+  // more parts' markup and contexts cost more than they save.
   bool grey_apart = true;
   // Once this is true (Ctrl-C), patches are encoded at kDefault effort at
   // most, so that the frames still cached are finished soon (Zopfli, at

@@ -133,6 +133,73 @@ TEST(CutGreyApart, TooLittleGreyToPayStaysWhole) {
   EXPECT_EQ(Split(narrow, right), std::vector<cv::Rect>{right});
 }
 
+// With WebP's options only the clearest cut is made: one grey part and
+// one coloured part of at most a tenth of the patch, on a line long enough
+// to save 400 bytes. (The 120 px line above is too short for that.)
+class CutGreyApartWebP : public ::testing::Test {
+ protected:
+  // A 480x24 frame of grey "text" in rows 4-19, and a patch around it.
+  static cv::Mat LongText() {
+    cv::Mat frame(24, 480, CV_8UC4, kWhite);
+    cv::RNG rng(11);
+    for (int y = 4; y < 20; ++y) {
+      for (int x = 0; x < frame.cols; ++x) {
+        const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
+        frame.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+      }
+    }
+    return frame;
+  }
+  std::vector<cv::Rect> SplitWebP(const cv::Mat& frame,
+                                  const GreySplitOptions& options) const {
+    const cv::Rect around =
+        ContextAround(kLongLine, cv::Rect(0, 0, frame.cols, frame.rows));
+    return CutGreyApart(frame(around), around.tl(), kLongLine, options);
+  }
+  const cv::Rect kLongLine{2, 2, 472, 20};
+};
+
+TEST_F(CutGreyApartWebP, AMarkAtTheEndGoesApart) {
+  cv::Mat frame = LongText();
+  frame(cv::Rect(460, 4, 9, 16)).setTo(kRed);
+  const std::vector<cv::Rect> parts = SplitWebP(frame, WebPGreySplitOptions(2));
+  ExpectPartsOf(kLongLine, parts);
+  EXPECT_EQ(parts, (std::vector<cv::Rect>{{2, 2, 456, 20}, {458, 2, 16, 20}}));
+}
+
+TEST_F(CutGreyApartWebP, AlignedToFour) {
+  cv::Mat frame = LongText();
+  frame(cv::Rect(460, 4, 9, 16)).setTo(kRed);
+  EXPECT_EQ(SplitWebP(frame, WebPGreySplitOptions(4)),
+            (std::vector<cv::Rect>{{2, 2, 454, 20}, {456, 2, 18, 20}}));
+}
+
+TEST_F(CutGreyApartWebP, ThreePartsStayWhole) {
+  cv::Mat frame = LongText();
+  frame(cv::Rect(240, 4, 9, 16)).setTo(kRed);
+  EXPECT_EQ(SplitWebP(frame, GreySplitOptions{}).size(), 3u);  // (PNG's)
+  EXPECT_EQ(SplitWebP(frame, WebPGreySplitOptions(2)),
+            std::vector<cv::Rect>{kLongLine});
+}
+
+TEST_F(CutGreyApartWebP, AMarkOfMoreThanATenthStaysWhole) {
+  cv::Mat frame = LongText();
+  frame(cv::Rect(420, 4, 49, 16)).setTo(kRed);
+  EXPECT_EQ(SplitWebP(frame, GreySplitOptions{}).size(), 2u);  // (PNG's)
+  EXPECT_EQ(SplitWebP(frame, WebPGreySplitOptions(2)),
+            std::vector<cv::Rect>{kLongLine});
+}
+
+TEST_F(CutGreyApartWebP, ColourOnlyInTheContextStaysWhole) {
+  // Red above the line's right end, in the context only: the part beside
+  // it has no coloured pixel, so nothing goes to the RGB sheet for it.
+  cv::Mat frame = LongText();
+  frame(cv::Rect(440, 0, 30, 2)).setTo(kRed);
+  EXPECT_EQ(SplitWebP(frame, GreySplitOptions{}).size(), 2u);  // (PNG's)
+  EXPECT_EQ(SplitWebP(frame, WebPGreySplitOptions(2)),
+            std::vector<cv::Rect>{kLongLine});
+}
+
 TEST(CutGreyApart, PixelsNotAroundThePatchAreRefused) {
   const cv::Mat frame = GreyText();
   EXPECT_THROW(CutGreyApart(frame(cv::Rect(0, 0, 10, 10)), {0, 0},

@@ -971,7 +971,8 @@ TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
     }
   }
   after(cv::Rect(76, 8, 10, 12)).setTo(cv::Scalar(40, 40, 220, 255));
-  // (Off, and with the WebP codec: one patch.)
+  // (Off: one patch; with the WebP codec too, as this line is too short
+  // for a cut to pay there: see the next test.)
   for (int variant : {0, 1, 2}) {
     const bool apart = variant == 0;
     SCOPED_TRACE(variant == 0 ? "apart" : variant == 1 ? "off" : "webp");
@@ -991,6 +992,42 @@ TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
     EXPECT_EQ(rects[0].br().x, 74);
     EXPECT_EQ(rects[0].y, rects[1].y);
     EXPECT_EQ(rects[0].height, rects[1].height);
+  }
+}
+
+// With WebP, a long line of grey text ending in a mark is cut the same
+// way (grey_split.h's WebPGreySplitOptions); with a second mark in its
+// middle it stays whole (PNG: four parts).
+TEST(PipelineTest, WebPCutsOnlyALongGreyLineEndingInAMark) {
+  const cv::Mat before(32, 480, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+  cv::Mat after = before.clone();
+  cv::RNG rng(5);
+  for (int x = 4; x < 456; ++x) {
+    for (int y = 8; y < 24; ++y) {
+      const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
+      after.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+  after(cv::Rect(462, 8, 10, 16)).setTo(cv::Scalar(40, 40, 220, 255));
+  cv::Mat middle = after.clone();
+  middle(cv::Rect(200, 8, 10, 16)).setTo(cv::Scalar(40, 40, 220, 255));
+  const struct {
+    const char* name;
+    const cv::Mat& frame;
+    ImageFormat codec;
+    size_t parts;
+  } cases[] = {{"webp, one mark", after, ImageFormat::kWebp, 2},
+               {"webp, two marks", middle, ImageFormat::kWebp, 1},
+               {"png, two marks", middle, ImageFormat::kPng, 4}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    RunConfig config;
+    config.codec = c.codec;
+    const RunResult run = RunPipeline({before, c.frame}, config);
+    ASSERT_TRUE(run.status.ok()) << run.status.message();
+    ASSERT_EQ(run.written.size(), 2u);
+    EXPECT_TRUE(Reproduces({before, c.frame}, run.written));
+    EXPECT_EQ(run.written[1].rects.size(), c.parts);
   }
 }
 
