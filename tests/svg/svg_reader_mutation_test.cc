@@ -70,10 +70,11 @@ class SvgReaderMutation : public ::testing::Test {
     seeds_ = new std::vector<std::string>;
     TempDir dir;
     // Between them: moves, sprites and patterns, rects sized by class,
-    // ends (--e), a loop with its hold, WebP images, and a pointer.
+    // ends (--e), a loop with its hold, WebP images, settings in the
+    // <metadata>, and a pointer.
     const std::vector<std::vector<std::string>> replays = {
         {"terminal-odd"},
-        {"typing"},
+        {"typing", "--align", "4"},
         {"scroll", "--loop", "--hold", "500"},
         {"emoji", "--codec", "webp"},
     };
