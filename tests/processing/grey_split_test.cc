@@ -12,10 +12,10 @@ namespace {
 const cv::Scalar kWhite(255, 255, 255, 255);
 const cv::Scalar kRed(40, 40, 220, 255);
 
-// A 120x24 frame of grey "text" (black and white noise, busy enough to
-// be worth a part of its own) in rows 4-19.
-cv::Mat GreyText() {
-  cv::Mat frame(24, 120, CV_8UC4, kWhite);
+// A 120x24 frame (or `width` wide) of grey "text" (black and white noise,
+// busy enough to be worth a part of its own) in rows 4-19.
+cv::Mat GreyText(int width = 120) {
+  cv::Mat frame(24, width, CV_8UC4, kWhite);
   cv::RNG rng(7);
   for (int y = 4; y < 20; ++y) {
     for (int x = 0; x < frame.cols; ++x) {
@@ -139,17 +139,7 @@ TEST(CutGreyApart, TooLittleGreyToPayStaysWhole) {
 class CutGreyApartWebP : public ::testing::Test {
  protected:
   // A 480x24 frame of grey "text" in rows 4-19, and a patch around it.
-  static cv::Mat LongText() {
-    cv::Mat frame(24, 480, CV_8UC4, kWhite);
-    cv::RNG rng(11);
-    for (int y = 4; y < 20; ++y) {
-      for (int x = 0; x < frame.cols; ++x) {
-        const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
-        frame.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
-      }
-    }
-    return frame;
-  }
+  static cv::Mat LongText() { return GreyText(480); }
   std::vector<cv::Rect> SplitWebP(const cv::Mat& frame,
                                   const GreySplitOptions& options) const {
     const cv::Rect around =

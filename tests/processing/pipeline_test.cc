@@ -958,18 +958,23 @@ TEST(PipelineTest, OneColourTilesAreJoined) {
   EXPECT_LE(run.written[1].rects.size(), 3u);
 }
 
+// Grey "text" (black and white noise) over `where` of `frame`.
+void PaintGreyText(const cv::Rect& where, uint64_t seed, cv::Mat* frame) {
+  cv::RNG rng(seed);
+  for (int x = where.x; x < where.br().x; ++x) {
+    for (int y = where.y; y < where.br().y; ++y) {
+      const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
+      frame->at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
+    }
+  }
+}
+
 // A line of grey text ending in a coloured mark: the grey columns a patch
 // of their own (a sprite for the grey sheet), the mark another.
 TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
   const cv::Mat before(32, 96, CV_8UC4, cv::Scalar(255, 255, 255, 255));
   cv::Mat after = before.clone();
-  cv::RNG rng(3);
-  for (int x = 4; x < 70; ++x) {
-    for (int y = 8; y < 20; ++y) {
-      const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
-      after.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
-    }
-  }
+  PaintGreyText(cv::Rect(4, 8, 66, 12), 3, &after);
   after(cv::Rect(76, 8, 10, 12)).setTo(cv::Scalar(40, 40, 220, 255));
   // (Off: one patch; with the WebP codec too, as this line is too short
   // for a cut to pay there: see the next test.)
@@ -1001,13 +1006,7 @@ TEST(PipelineTest, GreyTextIsAPatchApartFromAColouredMarkBesideIt) {
 TEST(PipelineTest, WebPCutsOnlyALongGreyLineEndingInAMark) {
   const cv::Mat before(32, 480, CV_8UC4, cv::Scalar(255, 255, 255, 255));
   cv::Mat after = before.clone();
-  cv::RNG rng(5);
-  for (int x = 4; x < 456; ++x) {
-    for (int y = 8; y < 24; ++y) {
-      const auto v = static_cast<uint8_t>(rng.uniform(0, 2) * 255);
-      after.at<cv::Vec4b>(y, x) = cv::Vec4b(v, v, v, 255);
-    }
-  }
+  PaintGreyText(cv::Rect(4, 8, 452, 16), 5, &after);
   after(cv::Rect(462, 8, 10, 16)).setTo(cv::Scalar(40, 40, 220, 255));
   cv::Mat middle = after.clone();
   middle(cv::Rect(200, 8, 10, 16)).setTo(cv::Scalar(40, 40, 220, 255));
