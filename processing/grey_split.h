@@ -46,8 +46,9 @@ struct GreySplitOptions {
 // the patch, and a part must save 400 bytes. (The demo: 142,213 bytes
 // whole, 132,385 so. Cut as for PNG, the demo gains as much, but a
 // terminal session in colour grows 16% and a coloured log 63%; with any
-// cut in two parts the log grows 5%; at 80 bytes a part, as for PNG, the
-// `emoji` fixture 4.4%.)
+// cut in two parts the log grows 10%, and with a coloured part of at most
+// a tenth but not one coloured pixel in it, 5%; at 80 bytes a part, as
+// for PNG, the `emoji` fixture 4.4%.)
 GreySplitOptions WebPGreySplitOptions(int align_px);
 
 // `rect` cut into parts that cover it exactly: first into bands of rows,
