@@ -34,8 +34,6 @@ std::vector<Run> CutAxis(int lo, int hi, int first,
     return coloured_before[to] == coloured_before[from];
   };
   const int a = std::max(1, options.align_px);
-  auto up = [a](int v) { return v + (a - v % a) % a; };
-  auto down = [a](int v) { return v - v % a; };
   std::vector<Run> runs;
   int done = lo;  // (the lines before it are in runs)
   for (int v = lo; v < hi;) {
@@ -46,8 +44,8 @@ std::vector<Run> CutAxis(int lo, int hi, int first,
     int end = v;
     while (end < hi && grey_with_context(end)) ++end;
     // Inward to aligned edges, but at the patch's own.
-    const int begin = v == lo ? lo : up(v);
-    const int stop = end == hi ? hi : down(end);
+    const int begin = v == lo ? lo : AlignUp(v, a);
+    const int stop = end == hi ? hi : AlignDown(end, a);
     v = end;
     if (stop <= begin) continue;
     const int added = (begin != lo ? 1 : 0) + (stop != hi ? 1 : 0);
