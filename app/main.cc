@@ -198,7 +198,8 @@ int main(int argc, char** argv) {
   replay_cmd
       ->add_option("folder", replay.input,
                    "Folder of PNG frames, or an SVG made by svgcast (encoded "
-                   "again with its own --codec and --align unless given)")
+                   "again with its own --codec, --align and --loop unless "
+                   "given)")
       ->required();
   replay_cmd
       ->add_option("-o,--output", replay.output,
@@ -230,6 +231,12 @@ int main(int argc, char** argv) {
   replay_cmd->add_flag("-q,--quiet", replay.quiet,
                        "No progress line and no summary");
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
+  bool replay_once = false;
+  replay_cmd
+      ->add_flag("--no-loop", replay_once,
+                 "Of an SVG that loops: play once (without --loop or this, it "
+                 "keeps its loop and hold)")
+      ->excludes("--loop");
   AddEffortOption(replay_cmd, &replay.effort);
   AddCodecOption(replay_cmd, &replay.codec);
   AddScrollOption(replay_cmd, &replay.scroll);
@@ -380,6 +387,8 @@ int main(int argc, char** argv) {
     if (*replay_cmd) {
       replay.codec_given = replay_cmd->get_option("--codec")->count() > 0;
       replay.align_given = replay_cmd->get_option("--align")->count() > 0;
+      replay.loop_given =
+          replay_once || replay_cmd->get_option("--loop")->count() > 0;
       return svgcast::RunReplay(replay);
     }
     if (*convert_cmd) return svgcast::RunConvert(convert);

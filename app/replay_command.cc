@@ -10,16 +10,12 @@
 #include "app/colour_choice.h"
 #include "app/interrupt.h"
 #include "capture/fixture_source.h"
+#include "capture/manifest.h"
 #include "svg/svg_source.h"
 
 namespace svgcast {
 
 int RunReplay(const ReplayOptions& options) {
-  ResolvedPlayback playback;
-  if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
-    std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
-    return 1;
-  }
   // A folder of frames, or an svgcast SVG to encode again.
   std::error_code error;
   const bool file = std::filesystem::is_regular_file(options.input, error);
@@ -27,6 +23,16 @@ int RunReplay(const ReplayOptions& options) {
       std::filesystem::path(options.input).extension().string();
   for (char& c : extension) c = static_cast<char>(std::tolower(c));
   const bool svg = file && extension == ".svg";
+  // An SVG that loops keeps looping unless told (below), so --hold alone
+  // may be for its loop: resolved as with --loop, checked once it is read.
+  const bool may_keep_loop = svg && !options.loop_given;
+  PlaybackOptions asked = options.playback;
+  if (may_keep_loop && !asked.hold.empty()) asked.loop = true;
+  ResolvedPlayback playback;
+  if (Status s = ResolvePlayback(asked, &playback); !s.ok()) {
+    std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
+    return 1;
+  }
   if (file && !svg) {
     std::fprintf(stderr,
                  "svgcast: %s: not a folder of frames, nor an .svg made by "
@@ -56,11 +62,27 @@ int RunReplay(const ReplayOptions& options) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
   }
-  // An svgcast SVG keeps the codec and alignment it was made with, unless
-  // the command line says otherwise.
+  // An svgcast SVG keeps the codec, alignment and loop it was made with,
+  // unless the command line says otherwise.
   ImageFormat codec = options.codec;
   int align_px = options.align_px;
   std::string kept;
+  if (may_keep_loop && made_with.loop_hold_us >= 0) {
+    playback.timing.loop = true;
+    if (options.playback.hold.empty()) {
+      playback.timing.hold_us = made_with.loop_hold_us;
+      kept +=
+          " --loop --hold " + FormatMilliseconds(made_with.loop_hold_us) + "ms";
+    } else {
+      kept += " --loop";
+    }
+  } else if (may_keep_loop && !options.playback.hold.empty()) {
+    std::fprintf(stderr,
+                 "svgcast: --hold: only with --loop (%s plays once: without "
+                 "--loop its last frame stays for good)\n",
+                 options.input.c_str());
+    return 1;
+  }
   if (svg && !options.codec_given && made_with.webp) {
     codec = ImageFormat::kWebp;
     kept += " --codec webp";

@@ -36,9 +36,12 @@ struct ReplayOptions {
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
   int align_px = 2;    // --align: SessionOptions::align_px
   // False: not on the command line, so an svgcast SVG is encoded again
-  // with its own (ScreencastSettings: what its <metadata> says).
+  // with its own (ScreencastSettings: what its <metadata> says, and
+  // whether it loops). loop_given: --loop or --no-loop; an SVG that loops
+  // keeps its hold unless --hold is given.
   bool codec_given = true;
   bool align_given = true;
+  bool loop_given = true;
   // > 0: lossy, at most this many colours (--colors; app/colour_choice.h).
   int colours = 0;
   // SheetOptions::copy_budget_bytes (not an option of the command line;

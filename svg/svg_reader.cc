@@ -121,6 +121,12 @@ class Reader : public ScreencastDecoder {
   // when looping, ";animation-name:<name>".
   Status ReadDelays(const pugi::xml_node& node,
                     std::vector<int64_t>* times_us) const;
+  // A looping screencast's period: its <style> that begins
+  // "[style]{animation-duration:<ms>ms;" (then the timing function, the
+  // endless count and the keyframes, which the first time through does
+  // not need: every piece shows from its delay on, or until its --e).
+  // Other <style>s leave `period_us` as it is.
+  Status ReadPeriod(const pugi::xml_node& style, int64_t* period_us) const;
   // The change times and what hides when (after Load()).
   void PlanTimes();
 
@@ -289,6 +295,21 @@ bool ParseMs(std::string_view number, int64_t* us) {
   if (!ok) return false;
   *us = ms * 1000 + fraction_us;
   return true;
+}
+
+Status Reader::ReadPeriod(const pugi::xml_node& style,
+                          int64_t* period_us) const {
+  constexpr std::string_view kRule = "[style]{animation-duration:";
+  const std::string_view css = style.child_value();
+  if (!css.starts_with(kRule)) return Status::Ok();
+  const std::string_view rest = css.substr(kRule.size());
+  const size_t end = rest.find("ms;");
+  if (*period_us >= 0) return Bad("two loops' animation-durations");
+  if (end == std::string_view::npos ||
+      !ParseMs(rest.substr(0, end), period_us)) {
+    return Bad(Describe(style) + " has a bad animation-duration");
+  }
+  return Status::Ok();
 }
 
 Status Reader::ReadDelays(const pugi::xml_node& node,
@@ -864,9 +885,12 @@ Status Reader::Load() {
     return Bad("no usable width and height on <svg>");
   }
   size_ = {width, height};
-  // (The rules sizing rects by class are written at the end.)
+  // (The rules sizing rects by class are written at the end, and so is
+  // a loop's period.)
+  int64_t period_us = -1;
   for (const pugi::xml_node& style : root.children("style")) {
     ReadSizeRules(style.child_value(), &size_classes_);
+    if (Status s = ReadPeriod(style, &period_us); !s.ok()) return s;
   }
 
   for (const pugi::xml_node& node : root.children()) {
@@ -905,6 +929,12 @@ Status Reader::Load() {
   }
   if (layers_.empty()) return Bad("no images");
   PlanTimes();
+  if (period_us >= 0) {
+    if (period_us < times_.back()) {
+      return Bad("its loop's animation-duration ends before its last change");
+    }
+    settings_.loop_hold_us = period_us - times_.back();
+  }
   return Status::Ok();
 }
 

@@ -22,13 +22,17 @@
 
 namespace svgcast {
 
-// What an svgcast SVG says it was made with: its <metadata> is "svgcast
-// 2", then the options that made it and change what it is, where they
-// are not the defaults ("svgcast 2 --codec webp --align 4"), so that
-// encoding it again can keep them (app/replay_command.h).
+// What an svgcast SVG says it was made with, so that encoding it again
+// can keep it (app/replay_command.h): its <metadata> is "svgcast 2", then
+// the options that made it and change what it is, where they are not the
+// defaults ("svgcast 2 --codec webp --align 4"); and whether it loops
+// (its last <style> gives every piece "animation-duration:<period>ms").
 struct ScreencastSettings {
   bool webp = false;  // --codec webp: its images may be WebP
   int align_px = 2;   // --align: its pieces on multiples of this
+  // --loop: how long the last picture stays before the start comes back
+  // (the period less the last change's time); -1: it plays once.
+  int64_t loop_hold_us = -1;
 };
 
 struct DecodedFrame {

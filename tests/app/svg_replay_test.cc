@@ -91,6 +91,37 @@ TEST_F(SvgReplay, KeepsItsCodecAndAlignmentUnlessTold) {
   EXPECT_TRUE(Contains(r.err, svg + " was made with --codec webp: so is this"));
 }
 
+// An SVG that loops keeps its loop and hold unless told otherwise:
+// trimmed, it still loops.
+TEST_F(SvgReplay, KeepsItsLoopAndHoldUnlessTold) {
+  const std::string folder = FixturePath("typing-long");
+  const std::vector<std::string> made_with = {"--loop", "--hold", "700"};
+  const std::string svg = Replay(folder, "loop.svg", made_with);
+  EXPECT_TRUE(ReadFile(Replay(svg, "again.svg")) == ReadFile(svg));
+  std::vector<std::string> trim = {"--start", "300", "--end", "1200"};
+  const std::string trimmed = ReadFile(Replay(svg, "trimmed.svg", trim));
+  trim.insert(trim.end(), made_with.begin(), made_with.end());
+  EXPECT_TRUE(trimmed == ReadFile(Replay(folder, "trimmed-frames.svg", trim)));
+  // --hold alone: the loop kept, with that hold.
+  EXPECT_TRUE(
+      ReadFile(Replay(svg, "hold.svg", {"--hold", "300"})) ==
+      ReadFile(Replay(folder, "hold-frames.svg", {"--loop", "--hold", "300"})));
+  // --no-loop: once, as from the frames without --loop.
+  EXPECT_TRUE(ReadFile(Replay(svg, "once.svg", {"--no-loop"})) ==
+              ReadFile(Replay(folder, "once-frames.svg")));
+  // Not quiet: it says what it kept.
+  const CommandResult r = RunSvgcast({"replay", svg, "-o", dir_.File("s.svg")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(
+      Contains(r.err, svg + " was made with --loop --hold 700ms: so is this"));
+  // --loop and --no-loop together: a usage error.
+  EXPECT_EQ(RunSvgcast({"replay", svg, "-o", dir_.File("both.svg"), "--loop",
+                        "--no-loop"})
+                .exit_code,
+            2);
+  EXPECT_FALSE(FileExists(dir_.File("both.svg")));
+}
+
 // The SVG is read whole before the output is written, so it can be
 // replaced by its own re-encoding.
 TEST_F(SvgReplay, IntoItself) {
@@ -117,6 +148,10 @@ TEST_F(SvgReplay, OneLineErrorsAndNoFile) {
       {{"replay", cut, "-o", out}, cut + ": not an svgcast SVG (XML error"},
       {{"replay", svg, "-o", out, "--fps", "10"}, "--fps: " + svg},
       {{"replay", svg, "-o", out, "--start", "60s"}, "--start 60000 ms"},
+      {{"replay", svg, "-o", out, "--hold", "300"},
+       "--hold: only with --loop (" + svg + " plays once"},
+      {{"replay", svg, "-o", out, "--no-loop", "--hold", "300"},
+       "--hold: only with --loop (without it"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.says);

@@ -112,6 +112,38 @@ TEST(SvgReader, ReadsTheSettingsThatMadeIt) {
   }
 }
 
+// Whether it loops, from its timing's <style> (written after the pieces):
+// how long the last picture stays before the start comes back.
+TEST(SvgReader, ReadsWhetherItLoopsAndItsHold) {
+  TempDir dir;
+  const std::string pieces =
+      ImageTag("a", {0, 0}, SolidFrame({4, 2}, kWhite)) +
+      Group("100ms", ImageTag("b", {0, 0}, SolidFrame({1, 1}, kRed))) +
+      Group("250.5ms", ImageTag("c", {1, 0}, SolidFrame({1, 1}, kRed)));
+  const struct {
+    std::string style;
+    int64_t hold_us;
+  } cases[] = {
+      {"", -1},
+      {"<style>.a{width:2px;height:2px}</style>", -1},
+      {"<style>[style]{animation-duration:950.5ms;animation-timing-"
+       "function:step-end;animation-iteration-count:infinite}"
+       "@keyframes a{0%{visibility:visible}}</style>",
+       700000},
+      {"<style>[style]{animation-duration:250.5ms;animation-iteration-count:"
+       "infinite}</style>",
+       0},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.style);
+    WriteFile(dir.File("s.svg"), Svg2({4, 2}, pieces + c.style));
+    std::unique_ptr<ScreencastDecoder> decoder;
+    const Status s = ScreencastDecoder::Open(dir.File("s.svg"), &decoder);
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(decoder->settings().loop_hold_us, c.hold_us);
+  }
+}
+
 TEST(SvgReader, UsePlacesTheEarlierImageMoved) {
   TempDir dir;
   const std::string path = dir.File("use.svg");
@@ -493,6 +525,23 @@ TEST_F(SvgReaderError, SettingsOtherThanCodecAndAlign) {
                          ? "no <metadata>svgcast 2</metadata>"
                          : "<metadata> says more than svgcast 2");
   }
+}
+
+TEST_F(SvgReaderError, LoopEndingBeforeItsLastChangeOrBadlyTimed) {
+  const std::string pieces =
+      Poster() +
+      Group("100ms", ImageTag("b", {0, 0}, SolidFrame({1, 1}, kRed)));
+  const std::string rule = "<style>[style]{animation-duration:";
+  ExpectError(Svg2({4, 2}, pieces + rule + "99ms;}</style>"),
+              "its loop's animation-duration ends before its last change");
+  for (const char* period : {"ms;", "1s;", "-5ms;", "12ms", "1.2345ms;"}) {
+    SCOPED_TRACE(period);
+    ExpectError(Svg2({4, 2}, pieces + rule + period + "}</style>"),
+                "<style> at byte");
+  }
+  ExpectError(Svg2({4, 2}, pieces + rule + "200ms;}</style>" + rule +
+                               "300ms;}</style>"),
+              "two loops' animation-durations");
 }
 
 TEST_F(SvgReaderError, NoSize) {
