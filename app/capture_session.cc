@@ -63,6 +63,16 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   if (!options.quiet && !options.start_message.empty()) {
     std::fprintf(stderr, "svgcast: %s\n", options.start_message.c_str());
   }
+  if (!options.quiet && options.align_px == 4 &&
+      (size.width % 4 != 0 || size.height % 4 != 0)) {
+    // (README, "How it plays": a side of 46 pixels is 57.5 screen pixels
+    // at 125%, and Firefox then draws the pieces apart from the frame.)
+    std::fprintf(stderr,
+                 "svgcast: note: --align 4 with frames of %dx%d: Firefox "
+                 "shows them clean at 125%% only when both sides are "
+                 "multiples of 4\n",
+                 size.width, size.height);
+  }
   if (options.countdown_s > 0 &&
       !CountDown(options.countdown_s, options.quiet)) {
     return Status::Error("interrupted before recording started; no output");
