@@ -6,9 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <map>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -40,38 +41,69 @@ CLI::Validator NumberFromTo(double min, double max,
       description);
 }
 
-const std::map<std::string, svgcast::WhenFull> kWhenFull{
-    {"wait", svgcast::WhenFull::kWait}, {"drop", svgcast::WhenFull::kDrop}};
-const std::map<std::string, svgcast::ProcessingMode> kProcessing{
+// The names an option of an enum takes, in the order help lists them.
+template <typename Enum>
+using Names = std::vector<std::pair<std::string, Enum>>;
+
+// Sets an enum option from one of its names (any case), with help that
+// lists them ("--codec {png,webp}=png") and an error that does too
+// ("--codec: 'gif' is not one of png, webp"). (CLI11's CheckedTransformer
+// showed "{png->1,webp->2} OR {1,2}" and took the numbers too.)
+template <typename Enum>
+CLI::Option* OneOf(CLI::Option* option, const Names<Enum>& names,
+                   const std::string& fallback) {
+  std::string list;
+  for (const auto& [name, value] : names) {
+    list += (list.empty() ? "" : ",") + name;
+  }
+  option->option_text("{" + list + "}=" + fallback);
+  return option->transform(CLI::Validator(
+      [names](std::string& text) -> std::string {
+        for (const auto& [name, value] : names) {
+          if (CLI::detail::to_lower(text) == name) {
+            text = std::to_string(static_cast<int>(value));
+            return std::string();
+          }
+        }
+        std::string one_of;
+        for (const auto& [name, value] : names) {
+          one_of += (one_of.empty() ? "" : ", ") + name;
+        }
+        return "'" + text + "' is not one of " + one_of;
+      },
+      std::string()));
+}
+
+const Names<svgcast::WhenFull> kWhenFull{{"wait", svgcast::WhenFull::kWait},
+                                         {"drop", svgcast::WhenFull::kDrop}};
+const Names<svgcast::ProcessingMode> kProcessing{
     {"offloaded", svgcast::ProcessingMode::kOffloaded},
     {"inline", svgcast::ProcessingMode::kInline}};
 
-const std::map<std::string, svgcast::Effort> kEffort{
-    {"fast", svgcast::Effort::kFast},
-    {"default", svgcast::Effort::kDefault},
-    {"max", svgcast::Effort::kMax}};
+const Names<svgcast::Effort> kEffort{{"fast", svgcast::Effort::kFast},
+                                     {"default", svgcast::Effort::kDefault},
+                                     {"max", svgcast::Effort::kMax}};
 
 void AddEffortOption(CLI::App* cmd, svgcast::Effort* effort) {
-  cmd->add_option("--effort", *effort,
-                  "How hard to compress: fast (zlib level 3, for a slow "
-                  "machine recording), default (the smallest of several PNG "
-                  "encodings), max (that, recompressed with Zopfli: several "
-                  "times slower)")
-      ->transform(CLI::CheckedTransformer(kEffort, CLI::ignore_case))
-      ->default_str("default");
+  OneOf(cmd->add_option(
+            "--effort", *effort,
+            "How hard to compress: fast (zlib level 3, for a slow "
+            "machine recording), default (the smallest of several PNG "
+            "encodings), max (that, recompressed with Zopfli: several "
+            "times slower)"),
+        kEffort, "default");
 }
 
-const std::map<std::string, svgcast::ImageFormat> kCodec{
-    {"png", svgcast::ImageFormat::kPng}, {"webp", svgcast::ImageFormat::kWebp}};
+const Names<svgcast::ImageFormat> kCodec{{"png", svgcast::ImageFormat::kPng},
+                                         {"webp", svgcast::ImageFormat::kWebp}};
 
 void AddCodecOption(CLI::App* cmd, svgcast::ImageFormat* codec) {
-  cmd->add_option("--codec", *codec,
-                  "Image format of the patches: png (plays everywhere), or "
-                  "webp (lossless WebP wherever it is smaller than PNG: "
-                  "often half the size; needs Chromium, Firefox or Safari "
-                  "14+)")
-      ->transform(CLI::CheckedTransformer(kCodec, CLI::ignore_case))
-      ->default_str("png");
+  OneOf(cmd->add_option("--codec", *codec,
+                        "Image format of the patches: png (plays everywhere), "
+                        "or webp (lossless WebP wherever it is smaller than "
+                        "PNG: often half the size; needs Chromium, Firefox or "
+                        "Safari 14+)"),
+        kCodec, "png");
 }
 
 void AddColoursOption(CLI::App* cmd, int* colours) {
@@ -164,11 +196,11 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   cmd->add_option("--cache-mb", o->cache_mb,
                   "Most megabytes of pixels the frame cache holds (0: no cap)")
       ->capture_default_str();
-  cmd->add_option("--when-full", o->when_full,
-                  "At the cache cap: drop frames (never block capture) or "
-                  "wait for processing")
-      ->transform(CLI::CheckedTransformer(kWhenFull, CLI::ignore_case))
-      ->default_str("drop");
+  OneOf(
+      cmd->add_option("--when-full", o->when_full,
+                      "At the cache cap: drop frames (never block capture) or "
+                      "wait for processing"),
+      kWhenFull, "drop");
   cmd->add_option("command", o->command,
                   "After --: a command to run and record in a private "
                   "virtual display (Xvfb) until it exits");
@@ -222,12 +254,11 @@ int main(int argc, char** argv) {
       ->add_option("--cache-mb", replay.cache_mb,
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
       ->capture_default_str();
-  replay_cmd
-      ->add_option("--when-full", replay.when_full,
-                   "At the cache cap: wait for processing (lossless) or drop "
-                   "frames like a live recording")
-      ->transform(CLI::CheckedTransformer(kWhenFull, CLI::ignore_case))
-      ->default_str("wait");
+  OneOf(replay_cmd->add_option(
+            "--when-full", replay.when_full,
+            "At the cache cap: wait for processing (lossless) or drop "
+            "frames like a live recording"),
+        kWhenFull, "wait");
   replay_cmd->add_flag("-q,--quiet", replay.quiet,
                        "No progress line and no summary");
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);
@@ -310,12 +341,11 @@ int main(int argc, char** argv) {
   AddColoursOption(record_cmd, &record.colours);
   AddScrollOption(record_cmd, &record.scroll);
   AddAlignOption(record_cmd, &record.align_px);
-  record_cmd
-      ->add_option("--processing", record.processing,
-                   "Where processing runs: offloaded (the flow graph) or "
-                   "inline on the capture thread (for comparison only)")
-      ->transform(CLI::CheckedTransformer(kProcessing, CLI::ignore_case))
-      ->default_str("offloaded");
+  OneOf(record_cmd->add_option(
+            "--processing", record.processing,
+            "Where processing runs: offloaded (the flow graph) or "
+            "inline on the capture thread (for comparison only)"),
+        kProcessing, "offloaded");
   record_cmd->add_flag("-q,--quiet", record.quiet,
                        "No progress line and no summary");
   record_cmd->add_flag("--log-frames", record.log_frames,

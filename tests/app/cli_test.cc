@@ -154,6 +154,43 @@ TEST(Cli, NumbersThatAreNotNumbersAreErrors) {
   }
 }
 
+// An option that takes a name lists the names in the help, takes them in
+// any case, and refuses anything else (numbers too) with the list.
+TEST(Cli, NamedValuesListedTakenAndRefused) {
+  const CommandResult help = RunSvgcast({"replay", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  for (const char* shown :
+       {"--codec {png,webp}=png", "--effort {fast,default,max}=default",
+        "--when-full {wait,drop}=wait"}) {
+    EXPECT_TRUE(Contains(help.out, shown)) << shown;
+  }
+  EXPECT_TRUE(Contains(RunSvgcast({"record", "--help"}).out,
+                       "--processing {offloaded,inline}=offloaded"));
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  const CommandResult upper = RunSvgcast(
+      {"replay", FixturePath("typing"), "-o", svg, "-q", "--codec", "WebP"});
+  EXPECT_EQ(upper.exit_code, 0) << upper.err;
+  EXPECT_TRUE(Contains(ReadFile(svg), "svgcast 2 --codec webp"));
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--codec", "gif"}, "--codec: 'gif' is not one of png, webp"},
+      {{"--codec", "2"}, "--codec: '2' is not one of png, webp"},
+      {{"--effort", "9"}, "--effort: '9' is not one of fast, default, max"},
+      {{"--when-full", "1"}, "--when-full: '1' is not one of wait, drop"},
+  };
+  for (const auto& [args, says] : cases) {
+    SCOPED_TRACE(says);
+    std::vector<std::string> command = {"replay", FixturePath("typing"), "-o",
+                                        dir.File("bad.svg")};
+    command.insert(command.end(), args.begin(), args.end());
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(IsOneErrorLine(r.err));
+    EXPECT_TRUE(Contains(r.err, says)) << r.err;
+    EXPECT_FALSE(FileExists(dir.File("bad.svg")));
+  }
+}
+
 // The playback options' own errors: one line naming the option, no file.
 TEST(Cli, BadPlaybackOptionsAreErrors) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
