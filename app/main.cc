@@ -3,7 +3,9 @@
 // *_command.cc; this file only wires options to them.
 #include <signal.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -39,6 +41,23 @@ CLI::Validator NumberFromTo(double min, double max,
         return std::string();
       },
       description);
+}
+
+// A count, 0 or more. (CLI11 2.1 reads "-3" into an unsigned option as
+// 2^64 - 3: --cache-mb -3 was no cap at all.)
+CLI::Validator WholeNumber() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const auto [end, error] =
+            std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || error != std::errc() ||
+            end != text.data() + text.size()) {
+          return "'" + text + "' is not a whole number (0 or more)";
+        }
+        return std::string();
+      },
+      std::string());
 }
 
 // The names an option of an enum takes, in the order help lists them.
@@ -192,9 +211,11 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--cache-frames", o->cache_frames,
                   "Most frames the frame cache holds (0: no cap)")
+      ->check(WholeNumber())
       ->capture_default_str();
   cmd->add_option("--cache-mb", o->cache_mb,
                   "Most megabytes of pixels the frame cache holds (0: no cap)")
+      ->check(WholeNumber())
       ->capture_default_str();
   OneOf(
       cmd->add_option("--when-full", o->when_full,
@@ -249,10 +270,12 @@ int main(int argc, char** argv) {
   replay_cmd
       ->add_option("--cache-frames", replay.cache_frames,
                    "Most frames the frame cache holds (0: no cap)")
+      ->check(WholeNumber())
       ->capture_default_str();
   replay_cmd
       ->add_option("--cache-mb", replay.cache_mb,
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
+      ->check(WholeNumber())
       ->capture_default_str();
   OneOf(replay_cmd->add_option(
             "--when-full", replay.when_full,
@@ -310,10 +333,12 @@ int main(int argc, char** argv) {
   convert_cmd
       ->add_option("--cache-frames", convert.cache_frames,
                    "Most frames the frame cache holds (0: no cap)")
+      ->check(WholeNumber())
       ->capture_default_str();
   convert_cmd
       ->add_option("--cache-mb", convert.cache_mb,
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
+      ->check(WholeNumber())
       ->capture_default_str();
   convert_cmd->add_flag("-q,--quiet", convert.quiet,
                         "No progress line and no summary");

@@ -154,6 +154,30 @@ TEST(Cli, NumbersThatAreNotNumbersAreErrors) {
   }
 }
 
+// A count below 0 (CLI11 read "-3" as 2^64 - 3: no cap) or not whole: one
+// line naming the option, no file.
+TEST(Cli, NegativeCountsAreErrors) {
+  const std::string video = FixturePath("boxes/000.png");  // (not read)
+  const std::vector<std::vector<std::string>> cases = {
+      {"replay", FixturePath("boxes"), "--cache-mb", "-3"},
+      {"replay", FixturePath("boxes"), "--cache-frames", "-1"},
+      {"convert", video, "--cache-mb", "1.5"},
+      {"record", "--cache-frames", "-2"},
+  };
+  for (const std::vector<std::string>& args : cases) {
+    TempDir dir;
+    std::vector<std::string> command = args;
+    command.insert(command.end(), {"-o", dir.File("out.svg")});
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_EQ(r.exit_code, 2) << args[args.size() - 2];
+    EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
+    EXPECT_TRUE(Contains(r.err, args[args.size() - 2] + ": '" + args.back() +
+                                    "' is not a whole number (0 or more)"))
+        << r.err;
+    EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+  }
+}
+
 // An option that takes a name lists the names in the help, takes them in
 // any case, and refuses anything else (numbers too) with the list.
 TEST(Cli, NamedValuesListedTakenAndRefused) {
