@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -43,22 +44,32 @@ CLI::Validator NumberFromTo(double min, double max,
       description);
 }
 
-// A count, 0 or more. (CLI11 2.1 reads "-3" into an unsigned option as
-// 2^64 - 3: --cache-mb -3 was no cap at all.)
-CLI::Validator WholeNumber() {
+// A whole number from `min` to `max` (no `max`: any from `min` on).
+// (CLI11 2.1 reads "-3" into an unsigned option as 2^64 - 3: --cache-mb -3
+// was no cap at all; and CLI::Range said "Value abc not in range".)
+CLI::Validator WholeNumber(int64_t min = 0,
+                           std::optional<int64_t> max = std::nullopt) {
+  const std::string range =
+      max ? "from " + std::to_string(min) + " to " + std::to_string(*max)
+          : "(" + std::to_string(min) + " or more)";
   return CLI::Validator(
-      [](std::string& text) -> std::string {
-        uint64_t value = 0;
+      [min, max, range](std::string& text) -> std::string {
+        int64_t value = 0;
         const auto [end, error] =
             std::from_chars(text.data(), text.data() + text.size(), value);
         if (text.empty() || error != std::errc() ||
-            end != text.data() + text.size()) {
-          return "'" + text + "' is not a whole number (0 or more)";
+            end != text.data() + text.size() || value < min ||
+            (max && value > *max)) {
+          return "'" + text + "' is not a whole number " + range;
         }
         return std::string();
       },
-      std::string());
+      max ? std::to_string(min) + " to " + std::to_string(*max)
+          : std::string());
 }
+
+// (Times 1e6 bytes, well inside 64 bits: a petabyte.)
+constexpr int64_t kMostCacheMb = 1'000'000'000;
 
 // The names an option of an enum takes, in the order help lists them.
 template <typename Enum>
@@ -131,7 +142,7 @@ void AddColoursOption(CLI::App* cmd, int* colours) {
                   "N colours (2-256), one palette chosen from every frame "
                   "(a first pass), no dithering; much smaller. Default: "
                   "every colour, exact")
-      ->check(CLI::Range(2, 256));
+      ->check(WholeNumber(2, 256));
 }
 
 void AddScrollOption(CLI::App* cmd, bool* scroll) {
@@ -190,7 +201,7 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
                   "Follow one window: its id (0x... or decimal) or name");
   cmd->add_option("--countdown", o->countdown_s,
                   "Wait this many seconds (counting down) before recording")
-      ->check(CLI::Range(0, 60));
+      ->check(WholeNumber(0, 60));
   cmd->add_flag("--cursor", o->cursor,
                 "Record the mouse pointer (as its own layer)");
   cmd->add_option("--display", o->display,
@@ -208,14 +219,14 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
                 "on time on a busy machine)");
   cmd->add_option("--threads", o->threads,
                   "Processing threads (default: one per core)")
-      ->check(CLI::Range(1, 256));
+      ->check(WholeNumber(1, 256));
   cmd->add_option("--cache-frames", o->cache_frames,
                   "Most frames the frame cache holds (0: no cap)")
       ->check(WholeNumber())
       ->capture_default_str();
   cmd->add_option("--cache-mb", o->cache_mb,
                   "Most megabytes of pixels the frame cache holds (0: no cap)")
-      ->check(WholeNumber())
+      ->check(WholeNumber(0, kMostCacheMb))
       ->capture_default_str();
   OneOf(
       cmd->add_option("--when-full", o->when_full,
@@ -266,7 +277,7 @@ int main(int argc, char** argv) {
   replay_cmd
       ->add_option("--threads", replay.threads,
                    "Processing threads (default: one per core)")
-      ->check(CLI::Range(1, 256));
+      ->check(WholeNumber(1, 256));
   replay_cmd
       ->add_option("--cache-frames", replay.cache_frames,
                    "Most frames the frame cache holds (0: no cap)")
@@ -275,7 +286,7 @@ int main(int argc, char** argv) {
   replay_cmd
       ->add_option("--cache-mb", replay.cache_mb,
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
-      ->check(WholeNumber())
+      ->check(WholeNumber(0, kMostCacheMb))
       ->capture_default_str();
   OneOf(replay_cmd->add_option(
             "--when-full", replay.when_full,
@@ -312,7 +323,7 @@ int main(int argc, char** argv) {
                    "Pixels whose B, G and R all differ by at most this from "
                    "what is shown count as unchanged (lossy video flickers; "
                    "0: exact)")
-      ->check(CLI::Range(0, 255))
+      ->check(WholeNumber(0, 255))
       ->capture_default_str();
   convert_cmd
       ->add_option("--max-fps", convert.max_fps,
@@ -329,7 +340,7 @@ int main(int argc, char** argv) {
   convert_cmd
       ->add_option("--threads", convert.threads,
                    "Processing threads (default: one per core)")
-      ->check(CLI::Range(1, 256));
+      ->check(WholeNumber(1, 256));
   convert_cmd
       ->add_option("--cache-frames", convert.cache_frames,
                    "Most frames the frame cache holds (0: no cap)")
@@ -338,7 +349,7 @@ int main(int argc, char** argv) {
   convert_cmd
       ->add_option("--cache-mb", convert.cache_mb,
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
-      ->check(WholeNumber())
+      ->check(WholeNumber(0, kMostCacheMb))
       ->capture_default_str();
   convert_cmd->add_flag("-q,--quiet", convert.quiet,
                         "No progress line and no summary");

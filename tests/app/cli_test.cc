@@ -154,17 +154,24 @@ TEST(Cli, NumbersThatAreNotNumbersAreErrors) {
   }
 }
 
-// A count below 0 (CLI11 read "-3" as 2^64 - 3: no cap) or not whole: one
-// line naming the option, no file.
-TEST(Cli, NegativeCountsAreErrors) {
+// A count below 0 (CLI11 read "-3" as 2^64 - 3: no cap), too large, not
+// whole or not a number: one line naming the option and the range, no
+// file.
+TEST(Cli, CountsOutOfRangeOrNotWholeAreErrors) {
   const std::string video = FixturePath("boxes/000.png");  // (not read)
-  const std::vector<std::vector<std::string>> cases = {
-      {"replay", FixturePath("boxes"), "--cache-mb", "-3"},
-      {"replay", FixturePath("boxes"), "--cache-frames", "-1"},
-      {"convert", video, "--cache-mb", "1.5"},
-      {"record", "--cache-frames", "-2"},
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"replay", FixturePath("boxes"), "--cache-mb", "-3"},
+       "from 0 to 1000000000"},
+      {{"replay", FixturePath("boxes"), "--cache-mb", "20000000000000"},
+       "from 0 to 1000000000"},
+      {{"replay", FixturePath("boxes"), "--cache-frames", "-1"}, "(0 or more)"},
+      {{"replay", FixturePath("boxes"), "--threads", "abc"}, "from 1 to 256"},
+      {{"convert", video, "--cache-mb", "1.5"}, "from 0 to 1000000000"},
+      {{"convert", video, "--tolerance", "256"}, "from 0 to 255"},
+      {{"record", "--cache-frames", "-2"}, "(0 or more)"},
+      {{"record", "--countdown", "1s"}, "from 0 to 60"},
   };
-  for (const std::vector<std::string>& args : cases) {
+  for (const auto& [args, range] : cases) {
     TempDir dir;
     std::vector<std::string> command = args;
     command.insert(command.end(), {"-o", dir.File("out.svg")});
@@ -172,7 +179,7 @@ TEST(Cli, NegativeCountsAreErrors) {
     EXPECT_EQ(r.exit_code, 2) << args[args.size() - 2];
     EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
     EXPECT_TRUE(Contains(r.err, args[args.size() - 2] + ": '" + args.back() +
-                                    "' is not a whole number (0 or more)"))
+                                    "' is not a whole number " + range))
         << r.err;
     EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
   }
