@@ -46,12 +46,14 @@ Status ParseDuration(const std::string& option, const std::string& text,
       std::from_chars(number.data(), number.data() + number.size(), value);
   if (number.empty() || error != std::errc() ||
       end != number.data() + number.size() || !std::isfinite(value) ||
-      value < 0 || (value == 0 && !rules.allow_zero) ||
-      value * scale_us > static_cast<double>(kMaxTimestampUs)) {
+      value < 0 || value * scale_us > static_cast<double>(kMaxTimestampUs)) {
     return Status::Error(option + ": '" + text + "' is not a duration (like " +
                          (rules.bare_unit_us == 1e3 ? "500, 500ms, 10s or 2m"
                                                     : "10s, 500ms or 2m") +
                          ")");
+  }
+  if (value == 0 && !rules.allow_zero) {
+    return Status::Error(option + ": '" + text + "': must be more than 0");
   }
   *duration_us = std::llround(value * scale_us);
   return Status::Ok();

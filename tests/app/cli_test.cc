@@ -227,7 +227,7 @@ TEST(Cli, BadPlaybackOptionsAreErrors) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--hold", "500"}, "--hold: only with --loop"},
       {{"--loop", "--hold", "soon"}, "--hold: 'soon' is not a duration"},
-      {{"--idle-limit", "0"}, "--idle-limit: '0' is not a duration"},
+      {{"--idle-limit", "0"}, "--idle-limit: '0': must be more than 0"},
       {{"--speed", "0"}, "--speed"},
       {{"--start", "500", "--end", "400"}, "--end 400: not after --start"},
       {{"--start", "9s"}, "--start 9000 ms: after the last frame"},

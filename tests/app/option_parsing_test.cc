@@ -45,8 +45,9 @@ TEST(OptionParsing, DurationsInMilliseconds) {
   EXPECT_EQ(us, 0);
   const Status zero = ParseDuration("--idle-limit", "0", &us, {1e3, false});
   ASSERT_FALSE(zero.ok());
-  EXPECT_EQ(zero.message(),
-            "--idle-limit: '0' is not a duration (like 500, 500ms, 10s or 2m)");
+  EXPECT_EQ(zero.message(), "--idle-limit: '0': must be more than 0");
+  EXPECT_EQ(ParseDuration("--duration", "0s", &us, {1e6, false}).message(),
+            "--duration: '0s': must be more than 0");
   EXPECT_FALSE(ParseDuration("--hold", "-1", &us, ms).ok());
 }
 
