@@ -141,6 +141,11 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
     return report->capture.status;
   }
   if (!processed.ok()) return processed;
+  report->interrupted = report->capture.end == CaptureResult::End::kStopped;
+  if (report->interrupted && !options.write_if_interrupted) {
+    report->written = false;
+    return Status::Ok();  // (the temporary file goes with `out`)
+  }
   if (Status s = out->Commit(); !s.ok()) return s;
 
   report->pipeline = pipeline.stats();
@@ -157,7 +162,6 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   report->output_name = out->is_stdout() ? "stdout" : out->path();
   report->bytes = out->bytes_written();
   report->threads = pipeline.threads();
-  report->interrupted = report->capture.end == CaptureResult::End::kStopped;
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

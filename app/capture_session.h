@@ -45,6 +45,9 @@ struct SessionOptions {
   // effort at most, so the SVG is finished in seconds, not minutes of
   // Zopfli (SheetOptions::hurry, PipelineOptions::hurry).
   bool interrupt_hurries = false;
+  // Ctrl-C: false leaves the output as it was instead of writing the
+  // frames so far (`replay x.svg -o x.svg`: they would replace the whole).
+  bool write_if_interrupted = true;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)
   bool scroll = true;  // scrolled bands as moves (--no-scroll: repainted)
   // Everything placed on multiples of this (--align): 2, or 4 for screens
@@ -76,12 +79,16 @@ struct SessionReport {
   double seconds = 0;  // wall time of the whole run
   int threads = 0;
   bool interrupted = false;  // Ctrl-C ended it (the SVG is still complete)
+  // False: interrupted and not written (!write_if_interrupted); only
+  // `capture` and `interrupted` are filled in then.
+  bool written = true;
 };
 
 // Runs the session to the end. Not ok: the run failed (one-line message)
 // and no output file was left (unless only the timer log or plot could not
 // be written). Ok: the SVG is complete and in place (also when Ctrl-C or a
-// lost source ended the stream early; see the report).
+// lost source ended the stream early; see the report), or, interrupted
+// without write_if_interrupted, the output is as it was.
 Status RunSession(FrameSource& source, const SessionOptions& options,
                   SessionReport* report);
 

@@ -121,6 +121,10 @@ int RunReplay(const ReplayOptions& options) {
   session.timing = playback.timing;
   session.effort = options.effort;
   session.interrupt_hurries = true;
+  // Into itself: Ctrl-C leaves it whole rather than cut at that frame.
+  session.write_if_interrupted =
+      !svg ||
+      !std::filesystem::equivalent(options.input, options.output, error);
   session.codec = codec;
   session.scroll = options.scroll;
   session.align_px = align_px;
@@ -130,6 +134,14 @@ int RunReplay(const ReplayOptions& options) {
   if (Status s = RunSession(*source, session, &report); !s.ok()) {
     std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
     return 1;
+  }
+  if (!report.written) {
+    std::fprintf(stderr,
+                 "svgcast: interrupted after %llu frames; %s is left as it "
+                 "was (it is the input too)\n",
+                 static_cast<unsigned long long>(report.capture.frames),
+                 options.output.c_str());
+    return 130;
   }
   if (!options.quiet) {
     std::fputs(FormatSessionSummary(report).c_str(), stderr);
