@@ -59,7 +59,10 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   std::unique_ptr<OutputFile> out;
   if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
 
-  InterruptHandler interrupt(out->temp_path());
+  InterruptHandler interrupt(out->temp_path(),
+                             options.write_if_interrupted
+                                 ? "finishing the SVG"
+                                 : options.output + " stays as it was");
   if (!options.quiet && !options.start_message.empty()) {
     std::fprintf(stderr, "svgcast: %s\n", options.start_message.c_str());
   }

@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace svgcast {
 namespace {
@@ -12,6 +14,8 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signals{0};
 char g_temp_path[PATH_MAX] = {};  // written before any signal is taken
+char g_stop_message[512] = {};    // likewise
+size_t g_stop_message_bytes = 0;
 
 static_assert(std::atomic<bool>::is_always_lock_free);
 static_assert(std::atomic<int>::is_always_lock_free);
@@ -20,9 +24,7 @@ static_assert(std::atomic<int>::is_always_lock_free);
 void OnSignal(int) {
   if (g_signals.fetch_add(1) == 0) {
     g_interrupted.store(true);
-    constexpr char kMessage[] =
-        "\nsvgcast: stopping; finishing the SVG (Ctrl-C again to abort)\n";
-    (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    (void)!::write(STDERR_FILENO, g_stop_message, g_stop_message_bytes);
     return;
   }
   if (g_temp_path[0] != '\0') ::unlink(g_temp_path);
@@ -43,10 +45,15 @@ sigset_t InterruptSignals() {
 
 }  // namespace
 
-InterruptHandler::InterruptHandler(const std::string& temp_path) {
+InterruptHandler::InterruptHandler(const std::string& temp_path,
+                                   const std::string& outcome) {
   g_interrupted.store(false);
   g_signals.store(0);
   std::strncpy(g_temp_path, temp_path.c_str(), sizeof g_temp_path - 1);
+  const std::string message =
+      "\nsvgcast: stopping; " + outcome + " (Ctrl-C again to abort)\n";
+  g_stop_message_bytes = std::min(message.size(), sizeof g_stop_message);
+  std::memcpy(g_stop_message, message.data(), g_stop_message_bytes);
   struct sigaction action {};
   action.sa_handler = HandleSignal;
   sigemptyset(&action.sa_mask);

@@ -27,7 +27,10 @@ namespace svgcast {
 class InterruptHandler {
  public:
   // `temp_path`: the file to remove on a second signal (may be empty).
-  explicit InterruptHandler(const std::string& temp_path);
+  // `outcome`: what the first signal leads to, as its message says
+  // ("svgcast: stopping; finishing the SVG (Ctrl-C again to abort)").
+  explicit InterruptHandler(const std::string& temp_path,
+                            const std::string& outcome = "finishing the SVG");
   InterruptHandler(const InterruptHandler&) = delete;
   InterruptHandler& operator=(const InterruptHandler&) = delete;
   // Stops the watcher, restores the previous handlers and signal mask.

@@ -117,7 +117,7 @@ TEST_F(ReplayInterrupt, FirstCtrlCFinishesAValidSvgOfTheFramesSoFar) {
   const int fd = ::open(fifo_.c_str(), O_WRONLY);  // capture is at frame 6
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::kill(pid_, SIGINT), 0);
-  ReadStderrUntil("stopping");
+  ReadStderrUntil("stopping; finishing the SVG (Ctrl-C again to abort)");
   FeedOpened(fd, png_);
   EXPECT_EQ(Wait(), 130) << stderr_text();
   EXPECT_TRUE(Contains(stderr_text(), "interrupted after"));
