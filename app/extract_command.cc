@@ -46,28 +46,41 @@ int RunExtract(const ExtractOptions& options) {
   std::string manifest;
   size_t count = 0;
   const PngOptions png_options{3};  // decoded frames are for checking: fast
-  Status status =
-      DecodeScreencast(options.input, [&](const DecodedFrame& frame) -> Status {
-        if (Status s = make_folder(); !s.ok()) return s;
-        const std::string name = FrameName(count++);
-        std::vector<uint8_t> png;
-        if (Status s = EncodePng(frame.pixels, png_options, &png); !s.ok()) {
-          return s;
-        }
-        std::unique_ptr<OutputFile> file;
-        const std::string path = (folder / name).string();
-        if (Status s = OutputFile::Open(path, &file); !s.ok()) return s;
-        try {
-          file->Write(std::string_view(
-              reinterpret_cast<const char*>(png.data()), png.size()));
-        } catch (const std::exception& e) {
-          return Status::Error(e.what());
-        }
-        if (Status s = file->Commit(); !s.ok()) return s;
-        manifest += name + " " + FormatMilliseconds(frame.time_us) + "\n";
-        return Status::Ok();
-      });
-  if (!status.ok()) return Fail(status.message());
+  std::unique_ptr<ScreencastDecoder> decoder;
+  if (Status s = ScreencastDecoder::Open(options.input, &decoder); !s.ok()) {
+    return Fail(s.message());
+  }
+  // A loop is not a frame: frames.txt says it in a comment, for whoever
+  // replays the folder.
+  std::string loop;
+  if (const int64_t hold_us = decoder->settings().loop_hold_us; hold_us >= 0) {
+    loop = "--loop --hold " + FormatMilliseconds(hold_us) + "ms";
+    manifest = "# " + options.input + " loops: replay with " + loop + "\n";
+  }
+  const auto on_frame = [&](const DecodedFrame& frame) -> Status {
+    if (Status s = make_folder(); !s.ok()) return s;
+    const std::string name = FrameName(count++);
+    std::vector<uint8_t> png;
+    if (Status s = EncodePng(frame.pixels, png_options, &png); !s.ok()) {
+      return s;
+    }
+    std::unique_ptr<OutputFile> file;
+    const std::string path = (folder / name).string();
+    if (Status s = OutputFile::Open(path, &file); !s.ok()) return s;
+    try {
+      file->Write(std::string_view(reinterpret_cast<const char*>(png.data()),
+                                   png.size()));
+    } catch (const std::exception& e) {
+      return Status::Error(e.what());
+    }
+    if (Status s = file->Commit(); !s.ok()) return s;
+    manifest += name + " " + FormatMilliseconds(frame.time_us) + "\n";
+    return Status::Ok();
+  };
+  DecodedFrame frame;
+  while (decoder->Next(&frame)) {
+    if (Status s = on_frame(frame); !s.ok()) return Fail(s.message());
+  }
   if (Status s = make_folder(); !s.ok()) return Fail(s.message());
 
   std::unique_ptr<OutputFile> file;
@@ -84,6 +97,12 @@ int RunExtract(const ExtractOptions& options) {
   if (!options.quiet) {
     std::fprintf(stderr, "svgcast: extracted %zu frames from %s into %s\n",
                  count, options.input.c_str(), options.folder.c_str());
+    if (!loop.empty()) {
+      std::fprintf(stderr,
+                   "svgcast: %s loops, which frames.txt cannot say: replay "
+                   "the folder with %s\n",
+                   options.input.c_str(), loop.c_str());
+    }
   }
   return 0;
 }

@@ -377,6 +377,36 @@ TEST(Cli, FpsPlaysAFolderWithoutFramesTxtInNaturalOrder) {
   }
 }
 
+// A looping SVG's frames: frames.txt says how to loop them again (in a
+// comment, which replay skips) and so does stderr; replayed that way, the
+// folder gives the same bytes as the SVG.
+TEST(Cli, ExtractOfALoopSaysHowToLoopIt) {
+  TempDir dir;
+  const std::string svg = dir.File("loop.svg");
+  ASSERT_EQ(RunSvgcast({"replay", FixturePath("typing"), "-o", svg, "-q",
+                        "--loop", "--hold", "700"})
+                .exit_code,
+            0);
+  const std::string frames = dir.File("frames");
+  const CommandResult x = RunSvgcast({"extract", svg, frames});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  EXPECT_TRUE(Contains(x.err, svg + " loops, which frames.txt cannot say: "
+                                    "replay the folder with --loop --hold "
+                                    "700ms\n"));
+  EXPECT_EQ(ReadFile(frames + "/frames.txt")
+                .rfind("# " + svg +
+                           " loops: replay with --loop --hold 700ms\n"
+                           "00000.png 0\n",
+                       0),
+            0u);
+  const std::string again = dir.File("again.svg");
+  ASSERT_EQ(RunSvgcast({"replay", frames, "-o", again, "-q", "--loop", "--hold",
+                        "700ms"})
+                .exit_code,
+            0);
+  EXPECT_TRUE(ReadFile(again) == ReadFile(svg));
+}
+
 TEST(Cli, FpsOverridesFramesTxtTimes) {
   TempDir dir;
   const std::string svg = dir.File("out.svg");
