@@ -67,16 +67,17 @@ int RunReplay(const ReplayOptions& options) {
   ImageFormat codec = options.codec;
   int align_px = options.align_px;
   std::string kept;
-  if (may_keep_loop && made_with.loop_hold_us >= 0) {
+  const bool svg_loops = svg && made_with.loop_hold_us >= 0;
+  if (may_keep_loop && svg_loops) {
     playback.timing.loop = true;
-    if (options.playback.hold.empty()) {
-      playback.timing.hold_us = made_with.loop_hold_us;
-      kept +=
-          " --loop --hold " + FormatMilliseconds(made_with.loop_hold_us) + "ms";
-    } else {
-      kept += " --loop";
-    }
-  } else if (may_keep_loop && !options.playback.hold.empty()) {
+    kept += " --loop";
+  }
+  // (Its hold too when it loops again, also by --loop.)
+  if (svg_loops && playback.timing.loop && options.playback.hold.empty()) {
+    playback.timing.hold_us = made_with.loop_hold_us;
+    kept += " --hold " + FormatMilliseconds(made_with.loop_hold_us) + "ms";
+  }
+  if (may_keep_loop && !svg_loops && !options.playback.hold.empty()) {
     std::fprintf(stderr,
                  "svgcast: --hold: only with --loop (%s plays once: without "
                  "--loop its last frame stays for good)\n",

@@ -106,6 +106,8 @@ TEST_F(SvgReplay, KeepsItsLoopAndHoldUnlessTold) {
   EXPECT_TRUE(
       ReadFile(Replay(svg, "hold.svg", {"--hold", "300"})) ==
       ReadFile(Replay(folder, "hold-frames.svg", {"--loop", "--hold", "300"})));
+  // --loop given: its hold kept all the same.
+  EXPECT_TRUE(ReadFile(Replay(svg, "looped.svg", {"--loop"})) == ReadFile(svg));
   // --no-loop: once, as from the frames without --loop.
   EXPECT_TRUE(ReadFile(Replay(svg, "once.svg", {"--no-loop"})) ==
               ReadFile(Replay(folder, "once-frames.svg")));
