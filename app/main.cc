@@ -49,9 +49,10 @@ CLI::Validator NumberFromTo(double min, double max,
 // was no cap at all; and CLI::Range said "Value abc not in range".)
 CLI::Validator WholeNumber(int64_t min = 0,
                            std::optional<int64_t> max = std::nullopt) {
+  const std::string from_to =
+      max ? std::to_string(min) + " to " + std::to_string(*max) : "";
   const std::string range =
-      max ? "from " + std::to_string(min) + " to " + std::to_string(*max)
-          : "(" + std::to_string(min) + " or more)";
+      max ? "from " + from_to : "(" + std::to_string(min) + " or more)";
   return CLI::Validator(
       [min, max, range](std::string& text) -> std::string {
         int64_t value = 0;
@@ -64,8 +65,7 @@ CLI::Validator WholeNumber(int64_t min = 0,
         }
         return std::string();
       },
-      max ? std::to_string(min) + " to " + std::to_string(*max)
-          : std::string());
+      from_to);
 }
 
 // (Times 1e6 bytes, well inside 64 bits: a petabyte.)
@@ -82,22 +82,19 @@ using Names = std::vector<std::pair<std::string, Enum>>;
 template <typename Enum>
 CLI::Option* OneOf(CLI::Option* option, const Names<Enum>& names,
                    const std::string& fallback) {
-  std::string list;
+  std::string list, one_of;  // "png,webp" and "png, webp"
   for (const auto& [name, value] : names) {
     list += (list.empty() ? "" : ",") + name;
+    one_of += (one_of.empty() ? "" : ", ") + name;
   }
   option->option_text("{" + list + "}=" + fallback);
   return option->transform(CLI::Validator(
-      [names](std::string& text) -> std::string {
+      [names, one_of](std::string& text) -> std::string {
         for (const auto& [name, value] : names) {
           if (CLI::detail::to_lower(text) == name) {
             text = std::to_string(static_cast<int>(value));
             return std::string();
           }
-        }
-        std::string one_of;
-        for (const auto& [name, value] : names) {
-          one_of += (one_of.empty() ? "" : ", ") + name;
         }
         return "'" + text + "' is not one of " + one_of;
       },
