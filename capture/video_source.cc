@@ -1,8 +1,12 @@
+// The video module's code (video_module.h): built into
+// libsvgcast_video.so, not into svgcast.
+
 #include "capture/video_source.h"
 
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include <opencv2/imgproc.hpp>
@@ -12,6 +16,7 @@
 #include "capture/frame_selection.h"
 #include "capture/manifest.h"
 #include "capture/tolerance_filter.h"
+#include "capture/video_module.h"
 
 namespace svgcast {
 namespace {
@@ -142,10 +147,7 @@ class OpenCvVideoSource final : public VideoSource {
   cv::Mat decoded_, scaled_, bgrx_;  // reused buffers
 };
 
-}  // namespace
-
-Status OpenVideoSource(const VideoOptions& options,
-                       std::unique_ptr<VideoSource>* source) {
+Status Open(const VideoOptions& options, std::unique_ptr<VideoSource>* source) {
   auto log = std::make_unique<FfmpegLog>();
   VideoProbe probe;
   if (Status s = ProbeVideo(options.path, &probe); !s.ok()) return s;
@@ -187,4 +189,15 @@ Status OpenVideoSource(const VideoOptions& options,
   return Status::Ok();
 }
 
+}  // namespace
 }  // namespace svgcast
+
+// The module's one entry (kOpenVideoSourceSymbol).
+extern "C" __attribute__((visibility("default"))) void
+svgcast_open_video_source(const svgcast::VideoOptions& options,
+                          std::unique_ptr<svgcast::VideoSource>* source,
+                          svgcast::Status* status) {
+  static_assert(std::is_same_v<decltype(svgcast_open_video_source),
+                               svgcast::OpenVideoSourceFunction>);
+  *status = svgcast::Open(options, source);
+}

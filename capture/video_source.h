@@ -53,7 +53,8 @@ class VideoSource : public FrameSource {
 };
 
 // Errors (one line naming the file or option): see ProbeVideo(); OpenCV
-// cannot open the file; --start after the last frame.
+// cannot open the file; --start after the last frame; the video module
+// (video_module.h, loaded by the first call) is missing.
 Status OpenVideoSource(const VideoOptions& options,
                        std::unique_ptr<VideoSource>* source);
 

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -15,7 +17,6 @@
 #include <sstream>
 
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 #include <sys/wait.h>
 
 #include "app/replay_command.h"
@@ -288,13 +289,24 @@ std::vector<TimedFrame> ReadSequence(const std::string& folder) {
 }
 
 std::vector<cv::Mat> DecodeVideoFrames(const std::string& path) {
-  cv::VideoCapture capture(path, cv::CAP_FFMPEG);
-  EXPECT_TRUE(capture.isOpened()) << path;
+  const CommandResult run = RunProgram({SVGCAST_VIDEO_FRAMES, path});
+  EXPECT_EQ(run.exit_code, 0) << path << ": " << run.err;
   std::vector<cv::Mat> frames;
-  for (cv::Mat bgr; capture.read(bgr);) {
-    cv::Mat bgrx;
-    cv::cvtColor(bgr, bgrx, cv::COLOR_BGR2BGRA);
+  size_t at = 0;
+  while (at < run.out.size()) {
+    const size_t line_end = run.out.find('\n', at);
+    int width = 0, height = 0;
+    if (line_end == std::string::npos ||
+        std::sscanf(run.out.c_str() + at, "%d %d", &width, &height) != 2 ||
+        width <= 0 || height <= 0 ||
+        run.out.size() - line_end - 1 < 4ul * width * height) {
+      ADD_FAILURE() << path << ": video_frames' output is cut at " << at;
+      break;
+    }
+    cv::Mat bgrx(height, width, CV_8UC4);
+    std::memcpy(bgrx.data, run.out.data() + line_end + 1, 4ul * width * height);
     frames.push_back(bgrx);
+    at = line_end + 1 + 4ul * width * height;
   }
   return frames;
 }

@@ -113,7 +113,7 @@ struct TimedFrame {
 // The frames of a sequence folder (frames.txt), times from the first.
 std::vector<TimedFrame> ReadSequence(const std::string& folder);
 // Every frame of a video as OpenCV's FFmpeg backend decodes it (BGRX),
-// without times.
+// without times (tests/tools/video_frames.cc).
 std::vector<cv::Mat> DecodeVideoFrames(const std::string& path);
 // The largest difference of B, G or R between two BGRX images of one size.
 int MaxDifference(const cv::Mat& a, const cv::Mat& b);
