@@ -1,7 +1,8 @@
 // The video module: the code that reads video files (VideoSource and
 // VideoProbe, for `svgcast convert`), built as a library of its own,
-// libsvgcast_video.so next to the svgcast binary, and loaded when a video is
-// first opened. The libraries it needs (FFmpeg, and OpenCV's videoio, which
+// libsvgcast_video.so, and loaded when a video is first opened: from the
+// svgcast binary's folder (the build), else from ../lib/svgcast/ (where
+// `cmake --install` puts it). The libraries it needs (FFmpeg, and OpenCV's videoio, which
 // brings imgcodecs and through it GDAL: some 220 libraries in all) take
 // 0.2 s to load, 0.5 s under AddressSanitizer; linked into svgcast, every
 // command paid that at start, `svgcast --help` too.

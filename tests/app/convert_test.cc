@@ -66,35 +66,6 @@ TEST_F(Convert, LosslessVideosComeBackExactly) {
   }
 }
 
-// FFmpeg and OpenCV's videoio are in the video module (capture/
-// video_module.h), which only reading a video loads: other commands start
-// without them (they took 0.2 s to load).
-TEST_F(Convert, LoadsTheVideoLibrariesOnlyToReadAVideo) {
-  const auto loaded = [](const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"env", "LD_DEBUG=files", SVGCAST_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const CommandResult r = RunProgram(argv);
-    EXPECT_EQ(r.exit_code, 0)
-        << r.err.substr(r.err.size() > 500 ? r.err.size() - 500 : 0);
-    return r.err;  // the dynamic loader's log
-  };
-  const std::string started = loaded({"--version"});
-  EXPECT_NE(started.find("libopencv_core"), std::string::npos);
-  EXPECT_EQ(started.find("libsvgcast_video"), std::string::npos);
-  EXPECT_EQ(started.find("libavformat"), std::string::npos);
-  EXPECT_EQ(started.find("libopencv_videoio"), std::string::npos);
-  const std::string replayed =
-      loaded({"replay", FixturePath("boxes"), "-o", svg_, "-q"});
-  EXPECT_EQ(replayed.find("libavformat"), std::string::npos);
-
-  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
-  const std::string converted = loaded({"convert", video, "-o", svg_, "-q"});
-  EXPECT_NE(converted.find("libsvgcast_video.so"), std::string::npos);
-  EXPECT_NE(converted.find("libavformat"), std::string::npos);
-  EXPECT_NE(converted.find("libopencv_videoio"), std::string::npos);
-  EXPECT_TRUE(DecodesToFrames(svg_, FixturePath("boxes")));
-}
-
 TEST_F(Convert, GifAtItsHundredthsOfASecond) {
   const std::string video = Make("boxes", VideoKind::kGif, "boxes.gif");
   ASSERT_EQ(Run({video, "-o", svg_, "-q"}).exit_code, 0);
