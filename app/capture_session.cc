@@ -56,13 +56,14 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
         "x" + std::to_string(size.height) + " (" +
         std::to_string(FrameBytes(size) * kFrames / 1000000 + 1) + " MB)");
   }
-  std::unique_ptr<OutputFile> out;
-  if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
-
-  InterruptHandler interrupt(out->temp_path(),
-                             options.write_if_interrupted
+  // (Before the output, which it outlives: no Ctrl-C leaves its temporary
+  // file behind.)
+  InterruptHandler interrupt(options.write_if_interrupted
                                  ? "finishing the SVG"
                                  : options.output + " stays as it was");
+  std::unique_ptr<OutputFile> out;
+  if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
+  interrupt.RemoveOnAbort(out->temp_path());
   if (!options.quiet && !options.start_message.empty()) {
     std::fprintf(stderr, "svgcast: %s\n", options.start_message.c_str());
   }

@@ -15,7 +15,7 @@ Status ColourChoice::Choose(FrameSource& first_pass, int colours, bool quiet,
   ColourHistogram histogram;
   {
     // Ctrl-C stops the pass (InterruptHandler::interrupted() says so).
-    InterruptHandler interrupt("", "nothing is written");
+    InterruptHandler interrupt("nothing is written");
     ProgressLine progress(
         "counting colours", first_pass.frame_count(),
         quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);

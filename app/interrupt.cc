@@ -13,8 +13,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signals{0};
-char g_temp_path[PATH_MAX] = {};  // written before any signal is taken
-char g_stop_message[512] = {};    // likewise
+char g_temp_path[PATH_MAX] = {};  // read once g_have_temp_path is set
+std::atomic<bool> g_have_temp_path{false};
+char g_stop_message[512] = {};  // written before any signal is taken
 size_t g_stop_message_bytes = 0;
 
 static_assert(std::atomic<bool>::is_always_lock_free);
@@ -27,7 +28,7 @@ void OnSignal(int) {
     (void)!::write(STDERR_FILENO, g_stop_message, g_stop_message_bytes);
     return;
   }
-  if (g_temp_path[0] != '\0') ::unlink(g_temp_path);
+  if (g_have_temp_path.load(std::memory_order_acquire)) ::unlink(g_temp_path);
   constexpr char kMessage[] = "\nsvgcast: aborted; no output written\n";
   (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   ::_exit(130);
@@ -45,11 +46,10 @@ sigset_t InterruptSignals() {
 
 }  // namespace
 
-InterruptHandler::InterruptHandler(const std::string& temp_path,
-                                   const std::string& outcome) {
+InterruptHandler::InterruptHandler(const std::string& outcome) {
   g_interrupted.store(false);
   g_signals.store(0);
-  std::strncpy(g_temp_path, temp_path.c_str(), sizeof g_temp_path - 1);
+  g_have_temp_path.store(false);
   const std::string message =
       "\nsvgcast: stopping; " + outcome + " (Ctrl-C again to abort)\n";
   g_stop_message_bytes = std::min(message.size(), sizeof g_stop_message);
@@ -63,6 +63,12 @@ InterruptHandler::InterruptHandler(const std::string& temp_path,
   const sigset_t signals = InterruptSignals();
   ::pthread_sigmask(SIG_BLOCK, &signals, &old_mask_);
   watcher_ = std::thread([this] { Watch(); });
+}
+
+void InterruptHandler::RemoveOnAbort(const std::string& temp_path) {
+  if (temp_path.empty() || g_have_temp_path.load()) return;
+  std::strncpy(g_temp_path, temp_path.c_str(), sizeof g_temp_path - 1);
+  g_have_temp_path.store(true, std::memory_order_release);
 }
 
 void InterruptHandler::Watch() {
@@ -82,7 +88,7 @@ InterruptHandler::~InterruptHandler() {
   ::sigaction(SIGINT, &old_int_, nullptr);
   ::sigaction(SIGTERM, &old_term_, nullptr);
   ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-  g_temp_path[0] = '\0';
+  g_have_temp_path.store(false);
 }
 
 const std::atomic<bool>* InterruptHandler::flag() { return &g_interrupted; }

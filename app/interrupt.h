@@ -11,8 +11,8 @@
 // threads that existed before (it does the same, async-signal-safely).
 //
 // Threading: create and destroy on the main thread, before the threads of
-// the run start and after they end (one at a time). interrupted() and
-// flag() are thread-safe.
+// the run start and after they end (one at a time); RemoveOnAbort() on the
+// main thread too. interrupted() and flag() are thread-safe.
 #ifndef SVGCAST_APP_INTERRUPT_H_
 #define SVGCAST_APP_INTERRUPT_H_
 
@@ -26,15 +26,18 @@ namespace svgcast {
 
 class InterruptHandler {
  public:
-  // `temp_path`: the file to remove on a second signal (may be empty).
   // `outcome`: what the first signal leads to, as its message says
   // ("svgcast: stopping; finishing the SVG (Ctrl-C again to abort)").
-  explicit InterruptHandler(const std::string& temp_path,
-                            const std::string& outcome = "finishing the SVG");
+  explicit InterruptHandler(const std::string& outcome = "finishing the SVG");
   InterruptHandler(const InterruptHandler&) = delete;
   InterruptHandler& operator=(const InterruptHandler&) = delete;
   // Stops the watcher, restores the previous handlers and signal mask.
   ~InterruptHandler();
+
+  // The file a second signal removes: the output's temporary file, created
+  // after this object (so that no signal finds the default action while it
+  // exists) and removed before this object goes. Once.
+  void RemoveOnAbort(const std::string& temp_path);
 
   // The flag the capture thread polls.
   static const std::atomic<bool>* flag();
