@@ -132,7 +132,8 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
                          "): this FFmpeg cannot decode it");
   }
   if (codec->width <= 0 || codec->height <= 0) {
-    return Status::Error(path + ": the video stream has no frame size");
+    return Status::Error(path + ": not a video FFmpeg can read (as " +
+                         result.format + ", it has no frame size)");
   }
   result.size = {codec->width, codec->height};
   result.declared_frames = stream->nb_frames > 0 ? stream->nb_frames : 0;
@@ -181,9 +182,12 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   }
   if (times.empty()) return Status::Error(path + ": no video frames");
   if (times.size() == 1 && IsStillImageFormat(result.format)) {
-    return Status::Error(path + ": a still image (" + result.codec +
-                         "), not a video (svgcast replay reads folders of "
-                         "PNG frames)");
+    return Status::Error(
+        path + ": a still image (" + result.codec + "), not a video " +
+        (result.codec == "svg" ? "(svgcast replay reads the SVGs svgcast "
+                                 "writes)"
+                               : "(svgcast replay reads folders of PNG "
+                                 "frames)"));
   }
   std::sort(times.begin(), times.end());
   result.timestamps_us.reserve(times.size());

@@ -198,6 +198,21 @@ TEST_F(BadVideo, StillImage) {
   ExpectFailure({png, "-o", svg_}, {png + ": a still image (png)"});
 }
 
+// An SVG is a still image to FFmpeg (through librsvg): an svgcast SVG
+// belongs to replay; anything else is no video.
+TEST_F(BadVideo, SvgFiles) {
+  const std::string svgcast_svg = in_.File("made.svg");
+  ASSERT_EQ(RunSvgcast({"replay", FixturePath("boxes"), "-o", svgcast_svg,
+                        "-q"}).exit_code,
+            0);
+  ExpectFailure({svgcast_svg, "-o", svg_},
+                {svgcast_svg + ": a still image (svg), not a video "
+                               "(svgcast replay reads the SVGs svgcast writes)"});
+  const std::string text = in_.File("notes.svg");
+  WriteFile(text, "these are not the frames you are looking for\n");
+  ExpectFailure({text, "-o", svg_}, {text + ": not a video FFmpeg can read"});
+}
+
 TEST_F(BadVideo, Mp4CutBeforeItsIndex) {
   const std::string video = Make("boxes", VideoKind::kH264Mp4, "b.mp4");
   const std::string bytes = ReadFile(video);
