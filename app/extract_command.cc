@@ -1,9 +1,15 @@
 #include "app/extract_command.h"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "capture/manifest.h"
 #include "processing/png_encoder.h"
@@ -24,14 +30,54 @@ std::string FrameName(size_t index) {
   return name;
 }
 
+// The index of a name FrameName() gives ("00042.png": 42), if it is one.
+std::optional<size_t> FrameIndex(const std::string& name) {
+  size_t index = 0;
+  const char* end = name.data() + name.size();
+  const auto [rest, error] = std::from_chars(name.data(), end, index);
+  if (error != std::errc() || std::string_view(rest, end) != ".png" ||
+      FrameName(index) != name) {
+    return std::nullopt;
+  }
+  return index;
+}
+
+// The frames an earlier extract's frames.txt in `folder` lists, and that
+// frames.txt removed: a run that then fails half way leaves no frames.txt,
+// so the folder does not look complete.
+Status RemoveEarlierManifest(const std::filesystem::path& folder,
+                             std::vector<size_t>* earlier_frames) {
+  const std::filesystem::path path = folder / "frames.txt";
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return Status::Ok();
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  std::vector<ManifestEntry> entries;
+  if (ParseManifest(text, path.string(), &entries).ok()) {
+    for (const ManifestEntry& entry : entries) {
+      if (const auto index = FrameIndex(entry.file)) {
+        earlier_frames->push_back(*index);
+      }
+    }
+  }
+  if (!std::filesystem::remove(path, error) || error) {
+    return Status::Error(path.string() + ": cannot replace" +
+                         (error ? ": " + error.message() : std::string()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunExtract(const ExtractOptions& options) {
   namespace fs = std::filesystem;
   const fs::path folder(options.folder);
   // Made only once the SVG has been read (the reader checks the whole file
-  // before the first frame), so a bad input leaves no empty folder behind.
+  // before the first frame), so a bad input leaves no empty folder behind,
+  // and an earlier extract there as it was.
   bool folder_made = false;
+  std::vector<size_t> earlier_frames;  // an earlier extract's
   const auto make_folder = [&]() -> Status {
     if (folder_made) return Status::Ok();
     std::error_code error;
@@ -41,7 +87,7 @@ int RunExtract(const ExtractOptions& options) {
                            (error ? ": " + error.message() : std::string()));
     }
     folder_made = true;
-    return Status::Ok();
+    return RemoveEarlierManifest(folder, &earlier_frames);
   };
   std::string manifest;
   size_t count = 0;
@@ -94,6 +140,14 @@ int RunExtract(const ExtractOptions& options) {
     return Fail(e.what());
   }
   if (Status s = file->Commit(); !s.ok()) return Fail(s.message());
+  // The earlier extract's frames past this one's last (best effort: they
+  // are in no frames.txt now).
+  for (const size_t index : earlier_frames) {
+    if (index >= count) {
+      std::error_code ignored;
+      fs::remove(folder / FrameName(index), ignored);
+    }
+  }
   if (!options.quiet) {
     std::fprintf(stderr, "svgcast: extracted %zu frames from %s into %s\n",
                  count, options.input.c_str(), options.folder.c_str());

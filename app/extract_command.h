@@ -16,7 +16,9 @@ struct ExtractOptions {
 };
 
 // 0 on success, 1 on error (message printed). frames.txt is written last,
-// so a folder from a failed run has no manifest.
+// so a folder from a failed run has no manifest. Into a folder an earlier
+// extract wrote: its frames.txt goes before the first frame is written,
+// and its frames past the new last one at the end; other files stay.
 int RunExtract(const ExtractOptions& options);
 
 }  // namespace svgcast

@@ -210,8 +210,8 @@ TEST_F(BadInput, ManifestLineWithBadTimestamp) {
 TEST_F(BadInput, TimestampPastThirtyOneYears) {
   const std::string folder = CopyOfBoxes();
   WriteManifest("000.png 0\n001.png 1000000000000.5\n");
-  ExpectReplayFailure(folder, {folder + "/frames.txt:2: ",
-                               "'1000000000000.5' is more than"});
+  ExpectReplayFailure(
+      folder, {folder + "/frames.txt:2: ", "'1000000000000.5' is more than"});
 }
 
 TEST_F(BadInput, OutputInAMissingFolder) {
@@ -275,6 +275,21 @@ TEST_F(BadExtractInput, TruncatedSvgcastSvg) {
   const std::string svg = in_.File("cut.svg");
   WriteFile(svg, text.substr(0, text.size() * 2 / 3));
   ExpectExtractFailure(svg, {svg + ": not an svgcast SVG", "XML error"});
+}
+
+// Into the folder of an earlier extract, failing at the fourth frame (a
+// folder is where it goes): the earlier frames.txt is gone, so what is
+// left does not look like a complete extract.
+TEST_F(BadExtractInput, FailingHalfWayLeavesNoFramesTxt) {
+  const std::string svg = in_.File("good.svg");
+  ASSERT_TRUE(Replay(FixturePath("boxes"), svg));
+  const std::string frames = out_.File("frames");
+  ASSERT_EQ(RunSvgcast({"extract", svg, frames, "-q"}).exit_code, 0);
+  ASSERT_TRUE(FileExists(frames + "/frames.txt"));
+  fs::remove(frames + "/00003.png");
+  fs::create_directory(frames + "/00003.png");
+  ExpectFailure({"extract", svg, frames}, {frames + "/00003.png"}, {"frames"});
+  EXPECT_FALSE(FileExists(frames + "/frames.txt"));
 }
 
 TEST_F(BadExtractInput, FramesFolderIsAFile) {

@@ -1,4 +1,5 @@
 // The svgcast command line: help, version, usage errors, replay, extract.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -317,6 +318,41 @@ TEST(Cli, ReplayThenExtract) {
   }
   // What extract wrote is itself a fixture that replays to the same frames.
   EXPECT_TRUE(DecodesToFrames(svg, frames));
+}
+
+// Extract again into the same folder, from an SVG with fewer frames: the
+// folder then holds the new extract and nothing of the old one, but for
+// the files extract did not write, which stay.
+TEST(Cli, ExtractAgainReplacesTheEarlierFrames) {
+  TempDir dir;
+  const std::string boxes = dir.File("boxes.svg");
+  const std::string scroll = dir.File("scroll.svg");
+  ASSERT_EQ(
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", boxes, "-q"}).exit_code,
+      0);
+  ASSERT_EQ(RunSvgcast({"replay", FixturePath("scroll"), "-o", scroll, "-q"})
+                .exit_code,
+            0);
+  const std::string fresh = dir.File("fresh");
+  ASSERT_EQ(RunSvgcast({"extract", scroll, fresh, "-q"}).exit_code, 0);
+  const std::string again = dir.File("again");
+  ASSERT_EQ(RunSvgcast({"extract", boxes, again, "-q"}).exit_code, 0);
+  WriteFile(again + "/notes.txt", "mine");
+  WriteFile(again + "/99999.png", "not in frames.txt");
+  ASSERT_GT(ListFolder(again).size(), ListFolder(fresh).size() + 2);
+
+  const CommandResult r = RunSvgcast({"extract", scroll, again, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> expected = ListFolder(fresh);
+  expected.push_back("99999.png");
+  expected.push_back("notes.txt");
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(ListFolder(again), expected);
+  for (const std::string& name : ListFolder(fresh)) {
+    EXPECT_EQ(ReadFile(again + "/" + name), ReadFile(fresh + "/" + name))
+        << name;
+  }
+  EXPECT_EQ(ReadFile(again + "/notes.txt"), "mine");
 }
 
 TEST(Cli, QuietReplayPrintsNothing) {

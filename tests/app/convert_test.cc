@@ -202,12 +202,14 @@ TEST_F(BadVideo, StillImage) {
 // belongs to replay; anything else is no video.
 TEST_F(BadVideo, SvgFiles) {
   const std::string svgcast_svg = in_.File("made.svg");
-  ASSERT_EQ(RunSvgcast({"replay", FixturePath("boxes"), "-o", svgcast_svg,
-                        "-q"}).exit_code,
-            0);
-  ExpectFailure({svgcast_svg, "-o", svg_},
-                {svgcast_svg + ": a still image (svg), not a video "
-                               "(svgcast replay reads the SVGs svgcast writes)"});
+  ASSERT_EQ(
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", svgcast_svg, "-q"})
+          .exit_code,
+      0);
+  ExpectFailure(
+      {svgcast_svg, "-o", svg_},
+      {svgcast_svg + ": a still image (svg), not a video "
+                     "(svgcast replay reads the SVGs svgcast writes)"});
   const std::string text = in_.File("notes.svg");
   WriteFile(text, "these are not the frames you are looking for\n");
   ExpectFailure({text, "-o", svg_}, {text + ": not a video FFmpeg can read"});

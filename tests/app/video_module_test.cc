@@ -17,8 +17,8 @@ class VideoModule : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!HaveFfmpeg()) GTEST_SKIP() << "ffmpeg is not installed";
-    ASSERT_TRUE(MakeVideo(FixturePath("boxes"), VideoKind::kLosslessMkv,
-                          video_));
+    ASSERT_TRUE(
+        MakeVideo(FixturePath("boxes"), VideoKind::kLosslessMkv, video_));
   }
 
   TempDir in_;
@@ -85,16 +85,16 @@ TEST_F(VideoModule, WithoutItConvertSaysWhereItLooked) {
 // P/lib/svgcast/libsvgcast_video.so, nothing of the build tree.
 TEST_F(VideoModule, InstalledSvgcastFindsIt) {
   TempDir prefix;
-  const CommandResult installed = RunProgram(
-      {SVGCAST_CMAKE, "--install", SVGCAST_BUILD_DIR, "--prefix",
-       prefix.path()});
+  const CommandResult installed =
+      RunProgram({SVGCAST_CMAKE, "--install", SVGCAST_BUILD_DIR, "--prefix",
+                  prefix.path()});
   ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
   EXPECT_TRUE(FileExists(prefix.File("bin/svgcast")));
   EXPECT_TRUE(FileExists(prefix.File("lib/svgcast/libsvgcast_video.so")));
 
-  const CommandResult r = RunProgram({"env", "LD_DEBUG=files",
-                                      prefix.File("bin/svgcast"), "convert",
-                                      video_, "-o", svg_, "-q"});
+  const CommandResult r =
+      RunProgram({"env", "LD_DEBUG=files", prefix.File("bin/svgcast"),
+                  "convert", video_, "-o", svg_, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(Contains(r.err, prefix.File("lib/svgcast/libsvgcast_video.so")));
   EXPECT_EQ(r.err.find(SVGCAST_BUILD_DIR "/"), std::string::npos)
