@@ -6,6 +6,7 @@
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
 #include "app/interrupt.h"
+#include "app/standard_input.h"
 #include "capture/video_source.h"
 
 namespace svgcast {
@@ -45,6 +46,14 @@ int RunConvert(const ConvertOptions& options) {
   }
   VideoOptions video;
   video.path = options.input;
+  std::unique_ptr<StandardInput> standard_input;  // `-`: read from a copy
+  if (options.input == StandardInput::kName) {
+    if (Status s = StandardInput::Copy(&standard_input); !s.ok()) {
+      return Fail(s.message());
+    }
+    video.path = standard_input->path();
+    video.name = options.input;
+  }
   video.tolerance = options.tolerance;
   video.max_fps = options.max_fps;
   video.scale = options.scale;

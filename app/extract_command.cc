@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/standard_input.h"
 #include "capture/manifest.h"
 #include "processing/png_encoder.h"
 #include "svg/output_file.h"
@@ -92,8 +93,17 @@ int RunExtract(const ExtractOptions& options) {
   std::string manifest;
   size_t count = 0;
   const PngOptions png_options{3};  // decoded frames are for checking: fast
+  std::unique_ptr<StandardInput> standard_input;  // `-`: read from a copy
+  if (options.input == StandardInput::kName) {
+    if (Status s = StandardInput::Copy(&standard_input); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
   std::unique_ptr<ScreencastDecoder> decoder;
-  if (Status s = ScreencastDecoder::Open(options.input, &decoder); !s.ok()) {
+  if (Status s = ScreencastDecoder::Open(
+          standard_input ? standard_input->path() : options.input, &decoder,
+          options.input);
+      !s.ok()) {
     return Fail(s.message());
   }
   // A loop is not a frame: frames.txt says it in a comment, for whoever

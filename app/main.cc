@@ -260,7 +260,7 @@ int main(int argc, char** argv) {
       ->add_option("folder", replay.input,
                    "Folder of PNG frames, or an SVG made by svgcast (encoded "
                    "again with its own --codec, --align and --loop unless "
-                   "given)")
+                   "given; - reads one from standard input)")
       ->required();
   replay_cmd
       ->add_option("-o,--output", replay.output,
@@ -310,7 +310,10 @@ int main(int argc, char** argv) {
       "convert",
       "Convert a screen video (.mp4, .webm, .mkv, ...) or an animated GIF "
       "or APNG into an animated SVG, each frame at its own time.");
-  convert_cmd->add_option("video", convert.input, "The video file")->required();
+  convert_cmd
+      ->add_option("video", convert.input,
+                   "The video file (- reads it from standard input)")
+      ->required();
   convert_cmd
       ->add_option("-o,--output", convert.output,
                    "Output .svg file, or - for standard output")
@@ -411,7 +414,9 @@ int main(int argc, char** argv) {
       "extract",
       "Decode an svgcast SVG back into frames: one PNG per change, plus "
       "frames.txt.");
-  extract_cmd->add_option("svg", extract.input, "An SVG made by svgcast")
+  extract_cmd
+      ->add_option("svg", extract.input,
+                   "An SVG made by svgcast (- reads it from standard input)")
       ->required();
   extract_cmd->add_option("folder", extract.folder, "Where to write the frames")
       ->required();

@@ -9,6 +9,7 @@
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
 #include "app/interrupt.h"
+#include "app/standard_input.h"
 #include "capture/fixture_source.h"
 #include "capture/manifest.h"
 #include "svg/svg_source.h"
@@ -16,13 +17,16 @@
 namespace svgcast {
 
 int RunReplay(const ReplayOptions& options) {
-  // A folder of frames, or an svgcast SVG to encode again.
+  // A folder of frames, or an svgcast SVG to encode again (`-`: from
+  // standard input).
   std::error_code error;
-  const bool file = std::filesystem::is_regular_file(options.input, error);
+  const bool from_stdin = options.input == StandardInput::kName;
+  const bool file =
+      from_stdin || std::filesystem::is_regular_file(options.input, error);
   std::string extension =
       std::filesystem::path(options.input).extension().string();
   for (char& c : extension) c = static_cast<char>(std::tolower(c));
-  const bool svg = file && extension == ".svg";
+  const bool svg = from_stdin || (file && extension == ".svg");
   // An SVG that loops keeps looping unless told (below), so --hold alone
   // may be for its loop: resolved as with --loop, checked once it is read.
   const bool may_keep_loop = svg && !options.loop_given;
@@ -50,8 +54,19 @@ int RunReplay(const ReplayOptions& options) {
   FixtureOptions fixture{options.input, options.fps};
   fixture.start_us = playback.start_us;
   fixture.end_us = playback.end_us;
-  const SvgSourceOptions svg_options{options.input, playback.start_us,
-                                     playback.end_us};
+  SvgSourceOptions svg_options;
+  svg_options.path = options.input;
+  svg_options.start_us = playback.start_us;
+  svg_options.end_us = playback.end_us;
+  std::unique_ptr<StandardInput> standard_input;
+  if (from_stdin) {
+    if (Status s = StandardInput::Copy(&standard_input); !s.ok()) {
+      std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
+      return 1;
+    }
+    svg_options.path = standard_input->path();
+    svg_options.name = options.input;
+  }
   ScreencastSettings made_with;
   const auto open = [&](std::unique_ptr<FrameSource>* source) {
     return svg ? OpenSvgSource(svg_options, source, &made_with)

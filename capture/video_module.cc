@@ -68,7 +68,7 @@ Status OpenVideoSource(const VideoOptions& options,
                        std::unique_ptr<VideoSource>* source) {
   static const LoadedModule module = Load();
   if (module.open == nullptr) {
-    return Status::Error(options.path +
+    return Status::Error(options.shown_name() +
                          ": svgcast cannot read videos here: " + module.error);
   }
   Status status = Status::Ok();

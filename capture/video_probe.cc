@@ -87,11 +87,13 @@ bool IsStillImageFormat(const std::string& format) {
 
 }  // namespace
 
-Status ProbeVideo(const std::string& path, VideoProbe* probe) {
+Status ProbeVideo(const std::string& path, VideoProbe* probe,
+                  const std::string& name) {
+  const std::string& shown = name.empty() ? path : name;
   std::error_code error;
-  if (!fs::exists(path, error)) return Status::Error(path + ": no such file");
+  if (!fs::exists(path, error)) return Status::Error(shown + ": no such file");
   if (fs::is_directory(path, error)) {
-    return Status::Error(path +
+    return Status::Error(shown +
                          ": a folder, not a video file (svgcast replay "
                          "reads folders of PNG frames)");
   }
@@ -99,7 +101,7 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   AVFormatContext* raw = nullptr;
   if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
       r == AVERROR_EOF) {
-    return Status::Error(path +
+    return Status::Error(shown +
                          ": no video frames (the file ends before "
                          "the first)");
   } else if (r < 0) {
@@ -107,12 +109,12 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
     if (reason.find("moov atom not found") != std::string::npos) {
       reason += ": an MP4 cut short before its index was written?";
     }
-    return Status::Error(path + ": not a video FFmpeg can read (" + reason +
+    return Status::Error(shown + ": not a video FFmpeg can read (" + reason +
                          ")");
   }
   FormatPtr format(raw);
   if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0) {
-    return Status::Error(path + ": not a video FFmpeg can read (" +
+    return Status::Error(shown + ": not a video FFmpeg can read (" +
                          Reason(log, r) + ")");
   }
   VideoProbe result;
@@ -120,19 +122,19 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
   const int index =
       av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (index < 0) {
-    return Status::Error(path + ": no video frames (FFmpeg finds no video " +
+    return Status::Error(shown + ": no video frames (FFmpeg finds no video " +
                          "stream in this " + result.format + " file)");
   }
   const AVStream* stream = format->streams[index];
   const AVCodecParameters* codec = stream->codecpar;
   result.codec = avcodec_get_name(codec->codec_id);
   if (avcodec_find_decoder(codec->codec_id) == nullptr) {
-    return Status::Error(path + ": unsupported video codec '" + result.codec +
+    return Status::Error(shown + ": unsupported video codec '" + result.codec +
                          "' (fourcc " + FourCc(codec->codec_tag) +
                          "): this FFmpeg cannot decode it");
   }
   if (codec->width <= 0 || codec->height <= 0) {
-    return Status::Error(path + ": not a video FFmpeg can read (as " +
+    return Status::Error(shown + ": not a video FFmpeg can read (as " +
                          result.format + ", it has no frame size)");
   }
   result.size = {codec->width, codec->height};
@@ -163,7 +165,7 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
       if (const std::optional<cv::Size> size = sizes.Of(*packet)) {
         if (!first_size) first_size = size;
         if (*size != *first_size) {
-          return Status::Error(path + ": its frames change size, from " +
+          return Status::Error(shown + ": its frames change size, from " +
                                SizeText(*first_size) + " to " +
                                SizeText(*size) +
                                " (svgcast converts videos of one frame size)");
@@ -180,10 +182,10 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
     }
     av_packet_unref(packet.get());
   }
-  if (times.empty()) return Status::Error(path + ": no video frames");
+  if (times.empty()) return Status::Error(shown + ": no video frames");
   if (times.size() == 1 && IsStillImageFormat(result.format)) {
     return Status::Error(
-        path + ": a still image (" + result.codec + "), not a video " +
+        shown + ": a still image (" + result.codec + "), not a video " +
         (result.codec == "svg" ? "(svgcast replay reads the SVGs svgcast "
                                  "writes)"
                                : "(svgcast replay reads folders of PNG "
@@ -201,7 +203,7 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe) {
                            : av_rescale_q(static_cast<int64_t>(since),
                                           stream->time_base, {1, 1000000});
     if (us < 0 || us > kMaxTimestampUs) {
-      return Status::Error(path + ": its frames' times run past " +
+      return Status::Error(shown + ": its frames' times run past " +
                            FormatMilliseconds(kMaxTimestampUs) +
                            " ms (31 years)");
     }

@@ -44,12 +44,14 @@ struct VideoProbe {
   std::optional<std::string> damage;
 };
 
-// Errors (one line, naming `path`): no such file, not a video FFmpeg can
+// Errors (one line, naming `name`, else `path`): no such file, not a video
+// FFmpeg can
 // read (with FFmpeg's reason), no video stream, a still image, a codec
 // this FFmpeg cannot decode, no frames, frames whose size changes (where
 // the codec's parser reads sizes: H.264, HEVC, VP8, AV1, MPEG-1/2/4),
 // times past kMaxTimestampUs.
-Status ProbeVideo(const std::string& path, VideoProbe* probe);
+Status ProbeVideo(const std::string& path, VideoProbe* probe,
+                  const std::string& name = "");
 
 }  // namespace svgcast
 

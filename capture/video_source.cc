@@ -30,7 +30,7 @@ class OpenCvVideoSource final : public VideoSource {
   OpenCvVideoSource(const VideoOptions& options, VideoProbe probe,
                     Selection selection, cv::Size size,
                     std::unique_ptr<FfmpegLog> log, cv::VideoCapture capture)
-      : path_(options.path),
+      : name_(options.shown_name()),
         probe_(std::move(probe)),
         selection_(std::move(selection)),
         size_(size),
@@ -89,7 +89,7 @@ class OpenCvVideoSource final : public VideoSource {
     if (decoded_.size() != probe_.size || decoded_.type() != CV_8UC3) {
       ended_ = true;
       return Status::Error(
-          path_ + ": frame " + std::to_string(selected.index + 1) + " is " +
+          name_ + ": frame " + std::to_string(selected.index + 1) + " is " +
           SizeText(decoded_.size()) + ", the video is " +
           SizeText(probe_.size) + " (the frame size must not change)");
     }
@@ -121,10 +121,10 @@ class OpenCvVideoSource final : public VideoSource {
   // nothing came before.
   Status Cut(const std::string& why) const {
     if (stats_.frames_shown == 0) {
-      return Status::Error(path_ + ": no frame could be decoded (" + why + ")");
+      return Status::Error(name_ + ": no frame could be decoded (" + why + ")");
     }
     return Status::SourceLost(
-        path_ + ": cut short or damaged (" + why + "): converted the " +
+        name_ + ": cut short or damaged (" + why + "): converted the " +
         std::to_string(stats_.frames_decoded) + " frames readable, to " +
         FormatMilliseconds(last_timestamp_us()) + " ms");
   }
@@ -133,7 +133,7 @@ class OpenCvVideoSource final : public VideoSource {
     return next_ == 0 ? 0 : selection_.frames[next_ - 1].timestamp_us;
   }
 
-  const std::string path_;
+  const std::string name_;  // for errors
   const VideoProbe probe_;
   const Selection selection_;
   const cv::Size size_;  // of the frames handed out (scaled)
@@ -150,7 +150,8 @@ class OpenCvVideoSource final : public VideoSource {
 Status Open(const VideoOptions& options, std::unique_ptr<VideoSource>* source) {
   auto log = std::make_unique<FfmpegLog>();
   VideoProbe probe;
-  if (Status s = ProbeVideo(options.path, &probe); !s.ok()) return s;
+  const std::string& name = options.shown_name();
+  if (Status s = ProbeVideo(options.path, &probe, name); !s.ok()) return s;
   SelectionOptions selection_options;
   selection_options.start_us = options.start_us;
   selection_options.end_us = options.end_us;
@@ -158,8 +159,8 @@ Status Open(const VideoOptions& options, std::unique_ptr<VideoSource>* source) {
     selection_options.min_interval_us = std::llround(1e6 / options.max_fps);
   }
   Selection selection;
-  if (Status s = SelectFrames(probe.timestamps_us, selection_options,
-                              options.path, &selection);
+  if (Status s = SelectFrames(probe.timestamps_us, selection_options, name,
+                              &selection);
       !s.ok()) {
     return s;
   }
@@ -174,8 +175,7 @@ Status Open(const VideoOptions& options, std::unique_ptr<VideoSource>* source) {
   log->Install();  // OpenCV sets FFmpeg's log level when it first opens
   if (!opened) {
     const std::optional<std::string> logged = log->first_error();
-    return Status::Error(options.path +
-                         ": OpenCV's FFmpeg backend cannot open it (" +
+    return Status::Error(name + ": OpenCV's FFmpeg backend cannot open it (" +
                          probe.format + ", " + probe.codec +
                          (logged ? ": " + *logged : "") + ")");
   }

@@ -28,11 +28,14 @@ namespace svgcast {
 
 struct VideoOptions {
   std::string path;
+  std::string name = {};  // how errors name the file (empty: path)
   int tolerance = 0;     // 0..255, see ToleranceFilter
   double max_fps = 0;    // > 0: at most this many frames a second
   double scale = 1;      // frame size factor (> 0)
   int64_t start_us = 0;  // trim, in ms from the first frame (see
   int64_t end_us = -1;   // FixtureOptions); -1: no end
+
+  const std::string& shown_name() const { return name.empty() ? path : name; }
 };
 
 struct VideoStats {

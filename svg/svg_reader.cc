@@ -47,7 +47,8 @@ struct Layer {
 
 class Reader : public ScreencastDecoder {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  Reader(std::string path, std::string name)
+      : path_(std::move(path)), name_(std::move(name)) {}
 
   // Reads the whole file and decodes its images; then Next() paints.
   Status Load();
@@ -59,7 +60,7 @@ class Reader : public ScreencastDecoder {
 
  private:
   Status Bad(const std::string& why) const {
-    return Status::Error(path_ + ": not an svgcast SVG (" + why + ")");
+    return Status::Error(name_ + ": not an svgcast SVG (" + why + ")");
   }
   // The <metadata>: "svgcast 1" or "svgcast 2", then the settings (svgcast
   // 1 wrapped every later frame in a <g>; 2 reads the same way).
@@ -131,6 +132,7 @@ class Reader : public ScreencastDecoder {
   void PlanTimes();
 
   const std::string path_;
+  const std::string name_;  // for errors
   cv::Size size_;
   ScreencastSettings settings_;
   std::vector<std::unique_ptr<Image>> images_;
@@ -861,11 +863,11 @@ Status Reader::Load() {
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed = doc.load_file(path_.c_str());
   if (parsed.status == pugi::status_file_not_found) {
-    return Status::Error(path_ + ": no such file");
+    return Status::Error(name_ + ": no such file");
   }
   if (parsed.status == pugi::status_io_error ||
       parsed.status == pugi::status_out_of_memory) {
-    return Status::Error(path_ + ": cannot read (" +
+    return Status::Error(name_ + ": cannot read (" +
                          std::string(parsed.description()) + ")");
   }
   if (!parsed) {
@@ -1012,8 +1014,9 @@ bool Reader::Next(DecodedFrame* frame) {
 }  // namespace
 
 Status ScreencastDecoder::Open(const std::string& path,
-                               std::unique_ptr<ScreencastDecoder>* decoder) {
-  auto reader = std::make_unique<Reader>(path);
+                               std::unique_ptr<ScreencastDecoder>* decoder,
+                               const std::string& name) {
+  auto reader = std::make_unique<Reader>(path, name.empty() ? path : name);
   if (Status s = reader->Load(); !s.ok()) return s;
   *decoder = std::move(reader);
   return Status::Ok();

@@ -47,8 +47,10 @@ struct DecodedFrame {
 // Threading: one thread at a time.
 class ScreencastDecoder {
  public:
+  // `name`: how errors name the file (empty: `path`).
   static Status Open(const std::string& path,
-                     std::unique_ptr<ScreencastDecoder>* decoder);
+                     std::unique_ptr<ScreencastDecoder>* decoder,
+                     const std::string& name = "");
   ScreencastDecoder() = default;
   ScreencastDecoder(const ScreencastDecoder&) = delete;
   ScreencastDecoder& operator=(const ScreencastDecoder&) = delete;

@@ -53,20 +53,21 @@ Status OpenSvgSource(const SvgSourceOptions& options,
                      std::unique_ptr<FrameSource>* source,
                      ScreencastSettings* settings) {
   std::unique_ptr<ScreencastDecoder> decoder;
-  if (Status s = ScreencastDecoder::Open(options.path, &decoder); !s.ok()) {
+  const std::string& name = options.name.empty() ? options.path : options.name;
+  if (Status s = ScreencastDecoder::Open(options.path, &decoder, name);
+      !s.ok()) {
     return s;
   }
   const std::vector<int64_t>& times = decoder->times_us();
   if (times.empty() || times.front() != 0) {
-    return Status::Error(options.path +
+    return Status::Error(name +
                          ": not an svgcast SVG (nothing is shown at 0 ms)");
   }
   SelectionOptions selection_options;
   selection_options.start_us = options.start_us;
   selection_options.end_us = options.end_us;
   Selection selection;
-  if (Status s =
-          SelectFrames(times, selection_options, options.path, &selection);
+  if (Status s = SelectFrames(times, selection_options, name, &selection);
       !s.ok()) {
     return s;
   }

@@ -20,6 +20,7 @@ namespace svgcast {
 
 struct SvgSourceOptions {
   std::string path;
+  std::string name;  // how errors name the file (empty: path)
   int64_t start_us = 0;
   int64_t end_us = -1;  // -1: to the end
 };

@@ -1,0 +1,82 @@
+#include "app/standard_input.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace svgcast {
+namespace {
+
+std::string TempFolder() {
+  const char* folder = std::getenv("TMPDIR");
+  return folder != nullptr && folder[0] != '\0' ? folder : "/tmp";
+}
+
+// An open file with no name in `folder` (O_TMPFILE; else made and unlinked
+// at once, for file systems without it). -1 on failure (errno set).
+int OpenUnnamedFile(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR)) return fd;
+  std::string name = folder + "/svgcast-stdin-XXXXXX";
+  const int made = ::mkostemp(name.data(), O_CLOEXEC);
+  if (made >= 0) ::unlink(name.c_str());
+  return made;
+}
+
+}  // namespace
+
+StandardInput::StandardInput(int fd)
+    : fd_(fd), path_("/proc/self/fd/" + std::to_string(fd)) {}
+
+StandardInput::~StandardInput() { ::close(fd_); }
+
+Status StandardInput::Copy(std::unique_ptr<StandardInput>* out) {
+  if (::isatty(STDIN_FILENO)) {
+    return Status::Error(std::string(kName) +
+                         ": standard input is a terminal (pipe the file in, "
+                         "or give its name)");
+  }
+  const std::string folder = TempFolder();
+  const int fd = OpenUnnamedFile(folder);
+  if (fd < 0) {
+    return Status::FromErrno(
+        std::string(kName) + ": cannot copy standard " + "input into " + folder,
+        errno);
+  }
+  std::unique_ptr<StandardInput> input(new StandardInput(fd));
+  std::vector<char> buffer(1 << 16);
+  uint64_t total_bytes = 0;
+  for (;;) {
+    const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return Status::FromErrno(
+          std::string(kName) + ": cannot read standard input", errno);
+    }
+    if (n == 0) break;
+    for (ssize_t written = 0; written < n;) {
+      const ssize_t w = ::write(fd, buffer.data() + written,
+                                static_cast<size_t>(n - written));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        return Status::FromErrno(
+            std::string(kName) + ": cannot copy standard input into " + folder,
+            errno);
+      }
+      written += w;
+    }
+    total_bytes += static_cast<uint64_t>(n);
+  }
+  if (total_bytes == 0) {
+    return Status::Error(std::string(kName) + ": nothing on standard input");
+  }
+  *out = std::move(input);
+  return Status::Ok();
+}
+
+}  // namespace svgcast

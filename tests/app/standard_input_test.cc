@@ -1,0 +1,131 @@
+// `-` as the input of convert, replay and extract (app/standard_input.h),
+// through the binary with its standard input a pipe: the same output as
+// from the file, errors that name `-`, and nothing left in $TMPDIR.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace svgcast::test {
+namespace {
+
+class StandardInputTest : public ::testing::Test {
+ protected:
+  // svgcast `args` with `file` piped into its standard input (a pipe, not
+  // the file: `cat file | svgcast ...`), $TMPDIR in tmp_.
+  CommandResult Piped(const std::string& file,
+                      const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"env",
+                                     "TMPDIR=" + tmp_.path(),
+                                     "sh",
+                                     "-c",
+                                     "f=$1; shift; cat \"$f\" | \"$@\"",
+                                     "sh",
+                                     file,
+                                     SVGCAST_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProgram(argv);
+  }
+
+  TempDir in_;
+  TempDir out_;
+  TempDir tmp_;
+};
+
+TEST_F(StandardInputTest, ConvertReadsAVideoFromAPipe) {
+  if (!HaveFfmpeg()) GTEST_SKIP() << "ffmpeg is not installed";
+  const std::string video = in_.File("boxes.mkv");
+  ASSERT_TRUE(MakeVideo(FixturePath("boxes"), VideoKind::kLosslessMkv, video));
+  const std::string direct = out_.File("direct.svg");
+  ASSERT_EQ(RunSvgcast({"convert", video, "-o", direct, "-q"}).exit_code, 0);
+
+  const std::string piped = out_.File("piped.svg");
+  const CommandResult r = Piped(video, {"convert", "-", "-o", piped, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(ReadFile(piped), ReadFile(direct));
+  EXPECT_TRUE(DecodesToFrames(piped, FixturePath("boxes")));
+  // (--colors reads the video twice more.)
+  const CommandResult twice =
+      Piped(video, {"convert", "-", "-o", piped, "-q", "--colors", "16"});
+  ASSERT_EQ(twice.exit_code, 0) << twice.err;
+  EXPECT_EQ(ListFolder(tmp_.path()), std::vector<std::string>{});
+}
+
+TEST_F(StandardInputTest, ReplayAndExtractReadAnSvgFromAPipe) {
+  const std::string svg = in_.File("boxes.svg");
+  ASSERT_EQ(
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", svg, "-q"}).exit_code,
+      0);
+  const std::string again = out_.File("again.svg");
+  const CommandResult replayed = Piped(svg, {"replay", "-", "-o", again, "-q"});
+  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+  EXPECT_EQ(ReadFile(again), ReadFile(svg));  // the same settings: same bytes
+
+  const std::string direct = out_.File("direct");
+  ASSERT_EQ(RunSvgcast({"extract", svg, direct, "-q"}).exit_code, 0);
+  const std::string piped = out_.File("piped");
+  const CommandResult extracted = Piped(svg, {"extract", "-", piped});
+  ASSERT_EQ(extracted.exit_code, 0) << extracted.err;
+  EXPECT_EQ(extracted.err, "svgcast: extracted " +
+                               std::to_string(ListFolder(direct).size() - 1) +
+                               " frames from - into " + piped + "\n");
+  EXPECT_EQ(ListFolder(piped), ListFolder(direct));
+  for (const std::string& name : ListFolder(direct)) {
+    EXPECT_EQ(ReadFile(piped + "/" + name), ReadFile(direct + "/" + name))
+        << name;
+  }
+  EXPECT_EQ(ListFolder(tmp_.path()), std::vector<std::string>{});
+}
+
+// Each error is one line naming `-`, and writes nothing.
+TEST_F(StandardInputTest, ErrorsNameIt) {
+  const std::string empty = in_.File("empty");
+  WriteFile(empty, "");
+  const std::string text = in_.File("notes.txt");
+  WriteFile(text, "these are not the frames you are looking for\n");
+  const std::string out = out_.File("out.svg");
+  struct Case {
+    std::string input;
+    std::vector<std::string> args;
+    std::string error;
+  };
+  std::vector<Case> cases = {
+      {empty,
+       {"replay", "-", "-o", out},
+       "svgcast: -: nothing on standard input\n"},
+      {empty,
+       {"extract", "-", out_.File("frames")},
+       "svgcast: -: nothing on standard input\n"},
+      {text,
+       {"replay", "-", "-o", out},
+       "svgcast: -: not an svgcast SVG (XML error at byte 45: No document "
+       "element found)\n"},
+      {text,
+       {"extract", "-", out_.File("frames")},
+       "svgcast: -: not an svgcast SVG (XML error at byte 45: No document "
+       "element found)\n"},
+  };
+  if (HaveFfmpeg()) {
+    cases.push_back({empty,
+                     {"convert", "-", "-o", out},
+                     "svgcast: -: nothing on standard input\n"});
+    cases.push_back({text,
+                     {"convert", "-", "-o", out},
+                     "svgcast: -: not a video FFmpeg can read (Invalid data "
+                     "found when processing input)\n"});
+  }
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args.front() + " < " + c.input);
+    const CommandResult r = Piped(c.input, c.args);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, c.error);
+    EXPECT_EQ(ListFolder(out_.path()), std::vector<std::string>{});
+  }
+  EXPECT_EQ(ListFolder(tmp_.path()), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace svgcast::test
