@@ -45,15 +45,13 @@ int RunConvert(const ConvertOptions& options) {
     return Fail(s.message());
   }
   VideoOptions video;
-  video.path = options.input;
-  std::unique_ptr<StandardInput> standard_input;  // `-`: read from a copy
-  if (options.input == StandardInput::kName) {
-    if (Status s = StandardInput::Copy(&standard_input); !s.ok()) {
-      return Fail(s.message());
-    }
-    video.path = standard_input->path();
-    video.name = options.input;
+  std::unique_ptr<StandardInput> standard_input;  // for `-`
+  if (Status s =
+          StandardInput::Resolve(options.input, &standard_input, &video.path);
+      !s.ok()) {
+    return Fail(s.message());
   }
+  video.name = options.input;
   video.tolerance = options.tolerance;
   video.max_fps = options.max_fps;
   video.scale = options.scale;

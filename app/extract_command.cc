@@ -93,16 +93,15 @@ int RunExtract(const ExtractOptions& options) {
   std::string manifest;
   size_t count = 0;
   const PngOptions png_options{3};  // decoded frames are for checking: fast
-  std::unique_ptr<StandardInput> standard_input;  // `-`: read from a copy
-  if (options.input == StandardInput::kName) {
-    if (Status s = StandardInput::Copy(&standard_input); !s.ok()) {
-      return Fail(s.message());
-    }
+  std::unique_ptr<StandardInput> standard_input;  // for `-`
+  std::string input_path;
+  if (Status s =
+          StandardInput::Resolve(options.input, &standard_input, &input_path);
+      !s.ok()) {
+    return Fail(s.message());
   }
   std::unique_ptr<ScreencastDecoder> decoder;
-  if (Status s = ScreencastDecoder::Open(
-          standard_input ? standard_input->path() : options.input, &decoder,
-          options.input);
+  if (Status s = ScreencastDecoder::Open(input_path, &decoder, options.input);
       !s.ok()) {
     return Fail(s.message());
   }

@@ -55,17 +55,15 @@ int RunReplay(const ReplayOptions& options) {
   fixture.start_us = playback.start_us;
   fixture.end_us = playback.end_us;
   SvgSourceOptions svg_options;
-  svg_options.path = options.input;
+  svg_options.name = options.input;
   svg_options.start_us = playback.start_us;
   svg_options.end_us = playback.end_us;
-  std::unique_ptr<StandardInput> standard_input;
-  if (from_stdin) {
-    if (Status s = StandardInput::Copy(&standard_input); !s.ok()) {
-      std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
-      return 1;
-    }
-    svg_options.path = standard_input->path();
-    svg_options.name = options.input;
+  std::unique_ptr<StandardInput> standard_input;  // for `-`
+  if (Status s = StandardInput::Resolve(options.input, &standard_input,
+                                        &svg_options.path);
+      !s.ok()) {
+    std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
+    return 1;
   }
   ScreencastSettings made_with;
   const auto open = [&](std::unique_ptr<FrameSource>* source) {

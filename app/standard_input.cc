@@ -79,4 +79,14 @@ Status StandardInput::Copy(std::unique_ptr<StandardInput>* out) {
   return Status::Ok();
 }
 
+Status StandardInput::Resolve(const std::string& input,
+                              std::unique_ptr<StandardInput>* copy,
+                              std::string* path) {
+  *path = input;
+  if (input != kName) return Status::Ok();
+  if (Status s = Copy(copy); !s.ok()) return s;
+  *path = (*copy)->path();
+  return Status::Ok();
+}
+
 }  // namespace svgcast

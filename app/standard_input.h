@@ -32,6 +32,13 @@ class StandardInput {
   // Where to open the copy (valid while this object lives).
   const std::string& path() const { return path_; }
 
+  // Where to read an input file named on the command line: `input` itself,
+  // or for `-` a copy of standard input, kept in *copy (which must then
+  // outlive the reading).
+  static Status Resolve(const std::string& input,
+                        std::unique_ptr<StandardInput>* copy,
+                        std::string* path);
+
  private:
   explicit StandardInput(int fd);
 
