@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 namespace svgcast {
 namespace {
 
@@ -30,25 +32,37 @@ int OpenUnnamedFile(const std::string& folder) {
 
 }  // namespace
 
-StandardInput::StandardInput(int fd)
-    : fd_(fd), path_("/proc/self/fd/" + std::to_string(fd)) {}
+StandardInput::StandardInput(int fd, bool owned)
+    : fd_(fd), owned_(owned), path_("/proc/self/fd/" + std::to_string(fd)) {}
 
-StandardInput::~StandardInput() { ::close(fd_); }
+StandardInput::~StandardInput() {
+  if (owned_) ::close(fd_);
+}
 
-Status StandardInput::Copy(std::unique_ptr<StandardInput>* out) {
+Status StandardInput::Open(std::unique_ptr<StandardInput>* out) {
   if (::isatty(STDIN_FILENO)) {
     return Status::Error(std::string(kName) +
                          ": standard input is a terminal (pipe the file in, "
                          "or give its name)");
   }
+  // A whole file, redirected in: read where it is.
+  struct stat file {};
+  if (::fstat(STDIN_FILENO, &file) == 0 && S_ISREG(file.st_mode) &&
+      ::lseek(STDIN_FILENO, 0, SEEK_CUR) == 0) {
+    if (file.st_size == 0) {
+      return Status::Error(std::string(kName) + ": nothing on standard input");
+    }
+    out->reset(new StandardInput(STDIN_FILENO, /*owned=*/false));
+    return Status::Ok();
+  }
   const std::string folder = TempFolder();
   const int fd = OpenUnnamedFile(folder);
   if (fd < 0) {
     return Status::FromErrno(
-        std::string(kName) + ": cannot copy standard " + "input into " + folder,
+        std::string(kName) + ": cannot copy standard input into " + folder,
         errno);
   }
-  std::unique_ptr<StandardInput> input(new StandardInput(fd));
+  std::unique_ptr<StandardInput> input(new StandardInput(fd, /*owned=*/true));
   std::vector<char> buffer(1 << 16);
   uint64_t total_bytes = 0;
   for (;;) {
@@ -80,12 +94,12 @@ Status StandardInput::Copy(std::unique_ptr<StandardInput>* out) {
 }
 
 Status StandardInput::Resolve(const std::string& input,
-                              std::unique_ptr<StandardInput>* copy,
+                              std::unique_ptr<StandardInput>* stdin_file,
                               std::string* path) {
   *path = input;
   if (input != kName) return Status::Ok();
-  if (Status s = Copy(copy); !s.ok()) return s;
-  *path = (*copy)->path();
+  if (Status s = Open(stdin_file); !s.ok()) return s;
+  *path = (*stdin_file)->path();
   return Status::Ok();
 }
 

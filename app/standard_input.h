@@ -1,10 +1,11 @@
-// StandardInput: `-` as the input file of convert, replay and extract. What
-// arrives on standard input is copied into an unnamed temporary file (in
-// $TMPDIR, else /tmp), which the commands then open by a path of its own
-// (/proc/self/fd/N) as often as they need: a video is read twice (its
-// packets' times, then its frames), and again for --colors. The file has no
-// name in any folder, so it goes with the process however that ends
-// (Ctrl-C too). Errors about the input still name it `-`.
+// StandardInput: `-` as the input file of convert, replay and extract,
+// opened so that the commands can read it by a path (/proc/self/fd/N) as
+// often as they need: a video is read twice (its packets' times, then its
+// frames), and again for --colors. A file redirected in (`< video.mp4`) is
+// read where it is; anything else (a pipe) is first copied into an unnamed
+// temporary file (in $TMPDIR, else /tmp), which has no name in any folder,
+// so it goes with the process however that ends (Ctrl-C too). Errors about
+// the input still name it `-`.
 //
 // Threading: main thread only.
 #ifndef SVGCAST_APP_STANDARD_INPUT_H_
@@ -21,28 +22,28 @@ class StandardInput {
  public:
   static constexpr char kName[] = "-";
 
-  // Reads standard input to its end. Fails when it is a terminal (nobody
-  // would type a video), when it is empty, or when the copy cannot be
-  // written.
-  static Status Copy(std::unique_ptr<StandardInput>* out);
+  // Fails when standard input is a terminal (nobody would type a video),
+  // when it is empty, or when the copy cannot be written.
+  static Status Open(std::unique_ptr<StandardInput>* out);
   StandardInput(const StandardInput&) = delete;
   StandardInput& operator=(const StandardInput&) = delete;
   ~StandardInput();
 
-  // Where to open the copy (valid while this object lives).
+  // Where to open it (valid while this object lives).
   const std::string& path() const { return path_; }
 
   // Where to read an input file named on the command line: `input` itself,
-  // or for `-` a copy of standard input, kept in *copy (which must then
+  // or for `-` standard input, opened into *stdin_file (which must then
   // outlive the reading).
   static Status Resolve(const std::string& input,
-                        std::unique_ptr<StandardInput>* copy,
+                        std::unique_ptr<StandardInput>* stdin_file,
                         std::string* path);
 
  private:
-  explicit StandardInput(int fd);
+  StandardInput(int fd, bool owned);
 
   const int fd_;
+  const bool owned_;  // (not standard input itself)
   const std::string path_;
 };
 

@@ -54,6 +54,30 @@ TEST_F(StandardInputTest, ConvertReadsAVideoFromAPipe) {
   EXPECT_EQ(ListFolder(tmp_.path()), std::vector<std::string>{});
 }
 
+// A file redirected in (`< file`) is read where it is: with $TMPDIR a
+// folder that does not exist, it still works, and a pipe cannot be copied.
+TEST_F(StandardInputTest, AFileRedirectedInIsNotCopied) {
+  const std::string svg = in_.File("boxes.svg");
+  ASSERT_EQ(
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", svg, "-q"}).exit_code,
+      0);
+  const std::string again = out_.File("again.svg");
+  const std::string missing = tmp_.File("missing");
+  const CommandResult redirected = RunProgram(
+      {"env", "TMPDIR=" + missing, "sh", "-c", "f=$1; shift; \"$@\" < \"$f\"",
+       "sh", svg, SVGCAST_BINARY, "replay", "-", "-o", again, "-q"});
+  ASSERT_EQ(redirected.exit_code, 0) << redirected.err;
+  EXPECT_EQ(ReadFile(again), ReadFile(svg));
+
+  const CommandResult piped =
+      RunProgram({"env", "TMPDIR=" + missing, "sh", "-c",
+                  "f=$1; shift; cat \"$f\" | \"$@\"", "sh", svg, SVGCAST_BINARY,
+                  "replay", "-", "-o", out_.File("x.svg")});
+  EXPECT_EQ(piped.exit_code, 1);
+  EXPECT_EQ(piped.err, "svgcast: -: cannot copy standard input into " +
+                           missing + ": No such file or directory\n");
+}
+
 TEST_F(StandardInputTest, ReplayAndExtractReadAnSvgFromAPipe) {
   const std::string svg = in_.File("boxes.svg");
   ASSERT_EQ(
