@@ -138,7 +138,7 @@ int RunReplay(const ReplayOptions& options) {
   // Into itself: Ctrl-C leaves it whole rather than cut at that frame.
   session.write_if_interrupted =
       !svg ||
-      !std::filesystem::equivalent(options.input, options.output, error);
+      !std::filesystem::equivalent(svg_options.path, options.output, error);
   session.codec = codec;
   session.scroll = options.scroll;
   session.align_px = align_px;
