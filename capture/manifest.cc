@@ -49,6 +49,9 @@ Status ParseManifest(const std::string& text, const std::string& name,
                      std::vector<ManifestEntry>* entries) {
   entries->clear();
   std::string_view rest(text);
+  // (A UTF-8 byte order mark, as some Windows editors write, is not part
+  // of the first file name.)
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
   int line_number = 0;
   while (!rest.empty()) {
     const size_t eol = rest.find('\n');

@@ -65,6 +65,22 @@ TEST(ManifestTest, LastLineNeedsNoNewlineAndCrlfIsAccepted) {
   EXPECT_EQ(entries[1].timestamp_us, 40000);
 }
 
+// As Windows editors save it: a UTF-8 byte order mark first, and CRLF.
+TEST(ManifestTest, AByteOrderMarkIsNotPartOfTheFirstName) {
+  const std::vector<ManifestEntry> entries = ParseOk(
+      "\xEF\xBB\xBF"
+      "000.png 0\r\n001.png 100\r\n");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].file, "000.png");
+  EXPECT_EQ(entries[1].file, "001.png");
+  // (Only at the very start.)
+  EXPECT_EQ(ParseOk("000.png 0\n\xEF\xBB\xBF"
+                    "001.png 100\n")[1]
+                .file,
+            "\xEF\xBB\xBF"
+            "001.png");
+}
+
 TEST(ManifestTest, FirstTimestampNeedNotBeZero) {
   const auto entries = ParseOk("a.png 5000\nb.png 5040\n");
   ASSERT_EQ(entries.size(), 2u);
