@@ -249,6 +249,12 @@ int main(int argc, char** argv) {
       "script)."};
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 done; 1 an error (one line on stderr, and no output "
+      "file that looks complete); 2 a bad command line; 3 the source ended "
+      "early (a video cut short, the X server gone): the SVG holds what came "
+      "before; 130 stopped by Ctrl-C (replay and convert finish the SVG of "
+      "the frames so far; record stops that way with 0).");
 
   svgcast::ReplayOptions replay;
   CLI::App* replay_cmd = app.add_subcommand(

@@ -70,6 +70,12 @@ TEST(Cli, HelpListsTheCommands) {
   EXPECT_TRUE(Contains(r.out, "replay"));
   EXPECT_TRUE(Contains(r.out, "extract"));
   EXPECT_TRUE(Contains(r.out, "--version"));
+  // The exit statuses the other tests check, each once.
+  for (const char* status :
+       {"Exit status: 0 done;", "; 1 an error", "; 2 a bad command line",
+        "; 3 the source ended early", "; 130 stopped by Ctrl-C"}) {
+    EXPECT_TRUE(Contains(r.out, status));
+  }
 }
 
 TEST(Cli, SubcommandHelp) {
