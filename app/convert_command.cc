@@ -6,6 +6,7 @@
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
 #include "app/interrupt.h"
+#include "app/option_parsing.h"
 #include "app/standard_input.h"
 #include "capture/video_source.h"
 
@@ -42,7 +43,7 @@ std::string FormatVideoSummary(const VideoSource& source,
 int RunConvert(const ConvertOptions& options) {
   ResolvedPlayback playback;
   if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
-    return Fail(s.message());
+    return ReportFailure(s);
   }
   VideoOptions video;
   std::unique_ptr<StandardInput> standard_input;  // for `-`

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <string_view>
 
 #include "capture/frame.h"
@@ -47,13 +48,13 @@ Status ParseDuration(const std::string& option, const std::string& text,
   if (number.empty() || error != std::errc() ||
       end != number.data() + number.size() || !std::isfinite(value) ||
       value < 0 || value * scale_us > static_cast<double>(kMaxTimestampUs)) {
-    return Status::Error(option + ": '" + text + "' is not a duration (like " +
+    return Status::Usage(option + ": '" + text + "' is not a duration (like " +
                          (rules.bare_unit_us == 1e3 ? "500, 500ms, 10s or 2m"
                                                     : "10s, 500ms or 2m") +
                          ")");
   }
   if (value == 0 && !rules.allow_zero) {
-    return Status::Error(option + ": '" + text + "': must be more than 0");
+    return Status::Usage(option + ": '" + text + "': must be more than 0");
   }
   *duration_us = std::llround(value * scale_us);
   return Status::Ok();
@@ -73,7 +74,7 @@ Status ParseRegion(const std::string& option, const std::string& text,
                 &y) ||
       !ParseWxH(std::string_view(text).substr(second + 1), &size) || x < 0 ||
       y < 0) {
-    return Status::Error(option + ": '" + text +
+    return Status::Usage(option + ": '" + text +
                          "' is not a region (x,y,WIDTHxHEIGHT, like "
                          "0,0,800x600, with a size above zero)");
   }
@@ -84,10 +85,15 @@ Status ParseRegion(const std::string& option, const std::string& text,
 Status ParseSize(const std::string& option, const std::string& text,
                  cv::Size* size) {
   if (!ParseWxH(text, size) || size->width > 16384 || size->height > 16384) {
-    return Status::Error(option + ": '" + text +
+    return Status::Usage(option + ": '" + text +
                          "' is not a size (WIDTHxHEIGHT, like 1280x720)");
   }
   return Status::Ok();
+}
+
+int ReportFailure(const Status& status) {
+  std::fprintf(stderr, "svgcast: %s\n", status.message().c_str());
+  return status.usage() ? 2 : 1;
 }
 
 }  // namespace svgcast

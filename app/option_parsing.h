@@ -2,7 +2,7 @@
 // durations ("10s", "500ms", "2m", "1.5s", "3" = seconds unless the
 // option counts in ms), screen regions
 // ("0,0,800x600") and sizes ("1280x720"). Errors are one line naming the
-// option and what was given.
+// option and what was given, of kind Status::Usage.
 //
 // Threading: pure functions; call from any thread.
 #ifndef SVGCAST_APP_OPTION_PARSING_H_
@@ -30,6 +30,10 @@ Status ParseRegion(const std::string& option, const std::string& text,
                    cv::Rect* region);
 Status ParseSize(const std::string& option, const std::string& text,
                  cv::Size* size);
+
+// Prints a failed command's `status` as svgcast's one line on stderr and
+// returns the exit status for it: 2 for a usage error, else 1.
+int ReportFailure(const Status& status);
 
 }  // namespace svgcast
 

@@ -11,7 +11,7 @@ Status ResolvePlayback(const PlaybackOptions& options, ResolvedPlayback* out) {
   r.timing.speed = options.speed;
   if (!options.hold.empty()) {
     if (!options.loop) {
-      return Status::Error(
+      return Status::Usage(
           "--hold: only with --loop (without it the last frame stays for "
           "good)");
     }
@@ -39,7 +39,7 @@ Status ResolvePlayback(const PlaybackOptions& options, ResolvedPlayback* out) {
       return s;
     }
     if (r.end_us <= r.start_us) {
-      return Status::Error("--end " + options.end + ": not after --start (" +
+      return Status::Usage("--end " + options.end + ": not after --start (" +
                            (options.start.empty() ? "0" : options.start) + ")");
     }
     // The recording ends there, in time from the (trimmed) first frame.

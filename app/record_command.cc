@@ -81,7 +81,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   std::unique_ptr<ChildProcess> command;
   if (!options.command.empty()) {
     if (!options.display.empty()) {
-      return Status::Error(
+      return Status::Usage(
           "--display: not with a command (the command runs in a new virtual "
           "display)");
     }
@@ -205,9 +205,15 @@ int Report(const RecordOptions& options, const SessionReport& report,
 // and codec asked for, into the output.
 int RecordInColours(const RecordOptions& options) {
   if (options.cursor) {
-    return Fail(
+    return ReportFailure(Status::Usage(
         "--colors: not with --cursor (the pointer would be painted into "
-        "the frames; record with --cursor alone)");
+        "the frames; record with --cursor alone)"));
+  }
+  // (The timing is applied after recording, by the replay: its options are
+  // checked before.)
+  ResolvedPlayback playback;
+  if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
+    return ReportFailure(s);
   }
   if (options.output != "-") {  // unwritable: say so before recording
     std::unique_ptr<OutputFile> probe;
@@ -226,7 +232,7 @@ int RecordInColours(const RecordOptions& options) {
   SessionReport report;
   std::string how_it_ended;
   if (Status s = Record(lossless, &report, &how_it_ended); !s.ok()) {
-    return Fail(s.message());
+    return ReportFailure(s);
   }
   const int recorded = Report(options, report, how_it_ended);
   if (!options.quiet) {
@@ -260,7 +266,7 @@ int RunRecord(const RecordOptions& options) {
   SessionReport report;
   std::string how_it_ended;
   if (Status s = Record(options, &report, &how_it_ended); !s.ok()) {
-    return Fail(s.message());
+    return ReportFailure(s);
   }
   return Report(options, report, how_it_ended);
 }

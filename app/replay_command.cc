@@ -9,6 +9,7 @@
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
 #include "app/interrupt.h"
+#include "app/option_parsing.h"
 #include "app/standard_input.h"
 #include "capture/fixture_source.h"
 #include "capture/manifest.h"
@@ -34,8 +35,7 @@ int RunReplay(const ReplayOptions& options) {
   if (may_keep_loop && !asked.hold.empty()) asked.loop = true;
   ResolvedPlayback playback;
   if (Status s = ResolvePlayback(asked, &playback); !s.ok()) {
-    std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
-    return 1;
+    return ReportFailure(s);
   }
   if (file && !svg) {
     std::fprintf(stderr,
@@ -45,11 +45,10 @@ int RunReplay(const ReplayOptions& options) {
     return 1;
   }
   if (svg && options.fps > 0) {
-    std::fprintf(stderr,
-                 "svgcast: --fps: %s is an SVG, whose frames have their "
-                 "times (--fps is for a folder of frames)\n",
-                 options.input.c_str());
-    return 1;
+    return ReportFailure(
+        Status::Usage("--fps: " + options.input +
+                      " is an SVG, whose frames have their times (--fps is "
+                      "for a folder of frames)"));
   }
   FixtureOptions fixture{options.input, options.fps};
   fixture.start_us = playback.start_us;
@@ -91,11 +90,9 @@ int RunReplay(const ReplayOptions& options) {
     kept += " --hold " + FormatMilliseconds(made_with.loop_hold_us) + "ms";
   }
   if (may_keep_loop && !svg_loops && !options.playback.hold.empty()) {
-    std::fprintf(stderr,
-                 "svgcast: --hold: only with --loop (%s plays once: without "
-                 "--loop its last frame stays for good)\n",
-                 options.input.c_str());
-    return 1;
+    return ReportFailure(Status::Usage(
+        "--hold: only with --loop (" + options.input +
+        " plays once: without --loop its last frame stays for good)"));
   }
   if (svg && !options.codec_given && made_with.webp) {
     codec = ImageFormat::kWebp;

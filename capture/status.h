@@ -23,6 +23,11 @@ class [[nodiscard]] Status {
   }
   // "<context>: <strerror(errno_value)>".
   static Status FromErrno(const std::string& context, int errno_value);
+  // A command-line option that cannot be used as given (svgcast exits with
+  // status 2, as for options its parser rejects).
+  static Status Usage(std::string message) {
+    return Status(Code::kUsage, std::move(message));
+  }
   // A live source went away mid-stream (the X server died): the stream ends
   // there, and what was captured before is still a good recording.
   static Status SourceLost(std::string message) {
@@ -31,10 +36,11 @@ class [[nodiscard]] Status {
 
   bool ok() const { return code_ == Code::kOk; }
   bool source_lost() const { return code_ == Code::kSourceLost; }
+  bool usage() const { return code_ == Code::kUsage; }
   const std::string& message() const { return message_; }
 
  private:
-  enum class Code { kOk = 1, kError, kSourceLost };
+  enum class Code { kOk = 1, kError, kSourceLost, kUsage };
 
   explicit Status(std::string message)
       : code_(Code::kError), message_(std::move(message)) {}

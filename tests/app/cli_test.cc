@@ -229,25 +229,60 @@ TEST(Cli, NamedValuesListedTakenAndRefused) {
   }
 }
 
-// The playback options' own errors: one line naming the option, no file.
+// The playback options' own errors: one line naming the option, no file;
+// exit status 2 for the command line itself, 1 for a trim past the input.
 TEST(Cli, BadPlaybackOptionsAreErrors) {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--hold", "500"}, "--hold: only with --loop"},
-      {{"--loop", "--hold", "soon"}, "--hold: 'soon' is not a duration"},
-      {{"--idle-limit", "0"}, "--idle-limit: '0': must be more than 0"},
-      {{"--speed", "0"}, "--speed"},
-      {{"--start", "500", "--end", "400"}, "--end 400: not after --start"},
-      {{"--start", "9s"}, "--start 9000 ms: after the last frame"},
+  const struct {
+    std::vector<std::string> args;
+    std::string error;
+    int exit_code;
+  } cases[] = {
+      {{"--hold", "500"}, "--hold: only with --loop", 2},
+      {{"--loop", "--hold", "soon"}, "--hold: 'soon' is not a duration", 2},
+      {{"--idle-limit", "0"}, "--idle-limit: '0': must be more than 0", 2},
+      {{"--speed", "0"}, "--speed", 2},
+      {{"--start", "500", "--end", "400"}, "--end 400: not after --start", 2},
+      {{"--start", "9s"}, "--start 9000 ms: after the last frame", 1},
   };
-  for (const auto& [args, error] : cases) {
+  for (const auto& [args, error, exit_code] : cases) {
     TempDir dir;
     std::vector<std::string> command = {"replay", FixturePath("boxes"), "-o",
                                         dir.File("out.svg")};
     command.insert(command.end(), args.begin(), args.end());
     const CommandResult r = RunSvgcast(command);
-    EXPECT_EQ(r.exit_code == 0 ? 0 : 1, 1) << args.front();
+    EXPECT_EQ(r.exit_code, exit_code) << error;
     EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
     EXPECT_TRUE(Contains(r.err, error));
+    EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+  }
+}
+
+// record's own option errors come before anything is recorded (with
+// --colors too, whose timing is applied by a replay after recording):
+// one line, exit status 2, no file, no virtual display started.
+TEST(Cli, RecordChecksItsOptionsBeforeRecording) {
+  const struct {
+    std::vector<std::string> args;
+    std::string error;
+  } cases[] = {
+      {{"--hold", "500"}, "--hold: only with --loop"},
+      {{"--colors", "8", "--hold", "500"}, "--hold: only with --loop"},
+      {{"--colors", "8", "--end", "1s", "--start", "2s"},
+       "--end 1s: not after --start"},
+      {{"--region", "abc"}, "--region: 'abc' is not a region"},
+      {{"--duration", "soon"}, "--duration: 'soon' is not a duration"},
+      {{"--display", ":5"}, "--display: not with a command"},
+  };
+  for (const auto& [args, error] : cases) {
+    SCOPED_TRACE(error);
+    TempDir dir;
+    std::vector<std::string> command = {"record", "-o", dir.File("out.svg")};
+    command.insert(command.end(), args.begin(), args.end());
+    command.insert(command.end(), {"--", "true"});
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
+    EXPECT_TRUE(Contains(r.err, "svgcast: " + error));
     EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
   }
 }
