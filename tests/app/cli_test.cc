@@ -267,8 +267,8 @@ TEST(Cli, RecordChecksItsOptionsBeforeRecording) {
   } cases[] = {
       {{"--hold", "500"}, "--hold: only with --loop"},
       {{"--colors", "8", "--hold", "500"}, "--hold: only with --loop"},
-      {{"--colors", "8", "--end", "1s", "--start", "2s"},
-       "--end 1s: not after --start"},
+      {{"--colors", "8", "--idle-limit", "0"},
+       "--idle-limit: '0': must be more than 0"},
       {{"--region", "abc"}, "--region: 'abc' is not a region"},
       {{"--duration", "soon"}, "--duration: 'soon' is not a duration"},
       {{"--display", ":5"}, "--display: not with a command"},

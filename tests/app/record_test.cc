@@ -459,16 +459,18 @@ TEST(Record, InColoursThroughALosslessRecording) {
   EXPECT_EQ(ListFolder(tmp), std::vector<std::string>{});
 }
 
-// One bad input: exit 1, one line naming the problem, no output.
+// One bad input: exit `exit_code` (2: the command line itself), one line
+// naming the problem, no output.
 void ExpectRecordError(const std::vector<std::string>& args,
                        const std::vector<std::string>& parts,
-                       const std::map<std::string, std::string>& env = {}) {
+                       const std::map<std::string, std::string>& env = {},
+                       int exit_code = 1) {
   TempDir dir;
   std::vector<std::string> all = {SVGCAST_BINARY, "record", "-o",
                                   dir.File("out.svg")};
   all.insert(all.end(), args.begin(), args.end());
   Process process(all, env);
-  EXPECT_EQ(process.Wait(), 1);
+  EXPECT_EQ(process.Wait(), exit_code);
   const std::string& err = process.err_text();
   EXPECT_EQ(err.rfind("svgcast: ", 0), 0u) << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
@@ -490,7 +492,7 @@ TEST(RecordBadInput, RegionOutsideTheScreenOrEmpty) {
   ExpectRecordError({"--display", server->display(), "--region", "50,50,60x10"},
                     {"--region", "100x80"});
   ExpectRecordError({"--display", server->display(), "--region", "0,0,0x10"},
-                    {"--region", "0,0,0x10"});
+                    {"--region", "0,0,0x10"}, {}, 2);
 }
 
 TEST(RecordBadInput, UnknownWindow) {
@@ -510,7 +512,7 @@ TEST(RecordBadInput, CommandThatCannotStart) {
 TEST(RecordBadInput, ColoursWithThePointer) {
   ExpectRecordError(
       {"--colors", "16", "--cursor", "--size", "64x48", "--", "true"},
-      {"--colors", "--cursor"});
+      {"--colors", "--cursor"}, {}, 2);
 }
 
 // Said before anything is recorded (the colours are encoded after it).
