@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/capture_session.h"
+#include "app/option_parsing.h"
 #include "capture/fixture_source.h"
 
 namespace svgcast {
@@ -96,7 +97,7 @@ int RunProfile(const ProfileOptions& options) {
   if (Status s =
           RunOnce(options, ProcessingMode::kOffloaded, folder, &offloaded);
       !s.ok()) {
-    return Fail(s.message());
+    return ReportFailure(s);
   }
   if (offloaded.interrupted) return Fail("interrupted");
   std::fprintf(stderr, "svgcast: profiling %s: 2/2, processing inline...\n",
@@ -104,7 +105,7 @@ int RunProfile(const ProfileOptions& options) {
   if (Status s =
           RunOnce(options, ProcessingMode::kInline, folder, &inline_report);
       !s.ok()) {
-    return Fail(s.message());
+    return ReportFailure(s);
   }
   std::fputs(FormatTimerComparison("offloaded (svgcast)", offloaded.timer,
                                    "inline (naive)", inline_report.timer)
