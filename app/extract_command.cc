@@ -3,8 +3,6 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,11 +49,8 @@ Status RemoveEarlierManifest(const std::filesystem::path& folder,
   const std::filesystem::path path = folder / "frames.txt";
   std::error_code error;
   if (!std::filesystem::exists(path, error)) return Status::Ok();
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)),
-                         std::istreambuf_iterator<char>());
   std::vector<ManifestEntry> entries;
-  if (ParseManifest(text, path.string(), &entries).ok()) {
+  if (ReadManifest(path.string(), &entries).ok()) {
     for (const ManifestEntry& entry : entries) {
       if (const auto index = FrameIndex(entry.file)) {
         earlier_frames->push_back(*index);

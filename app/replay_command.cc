@@ -61,8 +61,7 @@ int RunReplay(const ReplayOptions& options) {
   if (Status s = StandardInput::Resolve(options.input, &standard_input,
                                         &svg_options.path);
       !s.ok()) {
-    std::fprintf(stderr, "svgcast: %s\n", s.message().c_str());
-    return 1;
+    return ReportFailure(s);
   }
   ScreencastSettings made_with;
   const auto open = [&](std::unique_ptr<FrameSource>* source) {

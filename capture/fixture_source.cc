@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -126,15 +123,6 @@ Status ListPngs(const fs::path& folder, std::vector<std::string>* names) {
   return Status::Ok();
 }
 
-Status ReadText(const fs::path& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::FromErrno(path.string(), errno);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *text = buffer.str();
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status OpenFixtureSource(const FixtureOptions& options,
@@ -152,11 +140,8 @@ Status OpenFixtureSource(const FixtureOptions& options,
   const bool has_manifest = fs::exists(manifest_path, error);
   std::vector<FixtureFrame> frames;
   if (has_manifest) {
-    std::string text;
-    if (Status s = ReadText(manifest_path, &text); !s.ok()) return s;
     std::vector<ManifestEntry> entries;
-    if (Status s = ParseManifest(text, manifest_path.string(), &entries);
-        !s.ok()) {
+    if (Status s = ReadManifest(manifest_path.string(), &entries); !s.ok()) {
       return s;
     }
     for (const ManifestEntry& entry : entries) {

@@ -1,6 +1,9 @@
 #include "capture/manifest.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <string_view>
 
 #include "capture/frame.h"
@@ -94,6 +97,15 @@ Status ParseManifest(const std::string& text, const std::string& name,
   }
   if (entries->empty()) return Status::Error(name + ": lists no frames");
   return Status::Ok();
+}
+
+Status ReadManifest(const std::string& path,
+                    std::vector<ManifestEntry>* entries) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::FromErrno(path, errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseManifest(text.str(), path, entries);
 }
 
 std::string FormatMilliseconds(int64_t us) {

@@ -27,6 +27,10 @@ struct ManifestEntry {
 Status ParseManifest(const std::string& text, const std::string& name,
                      std::vector<ManifestEntry>* entries);
 
+// Reads and parses the manifest file at `path` (errors name it).
+Status ReadManifest(const std::string& path,
+                    std::vector<ManifestEntry>* entries);
+
 // Formats microseconds as milliseconds with up to three decimals and no
 // trailing zeros ("146", "146.5"), as manifests and the SVG write them.
 std::string FormatMilliseconds(int64_t us);
