@@ -195,7 +195,9 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   cmd->add_option("--region", o->region,
                   "Record only this part of the screen: x,y,WIDTHxHEIGHT");
   cmd->add_option("--window", o->window,
-                  "Follow one window: its id (0x... or decimal) or name");
+                  "Follow one window: its id (0x... or decimal) or name "
+                  "(on a Wayland desktop, the one way to record: an X11 "
+                  "program's window)");
   cmd->add_option("--countdown", o->countdown_s,
                   "Wait this many seconds (counting down) before recording")
       ->check(WholeNumber(0, 60));

@@ -60,6 +60,7 @@
 #include <X11/extensions/XShm.h>
 #include <X11/extensions/sync.h>
 #include <X11/extensions/Xfixes.h>
+#include <X11/extensions/Xrandr.h>
 // clang-format on
 #undef Status
 #undef min
@@ -199,6 +200,35 @@ std::string ErrorText(Display* display, int code) {
   char text[160] = "";
   XGetErrorText(display, code, text, sizeof text);
   return text[0] != '\0' ? text : "X error " + std::to_string(code);
+}
+
+// True when the server is Xwayland, the X server of a Wayland session
+// (GNOME's and KDE's default): it has the XWAYLAND extension (Xwayland 23.1
+// and later) or, before that (Debian 12's 22.1), names its RandR outputs
+// XWAYLAND0, XWAYLAND1, ... There no X11 program can read the screen (the
+// root window has no pixels: XGetImage says BadMatch), only each X11
+// window's own pixels.
+bool IsXwayland(Display* display, Window root) {
+  int opcode = 0, event_base = 0, error_base = 0;
+  if (XQueryExtension(display, "XWAYLAND", &opcode, &event_base, &error_base)) {
+    return true;
+  }
+  if (!XRRQueryExtension(display, &event_base, &error_base)) return false;
+  const std::unique_ptr<XRRScreenResources, decltype(&XRRFreeScreenResources)>
+      resources(XRRGetScreenResourcesCurrent(display, root),
+                &XRRFreeScreenResources);
+  if (!resources) return false;
+  for (int i = 0; i < resources->noutput; ++i) {
+    const std::unique_ptr<XRROutputInfo, decltype(&XRRFreeOutputInfo)> output(
+        XRRGetOutputInfo(display, resources.get(), resources->outputs[i]),
+        &XRRFreeOutputInfo);
+    if (output && std::string(output->name,
+                              static_cast<size_t>(std::max(0, output->nameLen)))
+                          .rfind("XWAYLAND", 0) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // True when the server has closed the connection (it died) and nothing is
@@ -631,8 +661,12 @@ Status FindWindowByName(Display* display, Window root,
   const std::vector<Window>& matches = exact.empty() ? partial : exact;
   const std::string option = "--window \"" + query + "\"";
   if (matches.empty()) {
-    return Status::Error(option + ": no window on X display " + display_name +
-                         " has that name or a name containing it");
+    return Status::Error(
+        option + ": no window on X display " + display_name +
+        " has that name or a name containing it" +
+        (IsXwayland(display, root)
+             ? " (it is Xwayland: a Wayland program's windows are not there)"
+             : ""));
   }
   if (matches.size() > 1) {
     std::string ids;
@@ -707,7 +741,15 @@ class X11Source final : public FrameSource {
   void EndServerGone();
   void ReadEvents();
   Status FollowWindow(cv::Rect* rect);
-  Status Grab(const cv::Rect& rect, Frame* frame);
+  // From the window: its size now, or false when it is not shown.
+  Status WindowShown(cv::Size* size, bool* shown);
+  // A request about the followed window failed with `error`: it was closed
+  // (then the stream ends), or something else went wrong.
+  Status WindowFailed(int error);
+  // The last frame again (black before the first).
+  void Repeat(Frame* frame);
+  // `rect` of source_, of which `bounds` can be read (the rest is black).
+  Status Grab(const cv::Rect& rect, const cv::Rect& bounds, Frame* frame);
   Status GrabShared(const cv::Rect& rect, std::unique_ptr<ShmBuffer> buffer,
                     Frame* frame);
   Status GrabCopy(const cv::Rect& rect, const cv::Rect& visible, Frame* frame);
@@ -735,6 +777,16 @@ class X11Source final : public FrameSource {
   size_t shm_buffers_ = 0;  // created so far
   cv::Rect rect_;           // what is captured (the window: where it started)
   Window window_ = None;    // followed, if set
+  // Where pixels are read: the root window, or (from_window_) the followed
+  // window itself, where the screen cannot be read (Xwayland). Then a frame
+  // is what the window draws, whatever covers it (what lies off the screen
+  // is black all the same: X hands out nothing there).
+  Window source_ = None;
+  bool from_window_ = false;
+  // From the window: the last frame's pixels, shown again while the window
+  // is not (minimized).
+  cv::Mat last_pixels_;
+  std::shared_ptr<const void> last_storage_;
   bool record_cursor_ = false;
   unsigned long cursor_serial_ = 0;
   cv::Mat cursor_image_;  // of cursor_serial_; frames share it
@@ -755,26 +807,31 @@ Status X11Source::Init(const X11Options& options) {
   const cv::Rect screen_rect({0, 0}, screen_);
   const std::string on_display = " on X display " + display_name_;
 
-  // The pixel layout, as the server hands pixels out.
+  // Can the screen be read? Not on Xwayland (a Wayland session): there
+  // only a window can, from its own pixels.
+  x11::ImageHandle probe;
   {
     ErrorTrap trap(display);
-    x11::ImageHandle probe(
-        XGetImage(display, root_, 0, 0, 1, 1, AllPlanes, ZPixmap));
+    probe.reset(XGetImage(display, root_, 0, 0, 1, 1, AllPlanes, ZPixmap));
     if (ConnectionLost()) {
       return Status::Error("X display " + display_name_ +
                            " went away while svgcast connected to it");
     }
-    if (!probe)
-      return Failed("cannot read the screen (XGetImage)", trap.error());
-    if (!format_.Init(*probe.get())) {
-      return Status::Error(
-          "X display " + display_name_ + ": its " + std::to_string(depth_) +
-          "-bit screen (" + std::to_string(probe->bits_per_pixel) +
-          " bits per pixel) has no red/green/blue layout svgcast can read; "
-          "it records TrueColor screens");
+    if (!probe) {
+      const int error = trap.error();
+      if (error != BadMatch || !IsXwayland(display, root_)) {
+        return Failed("cannot read the screen (XGetImage)", error);
+      }
+      if (!options.window) {
+        return Status::Error(
+            "X display " + display_name_ +
+            " is Xwayland (a Wayland session), where no X11 program can read "
+            "the screen: record one X11 program's window (--window NAME), or "
+            "a command in a private display (svgcast record -o out.svg -- "
+            "xterm)");
+      }
+      from_window_ = true;
     }
-    fill_x_ = format_.direct() ? static_cast<uint8_t>(probe->data[3])
-                               : PixelFormat::kConvertedX;
   }
 
   if (options.region) {
@@ -815,11 +872,44 @@ Status X11Source::Init(const X11Options& options) {
       return Status::Error("--window " + query + ": no such window" +
                            on_display);
     }
+    if (from_window_) {
+      if (attributes.map_state != IsViewable) {
+        return Status::Error("--window " + query +
+                             ": the window is not shown (minimized, or not "
+                             "mapped yet)" +
+                             on_display);
+      }
+      // Its pixels, as the window has them (it may have a visual of its
+      // own, such as 32-bit ARGB).
+      visual_ = attributes.visual;
+      depth_ = attributes.depth;
+      source_ = window;
+      probe.reset(XGetImage(display, window, 0, 0, 1, 1, AllPlanes, ZPixmap));
+      if (ConnectionLost()) return Status::Error(ended_.message());
+      if (!probe) {
+        return Failed(
+            "cannot read window " + WindowIdText(window) + " (XGetImage)",
+            trap.error());
+      }
+    }
     window_ = window;
     rect_ = cv::Rect(x, y, attributes.width, attributes.height);
   } else {
     rect_ = screen_rect;
   }
+  if (source_ == None) source_ = root_;
+
+  // The pixel layout, as the server hands pixels out.
+  if (!format_.Init(*probe.get())) {
+    return Status::Error(
+        "X display " + display_name_ + ": its " + std::to_string(depth_) +
+        "-bit " + (from_window_ ? "window" : "screen") + " (" +
+        std::to_string(probe->bits_per_pixel) +
+        " bits per pixel) has no red/green/blue layout svgcast can read; "
+        "it records TrueColor screens");
+  }
+  fill_x_ = format_.direct() ? static_cast<uint8_t>(probe->data[3])
+                             : PixelFormat::kConvertedX;
 
   if (options.cursor) {
     int event_base = 0, error_base = 0, major = 0, minor = 0;
@@ -909,12 +999,61 @@ Status X11Source::Capture(Frame* frame) {
   ReadEvents();
   if (ConnectionLost()) return ended_;
   cv::Rect rect = rect_;
+  if (from_window_) {
+    cv::Size size;
+    bool shown = false;
+    if (Status s = WindowShown(&size, &shown); !s.ok()) return s;
+    if (!shown) {
+      Repeat(frame);
+      return Status::Ok();
+    }
+    // Where it is: X hands out only what lies on the screen (the rest is
+    // black, as when the screen is read).
+    if (Status s = FollowWindow(&rect); !s.ok()) return s;
+    const cv::Rect on_screen =
+        cv::Rect({0, 0}, size) & (cv::Rect({0, 0}, screen_) - rect.tl());
+    if (Status s = Grab(cv::Rect({0, 0}, rect_.size()), on_screen, frame);
+        !s.ok()) {
+      return s;
+    }
+    if (frame->pixels.empty()) {  // hidden during the grab
+      Repeat(frame);
+      return Status::Ok();
+    }
+    last_pixels_ = frame->pixels;
+    last_storage_ = frame->storage;
+    if (record_cursor_) return SampleCursor(rect, frame);
+    return Status::Ok();
+  }
   if (window_ != None) {
     if (Status s = FollowWindow(&rect); !s.ok()) return s;
   }
-  if (Status s = Grab(rect, frame); !s.ok()) return s;
+  if (Status s = Grab(rect, cv::Rect({0, 0}, screen_), frame); !s.ok()) {
+    return s;
+  }
   if (record_cursor_) return SampleCursor(rect, frame);
   return Status::Ok();
+}
+
+Status X11Source::WindowShown(cv::Size* size, bool* shown) {
+  ErrorTrap trap(display_.get());
+  XWindowAttributes attributes{};
+  const bool found =
+      XGetWindowAttributes(display_.get(), window_, &attributes) != 0;
+  if (ConnectionLost()) return ended_;
+  if (!found) return WindowFailed(trap.error());
+  *size = cv::Size(attributes.width, attributes.height);
+  *shown = attributes.map_state == IsViewable;
+  return Status::Ok();
+}
+
+void X11Source::Repeat(Frame* frame) {
+  if (last_pixels_.empty()) {
+    last_pixels_ = cv::Mat(rect_.size(), CV_8UC4, cv::Scalar(0, 0, 0, fill_x_));
+    last_storage_.reset();
+  }
+  frame->pixels = last_pixels_;  // shared: frames never change their pixels
+  frame->storage = last_storage_;
 }
 
 Status X11Source::FollowWindow(cv::Rect* rect) {
@@ -925,20 +1064,23 @@ Status X11Source::FollowWindow(cv::Rect* rect) {
   const bool found =
       XTranslateCoordinates(display, window_, root_, 0, 0, &x, &y, &child) != 0;
   if (ConnectionLost()) return ended_;
-  if (!found) {
-    if (trap.error() == BadWindow) {
-      ended_ =
-          Status::SourceLost("window " + WindowIdText(window_) + " was closed");
-      return ended_;
-    }
-    return Failed("cannot find window " + WindowIdText(window_), trap.error());
-  }
+  if (!found) return WindowFailed(trap.error());
   *rect = cv::Rect(x, y, rect_.width, rect_.height);
   return Status::Ok();
 }
 
-Status X11Source::Grab(const cv::Rect& rect, Frame* frame) {
-  const cv::Rect visible = rect & cv::Rect({0, 0}, screen_);
+Status X11Source::WindowFailed(int error) {
+  if (error == BadWindow) {
+    ended_ =
+        Status::SourceLost("window " + WindowIdText(window_) + " was closed");
+    return ended_;
+  }
+  return Failed("cannot find window " + WindowIdText(window_), error);
+}
+
+Status X11Source::Grab(const cv::Rect& rect, const cv::Rect& bounds,
+                       Frame* frame) {
+  const cv::Rect visible = rect & bounds;
   if (use_shm_ && visible == rect) {
     std::unique_ptr<ShmBuffer> buffer = pool_->TakeIdle();
     if (!buffer) buffer = NewShmBuffer();  // the pool grows
@@ -958,10 +1100,15 @@ Status X11Source::GrabShared(const cv::Rect& rect,
   XImage* const image = buffer->image.get();
   ErrorTrap trap(display);
   const bool grabbed =
-      XShmGetImage(display, root_, image, rect.x, rect.y, AllPlanes) != 0;
+      XShmGetImage(display, source_, image, rect.x, rect.y, AllPlanes) != 0;
   if (ConnectionLost() || !grabbed) {
     pool_->GiveBack(std::move(buffer));
-    return server_gone_ ? ended_ : Failed("XShmGetImage", trap.error());
+    if (server_gone_) return ended_;
+    if (from_window_ && trap.error() == BadMatch) {
+      frame->pixels.release();  // hidden since WindowShown()
+      return Status::Ok();
+    }
+    return Failed("XShmGetImage", trap.error());
   }
   if (format_.direct()) {
     frame->pixels = cv::Mat(rect.size(), CV_8UC4, image->data,
@@ -985,11 +1132,17 @@ Status X11Source::GrabCopy(const cv::Rect& rect, const cv::Rect& visible,
   if (!visible.empty()) {
     Display* const display = display_.get();
     ErrorTrap trap(display);
-    x11::ImageHandle image(XGetImage(display, root_, visible.x, visible.y,
+    x11::ImageHandle image(XGetImage(display, source_, visible.x, visible.y,
                                      visible.width, visible.height, AllPlanes,
                                      ZPixmap));
     if (ConnectionLost()) return ended_;
-    if (!image) return Failed("XGetImage", trap.error());
+    if (!image) {
+      if (from_window_ && trap.error() == BadMatch) {
+        frame->pixels.release();  // hidden since WindowShown()
+        return Status::Ok();
+      }
+      return Failed("XGetImage", trap.error());
+    }
     format_.Convert(*image.get(), pixels(visible - rect.tl()));
   }
   frame->pixels = std::move(pixels);

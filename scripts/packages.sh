@@ -5,7 +5,7 @@ SVGCAST_PACKAGES=(
   libopencv-dev libpng-dev libtbb-dev libcli11-dev libpugixml-dev
   # convert: OpenCV's videoio decodes; libavformat gives frame times.
   libavformat-dev libavcodec-dev libavutil-dev
-  libx11-dev libxext-dev libxfixes-dev libxrender-dev
+  libx11-dev libxext-dev libxfixes-dev libxrandr-dev libxrender-dev
   libzopfli-dev libwebp-dev
   # --colors: libimagequant (pngquant's library) chooses the palette.
   libimagequant-dev
@@ -13,6 +13,9 @@ SVGCAST_PACKAGES=(
   # Recording without a screen (a private virtual display), the demo
   # program the quick start records, and the X11 tests.
   xvfb xterm
+  # The X11 tests on a Wayland session's X server: Xwayland, run by a
+  # headless Weston (as GNOME's and KDE's Wayland sessions run it).
+  weston xwayland
   # The browser tests: Debian's Chromium, driven over the DevTools protocol
   # (JSON through a pipe), Firefox ESR, over Marionette (JSON over a local
   # TCP connection), and WebKitGTK's MiniBrowser (Safari's engine), over

@@ -29,6 +29,7 @@
 #include "capture/xvfb_server.h"
 #include "svg/svg_reader.h"
 #include "tests/test_util.h"
+#include "tests/tools/weston_xwayland.h"
 
 extern char** environ;
 
@@ -325,20 +326,19 @@ TEST(Record, RegionIsThatPartOfTheScreen) {
   EXPECT_TRUE(SamePixels(Screen(size, {inside, across})(region), frames[2]));
 }
 
-TEST(Record, WindowIsFollowedWhereverItMoves) {
-  const cv::Size size(200, 150);
-  auto server = StartXvfb(size);
-  ASSERT_NE(server, nullptr);
-  Painter painter(server->display());
-  painter.Do("fill 0 0 200 150 404040");  // a grey root, never recorded
-  const std::string id = painter.Do("window 20 30 60 40");
+// Records the painter's window on `display` (named, found by name) while
+// it moves and is drawn on: the move changes nothing in the recording, the
+// drawing does.
+void CheckWindowRecording(const std::string& display) {
+  Painter painter(display);
+  painter.Do("window 20 30 60 40");
   painter.Do("name svgcast test window");
   painter.Do("fill 0 0 60 40 2040a0");
   painter.Do("fill 5 5 10 10 ff8000");
   TempDir dir;
   const std::string svg = dir.File("out.svg");
-  Recorder recorder({"-o", svg, "--display", server->display(), "--window",
-                     "svgcast test window"});
+  Recorder recorder(
+      {"-o", svg, "--display", display, "--window", "svgcast test window"});
   ASSERT_TRUE(recorder.WaitForFirstFrame()) << recorder.process().err_text();
   DrawAndCapture(painter, recorder, "move 110 90");
   DrawAndCapture(painter, recorder, "fill 40 20 10 10 ffffff");
@@ -348,12 +348,32 @@ TEST(Record, WindowIsFollowedWhereverItMoves) {
   cv::Mat window = SolidFrame({60, 40}, Bgr(0x2040a0));
   window(cv::Rect(5, 5, 10, 10)).setTo(Bgr(0xff8000));
   const std::vector<cv::Mat> frames = DistinctFrames(Decode(svg));
-  // The move changes nothing in the recording; the fill does.
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_TRUE(SamePixels(window, frames[0]));
   window(cv::Rect(40, 20, 10, 10)).setTo(Bgr(0xffffff));
   EXPECT_TRUE(SamePixels(window, frames[1]));
-  EXPECT_FALSE(id.empty());
+}
+
+TEST(Record, WindowIsFollowedWhereverItMoves) {
+  auto server = StartXvfb({200, 150});
+  ASSERT_NE(server, nullptr);
+  Painter(server->display()).Do("fill 0 0 200 150 404040");  // never recorded
+  CheckWindowRecording(server->display());
+}
+
+std::unique_ptr<WestonXwayland> StartWeston(cv::Size size) {
+  std::unique_ptr<WestonXwayland> weston;
+  const Status s = WestonXwayland::Start(size, &weston);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return weston;
+}
+
+// On a Wayland desktop (Debian's GNOME), X11 programs get Xwayland, which
+// shows them no screen: a window is recorded from its own pixels.
+TEST(Record, OnXwaylandAWindowIsRecordedFromItsOwnPixels) {
+  auto weston = StartWeston({200, 150});
+  ASSERT_NE(weston, nullptr);
+  CheckWindowRecording(weston->display());
 }
 
 TEST(Record, PointerIsItsOwnLayerAtItsHotspot) {
@@ -502,6 +522,15 @@ TEST(RecordBadInput, UnknownWindow) {
                     {"--window", "no such one"});
   ExpectRecordError({"--display", server->display(), "--window", "0x7fff01"},
                     {"--window", "0x7fff01"});
+}
+
+TEST(RecordBadInput, TheScreenOfXwayland) {
+  auto weston = StartWeston({100, 80});
+  ASSERT_NE(weston, nullptr);
+  ExpectRecordError(
+      {"--display", weston->display()},
+      {"X display " + weston->display() + " is Xwayland (a Wayland session)",
+       "--window", "-- xterm"});
 }
 
 TEST(RecordBadInput, CommandThatCannotStart) {

@@ -1,8 +1,11 @@
 // OpenX11Source against private Xvfb servers: pixels drawn by x11_painter
 // come back exactly (MIT-SHM, the XGetImage fallback, a 16-bit screen), a
 // region, a followed window, the pointer, pacing arithmetic, the shared
-// memory's hygiene, a server that dies, and every error's one line. Each
-// test starts its own Xvfb, so none needs (or skips without) a DISPLAY;
+// memory's hygiene, a server that dies, and every error's one line. Then on
+// Xwayland (a Wayland session's X server, in a private headless Weston):
+// the screen refused with a line that says why, a window read from its own
+// pixels. Each test starts its own server, so none needs (or skips
+// without) a DISPLAY;
 // two skip elsewhere: the server dying mid-request under ThreadSanitizer
 // (libX11 unlocks a mutex twice then) and the IPC-namespace case where
 // `unshare --ipc` is not allowed. Nothing sleeps: the painter answers once
@@ -34,6 +37,8 @@
 #include "capture/clock.h"
 #include "capture/xvfb_server.h"
 #include "tests/test_util.h"
+#include "tests/tools/painter.h"
+#include "tests/tools/weston_xwayland.h"
 
 extern char** environ;
 
@@ -49,100 +54,6 @@ std::unique_ptr<XvfbServer> StartServer(int depth = 24,
       XvfbServer::Start(XvfbOptions{kScreen, depth, shared_memory}, &server);
   EXPECT_TRUE(s.ok()) << s.message();
   return server;
-}
-
-// x11_painter on a display, spoken to over pipes.
-class Painter {
- public:
-  explicit Painter(const std::string& display) {
-    int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) {
-      ADD_FAILURE() << "pipe2 failed";
-      return;
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string(*e).rfind("DISPLAY=", 0) != 0) env_strings.push_back(*e);
-    }
-    env_strings.push_back("DISPLAY=" + display);
-    std::vector<char*> env;
-    for (std::string& e : env_strings) env.push_back(e.data());
-    env.push_back(nullptr);
-    std::string path = SVGCAST_X11_PAINTER;
-    char* argv[] = {path.data(), nullptr};
-    const int spawned =
-        ::posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv, env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(in[0]);
-    ::close(out[1]);
-    to_ = in[1];
-    from_ = ::fdopen(out[0], "r");
-    if (spawned != 0) {
-      pid_ = -1;
-      ADD_FAILURE() << "cannot start " << path;
-    }
-  }
-  Painter(const Painter&) = delete;
-  Painter& operator=(const Painter&) = delete;
-  // Closing its input ends the painter (it also ends when its server dies).
-  ~Painter() {
-    if (to_ >= 0) ::close(to_);
-    if (from_ != nullptr) ::fclose(from_);
-    if (pid_ > 0) {
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-          << "x11_painter ended with status " << status;
-    }
-  }
-
-  // Runs one command; its reply once the server has carried it out.
-  std::string Do(const std::string& command) {
-    const std::string line = command + "\n";
-    if (::write(to_, line.data(), line.size()) !=
-        static_cast<ssize_t>(line.size())) {
-      ADD_FAILURE() << "cannot write to the painter: " << command;
-      return "";
-    }
-    char reply[256];
-    if (::fgets(reply, sizeof reply, from_) == nullptr) {
-      ADD_FAILURE() << "the painter ended at: " << command;
-      return "";
-    }
-    std::string text(reply);
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    EXPECT_EQ(text.rfind("ok", 0), 0u) << command << ": " << text;
-    return text;
-  }
-
-  // "window X Y W H": the new window's id ("0x...").
-  std::string Window(cv::Rect r) {
-    const std::string reply =
-        Do("window " + std::to_string(r.x) + " " + std::to_string(r.y) + " " +
-           std::to_string(r.width) + " " + std::to_string(r.height));
-    return reply.size() > 3 ? reply.substr(3) : "";
-  }
-
-  void Fill(cv::Rect r, uint32_t rgb) {
-    char hex[8];
-    std::snprintf(hex, sizeof hex, "%06x", rgb);
-    Do("fill " + std::to_string(r.x) + " " + std::to_string(r.y) + " " +
-       std::to_string(r.width) + " " + std::to_string(r.height) + " " + hex);
-  }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1;
-  FILE* from_ = nullptr;
-};
-
-void FillExpected(cv::Mat& image, cv::Rect r, uint32_t rgb) {
-  image(r & cv::Rect({0, 0}, image.size()))
-      .setTo(cv::Scalar(rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff, 0));
 }
 
 struct Box {
@@ -372,6 +283,18 @@ TEST(X11Source, SixteenBitScreenIsConverted) {
       SamePixels(expected(*options.region), CaptureOk(*region_source)->pixels));
 }
 
+// Paints the painter's 100x60 window; what it then shows.
+cv::Mat PaintWindow(Painter& painter) {
+  cv::Mat content(60, 100, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+  for (const Box& box :
+       {Box{{0, 0, 50, 60}, 0xff0000}, Box{{50, 0, 50, 30}, 0x00ff00},
+        Box{{99, 59, 1, 1}, 0xffffff}}) {
+    painter.Fill(box.rect, box.rgb);
+    FillExpected(content, box.rect, box.rgb);
+  }
+  return content;
+}
+
 // A window is followed as it moves, also partly off the screen.
 void CheckFollowedWindow(bool shared_memory) {
   auto server = StartServer(24, shared_memory);
@@ -380,13 +303,7 @@ void CheckFollowedWindow(bool shared_memory) {
   painter.Fill({0, 0, 320, 240}, 0x404040);  // the root around it
   const std::string id = painter.Window({40, 30, 100, 60});
   ASSERT_FALSE(id.empty());
-  cv::Mat content(60, 100, CV_8UC4, cv::Scalar(0, 0, 0, 0));
-  for (const Box& box :
-       {Box{{0, 0, 50, 60}, 0xff0000}, Box{{50, 0, 50, 30}, 0x00ff00},
-        Box{{99, 59, 1, 1}, 0xffffff}}) {
-    painter.Fill(box.rect, box.rgb);
-    FillExpected(content, box.rect, box.rgb);
-  }
+  const cv::Mat content = PaintWindow(painter);
   X11Options options = Options(*server);
   options.window = id;
   auto source = OpenOk(options);
@@ -855,6 +772,111 @@ TEST(X11Source, CursorNeedsXfixes) {
                 "cannot see the pointer");
   options.cursor = false;  // the screen itself is fine
   EXPECT_TRUE(OpenOk(options));
+}
+
+// ---------------------------------------------------------------------------
+// On Xwayland, the X server of a Wayland session (Weston's, headless): the
+// screen cannot be read there, only each X11 window's own pixels.
+
+std::unique_ptr<WestonXwayland> StartWeston() {
+  std::unique_ptr<WestonXwayland> weston;
+  const Status s = WestonXwayland::Start(kScreen, &weston);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return weston;
+}
+
+TEST(X11SourceOnXwayland, TheScreenCannotBeReadAndSvgcastSaysWhy) {
+  auto weston = StartWeston();
+  ASSERT_TRUE(weston);
+  X11Options options;
+  options.display = weston->display();
+  const std::string expected =
+      "X display " + weston->display() +
+      " is Xwayland (a Wayland session), where no X11 program can read the "
+      "screen: record one X11 program's window (--window NAME), or a command "
+      "in a private display (svgcast record -o out.svg -- xterm)";
+  EXPECT_EQ(OpenError(options), expected) << weston->log();
+  options.region = cv::Rect(0, 0, 10, 10);
+  EXPECT_EQ(OpenError(options), expected);
+}
+
+TEST(X11SourceOnXwayland, AWindowIsReadFromItsOwnPixels) {
+  auto weston = StartWeston();
+  ASSERT_TRUE(weston);
+  Painter painter(weston->display());
+  const std::string id = painter.Window({40, 30, 100, 60});
+  ASSERT_FALSE(id.empty());
+  const cv::Mat content = PaintWindow(painter);
+  X11Options options;
+  options.display = weston->display();
+  options.fps = 1000;
+  options.window = id;
+  auto source = OpenOk(options);
+  ASSERT_TRUE(source) << weston->log();
+  EXPECT_EQ(source->frame_size(), cv::Size(100, 60));
+  EXPECT_TRUE(SamePixels(content, CaptureOk(*source)->pixels));
+
+  // Under another window: still all of it (its own pixels).
+  {
+    Painter other(weston->display());
+    other.Window({60, 40, 50, 30});
+    other.Fill({0, 0, 50, 30}, 0x0000ff);
+    EXPECT_TRUE(SamePixels(content, CaptureOk(*source)->pixels));
+  }
+
+  // Partly off the screen (at 260,200 only 60x40 of it is on it): the rest
+  // is black, as when the screen is read.
+  painter.Do("move 260 200");
+  cv::Mat clipped(60, 100, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+  content(cv::Rect(0, 0, 60, 40)).copyTo(clipped(cv::Rect(0, 0, 60, 40)));
+  const std::shared_ptr<Frame> last = CaptureOk(*source);
+  EXPECT_TRUE(SamePixels(clipped, last->pixels));
+  EXPECT_TRUE(ConstantXByte(last->pixels));
+
+  // Hidden (minimized): the last frame again.
+  painter.Do("hide");
+  const std::shared_ptr<Frame> hidden = CaptureOk(*source);
+  EXPECT_EQ(hidden->pixels.data, last->pixels.data);
+  EXPECT_TRUE(SamePixels(clipped, hidden->pixels));
+
+  // Shown again, and drawn on: what it shows now.
+  painter.Do("show");
+  painter.Do("move 10 10");
+  painter.Fill({0, 0, 100, 60}, 0x336699);
+  cv::Mat blue(60, 100, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+  FillExpected(blue, {0, 0, 100, 60}, 0x336699);
+  EXPECT_TRUE(SamePixels(blue, CaptureOk(*source)->pixels));
+
+  painter.Do("close");
+  Tick tick;
+  ASSERT_TRUE(source->WaitForNextFrame(&tick));
+  Frame frame;
+  const Status s = source->Capture(&frame);
+  EXPECT_TRUE(s.source_lost());
+  EXPECT_EQ(s.message(), "window " + id + " was closed");
+}
+
+TEST(X11SourceOnXwayland, WindowsSvgcastCannotRecordSayWhy) {
+  auto weston = StartWeston();
+  ASSERT_TRUE(weston);
+  Painter painter(weston->display());
+  const std::string id = painter.Window({0, 0, 30, 20});
+  painter.Do("hide");
+  X11Options options;
+  options.display = weston->display();
+  options.window = id;
+  EXPECT_EQ(OpenError(options),
+            "--window " + id +
+                ": the window is not shown (minimized, or not mapped yet) on "
+                "X display " +
+                weston->display());
+  // A Wayland program's window is not an X window.
+  options.window = "a Wayland program";
+  EXPECT_EQ(OpenError(options),
+            "--window \"a Wayland program\": no window on X display " +
+                weston->display() +
+                " has that name or a name containing it (it is Xwayland: a "
+                "Wayland program's windows are not there)");
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 //                       window; answers "ok <id>" (0x-hex)
 //   fill X Y W H RRGGBB fill on the current window (else the root window)
 //   move X Y            move the current window
+//   hide                unmap the current window
+//   show                map it again, and wait until it is exposed (its
+//                       contents are then black again)
 //   name TEXT           set WM_NAME and _NET_WM_NAME of the current window
 //   cursor SHAPE        define a cursor on the current window (else the
 //                       root): a cursor-font name (crosshair, hand2,
@@ -166,6 +169,18 @@ int main() {
         reply = "error: move X Y (needs a window)";
       } else {
         XMoveWindow(display, window, x, y);
+      }
+    } else if (command == "hide" || command == "show") {
+      if (window == None) {
+        reply = "error: " + command + " needs a window";
+      } else if (command == "hide") {
+        XUnmapWindow(display, window);
+      } else {
+        XMapWindow(display, window);
+        XEvent event;
+        do {
+          XWindowEvent(display, window, ExposureMask, &event);
+        } while (event.xexpose.count != 0);
       }
     } else if (command == "name") {
       std::string text;
