@@ -231,6 +231,24 @@ bool IsXwayland(Display* display, Window root) {
   return false;
 }
 
+// The child of the root window that holds `window` (itself, or the frame a
+// window manager put it in); `window` if the tree cannot be walked.
+Window ToplevelOf(Display* display, Window root, Window window) {
+  Window current = window;
+  for (;;) {
+    Window root_return = None, parent = None;
+    Window* children = nullptr;
+    unsigned int count = 0;
+    if (XQueryTree(display, current, &root_return, &parent, &children,
+                   &count) == 0) {
+      return window;
+    }
+    if (children != nullptr) XFree(children);
+    if (parent == root || parent == None) return current;
+    current = parent;
+  }
+}
+
 // True when the server has closed the connection (it died) and nothing is
 // left to read before the end: checked between ticks, so that a server that
 // died meanwhile is noticed without Xlib.
@@ -748,6 +766,10 @@ class X11Source final : public FrameSource {
   Status WindowFailed(int error);
   // The last frame again (black before the first).
   void Repeat(Frame* frame);
+  // From the window, at `rect` of the screen: paints the X windows stacked
+  // above it (its menus and tooltips, other X11 programs' windows) over
+  // `pixels`, as the screen would show them.
+  Status PaintWindowsAbove(const cv::Rect& rect, cv::Mat pixels);
   // `rect` of source_, of which `bounds` can be read (the rest is black).
   Status Grab(const cv::Rect& rect, const cv::Rect& bounds, Frame* frame);
   Status GrabShared(const cv::Rect& rect, std::unique_ptr<ShmBuffer> buffer,
@@ -779,10 +801,12 @@ class X11Source final : public FrameSource {
   Window window_ = None;    // followed, if set
   // Where pixels are read: the root window, or (from_window_) the followed
   // window itself, where the screen cannot be read (Xwayland). Then a frame
-  // is what the window draws, whatever covers it (what lies off the screen
-  // is black all the same: X hands out nothing there).
+  // is what the window draws, with the X windows above it painted over it
+  // (what lies off the screen is black all the same: X hands out nothing
+  // there).
   Window source_ = None;
   bool from_window_ = false;
+  Window toplevel_ = None;  // from the window: the root's child holding it
   // From the window: the last frame's pixels, shown again while the window
   // is not (minimized).
   cv::Mat last_pixels_;
@@ -884,6 +908,7 @@ Status X11Source::Init(const X11Options& options) {
       visual_ = attributes.visual;
       depth_ = attributes.depth;
       source_ = window;
+      toplevel_ = ToplevelOf(display, root_, window);
       probe.reset(XGetImage(display, window, 0, 0, 1, 1, AllPlanes, ZPixmap));
       if (ConnectionLost()) return Status::Error(ended_.message());
       if (!probe) {
@@ -1020,6 +1045,7 @@ Status X11Source::Capture(Frame* frame) {
       Repeat(frame);
       return Status::Ok();
     }
+    if (Status s = PaintWindowsAbove(rect, frame->pixels); !s.ok()) return s;
     last_pixels_ = frame->pixels;
     last_storage_ = frame->storage;
     if (record_cursor_) return SampleCursor(rect, frame);
@@ -1044,6 +1070,53 @@ Status X11Source::WindowShown(cv::Size* size, bool* shown) {
   if (!found) return WindowFailed(trap.error());
   *size = cv::Size(attributes.width, attributes.height);
   *shown = attributes.map_state == IsViewable;
+  return Status::Ok();
+}
+
+Status X11Source::PaintWindowsAbove(const cv::Rect& rect, cv::Mat pixels) {
+  Display* const display = display_.get();
+  ErrorTrap trap(display);  // windows may go away meanwhile: then skipped
+  Window root_return = None, parent = None;
+  Window* children = nullptr;
+  unsigned int count = 0;
+  const bool listed =
+      XQueryTree(display, root_, &root_return, &parent, &children, &count) != 0;
+  const std::unique_ptr<Window, int (*)(void*)> owned(children, &XFree);
+  if (ConnectionLost()) return ended_;
+  if (!listed) return Status::Ok();
+  // Bottom to top.
+  const Window* const begin = children;
+  const Window* const end = children + count;
+  const Window* above = std::find(begin, end, toplevel_);
+  if (above == end) {  // reparented since (a window manager came)
+    toplevel_ = ToplevelOf(display, root_, window_);
+    if (ConnectionLost()) return ended_;
+    above = std::find(begin, end, toplevel_);
+    if (above == end) return Status::Ok();
+  }
+  const cv::Rect screen({0, 0}, screen_);
+  for (++above; above != end; ++above) {
+    XWindowAttributes attributes{};
+    const bool found = XGetWindowAttributes(display, *above, &attributes) != 0;
+    if (ConnectionLost()) return ended_;
+    if (!found || attributes.map_state != IsViewable ||
+        attributes.c_class != InputOutput) {
+      continue;
+    }
+    const cv::Point inside(attributes.x + attributes.border_width,
+                           attributes.y + attributes.border_width);
+    const cv::Rect area =
+        cv::Rect(inside, cv::Size(attributes.width, attributes.height)) & rect &
+        screen;
+    if (area.empty()) continue;
+    x11::ImageHandle image(XGetImage(display, *above, area.x - inside.x,
+                                     area.y - inside.y, area.width, area.height,
+                                     AllPlanes, ZPixmap));
+    if (ConnectionLost()) return ended_;
+    PixelFormat format;
+    if (!image || !format.Init(*image.get())) continue;
+    format.Convert(*image.get(), pixels(area - rect.tl()));
+  }
   return Status::Ok();
 }
 

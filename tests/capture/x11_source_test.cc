@@ -4,10 +4,10 @@
 // memory's hygiene, a server that dies, and every error's one line. Then on
 // Xwayland (a Wayland session's X server, in a private headless Weston):
 // the screen refused with a line that says why, a window read from its own
-// pixels. Each test starts its own server, so none needs (or skips
-// without) a DISPLAY;
-// two skip elsewhere: the server dying mid-request under ThreadSanitizer
-// (libX11 unlocks a mutex twice then) and the IPC-namespace case where
+// pixels and those of the X windows above it. Each test starts its own
+// server, so none needs (or skips without) a DISPLAY; two skip elsewhere:
+// the server dying mid-request under ThreadSanitizer (libX11 unlocks a
+// mutex twice then) and the IPC-namespace case where
 // `unshare --ipc` is not allowed. Nothing sleeps: the painter answers once
 // the server has done its drawing.
 #include "capture/x11_source.h"
@@ -776,7 +776,8 @@ TEST(X11Source, CursorNeedsXfixes) {
 
 // ---------------------------------------------------------------------------
 // On Xwayland, the X server of a Wayland session (Weston's, headless): the
-// screen cannot be read there, only each X11 window's own pixels.
+// screen cannot be read there, only each X11 window's own pixels; a window
+// is then its own pixels with the X windows above it painted over it.
 
 std::unique_ptr<WestonXwayland> StartWeston() {
   std::unique_ptr<WestonXwayland> weston;
@@ -816,13 +817,18 @@ TEST(X11SourceOnXwayland, AWindowIsReadFromItsOwnPixels) {
   EXPECT_EQ(source->frame_size(), cv::Size(100, 60));
   EXPECT_TRUE(SamePixels(content, CaptureOk(*source)->pixels));
 
-  // Under another window: still all of it (its own pixels).
+  // Under another X window (a menu, a tooltip, another X11 program's
+  // window): that painted over it, as the screen shows it.
   {
     Painter other(weston->display());
     other.Window({60, 40, 50, 30});
     other.Fill({0, 0, 50, 30}, 0x0000ff);
-    EXPECT_TRUE(SamePixels(content, CaptureOk(*source)->pixels));
+    cv::Mat covered = content.clone();
+    FillExpected(covered, {20, 10, 50, 30}, 0x0000ff);
+    EXPECT_TRUE(SamePixels(covered, CaptureOk(*source)->pixels));
+    other.Do("close");
   }
+  EXPECT_TRUE(SamePixels(content, CaptureOk(*source)->pixels));
 
   // Partly off the screen (at 260,200 only 60x40 of it is on it): the rest
   // is black, as when the screen is read.
