@@ -192,12 +192,18 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   cmd->add_option("--duration", o->duration,
                   "Stop after this long (10s, 500ms, 2m; default: until "
                   "Ctrl-C or the command exits)");
-  cmd->add_option("--region", o->region,
-                  "Record only this part of the screen: x,y,WIDTHxHEIGHT");
-  cmd->add_option("--window", o->window,
-                  "Follow one window: its id (0x... or decimal) or name "
-                  "(on a Wayland desktop, the one way to record: an X11 "
-                  "program's window)");
+  CLI::Option* region =
+      cmd->add_option("--region", o->region,
+                      "Record only this part of the screen: x,y,WIDTHxHEIGHT");
+  CLI::Option* window = cmd->add_option(
+      "--window", o->window,
+      "Follow one window: its id (0x... or decimal) or name (on a Wayland "
+      "desktop, the one way to record: an X11 program's window)");
+  cmd->add_option("--monitor", o->monitor,
+                  "Record only one monitor: its name (DP-1), its number (0, "
+                  "1, ...: as xrandr --listmonitors numbers them) or primary")
+      ->excludes(region)
+      ->excludes(window);
   cmd->add_option("--countdown", o->countdown_s,
                   "Wait this many seconds (counting down) before recording")
       ->check(WholeNumber(0, 60));

@@ -57,6 +57,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   x11.fps = options.fps;
   x11.cursor = options.cursor;
   if (!options.window.empty()) x11.window = options.window;
+  if (!options.monitor.empty()) x11.monitor = options.monitor;
   if (!options.region.empty()) {
     cv::Rect region;
     if (Status s = ParseRegion("--region", options.region, &region); !s.ok()) {

@@ -33,6 +33,7 @@ struct RecordOptions {
   std::string duration;  // "10s"; empty: until Ctrl-C (or the command ends)
   std::string region;    // "x,y,WxH"; empty: the whole screen
   std::string window;    // id or name; empty: none
+  std::string monitor;   // name, number or "primary"; empty: none
   int countdown_s = 0;
   bool cursor = false;
   std::string display;               // empty: $DISPLAY

@@ -231,6 +231,84 @@ bool IsXwayland(Display* display, Window root) {
   return false;
 }
 
+// A RandR monitor (1.5): one screen of a desktop spread over several.
+struct Monitor {
+  std::string name;
+  cv::Rect rect;
+  bool primary = false;
+};
+
+// The server's monitors, in its order; none without RandR 1.5.
+std::vector<Monitor> ListMonitors(Display* display, Window root) {
+  int event_base = 0, error_base = 0, major = 0, minor = 0;
+  if (!XRRQueryExtension(display, &event_base, &error_base) ||
+      !XRRQueryVersion(display, &major, &minor) || (major == 1 && minor < 5) ||
+      major < 1) {
+    return {};
+  }
+  int count = 0;
+  const std::unique_ptr<XRRMonitorInfo, decltype(&XRRFreeMonitors)> info(
+      XRRGetMonitors(display, root, True, &count), &XRRFreeMonitors);
+  std::vector<Monitor> monitors;
+  for (int i = 0; info && i < count; ++i) {
+    const XRRMonitorInfo& m = info.get()[i];
+    Monitor monitor;
+    const std::unique_ptr<char, int (*)(void*)> name(
+        XGetAtomName(display, m.name), &XFree);
+    monitor.name = name ? name.get() : std::to_string(i);
+    monitor.rect = cv::Rect(m.x, m.y, m.width, m.height);
+    monitor.primary = m.primary != 0;
+    monitors.push_back(std::move(monitor));
+  }
+  return monitors;
+}
+
+// "0: DP-1 at 0,0,1920x1080 (primary), 1: ..." (as --region takes them).
+std::string MonitorsText(const std::vector<Monitor>& monitors) {
+  std::string text;
+  for (size_t i = 0; i < monitors.size(); ++i) {
+    const cv::Rect& r = monitors[i].rect;
+    text += (i != 0 ? ", " : "") + std::to_string(i) + ": " + monitors[i].name +
+            " at " + std::to_string(r.x) + "," + std::to_string(r.y) + "," +
+            std::to_string(r.width) + "x" + std::to_string(r.height) +
+            (monitors[i].primary ? " (primary)" : "");
+  }
+  return text;
+}
+
+// The monitor `query` names (see X11Options::monitor).
+Status FindMonitor(Display* display, Window root,
+                   const std::string& display_name, const std::string& query,
+                   cv::Rect* rect) {
+  const std::vector<Monitor> monitors = ListMonitors(display, root);
+  const std::string option = "--monitor " + query;
+  if (monitors.empty()) {
+    return Status::Error(option + ": X display " + display_name +
+                         " lists no monitors (it has no RandR 1.5)");
+  }
+  const Monitor* found = nullptr;
+  for (const Monitor& monitor : monitors) {
+    if (monitor.name == query || (query == "primary" && monitor.primary)) {
+      found = &monitor;
+      break;
+    }
+  }
+  if (found == nullptr && !query.empty() &&
+      query.find_first_not_of("0123456789") == std::string::npos &&
+      query.size() < 4 && std::stoul(query) < monitors.size()) {
+    found = &monitors[std::stoul(query)];
+  }
+  if (found == nullptr) {
+    return Status::Error(option + ": " +
+                         (query == "primary" ? "no monitor is the primary one"
+                                             : "no such monitor") +
+                         " on X display " + display_name + " (it has " +
+                         MonitorsText(monitors) + ")");
+  }
+  *rect = found->rect;
+  return Status::Ok();
+}
+
 // The child of the root window that holds `window` (itself, or the frame a
 // window manager put it in); `window` if the tree cannot be walked.
 Window ToplevelOf(Display* display, Window root, Window window) {
@@ -870,6 +948,20 @@ Status X11Source::Init(const X11Options& options) {
                            " screen of X display " + display_name_);
     }
     rect_ = region;
+  } else if (options.monitor) {
+    cv::Rect monitor;
+    if (Status s = FindMonitor(display, root_, display_name_, *options.monitor,
+                               &monitor);
+        !s.ok()) {
+      return s;
+    }
+    if (monitor.empty() || (monitor & screen_rect) != monitor) {
+      return Status::Error("--monitor " + *options.monitor + " (" +
+                           RegionText(monitor) + ") does not fit on the " +
+                           SizeText(screen_) + " screen of X display " +
+                           display_name_);
+    }
+    rect_ = monitor;
   } else if (options.window) {
     const std::string& query = *options.window;
     Window window = None;
@@ -1278,6 +1370,9 @@ Status OpenX11Source(const X11Options& options,
   }
   if (options.region && options.window) {
     return Status::Error("--region and --window cannot be used together");
+  }
+  if (options.monitor && (options.region || options.window)) {
+    return Status::Error("--monitor cannot be used with --region or --window");
   }
   std::string name = options.display;
   if (name.empty()) {

@@ -1,7 +1,7 @@
-// The live source: the screen of an X11 display (all of it, a region of it,
-// or the rectangle of one window wherever it moves), grabbed through MIT-SHM
-// into pooled shared-memory buffers (XGetImage when the server has no
-// MIT-SHM or cannot attach our memory), paced by absolute deadlines at a
+// The live source: the screen of an X11 display (all of it, a region or one
+// monitor of it, or the rectangle of one window wherever it moves), grabbed
+// through MIT-SHM into pooled shared-memory buffers (XGetImage when the server
+// has no MIT-SHM or cannot attach our memory), paced by absolute deadlines at a
 // fixed rate, optionally with the mouse pointer (XFixes).
 //
 // Nothing of X11 leaks out of this header: the source is a FrameSource.
@@ -38,6 +38,10 @@ struct X11Options {
   // window's rectangle (its size when the recording started) wherever the
   // window is now; what lies off the screen is black.
   std::optional<std::string> window;
+  // Only this monitor (--monitor): a RandR monitor's name (DP-1), its
+  // number in the server's list (0, 1, ...: as `xrandr --listmonitors`
+  // numbers them), or "primary". It must lie inside the screen.
+  std::optional<std::string> monitor;
   bool cursor = false;  // record the pointer (needs XFixes)
 };
 

@@ -301,16 +301,21 @@ TEST(Record, XGetImageFallbackWithoutMitShm) {
   EXPECT_TRUE(SamePixels(Screen(size, {fill}), frames[1]));
 }
 
-TEST(Record, RegionIsThatPartOfTheScreen) {
+// Records 40,30,64x48 of a 160x120 screen, chosen by `how` (options given
+// the painter, which may first define a monitor there with `setup`).
+void CheckPartOfTheScreen(const std::vector<std::string>& how,
+                          const std::string& setup = "") {
   const cv::Size size(160, 120);
   auto server = StartXvfb(size);
   ASSERT_NE(server, nullptr);
   Painter painter(server->display());
+  if (!setup.empty()) painter.Do(setup);
   TempDir dir;
   const std::string svg = dir.File("out.svg");
   const cv::Rect region(40, 30, 64, 48);
-  Recorder recorder(
-      {"-o", svg, "--display", server->display(), "--region", "40,30,64x48"});
+  std::vector<std::string> args = {"-o", svg, "--display", server->display()};
+  args.insert(args.end(), how.begin(), how.end());
+  Recorder recorder(args);
   ASSERT_TRUE(recorder.WaitForFirstFrame()) << recorder.process().err_text();
   const Fill inside{{50, 40, 20, 10}, 0xffff00};
   const Fill across{{90, 60, 40, 40}, 0x00ffff};  // partly outside
@@ -324,6 +329,15 @@ TEST(Record, RegionIsThatPartOfTheScreen) {
   ASSERT_EQ(frames.size(), 3u);  // the third fill changes nothing inside
   EXPECT_TRUE(SamePixels(Screen(size, {inside})(region), frames[1]));
   EXPECT_TRUE(SamePixels(Screen(size, {inside, across})(region), frames[2]));
+}
+
+TEST(Record, RegionIsThatPartOfTheScreen) {
+  CheckPartOfTheScreen({"--region", "40,30,64x48"});
+}
+
+// A RandR monitor (as `xrandr --setmonitor` makes one) by its name.
+TEST(Record, MonitorIsThatPartOfTheScreen) {
+  CheckPartOfTheScreen({"--monitor", "SIDE-1"}, "monitor SIDE-1 40 30 64 48");
 }
 
 // Records the painter's window on `display` (named, found by name) while
@@ -513,6 +527,17 @@ TEST(RecordBadInput, RegionOutsideTheScreenOrEmpty) {
                     {"--region", "100x80"});
   ExpectRecordError({"--display", server->display(), "--region", "0,0,0x10"},
                     {"--region", "0,0,0x10"}, {}, 2);
+}
+
+TEST(RecordBadInput, UnknownMonitorOrMonitorWithRegion) {
+  auto server = StartXvfb({100, 80});
+  ASSERT_NE(server, nullptr);
+  ExpectRecordError({"--display", server->display(), "--monitor", "HDMI-9"},
+                    {"--monitor HDMI-9: no such monitor on X display " +
+                     server->display() + " (it has 0: screen at 0,0,100x80)"});
+  ExpectRecordError({"--display", server->display(), "--monitor", "0",
+                     "--region", "0,0,10x10"},
+                    {"--region excludes --monitor"}, {}, 2);
 }
 
 TEST(RecordBadInput, UnknownWindow) {

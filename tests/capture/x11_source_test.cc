@@ -203,6 +203,52 @@ TEST(X11Source, RegionIsExactlyThatRectangle) {
   }
 }
 
+// RandR monitors, as `xrandr --setmonitor` defines them (the server lists
+// the primary one first, then the others, then its own "screen").
+TEST(X11Source, MonitorIsThatPartOfTheScreen) {
+  auto server = StartServer();
+  ASSERT_TRUE(server);
+  Painter painter(server->display());
+  const cv::Mat expected = PaintScene(painter);
+  const std::string on_display = " on X display " + server->display();
+  X11Options options = Options(*server);
+  painter.Do("monitor LEFT 0 0 160 240");
+  options.monitor = "primary";
+  EXPECT_EQ(OpenError(options),
+            "--monitor primary: no monitor is the primary one" + on_display +
+                " (it has 0: LEFT at 0,0,160x240, 1: screen at 0,0,320x240)");
+
+  painter.Do("monitor RIGHT 160 0 160 120 primary");
+  const std::pair<std::string, cv::Rect> kQueries[] = {
+      {"LEFT", {0, 0, 160, 240}},      {"RIGHT", {160, 0, 160, 120}},
+      {"0", {160, 0, 160, 120}},       {"1", {0, 0, 160, 240}},
+      {"primary", {160, 0, 160, 120}}, {"screen", {0, 0, 320, 240}}};
+  for (const auto& [query, rect] : kQueries) {
+    options.monitor = query;
+    auto source = OpenOk(options);
+    ASSERT_TRUE(source) << query;
+    EXPECT_EQ(source->frame_size(), rect.size()) << query;
+    EXPECT_TRUE(SamePixels(expected(rect), CaptureOk(*source)->pixels))
+        << query;
+  }
+
+  const std::string monitors =
+      " (it has 0: RIGHT at 160,0,160x120 (primary), 1: LEFT at "
+      "0,0,160x240, 2: screen at 0,0,320x240)";
+  for (const std::string query : {"HDMI-2", "3", "-1", "left"}) {
+    options.monitor = query;
+    EXPECT_EQ(OpenError(options), "--monitor " + query + ": no such monitor" +
+                                      on_display + monitors);
+  }
+  // One partly off the screen (a monitor is any rectangle).
+  painter.Do("monitor WIDE 200 0 200 100");
+  options.monitor = "WIDE";
+  EXPECT_EQ(OpenError(options),
+            "--monitor WIDE (200,0,200x100) does not fit on the 320x240 "
+            "screen of X display " +
+                server->display());
+}
+
 TEST(X11Source, TimestampsAreCaptureStartsInMicroseconds) {
   auto server = StartServer();
   ASSERT_TRUE(server);
@@ -674,6 +720,10 @@ TEST(X11Source, BadOptions) {
   options.window = "0x1234";
   EXPECT_EQ(OpenError(options),
             "--region and --window cannot be used together");
+  options.window.reset();
+  options.monitor = "0";
+  EXPECT_EQ(OpenError(options),
+            "--monitor cannot be used with --region or --window");
   options = Options(*server);
   options.fps = 0;
   EXPECT_EQ(OpenError(options), "--fps must be a rate above 0");

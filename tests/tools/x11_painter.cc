@@ -19,6 +19,10 @@
 //                       or "argb" for a 4x4 ARGB cursor with translucent
 //                       pixels, hotspot (1,2)
 //   warp X Y            move the pointer to root coordinates
+//   monitor NAME X Y W H [primary]
+//                       define a RandR monitor (as xrandr --setmonitor
+//                       does; the server must not reset when clients
+//                       leave, or it is gone with the painter)
 //   notify-root         send a (synthetic) ConfigureNotify about the root
 //                       window, with its real size, to the clients watching
 //                       it: data waiting in their sockets
@@ -43,6 +47,7 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/cursorfont.h>
+#include <X11/extensions/Xrandr.h>
 #include <X11/extensions/Xrender.h>
 
 namespace {
@@ -211,6 +216,25 @@ int main() {
         reply = "error: warp X Y";
       } else {
         XWarpPointer(display, None, root, 0, 0, 0, 0, x, y);
+      }
+    } else if (command == "monitor") {
+      std::string name, primary;
+      int x = 0, y = 0, w = 0, h = 0;
+      if (!(in >> name >> x >> y >> w >> h) || w <= 0 || h <= 0) {
+        reply = "error: monitor NAME X Y W H [primary]";
+      } else {
+        in >> primary;
+        XRRMonitorInfo* monitor = XRRAllocateMonitor(display, 0);
+        monitor->name = XInternAtom(display, name.c_str(), False);
+        monitor->primary = primary == "primary" ? True : False;
+        monitor->x = x;
+        monitor->y = y;
+        monitor->width = w;
+        monitor->height = h;
+        monitor->mwidth = w;  // millimetres: anything
+        monitor->mheight = h;
+        XRRSetMonitor(display, root, monitor);
+        XRRFreeMonitors(monitor);
       }
     } else if (command == "notify-root") {
       XEvent event{};
