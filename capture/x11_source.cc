@@ -309,6 +309,22 @@ Status FindMonitor(Display* display, Window root,
   return Status::Ok();
 }
 
+// Paints `bgra` (B, G, R premultiplied by A) over `bgrx` (the same size),
+// as a compositor does; the X bytes of `bgrx` stay.
+void BlendPremultiplied(const cv::Mat& bgra, cv::Mat bgrx) {
+  for (int y = 0; y < bgra.rows; ++y) {
+    const uint8_t* in = bgra.ptr(y);
+    uint8_t* out = bgrx.ptr(y);
+    for (int x = 0; x < bgra.cols; ++x, in += 4, out += 4) {
+      const uint32_t keep = 255 - in[3];
+      for (int c = 0; c < 3; ++c) {
+        out[c] = static_cast<uint8_t>(
+            std::min<uint32_t>(255, in[c] + (out[c] * keep + 127) / 255));
+      }
+    }
+  }
+}
+
 // The child of the root window that holds `window` (itself, or the frame a
 // window manager put it in); `window` if the tree cannot be walked.
 Window ToplevelOf(Display* display, Window root, Window window) {
@@ -1207,7 +1223,17 @@ Status X11Source::PaintWindowsAbove(const cv::Rect& rect, cv::Mat pixels) {
     if (ConnectionLost()) return ended_;
     PixelFormat format;
     if (!image || !format.Init(*image.get())) continue;
-    format.Convert(*image.get(), pixels(area - rect.tl()));
+    cv::Mat under = pixels(area - rect.tl());
+    if (attributes.depth == 32 && format.direct()) {
+      // An ARGB window (a menu with a shadow or round corners): its X byte
+      // is alpha, and its colours are premultiplied by it, as a compositor
+      // takes them.
+      cv::Mat argb(area.size(), CV_8UC4);
+      format.Convert(*image.get(), argb);
+      BlendPremultiplied(argb, under);
+    } else {
+      format.Convert(*image.get(), under);
+    }
   }
   return Status::Ok();
 }

@@ -880,6 +880,27 @@ TEST(X11SourceOnXwayland, AWindowIsReadFromItsOwnPixels) {
   }
   EXPECT_TRUE(SamePixels(content, CaptureOk(*source)->pixels));
 
+  // Under an ARGB window (a menu with a shadow): blended over it as a
+  // compositor blends it; where it is transparent, the window as it is.
+  {
+    Painter menu(weston->display());
+    menu.Do("argb-window 60 40 50 30");
+    menu.Do("fill 0 0 50 15 80800000");  // red at half alpha, premultiplied
+    cv::Mat shaded = content.clone();
+    const cv::Rect half(20, 10, 50, 15);  // of the window
+    for (int y = half.y; y < half.br().y; ++y) {
+      for (int x = half.x; x < half.br().x; ++x) {
+        cv::Vec4b& pixel = shaded.at<cv::Vec4b>(y, x);
+        for (int c = 0; c < 3; ++c) {
+          pixel[c] = static_cast<uint8_t>((c == 2 ? 0x80 : 0) +
+                                          (pixel[c] * 0x7f + 127) / 255);
+        }
+      }
+    }
+    EXPECT_TRUE(SamePixels(shaded, CaptureOk(*source)->pixels));
+    menu.Do("close");
+  }
+
   // Partly off the screen (at 260,200 only 60x40 of it is on it): the rest
   // is black, as when the screen is read.
   painter.Do("move 260 200");

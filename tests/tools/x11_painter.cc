@@ -7,7 +7,12 @@
 //   window X Y W H      new override-redirect window (no decorations),
 //                       mapped and exposed (black); it becomes the current
 //                       window; answers "ok <id>" (0x-hex)
+//   argb-window X Y W H new window as `window` does, but of a 32-bit ARGB
+//                       visual (as menus with shadows are), transparent
 //   fill X Y W H RRGGBB fill on the current window (else the root window)
+//   fill X Y W H AARRGGBB
+//                       on an ARGB window: that pixel as it is (colours
+//                       premultiplied by alpha, as X's ARGB pixels are)
 //   move X Y            move the current window
 //   hide                unmap the current window
 //   show                map it again, and wait until it is exposed (its
@@ -130,19 +135,32 @@ int main() {
     std::string command;
     in >> command;
     std::string reply = "ok";
-    if (command == "window") {
+    if (command == "window" || command == "argb-window") {
       int x = 0, y = 0, w = 0, h = 0;
+      XVisualInfo argb{};
+      const bool is_argb = command == "argb-window";
       if (!(in >> x >> y >> w >> h) || w <= 0 || h <= 0) {
-        reply = "error: window X Y W H";
+        reply = "error: " + command + " X Y W H";
+      } else if (is_argb &&
+                 !XMatchVisualInfo(display, screen, 32, TrueColor, &argb)) {
+        reply = "error: no 32-bit visual";
       } else {
         XSetWindowAttributes attributes{};
         attributes.override_redirect = True;
         attributes.background_pixel = BlackPixel(display, screen);
         attributes.event_mask = ExposureMask;
+        unsigned long mask = CWOverrideRedirect | CWBackPixel | CWEventMask;
+        if (is_argb) {  // its own colormap and border, as X requires
+          attributes.background_pixel = 0;  // transparent
+          attributes.border_pixel = 0;
+          attributes.colormap =
+              XCreateColormap(display, root, argb.visual, AllocNone);
+          mask |= CWBorderPixel | CWColormap;
+        }
         window = XCreateWindow(
             display, root, x, y, static_cast<unsigned int>(w),
-            static_cast<unsigned int>(h), 0, CopyFromParent, InputOutput,
-            CopyFromParent, CWOverrideRedirect | CWBackPixel | CWEventMask,
+            static_cast<unsigned int>(h), 0, is_argb ? 32 : CopyFromParent,
+            InputOutput, is_argb ? argb.visual : CopyFromParent, mask,
             &attributes);
         if (window_gc != nullptr) XFreeGC(display, window_gc);
         window_gc = XCreateGC(display, window, 0, nullptr);
@@ -158,13 +176,15 @@ int main() {
     } else if (command == "fill") {
       int x = 0, y = 0, w = 0, h = 0;
       std::string hex;
-      if (!(in >> x >> y >> w >> h >> hex) || hex.size() != 6) {
-        reply = "error: fill X Y W H RRGGBB";
+      if (!(in >> x >> y >> w >> h >> hex) ||
+          (hex.size() != 6 && hex.size() != 8)) {
+        reply = "error: fill X Y W H RRGGBB (or AARRGGBB)";
       } else {
         const Window target = window != None ? window : root;
         const GC gc = window != None ? window_gc : root_gc;
+        const unsigned long value = std::strtoul(hex.c_str(), nullptr, 16);
         XSetForeground(display, gc,
-                       PixelOf(visual, std::strtoul(hex.c_str(), nullptr, 16)));
+                       hex.size() == 8 ? value : PixelOf(visual, value));
         XFillRectangle(display, target, gc, x, y, static_cast<unsigned int>(w),
                        static_cast<unsigned int>(h));
       }
