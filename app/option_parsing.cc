@@ -92,7 +92,9 @@ Status ParseSize(const std::string& option, const std::string& text,
 }
 
 int ReportFailure(const Status& status) {
-  std::fprintf(stderr, "svgcast: %s\n", status.message().c_str());
+  // A command-line error ends as CLI11's own do.
+  std::fprintf(stderr, "svgcast: %s%s\n", status.message().c_str(),
+               status.usage() ? " (see svgcast --help)" : "");
   return status.usage() ? 2 : 1;
 }
 
