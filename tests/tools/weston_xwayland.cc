@@ -150,11 +150,18 @@ void WestonXwayland::ReadLog(int fd) {
 
 WestonXwayland::~WestonXwayland() {
   ::kill(-pid_, SIGTERM);  // the group: Xwayland and the clients too
+  // Weston is waited for but not reaped yet, so that its pid (the group's
+  // id) cannot be another process's when the rest of the group, whatever
+  // still holds the log open, is killed.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) <
+             0 &&
+         errno == EINTR) {
+  }
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
-  // Anything of the group still holding the log open ends now.
-  ::kill(-pid_, SIGKILL);
   reader_.join();
   std::error_code ignored;
   std::filesystem::remove_all(runtime_folder_, ignored);
