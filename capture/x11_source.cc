@@ -202,6 +202,16 @@ std::string ErrorText(Display* display, int code) {
   return text[0] != '\0' ? text : "X error " + std::to_string(code);
 }
 
+// "x,y,WxH", as --region takes it.
+std::string RegionText(const cv::Rect& r) {
+  return std::to_string(r.x) + "," + std::to_string(r.y) + "," +
+         std::to_string(r.width) + "x" + std::to_string(r.height);
+}
+
+std::string SizeText(cv::Size size) {
+  return std::to_string(size.width) + "x" + std::to_string(size.height);
+}
+
 // True when the server is Xwayland, the X server of a Wayland session
 // (GNOME's and KDE's default): it has the XWAYLAND extension (Xwayland 23.1
 // and later) or, before that (Debian 12's 22.1), names its RandR outputs
@@ -263,14 +273,12 @@ std::vector<Monitor> ListMonitors(Display* display, Window root) {
   return monitors;
 }
 
-// "0: DP-1 at 0,0,1920x1080 (primary), 1: ..." (as --region takes them).
+// "0: DP-1 at 0,0,1920x1080 (primary), 1: ...".
 std::string MonitorsText(const std::vector<Monitor>& monitors) {
   std::string text;
   for (size_t i = 0; i < monitors.size(); ++i) {
-    const cv::Rect& r = monitors[i].rect;
     text += (i != 0 ? ", " : "") + std::to_string(i) + ": " + monitors[i].name +
-            " at " + std::to_string(r.x) + "," + std::to_string(r.y) + "," +
-            std::to_string(r.width) + "x" + std::to_string(r.height) +
+            " at " + RegionText(monitors[i].rect) +
             (monitors[i].primary ? " (primary)" : "");
   }
   return text;
@@ -792,15 +800,6 @@ Status FindWindowByName(Display* display, Window root,
   }
   *window = matches.front();
   return Status::Ok();
-}
-
-std::string RegionText(const cv::Rect& r) {
-  return std::to_string(r.x) + "," + std::to_string(r.y) + "," +
-         std::to_string(r.width) + "x" + std::to_string(r.height);
-}
-
-std::string SizeText(cv::Size size) {
-  return std::to_string(size.width) + "x" + std::to_string(size.height);
 }
 
 // ---------------------------------------------------------------------------
