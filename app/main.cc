@@ -198,7 +198,7 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   CLI::Option* window = cmd->add_option(
       "--window", o->window,
       "Follow one window: its id (0x... or decimal) or name (on a Wayland "
-      "desktop, the one way to record: an X11 program's window)");
+      "desktop: an X11 program's window, read from its own pixels)");
   cmd->add_option("--monitor", o->monitor,
                   "Record only one monitor: its name (DP-1), its number (0, "
                   "1, ...: as xrandr --listmonitors numbers them) or primary")
@@ -210,7 +210,10 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
   cmd->add_flag("--cursor", o->cursor,
                 "Record the mouse pointer (as its own layer)");
   cmd->add_option("--display", o->display,
-                  "The X display to record (default: $DISPLAY)");
+                  "The X display to record (default: $DISPLAY; where "
+                  "$WAYLAND_DISPLAY is set, svgcast records the Wayland "
+                  "desktop through its screen-cast portal unless --display "
+                  "or --window is given)");
   cmd->add_option("--size", o->size,
                   "Size of the virtual display a command runs in")
       ->capture_default_str();

@@ -9,7 +9,9 @@
 #include "app/capture_session.h"
 #include "app/child_process.h"
 #include "app/option_parsing.h"
+#include "app/interrupt.h"
 #include "app/replay_command.h"
+#include "capture/portal_source.h"
 #include "capture/x11_source.h"
 #include "capture/xvfb_server.h"
 #include "svg/output_file.h"
@@ -99,18 +101,54 @@ Status Record(const RecordOptions& options, SessionReport* report,
         !s.ok()) {
       return s;
     }
-  } else {
-    x11.display = options.display;
-    const char* env_display = std::getenv("DISPLAY");
-    if (x11.display.empty() && (env_display == nullptr || *env_display == 0)) {
-      return Status::Error(
-          "no X display: DISPLAY is not set (give --display, or a command to "
-          "record in a virtual display: svgcast record -o out.svg -- xterm)");
-    }
   }
 
+  // A Wayland session (WAYLAND_DISPLAY set), and nothing that names an X
+  // display or window: the desktop's screen-cast portal. Its X server
+  // (Xwayland) cannot show the screen.
+  const char* env_wayland = std::getenv("WAYLAND_DISPLAY");
+  const bool wayland = !command && options.display.empty() &&
+                       options.window.empty() && env_wayland != nullptr &&
+                       *env_wayland != 0;
   std::unique_ptr<FrameSource> source;
-  if (Status s = OpenX11Source(x11, &source); !s.ok()) return s;
+  std::string shown_source;
+  if (wayland) {
+    if (!options.monitor.empty()) {
+      return Status::Error(
+          "--monitor: not on a Wayland desktop, where the desktop's own "
+          "dialog asks which monitor to share (give --display to record an "
+          "X display's monitor)");
+    }
+    PortalOptions portal;
+    portal.fps = options.fps;
+    portal.region = x11.region;
+    portal.cursor = options.cursor;
+    portal.cancel = InterruptHandler::flag();
+    if (!options.quiet) {
+      std::fprintf(stderr,
+                   "svgcast: asking the desktop to share the screen "
+                   "(WAYLAND_DISPLAY=%s)\n",
+                   env_wayland);
+    }
+    if (Status s = OpenPortalSource(portal, &source); !s.ok()) return s;
+    shown_source = "the Wayland desktop";
+  } else {
+    if (!command) {
+      x11.display = options.display;
+      const char* env_display = std::getenv("DISPLAY");
+      if (x11.display.empty() &&
+          (env_display == nullptr || *env_display == 0)) {
+        return Status::Error(
+            "no X display: DISPLAY is not set (give --display, or a command "
+            "to record in a virtual display: svgcast record -o out.svg -- "
+            "xterm)");
+      }
+    }
+    if (Status s = OpenX11Source(x11, &source); !s.ok()) return s;
+    const char* shown_display =
+        x11.display.empty() ? std::getenv("DISPLAY") : x11.display.c_str();
+    shown_source = shown_display;
+  }
 
   SessionOptions session;
   session.output = options.output;
@@ -135,10 +173,8 @@ Status Record(const RecordOptions& options, SessionReport* report,
   ChildProcess* const child = command.get();
   if (child != nullptr)
     session.should_stop = [child] { return child->Exited(); };
-  const char* shown_display =
-      x11.display.empty() ? std::getenv("DISPLAY") : x11.display.c_str();
   session.start_message =
-      std::string("recording ") + shown_display + " at " +
+      "recording " + shown_source + " at " +
       FormatRate(options.fps) + " fps" +
       (child != nullptr ? " ('" + child->name() + "')" : "") + "; Ctrl-C stops";
   const Status status = RunSession(*source, session, report);

@@ -943,9 +943,10 @@ Status X11Source::Init(const X11Options& options) {
         return Status::Error(
             "X display " + display_name_ +
             " is Xwayland (a Wayland session), where no X11 program can read "
-            "the screen: record one X11 program's window (--window NAME), or "
-            "a command in a private display (svgcast record -o out.svg -- "
-            "xterm)");
+            "the screen: record the desktop through its screen-cast portal "
+            "(leave out --display: svgcast does so where WAYLAND_DISPLAY is "
+            "set), one X11 program's window (--window NAME), or a command in "
+            "a private display (svgcast record -o out.svg -- xterm)");
       }
       from_window_ = true;
     }

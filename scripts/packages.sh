@@ -9,6 +9,9 @@ SVGCAST_PACKAGES=(
   libzopfli-dev libwebp-dev
   # --colors: libimagequant (pngquant's library) chooses the palette.
   libimagequant-dev
+  # Wayland sessions: the desktop's screen-cast portal over D-Bus (sd-bus)
+  # hands out a PipeWire stream.
+  libpipewire-0.3-dev libsystemd-dev
   libgtest-dev libgmock-dev
   # Recording without a screen (a private virtual display), the demo
   # program the quick start records, and the X11 tests.
@@ -16,6 +19,9 @@ SVGCAST_PACKAGES=(
   # The X11 tests on a Wayland session's X server: Xwayland, run by a
   # headless Weston (as GNOME's and KDE's Wayland sessions run it).
   weston xwayland
+  # The Wayland tests' private desktop: a session bus, PipeWire and its
+  # session manager (the portal itself is the tests' own fake_portal).
+  dbus-daemon pipewire wireplumber
   # The browser tests: Debian's Chromium, driven over the DevTools protocol
   # (JSON through a pipe), Firefox ESR, over Marionette (JSON over a local
   # TCP connection), and WebKitGTK's MiniBrowser (Safari's engine), over

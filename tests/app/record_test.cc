@@ -29,6 +29,7 @@
 #include "capture/xvfb_server.h"
 #include "svg/svg_reader.h"
 #include "tests/test_util.h"
+#include "tests/tools/portal_desktop.h"
 #include "tests/tools/weston_xwayland.h"
 
 extern char** environ;
@@ -390,6 +391,91 @@ TEST(Record, OnXwaylandAWindowIsRecordedFromItsOwnPixels) {
   CheckWindowRecording(weston->display());
 }
 
+std::unique_ptr<PortalDesktop> StartPortalDesktop(
+    const PortalDesktop::Options& options) {
+  std::unique_ptr<PortalDesktop> desktop;
+  const Status s = PortalDesktop::Start(options, &desktop);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return desktop;
+}
+
+// On a Wayland desktop (WAYLAND_DISPLAY set) `record` asks the desktop's
+// screen-cast portal for the screen, and every picture the desktop shows
+// comes back exactly, in order; --region takes part of it.
+void CheckPortalRecording(const std::vector<std::string>& args,
+                          cv::Rect part) {
+  const cv::Size size(160, 120);
+  auto desktop = StartPortalDesktop({size, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  desktop->Fill({0, 0, 160, 120}, 0x303030);
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  std::vector<std::string> all = {"-o", svg};
+  all.insert(all.end(), args.begin(), args.end());
+  Recorder recorder(all, desktop->env());
+  ASSERT_TRUE(recorder.WaitForFirstFrame())
+      << recorder.process().err_text() << desktop->logs();
+  std::vector<Fill> fills = {{{0, 0, 160, 120}, 0x303030}};
+  for (const Fill& fill : kFills) {
+    EXPECT_EQ(desktop->Fill(fill.rect, fill.rgb), "ok read");
+    const int64_t shown_ns = MonotonicNowNs();
+    ASSERT_TRUE(recorder.WaitForFrameAfter(shown_ns))
+        << recorder.process().err_text();
+    fills.push_back(fill);
+  }
+  recorder.Stop();
+  ASSERT_EQ(recorder.Wait(), 0) << recorder.process().err_text();
+  EXPECT_TRUE(Contains(recorder.process().err_text(),
+                       "svgcast: asking the desktop to share the screen "
+                       "(WAYLAND_DISPLAY=wayland-svgcast-test)"));
+  EXPECT_TRUE(Contains(recorder.process().err_text(),
+                       "recording the Wayland desktop at 30 fps"));
+
+  const std::vector<cv::Mat> frames = DistinctFrames(Decode(svg));
+  std::vector<cv::Mat> expected;
+  for (size_t i = 1; i <= fills.size(); ++i) {
+    const cv::Mat screen =
+        Screen(size, std::vector<Fill>(fills.begin(), fills.begin() + i))(
+            part);
+    if (expected.empty() || !SamePixels(expected.back(), screen)) {
+      expected.push_back(screen);
+    }
+  }
+  ASSERT_EQ(frames.size(), expected.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_TRUE(SamePixels(expected[i], frames[i])) << "frame " << i;
+  }
+}
+
+TEST(Record, OnWaylandTheDesktopIsRecordedThroughItsPortal) {
+  CheckPortalRecording({}, {0, 0, 160, 120});
+}
+
+TEST(Record, OnWaylandRegionIsThatPartOfTheMonitor) {
+  CheckPortalRecording({"--region", "50,30,64x48"}, {50, 30, 64, 48});
+}
+
+// The user stops sharing (the desktop closes the session): the recording
+// so far is kept, as when an X server dies (exit 3).
+TEST(Record, OnWaylandSharingStoppedKeepsTheRecording) {
+  auto desktop = StartPortalDesktop({{160, 120}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  desktop->Fill({10, 10, 20, 20}, 0xff0000);
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  Recorder recorder({"-o", svg}, desktop->env());
+  ASSERT_TRUE(recorder.WaitForFirstFrame()) << recorder.process().err_text();
+  desktop->Do("close");
+  EXPECT_EQ(recorder.Wait(), 3) << recorder.process().err_text();
+  EXPECT_TRUE(Contains(recorder.process().err_text(),
+                       "svgcast: the desktop ended the screen cast (sharing "
+                       "was stopped); the SVG holds the "));
+  const std::vector<cv::Mat> frames = DistinctFrames(Decode(svg));
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(
+      SamePixels(Screen({160, 120}, {{{10, 10, 20, 20}, 0xff0000}}), frames[0]));
+}
+
 TEST(Record, PointerIsItsOwnLayerAtItsHotspot) {
   const cv::Size size(120, 90);
   auto server = StartXvfb(size);
@@ -513,7 +599,8 @@ void ExpectRecordError(const std::vector<std::string>& args,
 }
 
 TEST(RecordBadInput, NoDisplayAndNoCommand) {
-  ExpectRecordError({}, {"no X display", "DISPLAY"}, {{"DISPLAY", ""}});
+  ExpectRecordError({}, {"no X display", "DISPLAY"},
+                    {{"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}});
 }
 
 TEST(RecordBadInput, DisplayThatCannotBeOpened) {
@@ -556,6 +643,31 @@ TEST(RecordBadInput, TheScreenOfXwayland) {
       {"--display", weston->display()},
       {"X display " + weston->display() + " is Xwayland (a Wayland session)",
        "--window", "-- xterm"});
+}
+
+TEST(RecordBadInput, WaylandDesktopThatDoesNotShare) {
+  auto desktop = StartPortalDesktop({{100, 80}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  desktop->Do("refuse");
+  ExpectRecordError({"-q"},
+                    {"the desktop did not share the screen (its dialog was "
+                     "cancelled)"},
+                    desktop->env());
+  ExpectRecordError({"-q", "--monitor", "primary"},
+                    {"--monitor: not on a Wayland desktop"}, desktop->env());
+  ExpectRecordError({"-q", "--region", "90,70,20x20"},
+                    {"--region 90,70,20x20 does not fit on the 100x80 "
+                     "monitor the desktop shares"},
+                    desktop->env());
+}
+
+TEST(RecordBadInput, WaylandDesktopWithoutAPortal) {
+  auto desktop = StartPortalDesktop({{100, 80}, "BGRx", false});
+  ASSERT_NE(desktop, nullptr);
+  ExpectRecordError({"-q"},
+                    {"no screen-cast portal on the D-Bus session bus",
+                     "xdg-desktop-portal"},
+                    desktop->env());
 }
 
 TEST(RecordBadInput, CommandThatCannotStart) {

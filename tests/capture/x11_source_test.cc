@@ -862,8 +862,10 @@ TEST(X11SourceOnXwayland, TheScreenCannotBeReadAndSvgcastSaysWhy) {
   const std::string expected =
       "X display " + weston->display() +
       " is Xwayland (a Wayland session), where no X11 program can read the "
-      "screen: record one X11 program's window (--window NAME), or a command "
-      "in a private display (svgcast record -o out.svg -- xterm)";
+      "screen: record the desktop through its screen-cast portal (leave out "
+      "--display: svgcast does so where WAYLAND_DISPLAY is set), one X11 "
+      "program's window (--window NAME), or a command in a private display "
+      "(svgcast record -o out.svg -- xterm)";
   EXPECT_EQ(OpenError(options), expected) << weston->log();
   options.region = cv::Rect(0, 0, 10, 10);
   EXPECT_EQ(OpenError(options), expected);

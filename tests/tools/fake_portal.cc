@@ -1,0 +1,486 @@
+// fake_portal: the tests' Wayland desktop, as far as a screen recorder sees
+// one: the screen-cast portal (org.freedesktop.portal.ScreenCast on the
+// session bus, as xdg-desktop-portal serves it) and the PipeWire stream of
+// a monitor it hands out. Its "monitor" is a picture of its own, which the
+// test paints with commands on standard input; each change is pushed into
+// the stream as a desktop pushes a changed screen. The user's consent is
+// always yes, unless told otherwise.
+//
+//   fake_portal WxH [BGRx|RGBx]
+//
+// It prints "ready" once it owns the portal's bus name and its stream is
+// waiting for a reader. Commands (one a line; each answered "ok ..." once
+// done):
+//   fill X Y W H RRGGBB   paint a rectangle and push the picture; "ok read"
+//                         once the reader has given its buffer back (so it
+//                         has the picture), or "ok later" when nobody reads
+//                         the stream yet (it is sent when somebody does)
+//   refuse                answer the next Start as a dialog cancelled (1)
+//   close                 close every session (the Closed signal), as a
+//                         desktop does when the user stops sharing
+//   stop                  destroy the stream
+// End of input ends it.
+//
+// Needs $DBUS_SESSION_BUS_ADDRESS and a PipeWire daemon on
+// $XDG_RUNTIME_DIR/pipewire-0. Threading: the main thread serves the bus
+// and the commands; PipeWire's thread loop runs the stream (the main
+// thread takes its lock to push).
+#include <poll.h>
+#include <pipewire/pipewire.h>
+#include <spa/param/video/format-utils.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr char kPath[] = "/org/freedesktop/portal/desktop";
+
+struct Desktop {
+  sd_bus* bus = nullptr;
+  int width = 0, height = 0;
+  bool rgb = false;              // RGBx instead of BGRx
+  std::vector<uint8_t> picture;  // BGRx, width * 4 a row
+  bool refuse_next = false;
+  std::vector<std::string> sessions;
+  std::vector<sd_bus_slot*> session_slots;
+
+  pw_thread_loop* loop = nullptr;
+  pw_context* context = nullptr;
+  pw_core* core = nullptr;
+  pw_stream* stream = nullptr;
+  spa_hook listener{};
+  uint32_t node_id = SPA_ID_INVALID;
+  bool streaming = false;
+  bool pending = true;  // a picture not sent yet
+  std::vector<pw_buffer*> free_buffers;  // dequeued: ours to fill
+  pw_buffer* in_flight = nullptr;        // sent, not given back yet
+  spa_source* timer = nullptr;
+};
+
+Desktop desktop;
+
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "fake_portal: %s\n", why.c_str());
+  std::exit(1);
+}
+
+// With the loop's lock held (or on its thread): takes back the buffers
+// the reader has returned. The one last sent coming back means the reader
+// is done with it.
+void Reclaim() {
+  Desktop& d = desktop;
+  while (pw_buffer* b = pw_stream_dequeue_buffer(d.stream)) {
+    if (b == d.in_flight) {
+      d.in_flight = nullptr;
+      pw_thread_loop_signal(d.loop, false);
+    }
+    d.free_buffers.push_back(b);
+  }
+}
+
+// With the loop's lock held (or on its thread): sends the picture if a
+// buffer is free; else it stays pending.
+void Push(bool trigger) {
+  Desktop& d = desktop;
+  if (d.stream == nullptr || !d.streaming) {
+    d.pending = true;
+    return;
+  }
+  Reclaim();
+  if (d.free_buffers.empty()) {
+    d.pending = true;
+    return;
+  }
+  // The one given back longest ago.
+  pw_buffer* b = d.free_buffers.front();
+  d.free_buffers.erase(d.free_buffers.begin());
+  spa_data& data = b->buffer->datas[0];
+  const size_t stride = static_cast<size_t>(d.width) * 4;
+  if (data.data != nullptr && data.maxsize >= stride * d.height) {
+    auto* out = static_cast<uint8_t*>(data.data);
+    for (size_t i = 0; i < d.picture.size(); i += 4) {
+      out[i + 0] = d.picture[i + (d.rgb ? 2 : 0)];
+      out[i + 1] = d.picture[i + 1];
+      out[i + 2] = d.picture[i + (d.rgb ? 0 : 2)];
+      out[i + 3] = 0x5a;  // padding: whatever a desktop leaves there
+    }
+    data.chunk->offset = 0;
+    data.chunk->size = static_cast<uint32_t>(stride * d.height);
+    data.chunk->stride = static_cast<int32_t>(stride);
+    data.chunk->flags = 0;
+    d.pending = false;
+    d.in_flight = b;
+  }
+  pw_stream_queue_buffer(d.stream, b);
+  if (trigger) pw_stream_trigger_process(d.stream);
+}
+
+// Runs the graph while a picture waits to be read or given back (the
+// reader's buffers come back in the cycle after).
+void OnTimer(void*, uint64_t) {
+  Desktop& d = desktop;
+  if (d.stream != nullptr && d.streaming &&
+      (d.in_flight != nullptr || d.pending)) {
+    pw_stream_trigger_process(d.stream);
+  }
+}
+
+void OnState(void*, pw_stream_state, pw_stream_state state, const char*) {
+  Desktop& d = desktop;
+  if (state == PW_STREAM_STATE_PAUSED && d.node_id == SPA_ID_INVALID) {
+    d.node_id = pw_stream_get_node_id(d.stream);
+    pw_thread_loop_signal(d.loop, false);
+  }
+  d.streaming = state == PW_STREAM_STATE_STREAMING;
+  if (d.streaming) Push(true);
+}
+
+void OnParam(void*, uint32_t id, const spa_pod* param) {
+  if (param == nullptr || id != SPA_PARAM_Format) return;
+  uint8_t buffer[512];
+  spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof buffer);
+  const int stride = desktop.width * 4;
+  const spa_pod* params[1];
+  params[0] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
+      &b, SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers,
+      SPA_PARAM_BUFFERS_buffers, SPA_POD_CHOICE_RANGE_Int(4, 2, 8),
+      SPA_PARAM_BUFFERS_blocks, SPA_POD_Int(1), SPA_PARAM_BUFFERS_size,
+      SPA_POD_Int(stride * desktop.height), SPA_PARAM_BUFFERS_stride,
+      SPA_POD_Int(stride)));
+  pw_stream_update_params(desktop.stream, params, 1);
+}
+
+void OnRemoveBuffer(void*, pw_buffer* b) {
+  Desktop& d = desktop;
+  d.free_buffers.erase(
+      std::remove(d.free_buffers.begin(), d.free_buffers.end(), b),
+      d.free_buffers.end());
+  if (d.in_flight == b) d.in_flight = nullptr;
+}
+
+void OnProcess(void*) {
+  Reclaim();
+  if (desktop.pending) Push(false);
+}
+
+void StartStream() {
+  Desktop& d = desktop;
+  pw_init(nullptr, nullptr);
+  d.loop = pw_thread_loop_new("fake-portal", nullptr);
+  d.context = pw_context_new(pw_thread_loop_get_loop(d.loop), nullptr, 0);
+  if (d.loop == nullptr || d.context == nullptr ||
+      pw_thread_loop_start(d.loop) < 0) {
+    Die("cannot start PipeWire's loop");
+  }
+  pw_thread_loop_lock(d.loop);
+  d.timer = pw_loop_add_timer(pw_thread_loop_get_loop(d.loop), OnTimer,
+                              nullptr);
+  timespec interval{0, 5 * 1000 * 1000};
+  pw_loop_update_timer(pw_thread_loop_get_loop(d.loop), d.timer, &interval,
+                       &interval, false);
+  d.core = pw_context_connect(d.context, nullptr, 0);
+  if (d.core == nullptr) Die("cannot connect to PipeWire");
+  d.stream = pw_stream_new(
+      d.core, "fake-monitor",
+      pw_properties_new(PW_KEY_MEDIA_CLASS, "Video/Source", nullptr));
+  static pw_stream_events events{};
+  events.version = PW_VERSION_STREAM_EVENTS;
+  events.state_changed = OnState;
+  events.param_changed = OnParam;
+  events.process = OnProcess;
+  events.remove_buffer = OnRemoveBuffer;
+  pw_stream_add_listener(d.stream, &d.listener, &events, nullptr);
+  uint8_t buffer[512];
+  spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof buffer);
+  const spa_rectangle size = SPA_RECTANGLE(static_cast<uint32_t>(d.width),
+                                           static_cast<uint32_t>(d.height));
+  const spa_fraction rate = SPA_FRACTION(0, 1);  // pushed when it changes
+  const spa_pod* params[1];
+  params[0] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
+      &b, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat, SPA_FORMAT_mediaType,
+      SPA_POD_Id(SPA_MEDIA_TYPE_video), SPA_FORMAT_mediaSubtype,
+      SPA_POD_Id(SPA_MEDIA_SUBTYPE_raw), SPA_FORMAT_VIDEO_format,
+      SPA_POD_Id(d.rgb ? SPA_VIDEO_FORMAT_RGBx : SPA_VIDEO_FORMAT_BGRx),
+      SPA_FORMAT_VIDEO_size, SPA_POD_Rectangle(&size),
+      SPA_FORMAT_VIDEO_framerate, SPA_POD_Fraction(&rate)));
+  if (pw_stream_connect(d.stream, PW_DIRECTION_OUTPUT, PW_ID_ANY,
+                        static_cast<pw_stream_flags>(
+                            PW_STREAM_FLAG_DRIVER | PW_STREAM_FLAG_MAP_BUFFERS),
+                        params, 1) < 0) {
+    Die("cannot connect the stream");
+  }
+  while (d.node_id == SPA_ID_INVALID) pw_thread_loop_wait(d.loop);
+  pw_thread_loop_unlock(d.loop);
+}
+
+// "1_42" for ":1.42", as the portal names requests.
+std::string SenderToken(sd_bus_message* m) {
+  std::string sender = sd_bus_message_get_sender(m) + 1;
+  for (char& c : sender) {
+    if (c == '.') c = '_';
+  }
+  return sender;
+}
+
+// Reads the string options of a{sv}; others are skipped.
+int ReadOptions(sd_bus_message* m,
+                std::vector<std::pair<std::string, std::string>>* out) {
+  int r = sd_bus_message_enter_container(m, 'a', "{sv}");
+  if (r < 0) return r;
+  while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+    const char* key = nullptr;
+    if ((r = sd_bus_message_read(m, "s", &key)) < 0) return r;
+    const char* contents = nullptr;
+    if ((r = sd_bus_message_peek_type(m, nullptr, &contents)) < 0) return r;
+    if (std::strcmp(contents, "s") == 0) {
+      const char* value = nullptr;
+      if ((r = sd_bus_message_read(m, "v", "s", &value)) < 0) return r;
+      out->emplace_back(key, value);
+    } else if ((r = sd_bus_message_skip(m, "v")) < 0) {
+      return r;
+    }
+    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+  }
+  if (r < 0) return r;
+  return sd_bus_message_exit_container(m);
+}
+
+std::string Find(const std::vector<std::pair<std::string, std::string>>& o,
+                 const std::string& key) {
+  for (const auto& [k, v] : o) {
+    if (k == key) return v;
+  }
+  return "";
+}
+
+int SessionClose(sd_bus_message* m, void*, sd_bus_error*) {
+  return sd_bus_reply_method_return(m, "");
+}
+
+const sd_bus_vtable kSessionVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD("Close", "", "", SessionClose, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_SIGNAL("Closed", "a{sv}", 0),
+    SD_BUS_VTABLE_END};
+
+// Replies with the request's path, then answers on it.
+int Answer(sd_bus_message* m, const std::string& request, uint32_t code,
+           bool with_session, const std::string& session, bool with_stream) {
+  int r = sd_bus_reply_method_return(m, "o", request.c_str());
+  if (r < 0) return r;
+  if (with_session) {
+    return sd_bus_emit_signal(desktop.bus, request.c_str(),
+                              "org.freedesktop.portal.Request", "Response",
+                              "ua{sv}", code, 1, "session_handle", "s",
+                              session.c_str());
+  }
+  if (with_stream) {
+    return sd_bus_emit_signal(
+        desktop.bus, request.c_str(), "org.freedesktop.portal.Request",
+        "Response", "ua{sv}", code, 1, "streams", "a(ua{sv})", 1,
+        desktop.node_id, 2, "size", "(ii)", desktop.width, desktop.height,
+        "source_type", "u", 1u);
+  }
+  return sd_bus_emit_signal(desktop.bus, request.c_str(),
+                            "org.freedesktop.portal.Request", "Response",
+                            "ua{sv}", code, 0);
+}
+
+int CreateSession(sd_bus_message* m, void*, sd_bus_error*) {
+  std::vector<std::pair<std::string, std::string>> options;
+  if (int r = ReadOptions(m, &options); r < 0) return r;
+  const std::string sender = SenderToken(m);
+  const std::string request =
+      std::string(kPath) + "/request/" + sender + "/" +
+      Find(options, "handle_token");
+  const std::string session =
+      std::string(kPath) + "/session/" + sender + "/" +
+      Find(options, "session_handle_token");
+  sd_bus_slot* slot = nullptr;
+  sd_bus_add_object_vtable(desktop.bus, &slot, session.c_str(),
+                           "org.freedesktop.portal.Session", kSessionVtable,
+                           nullptr);
+  desktop.sessions.push_back(session);
+  desktop.session_slots.push_back(slot);
+  return Answer(m, request, 0, true, session, false);
+}
+
+int SelectSources(sd_bus_message* m, void*, sd_bus_error*) {
+  const char* session = nullptr;
+  if (int r = sd_bus_message_read(m, "o", &session); r < 0) return r;
+  std::vector<std::pair<std::string, std::string>> options;
+  if (int r = ReadOptions(m, &options); r < 0) return r;
+  return Answer(m,
+                std::string(kPath) + "/request/" + SenderToken(m) + "/" +
+                    Find(options, "handle_token"),
+                0, false, "", false);
+}
+
+int Start(sd_bus_message* m, void*, sd_bus_error*) {
+  const char* session = nullptr;
+  const char* parent = nullptr;
+  if (int r = sd_bus_message_read(m, "os", &session, &parent); r < 0) {
+    return r;
+  }
+  std::vector<std::pair<std::string, std::string>> options;
+  if (int r = ReadOptions(m, &options); r < 0) return r;
+  const std::string request = std::string(kPath) + "/request/" +
+                              SenderToken(m) + "/" +
+                              Find(options, "handle_token");
+  if (desktop.refuse_next) {
+    desktop.refuse_next = false;
+    return Answer(m, request, 1, false, "", false);
+  }
+  return Answer(m, request, 0, false, "", true);
+}
+
+int OpenPipeWireRemote(sd_bus_message* m, void*, sd_bus_error* error) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::string path =
+      std::string(std::getenv("XDG_RUNTIME_DIR")) + "/pipewire-0";
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s",
+                path.c_str());
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address),
+                          sizeof address) != 0) {
+    return sd_bus_error_set_errno(error, errno);
+  }
+  const int r = sd_bus_reply_method_return(m, "h", fd);  // it sends a copy
+  ::close(fd);
+  return r;
+}
+
+int GetVersion(sd_bus*, const char*, const char*, const char*,
+               sd_bus_message* reply, void*, sd_bus_error*) {
+  return sd_bus_message_append(reply, "u", 4u);
+}
+
+const sd_bus_vtable kScreenCastVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD("CreateSession", "a{sv}", "o", CreateSession,
+                  SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("SelectSources", "oa{sv}", "o", SelectSources,
+                  SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Start", "osa{sv}", "o", Start, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("OpenPipeWireRemote", "oa{sv}", "h", OpenPipeWireRemote,
+                  SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_PROPERTY("version", "u", GetVersion, 0,
+                    SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_VTABLE_END};
+
+std::string Command(const std::string& line) {
+  Desktop& d = desktop;
+  char hex[16] = "";
+  int x, y, w, h;
+  if (std::sscanf(line.c_str(), "fill %d %d %d %d %15s", &x, &y, &w, &h,
+                  hex) == 5) {
+    const unsigned long rgb = std::strtoul(hex, nullptr, 16);
+    for (int row = std::max(y, 0); row < std::min(y + h, d.height); ++row) {
+      for (int col = std::max(x, 0); col < std::min(x + w, d.width); ++col) {
+        uint8_t* p = &d.picture[(static_cast<size_t>(row) * d.width + col) * 4];
+        p[0] = rgb & 0xff;
+        p[1] = (rgb >> 8) & 0xff;
+        p[2] = (rgb >> 16) & 0xff;
+      }
+    }
+    pw_thread_loop_lock(d.loop);
+    Push(true);
+    const bool sent = !d.pending;
+    // Sent: answers once the reader has given the buffer back (it has its
+    // copy then).
+    for (int waits = 0; sent && d.in_flight != nullptr && waits < 20; ++waits) {
+      pw_thread_loop_timed_wait(d.loop, 1);
+    }
+    const bool read = d.in_flight == nullptr;
+    pw_thread_loop_unlock(d.loop);
+    if (!sent) return "ok later";
+    return read ? "ok read" : "error: the reader kept the picture 20 s";
+  }
+  if (line == "refuse") {
+    d.refuse_next = true;
+    return "ok";
+  }
+  if (line == "close") {
+    for (const std::string& session : d.sessions) {
+      sd_bus_emit_signal(d.bus, session.c_str(),
+                         "org.freedesktop.portal.Session", "Closed", "a{sv}",
+                         0);
+    }
+    sd_bus_flush(d.bus);
+    return "ok";
+  }
+  if (line == "stop") {
+    pw_thread_loop_lock(d.loop);
+    if (d.stream != nullptr) pw_stream_destroy(d.stream);
+    d.stream = nullptr;
+    d.free_buffers.clear();
+    d.in_flight = nullptr;
+    pw_thread_loop_unlock(d.loop);
+    return "ok";
+  }
+  return "error: unknown command: " + line;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Desktop& d = desktop;
+  if (argc < 2 || std::sscanf(argv[1], "%dx%d", &d.width, &d.height) != 2 ||
+      d.width <= 0 || d.height <= 0) {
+    Die("usage: fake_portal WxH [BGRx|RGBx]");
+  }
+  d.rgb = argc > 2 && std::strcmp(argv[2], "RGBx") == 0;
+  d.picture.assign(static_cast<size_t>(d.width) * d.height * 4, 0);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+
+  StartStream();
+  if (sd_bus_open_user(&d.bus) < 0) Die("no session bus");
+  if (sd_bus_add_object_vtable(d.bus, nullptr, kPath,
+                               "org.freedesktop.portal.ScreenCast",
+                               kScreenCastVtable, nullptr) < 0 ||
+      sd_bus_request_name(d.bus, "org.freedesktop.portal.Desktop", 0) < 0) {
+    Die("cannot serve org.freedesktop.portal.Desktop");
+  }
+  std::printf("ready\n");
+
+  std::string input;
+  for (;;) {
+    while (sd_bus_process(d.bus, nullptr) > 0) {
+    }
+    pollfd fds[2] = {{sd_bus_get_fd(d.bus), POLLIN, 0},
+                     {STDIN_FILENO, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) Die("poll failed");
+    if (fds[1].revents != 0) {
+      char chunk[4096];
+      const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+      if (n <= 0) break;
+      input.append(chunk, static_cast<size_t>(n));
+      size_t end;
+      while ((end = input.find('\n')) != std::string::npos) {
+        const std::string line = input.substr(0, end);
+        input.erase(0, end + 1);
+        std::printf("%s\n", Command(line).c_str());
+      }
+    }
+  }
+  pw_thread_loop_lock(d.loop);
+  if (d.stream != nullptr) pw_stream_destroy(d.stream);
+  pw_core_disconnect(d.core);
+  pw_thread_loop_unlock(d.loop);
+  pw_thread_loop_stop(d.loop);
+  pw_context_destroy(d.context);
+  pw_thread_loop_destroy(d.loop);
+  for (sd_bus_slot* slot : d.session_slots) sd_bus_slot_unref(slot);
+  sd_bus_flush_close_unref(d.bus);
+  return 0;
+}
