@@ -24,7 +24,8 @@
 // Needs $DBUS_SESSION_BUS_ADDRESS and a PipeWire daemon on
 // $XDG_RUNTIME_DIR/pipewire-0. Threading: the main thread serves the bus
 // and the commands; PipeWire's thread loop runs the stream (the main
-// thread takes its lock to push).
+// thread takes its lock to paint and push: the picture and the buffers
+// are shared).
 #include <poll.h>
 #include <pipewire/pipewire.h>
 #include <spa/param/video/format-utils.h>
@@ -385,6 +386,7 @@ std::string Command(const std::string& line) {
   if (std::sscanf(line.c_str(), "fill %d %d %d %d %15s", &x, &y, &w, &h,
                   hex) == 5) {
     const unsigned long rgb = std::strtoul(hex, nullptr, 16);
+    pw_thread_loop_lock(d.loop);  // the picture is PipeWire's thread's too
     for (int row = std::max(y, 0); row < std::min(y + h, d.height); ++row) {
       for (int col = std::max(x, 0); col < std::min(x + w, d.width); ++col) {
         uint8_t* p = &d.picture[(static_cast<size_t>(row) * d.width + col) * 4];
@@ -393,7 +395,6 @@ std::string Command(const std::string& line) {
         p[2] = (rgb >> 16) & 0xff;
       }
     }
-    pw_thread_loop_lock(d.loop);
     Push(true);
     const bool sent = !d.pending;
     // Sent: answers once the reader has given the buffer back (it has its
