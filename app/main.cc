@@ -208,7 +208,11 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
                   "Wait this many seconds (counting down) before recording")
       ->check(WholeNumber(0, 60));
   cmd->add_flag("--cursor", o->cursor,
-                "Record the mouse pointer (as its own layer)");
+                "Record the mouse pointer (as its own layer; on a Wayland "
+                "desktop, drawn into the frames by the desktop)");
+  cmd->add_flag("--choose-monitor", o->choose_monitor,
+                "On a Wayland desktop: have the desktop ask which monitor to "
+                "share, even where it remembers the last answer");
   cmd->add_option("--display", o->display,
                   "The X display to record (default: $DISPLAY; where "
                   "$WAYLAND_DISPLAY is set, svgcast records the Wayland "

@@ -51,6 +51,21 @@ std::string Describe(const CaptureResult& capture, ChildProcess* command) {
   }
 }
 
+// Where the Wayland desktop's answer (which monitor to share) is kept:
+// $XDG_STATE_HOME/svgcast/, else ~/.local/state/svgcast/; "" without
+// either.
+std::string RestoreTokenFile() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  if (state != nullptr && state[0] == '/') {
+    return std::string(state) + "/svgcast/screencast-token";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/state/svgcast/screencast-token";
+  }
+  return "";
+}
+
 }  // namespace
 
 Status Record(const RecordOptions& options, SessionReport* report,
@@ -116,14 +131,16 @@ Status Record(const RecordOptions& options, SessionReport* report,
     if (!options.monitor.empty()) {
       return Status::Error(
           "--monitor: not on a Wayland desktop, where the desktop's own "
-          "dialog asks which monitor to share (give --display to record an "
-          "X display's monitor)");
+          "dialog asks which monitor to share (--choose-monitor to be asked "
+          "again; give --display to record an X display's monitor)");
     }
     PortalOptions portal;
     portal.fps = options.fps;
     portal.region = x11.region;
     portal.cursor = options.cursor;
     portal.cancel = InterruptHandler::flag();
+    portal.restore_token_file = RestoreTokenFile();
+    portal.ask_again = options.choose_monitor;
     if (!options.quiet) {
       std::fprintf(stderr,
                    "svgcast: asking the desktop to share the screen "

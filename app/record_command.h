@@ -36,6 +36,9 @@ struct RecordOptions {
   std::string monitor;   // name, number or "primary"; empty: none
   int countdown_s = 0;
   bool cursor = false;
+  // On a Wayland desktop: ask which monitor to share even where the
+  // desktop remembers the last answer.
+  bool choose_monitor = false;
   std::string display;               // empty: $DISPLAY
   std::string size = "1280x720";     // of the virtual display
   std::vector<std::string> command;  // run in a virtual display

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -157,16 +159,38 @@ class PortalSession {
     return Status::Ok();
   }
 
-  Status SelectSources(bool cursor) {
-    MessagePtr results;
-    return Request("SelectSources", session_,
-                   {{"types", 'u', "", 1},  // a monitor
-                    {"multiple", 'b', "", 0},
-                    {"cursor_mode", 'u', "", cursor ? 2u : 1u}},
-                   &results);
+  // `restore_token`: the desktop's earlier answer, if any; `persist`: ask
+  // for a token to remember this one.
+  // The portal's cursor modes (1 hidden, 2 drawn in, 4 beside the
+  // pictures); 0 when it does not say (an old portal).
+  uint32_t AvailableCursorModes() {
+    uint32_t modes = 0;
+    CallError error;
+    if (sd_bus_get_property_trivial(bus_.get(), kPortalName, kPortalPath,
+                                    kScreenCast, "AvailableCursorModes",
+                                    &error.error, 'u', &modes) < 0) {
+      return 0;
+    }
+    return modes;
   }
 
-  Status Start(CastStream* stream) {
+  Status SelectSources(uint32_t cursor_mode, const std::string& restore_token,
+                       bool persist) {
+    std::vector<Option> options = {{"types", 'u', "", 1},  // a monitor
+                                   {"multiple", 'b', "", 0},
+                                   {"cursor_mode", 'u', "", cursor_mode}};
+    if (persist) {
+      options.push_back({"persist_mode", 'u', "", 2});  // until revoked
+      if (!restore_token.empty()) {
+        options.push_back({"restore_token", 's', restore_token});
+      }
+    }
+    MessagePtr results;
+    return Request("SelectSources", session_, options, &results);
+  }
+
+  // `restore_token`: set when the desktop gives one.
+  Status Start(CastStream* stream, std::string* restore_token) {
     MessagePtr results;
     if (Status s = Request("Start", session_, {}, &results); !s.ok()) return s;
     sd_bus_message* m = results.get();
@@ -175,7 +199,11 @@ class PortalSession {
     while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
       const char* key = nullptr;
       if ((r = sd_bus_message_read(m, "s", &key)) < 0) break;
-      if (std::strcmp(key, "streams") != 0) {
+      if (std::strcmp(key, "restore_token") == 0) {
+        const char* token = nullptr;
+        if ((r = sd_bus_message_read(m, "v", "s", &token)) < 0) break;
+        *restore_token = token;
+      } else if (std::strcmp(key, "streams") != 0) {
         if ((r = sd_bus_message_skip(m, "v")) < 0) break;
       } else {
         r = ReadFirstStream(m, stream);
@@ -410,10 +438,13 @@ class CastReader {
   }
 
   // Connects through `fd` (owned from here on) to the node.
-  Status Start(int fd, uint32_t node_id, std::optional<cv::Rect> region) {
+  // `cursor_metadata`: the pointer comes beside the pictures.
+  Status Start(int fd, uint32_t node_id, std::optional<cv::Rect> region,
+               bool cursor_metadata) {
     static std::once_flag init;
     std::call_once(init, [] { pw_init(nullptr, nullptr); });
     region_ = region;
+    cursor_metadata_ = cursor_metadata;
     loop_ = pw_thread_loop_new("svgcast-cast", nullptr);
     if (loop_ == nullptr) {
       ::close(fd);
@@ -456,10 +487,12 @@ class CastReader {
   }
 
   // The latest picture, or why there is none any more.
-  Status Latest(std::shared_ptr<const cv::Mat>* picture) {
+  Status Latest(std::shared_ptr<const cv::Mat>* picture,
+                std::optional<CursorSample>* cursor) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.empty()) return Status::SourceLost(failure_);
     *picture = latest_;
+    *cursor = cursor_;
     return Status::Ok();
   }
 
@@ -584,10 +617,11 @@ class CastReader {
     format_ = info.format;
     size_ = cv::Size(static_cast<int>(info.size.width),
                      static_cast<int>(info.size.height));
+    frame_size_for_pointer_ = region_ ? region_->size() : size_;
 
     uint8_t buffer[1024];
     spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof buffer);
-    const spa_pod* params[2];
+    const spa_pod* params[3];
     params[0] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
         &b, SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers,
         SPA_PARAM_BUFFERS_buffers, SPA_POD_CHOICE_RANGE_Int(4, 2, 16),
@@ -599,13 +633,35 @@ class CastReader {
         &b, SPA_TYPE_OBJECT_ParamMeta, SPA_PARAM_Meta, SPA_PARAM_META_type,
         SPA_POD_Id(SPA_META_Header), SPA_PARAM_META_size,
         SPA_POD_Int(sizeof(spa_meta_header))));
-    pw_stream_update_params(stream_, params, 2);
+    uint32_t n_params = 2;
+    if (cursor_metadata_) {
+      // Room for the pointer and its image, up to 256x256.
+      const auto cursor_size = [](int side) {
+        return static_cast<int>(sizeof(spa_meta_cursor) +
+                                sizeof(spa_meta_bitmap) + side * side * 4);
+      };
+      params[n_params++] = static_cast<const spa_pod*>(
+          spa_pod_builder_add_object(
+              &b, SPA_TYPE_OBJECT_ParamMeta, SPA_PARAM_Meta,
+              SPA_PARAM_META_type, SPA_POD_Id(SPA_META_Cursor),
+              SPA_PARAM_META_size,
+              SPA_POD_CHOICE_RANGE_Int(cursor_size(64), cursor_size(1),
+                                       cursor_size(256))));
+    }
+    pw_stream_update_params(stream_, params, n_params);
   }
 
   void OnProcess() {
-    // Only the newest buffer matters; older ones go straight back.
+    // The pointer's news from every buffer, in order; the picture only from
+    // the newest that has one (a desktop sends buffers without a picture
+    // when only the pointer moved). Older ones go straight back.
     pw_buffer* newest = nullptr;
     while (pw_buffer* b = pw_stream_dequeue_buffer(stream_)) {
+      if (cursor_metadata_) ReadCursor(*b->buffer);
+      if (!HasPicture(*b->buffer)) {
+        pw_stream_queue_buffer(stream_, b);
+        continue;
+      }
       if (newest != nullptr) pw_stream_queue_buffer(stream_, newest);
       newest = b;
     }
@@ -614,19 +670,99 @@ class CastReader {
     pw_stream_queue_buffer(stream_, newest);
   }
 
+  static bool HasPicture(const spa_buffer& buffer) {
+    if (buffer.n_datas < 1) return false;
+    const spa_data& data = buffer.datas[0];
+    return data.data != nullptr && data.chunk != nullptr &&
+           data.chunk->size > 0 &&
+           (data.chunk->flags & SPA_CHUNK_FLAG_CORRUPTED) == 0;
+  }
+
+  // The pointer as the desktop describes it beside the picture (the
+  // portal's "metadata" cursor mode): where its hotspot is, and, when its
+  // image changed, the image (premultiplied, as the desktops send it: here
+  // straight alpha, as a CursorSample holds it); an empty image means
+  // hidden.
+  void ReadCursor(const spa_buffer& buffer) {
+    const spa_meta* meta = spa_buffer_find_meta(&buffer, SPA_META_Cursor);
+    if (meta == nullptr || meta->size < sizeof(spa_meta_cursor)) return;
+    const auto* cursor = static_cast<const spa_meta_cursor*>(meta->data);
+    if (!spa_meta_cursor_is_valid(cursor)) return;  // nothing new
+    const cv::Point origin = region_ ? region_->tl() : cv::Point();
+    pointer_.position =
+        cv::Point(cursor->position.x, cursor->position.y) - origin;
+    pointer_.hotspot = cv::Point(cursor->hotspot.x, cursor->hotspot.y);
+    if (cursor->bitmap_offset >= sizeof(spa_meta_cursor) &&
+        cursor->bitmap_offset + sizeof(spa_meta_bitmap) <= meta->size) {
+      const auto* bitmap = SPA_PTROFF(cursor, cursor->bitmap_offset,
+                                      const spa_meta_bitmap);
+      pointer_hidden_ = bitmap->size.width == 0 || bitmap->size.height == 0;
+      if (!pointer_hidden_) {
+        const size_t stride =
+            bitmap->stride > 0 ? static_cast<size_t>(bitmap->stride)
+                               : bitmap->size.width * 4;
+        const size_t end = cursor->bitmap_offset + bitmap->offset +
+                           stride * (bitmap->size.height - 1) +
+                           bitmap->size.width * 4;
+        if (bitmap->size.width > 1024 || bitmap->size.height > 1024 ||
+            stride < bitmap->size.width * 4 || end > meta->size) {
+          return;  // not what the meta's size holds: keep the last image
+        }
+        const cv::Mat pixels(
+            static_cast<int>(bitmap->size.height),
+            static_cast<int>(bitmap->size.width), CV_8UC4,
+            const_cast<uint8_t*>(
+                SPA_PTROFF(bitmap, bitmap->offset, const uint8_t)),
+            stride);
+        cv::Mat image;  // new memory: frames keep the old image
+        switch (bitmap->format) {
+          case SPA_VIDEO_FORMAT_RGBA:
+            cv::cvtColor(pixels, image, cv::COLOR_RGBA2BGRA);
+            break;
+          case SPA_VIDEO_FORMAT_BGRA:
+            image = pixels.clone();
+            break;
+          case SPA_VIDEO_FORMAT_ARGB:
+          case SPA_VIDEO_FORMAT_ABGR: {
+            image.create(pixels.size(), CV_8UC4);
+            const bool argb = bitmap->format == SPA_VIDEO_FORMAT_ARGB;
+            // Into B, G, R, A from A,R,G,B (or A,B,G,R).
+            const int from_to[] = {argb ? 3 : 1, 0, 2, 1, argb ? 1 : 3, 2,
+                                   0, 3};
+            cv::mixChannels(&pixels, 1, &image, 1, from_to, 4);
+            break;
+          }
+          default:
+            return;  // a format svgcast does not know: keep the last image
+        }
+        for (int y = 0; y < image.rows; ++y) {
+          uint8_t* p = image.ptr<uint8_t>(y);
+          for (int x = 0; x < image.cols; ++x, p += 4) {
+            const int a = p[3];
+            if (a == 0 || a == 255) continue;
+            for (int c = 0; c < 3; ++c) {
+              p[c] = static_cast<uint8_t>(
+                  std::min(255, (p[c] * 255 + a / 2) / a));
+            }
+          }
+        }
+        pointer_.image = image;
+        pointer_.shape_serial += 1;
+      }
+    }
+    pointer_.visible = !pointer_hidden_ && !pointer_.image.empty() &&
+                       pointer_.position.x >= 0 && pointer_.position.y >= 0 &&
+                       pointer_.position.x < frame_size_for_pointer_.width &&
+                       pointer_.position.y < frame_size_for_pointer_.height;
+    std::lock_guard<std::mutex> lock(mutex_);
+    cursor_ = pointer_;
+  }
+
   // Copies a picture out of its buffer (which goes back to the desktop) as
   // BGRX, the fourth byte 255.
   void Copy(const spa_buffer& buffer) {
-    if (buffer.n_datas < 1) return;
+    if (!HasPicture(buffer) || size_.empty()) return;
     const spa_data& data = buffer.datas[0];
-    // No picture in it (a desktop sends such buffers when only the
-    // pointer moved), or a broken one.
-    if (data.data == nullptr || data.chunk == nullptr ||
-        data.chunk->size == 0 ||
-        (data.chunk->flags & SPA_CHUNK_FLAG_CORRUPTED) != 0 ||
-        size_.empty()) {
-      return;
-    }
     const size_t row_bytes = static_cast<size_t>(size_.width) * 4;
     const size_t stride =
         data.chunk->stride > 0 ? static_cast<size_t>(data.chunk->stride)
@@ -682,14 +818,47 @@ class CastReader {
   uint32_t format_ = SPA_VIDEO_FORMAT_UNKNOWN;
   cv::Size size_;
   cv::Size first_size_;
+  cv::Size frame_size_for_pointer_;
   bool streaming_ = false;
+  bool cursor_metadata_ = false;  // set before the stream connects
+  CursorSample pointer_;
+  bool pointer_hidden_ = false;
   // Shared with the capture thread, under mutex_:
   std::mutex mutex_;
   std::condition_variable changed_;
   std::shared_ptr<const cv::Mat> latest_;
+  std::optional<CursorSample> cursor_;  // with cursor metadata, once known
   std::string failure_;
   std::string state_ = "not connected";
 };
+
+// The remembered answer: one line; "" when there is none.
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  return token;
+}
+
+// Remembers the desktop's answer (its folder made, the file private and
+// replaced whole). A failure only means asking again next time.
+void WriteToken(const std::string& path, const std::string& token) {
+  std::error_code error;
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path(), error);
+  const std::string temp = path + ".new";
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  const std::string line = token + "\n";
+  const bool written =
+      ::write(fd, line.data(), line.size()) ==
+      static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
+    ::unlink(temp.c_str());
+  }
+}
 
 class PortalSource : public FrameSource {
  public:
@@ -699,12 +868,32 @@ class PortalSource : public FrameSource {
   Status Open(const PortalOptions& options) {
     if (Status s = portal_.Connect(options.cancel); !s.ok()) return s;
     if (Status s = portal_.CreateSession(); !s.ok()) return s;
-    if (Status s = portal_.SelectSources(options.cursor); !s.ok()) return s;
+    const bool persist = !options.restore_token_file.empty();
+    const std::string earlier = persist && !options.ask_again
+                                    ? ReadToken(options.restore_token_file)
+                                    : "";
+    // The pointer beside the pictures where the portal can (a layer of its
+    // own in the SVG, as on X11), else drawn into them.
+    uint32_t cursor_mode = 1;  // hidden
+    if (options.cursor) {
+      cursor_metadata_ = (portal_.AvailableCursorModes() & 4) != 0;
+      cursor_mode = cursor_metadata_ ? 4 : 2;
+    }
+    if (Status s = portal_.SelectSources(cursor_mode, earlier, persist);
+        !s.ok()) {
+      return s;
+    }
     CastStream stream;
-    if (Status s = portal_.Start(&stream); !s.ok()) return s;
+    std::string token;
+    if (Status s = portal_.Start(&stream, &token); !s.ok()) return s;
+    if (persist && !token.empty()) {
+      WriteToken(options.restore_token_file, token);
+    }
     int fd = -1;
     if (Status s = portal_.OpenPipeWireRemote(&fd); !s.ok()) return s;
-    if (Status s = reader_.Start(fd, stream.node_id, options.region); !s.ok()) {
+    if (Status s = reader_.Start(fd, stream.node_id, options.region,
+                                 cursor_metadata_);
+        !s.ok()) {
       return s;
     }
     if (Status s = reader_.WaitForFirstPicture(
@@ -731,9 +920,11 @@ class PortalSource : public FrameSource {
           "the desktop ended the screen cast (sharing was stopped)");
     }
     std::shared_ptr<const cv::Mat> picture;
-    if (Status s = reader_.Latest(&picture); !s.ok()) return s;
+    std::optional<CursorSample> cursor;
+    if (Status s = reader_.Latest(&picture, &cursor); !s.ok()) return s;
     frame->pixels = *picture;  // shared: frames are immutable
     frame->storage = picture;
+    if (cursor_metadata_) frame->cursor = std::move(cursor);
     frame->timestamp_us =
         std::max(MonotonicNowNs() / 1000, last_timestamp_us_ + 1);
     last_timestamp_us_ = frame->timestamp_us;
@@ -744,6 +935,7 @@ class PortalSource : public FrameSource {
 
  private:
   const int64_t period_ns_;
+  bool cursor_metadata_ = false;
   // Destroyed in reverse: the stream before the portal's session closes.
   PortalSession portal_;
   CastReader reader_;

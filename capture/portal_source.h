@@ -25,6 +25,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <opencv2/core.hpp>
 
@@ -38,12 +39,19 @@ struct PortalOptions {
   // Only this rectangle of the shared monitor (--region x,y,WxH); it must
   // lie inside it.
   std::optional<cv::Rect> region;
-  // The pointer drawn into the pictures by the desktop (the portal's
-  // "embedded" cursor mode); else hidden.
+  // The pointer: beside the pictures where the portal can (its "metadata"
+  // cursor mode: Frame::cursor, a layer of its own in the SVG, as on X11),
+  // else drawn into them by the desktop ("embedded"); else hidden.
   bool cursor = false;
   // Set (by another thread, e.g. Ctrl-C's) while the desktop's dialog is
   // open: opening gives up and says so. May be null.
   const std::atomic<bool>* cancel = nullptr;
+  // Where the desktop's answer is remembered (the portal's restore token,
+  // which lets the next recording share the same monitor without asking);
+  // empty: asked every time. Written when the desktop gives a token; read
+  // unless `ask_again`.
+  std::string restore_token_file;
+  bool ask_again = false;
   // How long to wait for the first picture once the user has said yes.
   int first_picture_timeout_ms = 10000;
 };

@@ -412,7 +412,9 @@ void CheckPortalRecording(const std::vector<std::string>& args,
   const std::string svg = dir.File("out.svg");
   std::vector<std::string> all = {"-o", svg};
   all.insert(all.end(), args.begin(), args.end());
-  Recorder recorder(all, desktop->env());
+  std::map<std::string, std::string> env = desktop->env();
+  env["XDG_STATE_HOME"] = dir.File("state");
+  Recorder recorder(all, env);
   ASSERT_TRUE(recorder.WaitForFirstFrame())
       << recorder.process().err_text() << desktop->logs();
   std::vector<Fill> fills = {{{0, 0, 160, 120}, 0x303030}};
@@ -430,6 +432,9 @@ void CheckPortalRecording(const std::vector<std::string>& args,
                        "(WAYLAND_DISPLAY=wayland-svgcast-test)"));
   EXPECT_TRUE(Contains(recorder.process().err_text(),
                        "recording the Wayland desktop at 30 fps"));
+  // The desktop's answer, kept for the next recording.
+  EXPECT_EQ(ReadFile(dir.File("state/svgcast/screencast-token")),
+            "fake-token-1\n");
 
   const std::vector<cv::Mat> frames = DistinctFrames(Decode(svg));
   std::vector<cv::Mat> expected;
@@ -453,6 +458,47 @@ TEST(Record, OnWaylandTheDesktopIsRecordedThroughItsPortal) {
 
 TEST(Record, OnWaylandRegionIsThatPartOfTheMonitor) {
   CheckPortalRecording({"--region", "50,30,64x48"}, {50, 30, 64, 48});
+}
+
+// --cursor on a Wayland desktop: the pointer comes beside the pictures and
+// is a layer of its own, as on X11 (see PointerIsItsOwnLayerAtItsHotspot).
+TEST(Record, OnWaylandPointerIsItsOwnLayerAtItsHotspot) {
+  const cv::Size size(120, 90);
+  auto desktop = StartPortalDesktop({size, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  Recorder recorder({"-o", svg, "--cursor"}, desktop->env());
+  ASSERT_TRUE(recorder.WaitForFirstFrame()) << recorder.process().err_text();
+  for (const char* move : {"cursor 30 20", "cursor 70 50", "cursor 71 50"}) {
+    EXPECT_EQ(desktop->Do(move), "ok read");
+    ASSERT_TRUE(recorder.WaitForFrameAfter(MonotonicNowNs()))
+        << recorder.process().err_text();
+  }
+  recorder.Stop();
+  ASSERT_EQ(recorder.Wait(), 0) << recorder.process().err_text();
+  EXPECT_TRUE(Contains(recorder.process().err_text(), "pointer: 1 images"));
+
+  const std::string text = ReadFile(svg);
+  // One pointer image; each stay at position - hotspot (1,2).
+  EXPECT_EQ(text.find("<defs>"), text.rfind("<defs>"));
+  EXPECT_TRUE(Contains(text, "x=\"29\" y=\"18\""));
+  EXPECT_TRUE(Contains(text, "x=\"69\" y=\"48\""));
+  EXPECT_TRUE(Contains(text, "x=\"70\" y=\"48\""));
+  // The screen never changed; the pointer's opaque pixels are on it.
+  const std::vector<Decoded> decoded = Decode(svg);
+  ASSERT_GE(decoded.size(), 3u);
+  const cv::Mat& last = decoded.back().pixels;
+  const auto bgr = [&](int x, int y) {
+    const cv::Vec4b p = last.at<cv::Vec4b>(y, x);
+    return cv::Vec3b(p[0], p[1], p[2]);
+  };
+  EXPECT_EQ(bgr(70, 48), cv::Vec3b(0, 0, 255));  // red
+  EXPECT_EQ(bgr(71, 48), cv::Vec3b(255, 0, 0));  // blue
+  cv::Mat outside_pointer = last.clone();
+  outside_pointer(cv::Rect(70, 48, 4, 4)).setTo(cv::Scalar(0, 0, 0, 255));
+  EXPECT_TRUE(SamePixels(SolidFrame(size, cv::Scalar(0, 0, 0)),
+                         outside_pointer));
 }
 
 // The user stops sharing (the desktop closes the session): the recording

@@ -209,5 +209,119 @@ TEST(PortalSource, SharingStoppedOrTheStreamGoneEndsTheRecording) {
   }
 }
 
+// With the pointer asked for, it comes beside the pictures (the portal's
+// metadata cursor mode, which fake_portal offers), as X11's XFixes gives
+// it: where its hotspot is, its image (premultiplied there, straight here)
+// once per shape, hidden or off the frame as not visible.
+TEST(PortalSource, PointerComesBesideThePictures) {
+  auto desktop = StartDesktop({{160, 120}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  desktop->Fill({0, 0, 160, 120}, 0x102030);
+  BusAddress bus(desktop->bus_address());
+  PortalOptions options;
+  options.cursor = true;
+  std::unique_ptr<FrameSource> source;
+  const Status opened = OpenPortalSource(options, &source);
+  ASSERT_TRUE(opened.ok()) << opened.message() << "\n" << desktop->logs();
+  const cv::Mat screen = SolidFrame({160, 120}, Bgrx(0x102030));
+  Frame frame;
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  EXPECT_FALSE(frame.cursor.has_value());  // not known yet
+
+  EXPECT_EQ(desktop->Do("cursor 30 20"), "ok read");
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  EXPECT_TRUE(SamePixels(screen, frame.pixels));  // a buffer with no picture
+  ASSERT_TRUE(frame.cursor.has_value());
+  const CursorSample first = *frame.cursor;
+  EXPECT_TRUE(first.visible);
+  EXPECT_EQ(first.position, cv::Point(30, 20));
+  EXPECT_EQ(first.hotspot, cv::Point(1, 2));
+  ASSERT_EQ(first.image.size(), cv::Size(4, 4));
+  ASSERT_EQ(first.image.type(), CV_8UC4);
+  EXPECT_EQ(first.image.at<cv::Vec4b>(0, 0), cv::Vec4b(0, 0, 255, 255));
+  EXPECT_EQ(first.image.at<cv::Vec4b>(0, 1), cv::Vec4b(255, 0, 0, 255));
+  EXPECT_EQ(first.image.at<cv::Vec4b>(0, 2), cv::Vec4b(255, 255, 255, 128));
+  EXPECT_EQ(first.image.at<cv::Vec4b>(0, 3)[3], 0);
+
+  EXPECT_EQ(desktop->Do("cursor 70 50"), "ok read");
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  ASSERT_TRUE(frame.cursor.has_value());
+  EXPECT_EQ(frame.cursor->position, cv::Point(70, 50));
+  EXPECT_EQ(frame.cursor->shape_serial, first.shape_serial);  // same image
+  EXPECT_EQ(frame.cursor->image.data, first.image.data);
+  EXPECT_TRUE(frame.cursor->visible);
+
+  EXPECT_EQ(desktop->Do("cursor hide"), "ok read");
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  ASSERT_TRUE(frame.cursor.has_value());
+  EXPECT_FALSE(frame.cursor->visible);
+
+  EXPECT_EQ(desktop->Do("cursor 200 50"), "ok read");  // off the monitor
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  ASSERT_TRUE(frame.cursor.has_value());
+  EXPECT_FALSE(frame.cursor->visible);
+  EXPECT_NE(frame.cursor->shape_serial, first.shape_serial);  // sent again
+
+  // A picture after it: the pointer stays where it was.
+  EXPECT_EQ(desktop->Fill({0, 0, 8, 8}, 0xffffff), "ok read");
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  ASSERT_TRUE(frame.cursor.has_value());
+  EXPECT_EQ(frame.cursor->position, cv::Point(200, 50));
+}
+
+// A monitor whose size changes mid-recording (a new mode, a rotation): the
+// SVG's size is fixed, so the recording ends there, keeping what it has.
+TEST(PortalSource, MonitorChangingSizeEndsTheRecording) {
+  auto desktop = StartDesktop({{160, 120}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  BusAddress bus(desktop->bus_address());
+  PortalOptions options;
+  options.fps = 500;
+  std::unique_ptr<FrameSource> source;
+  const Status opened = OpenPortalSource(options, &source);
+  ASSERT_TRUE(opened.ok()) << opened.message() << "\n" << desktop->logs();
+  Frame frame;
+  ASSERT_TRUE(Capture(*source, &frame).ok());
+  desktop->Do("size 200 100");
+  desktop->Fill({0, 0, 10, 10}, 0xffffff);
+  const Status lost = CaptureUntilLost(*source);
+  EXPECT_TRUE(lost.source_lost()) << lost.message();
+  EXPECT_EQ(lost.message(),
+            "the shared monitor changed size from 160x120 to 200x100");
+}
+
+// With a file to keep it in, the desktop's answer is remembered (the
+// portal's restore token) and given back next time, so that the desktop
+// need not ask again; `ask_again` leaves it out. Without a file nothing is
+// asked to persist.
+TEST(PortalSource, TheDesktopsAnswerIsRemembered) {
+  auto desktop = StartDesktop({{160, 120}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  BusAddress bus(desktop->bus_address());
+  TempDir dir;
+  PortalOptions options;
+  options.restore_token_file = dir.File("state/svgcast/screencast-token");
+  const auto open = [&] {
+    std::unique_ptr<FrameSource> source;
+    const Status s = OpenPortalSource(options, &source);
+    EXPECT_TRUE(s.ok()) << s.message();
+  };
+  open();
+  EXPECT_EQ(desktop->Do("token"), "ok none");
+  EXPECT_EQ(ReadFile(options.restore_token_file), "fake-token-1\n");
+  open();
+  EXPECT_EQ(desktop->Do("token"), "ok fake-token-1");
+  EXPECT_EQ(ReadFile(options.restore_token_file), "fake-token-2\n");
+  options.ask_again = true;
+  open();
+  EXPECT_EQ(desktop->Do("token"), "ok none");
+  EXPECT_EQ(ReadFile(options.restore_token_file), "fake-token-3\n");
+  const std::string file = options.restore_token_file;
+  options = PortalOptions();
+  open();
+  EXPECT_EQ(desktop->Do("token"), "ok none");
+  EXPECT_EQ(ReadFile(file), "fake-token-3\n");  // no token given
+}
+
 }  // namespace
 }  // namespace svgcast::test

@@ -15,6 +15,16 @@
 //                         once the reader has given its buffer back (so it
 //                         has the picture), or "ok later" when nobody reads
 //                         the stream yet (it is sent when somebody does)
+//   size W H              the monitor changes size (a new format; the
+//                         picture starts black)
+//   cursor X Y            the pointer's hotspot moves there (the first
+//                         time, and after "cursor hide", with its 4x4
+//                         image, hotspot (1,2)): a buffer with no picture
+//                         and the cursor meta; "ok read" as for fill
+//   cursor hide           the pointer is hidden (an empty image)
+//   token                 "ok TOKEN": the restore_token the last
+//                         SelectSources gave ("none"); Start answers one,
+//                         fake-token-1, -2, ..., when persist_mode was set
 //   refuse                answer the next Start as a dialog cancelled (1)
 //   close                 close every session (the Closed signal), as a
 //                         desktop does when the user stops sharing
@@ -51,6 +61,9 @@ struct Desktop {
   bool rgb = false;              // RGBx instead of BGRx
   std::vector<uint8_t> picture;  // BGRx, width * 4 a row
   bool refuse_next = false;
+  std::string restore_token;  // the last SelectSources' restore_token
+  bool persist = false;       // ... and whether it asked to persist
+  int tokens_given = 0;
   std::vector<std::string> sessions;
   std::vector<sd_bus_slot*> session_slots;
 
@@ -62,6 +75,13 @@ struct Desktop {
   uint32_t node_id = SPA_ID_INVALID;
   bool streaming = false;
   bool pending = true;  // a picture not sent yet
+  // The pointer, sent beside the pictures (the portal's metadata cursor
+  // mode): known once a "cursor" command gave it.
+  bool cursor_known = false;
+  int cursor_x = 0, cursor_y = 0;
+  bool cursor_hidden = false;
+  bool cursor_news = false;   // to send (position)
+  bool cursor_image = false;  // ... and the image (or hidden)
   std::vector<pw_buffer*> free_buffers;  // dequeued: ours to fill
   pw_buffer* in_flight = nullptr;        // sent, not given back yet
   spa_source* timer = nullptr;
@@ -88,9 +108,64 @@ void Reclaim() {
   }
 }
 
-// With the loop's lock held (or on its thread): sends the picture if a
-// buffer is free; else it stays pending.
-void Push(bool trigger) {
+// The pointer's 4x4 image, hotspot (1,2): RGBA premultiplied by alpha,
+// as desktops send it; with opaque, half-transparent and clear pixels.
+constexpr int kCursorSide = 4;
+void CursorPixels(uint8_t* rgba) {
+  for (int i = 0; i < kCursorSide * kCursorSide; ++i) {
+    uint8_t* p = rgba + i * 4;
+    switch (i % 4) {
+      case 0: p[0] = 255, p[1] = 0, p[2] = 0, p[3] = 255; break;      // red
+      case 1: p[0] = 0, p[1] = 0, p[2] = 255, p[3] = 255; break;      // blue
+      case 2: p[0] = 128, p[1] = 128, p[2] = 128, p[3] = 128; break;  // white/2
+      default: p[0] = p[1] = p[2] = p[3] = 0; break;                  // clear
+    }
+  }
+}
+
+// Writes the pointer's news into a buffer's cursor meta (id 0: none).
+void FillCursorMeta(spa_buffer* buffer) {
+  Desktop& d = desktop;
+  spa_meta* meta = spa_buffer_find_meta(buffer, SPA_META_Cursor);
+  if (meta == nullptr || meta->size < sizeof(spa_meta_cursor)) return;
+  auto* cursor = static_cast<spa_meta_cursor*>(meta->data);
+  if (!d.cursor_news) {
+    cursor->id = 0;
+    return;
+  }
+  cursor->id = 1;
+  cursor->flags = 0;
+  cursor->position.x = d.cursor_x;
+  cursor->position.y = d.cursor_y;
+  cursor->hotspot.x = 1;
+  cursor->hotspot.y = 2;
+  cursor->bitmap_offset = 0;
+  const size_t needed = sizeof(spa_meta_cursor) + sizeof(spa_meta_bitmap) +
+                        kCursorSide * kCursorSide * 4;
+  if (d.cursor_image && meta->size >= needed) {
+    cursor->bitmap_offset = sizeof(spa_meta_cursor);
+    auto* bitmap =
+        SPA_PTROFF(cursor, cursor->bitmap_offset, spa_meta_bitmap);
+    bitmap->format = SPA_VIDEO_FORMAT_RGBA;
+    bitmap->offset = sizeof(spa_meta_bitmap);
+    if (d.cursor_hidden) {
+      bitmap->size.width = bitmap->size.height = 0;
+      bitmap->stride = 0;
+    } else {
+      bitmap->size.width = bitmap->size.height = kCursorSide;
+      bitmap->stride = kCursorSide * 4;
+      CursorPixels(SPA_PTROFF(bitmap, bitmap->offset, uint8_t));
+    }
+  }
+  d.cursor_news = false;
+  d.cursor_image = false;
+}
+
+// With the loop's lock held (or on its thread): sends the picture (or,
+// with `cursor_only`, only the pointer's news, in a buffer with no picture,
+// as desktops send a pointer that moved) if a buffer is free; else it
+// stays pending.
+void Push(bool trigger, bool cursor_only = false) {
   Desktop& d = desktop;
   if (d.stream == nullptr || !d.streaming) {
     d.pending = true;
@@ -106,7 +181,14 @@ void Push(bool trigger) {
   d.free_buffers.erase(d.free_buffers.begin());
   spa_data& data = b->buffer->datas[0];
   const size_t stride = static_cast<size_t>(d.width) * 4;
-  if (data.data != nullptr && data.maxsize >= stride * d.height) {
+  FillCursorMeta(b->buffer);
+  if (cursor_only) {
+    data.chunk->offset = 0;
+    data.chunk->size = 0;
+    data.chunk->stride = static_cast<int32_t>(stride);
+    data.chunk->flags = 0;
+    d.in_flight = b;
+  } else if (data.data != nullptr && data.maxsize >= stride * d.height) {
     auto* out = static_cast<uint8_t*>(data.data);
     for (size_t i = 0; i < d.picture.size(); i += 4) {
       out[i + 0] = d.picture[i + (d.rgb ? 2 : 0)];
@@ -150,14 +232,19 @@ void OnParam(void*, uint32_t id, const spa_pod* param) {
   uint8_t buffer[512];
   spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof buffer);
   const int stride = desktop.width * 4;
-  const spa_pod* params[1];
+  const spa_pod* params[2];
+  params[1] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
+      &b, SPA_TYPE_OBJECT_ParamMeta, SPA_PARAM_Meta, SPA_PARAM_META_type,
+      SPA_POD_Id(SPA_META_Cursor), SPA_PARAM_META_size,
+      SPA_POD_Int(static_cast<int>(sizeof(spa_meta_cursor) +
+                                   sizeof(spa_meta_bitmap) + 64 * 64 * 4))));
   params[0] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
       &b, SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers,
       SPA_PARAM_BUFFERS_buffers, SPA_POD_CHOICE_RANGE_Int(4, 2, 8),
       SPA_PARAM_BUFFERS_blocks, SPA_POD_Int(1), SPA_PARAM_BUFFERS_size,
       SPA_POD_Int(stride * desktop.height), SPA_PARAM_BUFFERS_stride,
       SPA_POD_Int(stride)));
-  pw_stream_update_params(desktop.stream, params, 1);
+  pw_stream_update_params(desktop.stream, params, 2);
 }
 
 void OnRemoveBuffer(void*, pw_buffer* b) {
@@ -171,6 +258,21 @@ void OnRemoveBuffer(void*, pw_buffer* b) {
 void OnProcess(void*) {
   Reclaim();
   if (desktop.pending) Push(false);
+}
+
+// The one format the monitor offers: its pixel format and size.
+const spa_pod* MonitorFormat(spa_pod_builder* b) {
+  const Desktop& d = desktop;
+  const spa_rectangle size = SPA_RECTANGLE(static_cast<uint32_t>(d.width),
+                                           static_cast<uint32_t>(d.height));
+  const spa_fraction rate = SPA_FRACTION(0, 1);  // pushed when it changes
+  return static_cast<const spa_pod*>(spa_pod_builder_add_object(
+      b, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat, SPA_FORMAT_mediaType,
+      SPA_POD_Id(SPA_MEDIA_TYPE_video), SPA_FORMAT_mediaSubtype,
+      SPA_POD_Id(SPA_MEDIA_SUBTYPE_raw), SPA_FORMAT_VIDEO_format,
+      SPA_POD_Id(d.rgb ? SPA_VIDEO_FORMAT_RGBx : SPA_VIDEO_FORMAT_BGRx),
+      SPA_FORMAT_VIDEO_size, SPA_POD_Rectangle(&size),
+      SPA_FORMAT_VIDEO_framerate, SPA_POD_Fraction(&rate)));
 }
 
 void StartStream() {
@@ -202,17 +304,7 @@ void StartStream() {
   pw_stream_add_listener(d.stream, &d.listener, &events, nullptr);
   uint8_t buffer[512];
   spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof buffer);
-  const spa_rectangle size = SPA_RECTANGLE(static_cast<uint32_t>(d.width),
-                                           static_cast<uint32_t>(d.height));
-  const spa_fraction rate = SPA_FRACTION(0, 1);  // pushed when it changes
-  const spa_pod* params[1];
-  params[0] = static_cast<const spa_pod*>(spa_pod_builder_add_object(
-      &b, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat, SPA_FORMAT_mediaType,
-      SPA_POD_Id(SPA_MEDIA_TYPE_video), SPA_FORMAT_mediaSubtype,
-      SPA_POD_Id(SPA_MEDIA_SUBTYPE_raw), SPA_FORMAT_VIDEO_format,
-      SPA_POD_Id(d.rgb ? SPA_VIDEO_FORMAT_RGBx : SPA_VIDEO_FORMAT_BGRx),
-      SPA_FORMAT_VIDEO_size, SPA_POD_Rectangle(&size),
-      SPA_FORMAT_VIDEO_framerate, SPA_POD_Fraction(&rate)));
+  const spa_pod* params[1] = {MonitorFormat(&b)};
   if (pw_stream_connect(d.stream, PW_DIRECTION_OUTPUT, PW_ID_ANY,
                         static_cast<pw_stream_flags>(
                             PW_STREAM_FLAG_DRIVER | PW_STREAM_FLAG_MAP_BUFFERS),
@@ -232,7 +324,7 @@ std::string SenderToken(sd_bus_message* m) {
   return sender;
 }
 
-// Reads the string options of a{sv}; others are skipped.
+// Reads the string and number options of a{sv}; others are skipped.
 int ReadOptions(sd_bus_message* m,
                 std::vector<std::pair<std::string, std::string>>* out) {
   int r = sd_bus_message_enter_container(m, 'a', "{sv}");
@@ -246,6 +338,10 @@ int ReadOptions(sd_bus_message* m,
       const char* value = nullptr;
       if ((r = sd_bus_message_read(m, "v", "s", &value)) < 0) return r;
       out->emplace_back(key, value);
+    } else if (std::strcmp(contents, "u") == 0) {
+      uint32_t value = 0;
+      if ((r = sd_bus_message_read(m, "v", "u", &value)) < 0) return r;
+      out->emplace_back(key, std::to_string(value));
     } else if ((r = sd_bus_message_skip(m, "v")) < 0) {
       return r;
     }
@@ -284,6 +380,15 @@ int Answer(sd_bus_message* m, const std::string& request, uint32_t code,
                               "ua{sv}", code, 1, "session_handle", "s",
                               session.c_str());
   }
+  if (with_stream && desktop.persist) {  // a new token each time
+    const std::string token =
+        "fake-token-" + std::to_string(++desktop.tokens_given);
+    return sd_bus_emit_signal(
+        desktop.bus, request.c_str(), "org.freedesktop.portal.Request",
+        "Response", "ua{sv}", code, 2, "streams", "a(ua{sv})", 1,
+        desktop.node_id, 2, "size", "(ii)", desktop.width, desktop.height,
+        "source_type", "u", 1u, "restore_token", "s", token.c_str());
+  }
   if (with_stream) {
     return sd_bus_emit_signal(
         desktop.bus, request.c_str(), "org.freedesktop.portal.Request",
@@ -320,6 +425,9 @@ int SelectSources(sd_bus_message* m, void*, sd_bus_error*) {
   if (int r = sd_bus_message_read(m, "o", &session); r < 0) return r;
   std::vector<std::pair<std::string, std::string>> options;
   if (int r = ReadOptions(m, &options); r < 0) return r;
+  desktop.restore_token = Find(options, "restore_token");
+  desktop.persist = !Find(options, "persist_mode").empty() &&
+                    Find(options, "persist_mode") != "0";
   return Answer(m,
                 std::string(kPath) + "/request/" + SenderToken(m) + "/" +
                     Find(options, "handle_token"),
@@ -366,6 +474,11 @@ int GetVersion(sd_bus*, const char*, const char*, const char*,
   return sd_bus_message_append(reply, "u", 4u);
 }
 
+int GetCursorModes(sd_bus*, const char*, const char*, const char*,
+                   sd_bus_message* reply, void*, sd_bus_error*) {
+  return sd_bus_message_append(reply, "u", 7u);  // hidden, drawn, beside
+}
+
 const sd_bus_vtable kScreenCastVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("CreateSession", "a{sv}", "o", CreateSession,
@@ -376,6 +489,8 @@ const sd_bus_vtable kScreenCastVtable[] = {
     SD_BUS_METHOD("OpenPipeWireRemote", "oa{sv}", "h", OpenPipeWireRemote,
                   SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_PROPERTY("version", "u", GetVersion, 0,
+                    SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("AvailableCursorModes", "u", GetCursorModes, 0,
                     SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_VTABLE_END};
 
@@ -406,6 +521,48 @@ std::string Command(const std::string& line) {
     pw_thread_loop_unlock(d.loop);
     if (!sent) return "ok later";
     return read ? "ok read" : "error: the reader kept the picture 20 s";
+  }
+  int width, height;
+  if (std::sscanf(line.c_str(), "size %d %d", &width, &height) == 2 &&
+      width > 0 && height > 0) {
+    pw_thread_loop_lock(d.loop);
+    d.width = width;
+    d.height = height;
+    d.picture.assign(static_cast<size_t>(width) * height * 4, 0);
+    uint8_t buffer[512];
+    spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof buffer);
+    const spa_pod* params[1] = {MonitorFormat(&b)};
+    pw_stream_update_params(d.stream, params, 1);
+    d.pending = true;  // sent once the buffers of the new size are there
+    pw_thread_loop_unlock(d.loop);
+    return "ok";
+  }
+  if (std::sscanf(line.c_str(), "cursor %d %d", &x, &y) == 2 ||
+      line == "cursor hide") {
+    pw_thread_loop_lock(d.loop);
+    if (line == "cursor hide") {
+      d.cursor_image = !d.cursor_hidden;
+      d.cursor_hidden = true;
+    } else {
+      d.cursor_image = !d.cursor_known || d.cursor_hidden;
+      d.cursor_hidden = false;
+      d.cursor_x = x;
+      d.cursor_y = y;
+    }
+    d.cursor_known = true;
+    d.cursor_news = true;
+    Push(true, true);
+    const bool sent = d.in_flight != nullptr;
+    for (int waits = 0; sent && d.in_flight != nullptr && waits < 20; ++waits) {
+      pw_thread_loop_timed_wait(d.loop, 1);
+    }
+    const bool read = d.in_flight == nullptr;
+    pw_thread_loop_unlock(d.loop);
+    if (!sent) return "error: nobody reads the stream";
+    return read ? "ok read" : "error: the reader kept the buffer 20 s";
+  }
+  if (line == "token") {  // the restore token the last SelectSources gave
+    return "ok " + (d.restore_token.empty() ? "none" : d.restore_token);
   }
   if (line == "refuse") {
     d.refuse_next = true;
