@@ -138,9 +138,12 @@ Status Record(const RecordOptions& options, SessionReport* report,
     portal.fps = options.fps;
     portal.region = x11.region;
     portal.cursor = options.cursor;
-    portal.cancel = InterruptHandler::flag();
     portal.restore_token_file = RestoreTokenFile();
     portal.ask_again = options.choose_monitor;
+    // Ctrl-C while the desktop's dialog is open gives up (nothing is
+    // recorded yet). The session's own handler comes after.
+    InterruptHandler interrupt("nothing is recorded");
+    portal.cancel = InterruptHandler::flag();
     if (!options.quiet) {
       std::fprintf(stderr,
                    "svgcast: asking the desktop to share the screen "

@@ -707,6 +707,24 @@ TEST(RecordBadInput, WaylandDesktopThatDoesNotShare) {
                     desktop->env());
 }
 
+// Ctrl-C while the desktop's dialog is open (fake_portal never answers
+// Start): svgcast gives up, says so, and writes nothing.
+TEST(RecordBadInput, CtrlCWhileTheDesktopAsks) {
+  auto desktop = StartPortalDesktop({{100, 80}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  desktop->Do("hold");
+  TempDir dir;
+  Recorder recorder({"-o", dir.File("out.svg")}, desktop->env());
+  // The dialog is open once Start was asked for.
+  ASSERT_EQ(desktop->Do("wait-start"), "ok") << recorder.process().err_text();
+  recorder.Stop();
+  EXPECT_EQ(recorder.Wait(), 1) << recorder.process().err_text();
+  EXPECT_TRUE(Contains(recorder.process().err_text(),
+                       "svgcast: stopped while waiting for the desktop to "
+                       "start the screen cast\n"));
+  EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+}
+
 TEST(RecordBadInput, WaylandDesktopWithoutAPortal) {
   auto desktop = StartPortalDesktop({{100, 80}, "BGRx", false});
   ASSERT_NE(desktop, nullptr);
