@@ -145,9 +145,17 @@ Status Record(const RecordOptions& options, SessionReport* report,
     InterruptHandler interrupt("nothing is recorded");
     portal.cancel = InterruptHandler::flag();
     if (!options.quiet) {
+      std::error_code error;
+      const bool remembered =
+          !portal.ask_again && !portal.restore_token_file.empty() &&
+          std::filesystem::exists(portal.restore_token_file, error);
       std::fprintf(stderr,
-                   "svgcast: asking the desktop to share the screen "
-                   "(WAYLAND_DISPLAY=%s)\n",
+                   remembered
+                       ? "svgcast: asking the desktop to share the screen it "
+                         "shared last time (WAYLAND_DISPLAY=%s; "
+                         "--choose-monitor to choose again)\n"
+                       : "svgcast: asking the desktop to share the screen "
+                         "(WAYLAND_DISPLAY=%s)\n",
                    env_wayland);
     }
     if (Status s = OpenPortalSource(portal, &source); !s.ok()) return s;

@@ -501,6 +501,38 @@ TEST(Record, OnWaylandPointerIsItsOwnLayerAtItsHotspot) {
                          outside_pointer));
 }
 
+// The desktop's answer is kept for the next recording, which says so;
+// --choose-monitor has the desktop ask again.
+TEST(Record, OnWaylandTheNextRecordingSharesTheSameMonitor) {
+  auto desktop = StartPortalDesktop({{64, 48}, "BGRx", true});
+  ASSERT_NE(desktop, nullptr);
+  TempDir dir;
+  std::map<std::string, std::string> env = desktop->env();
+  env["XDG_STATE_HOME"] = dir.File("state");
+  const auto record = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {SVGCAST_BINARY, "record",    "-o",
+                                     dir.File("out.svg"), "--duration",
+                                     "100ms"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Process process(args, env);
+    EXPECT_EQ(process.Wait(), 0) << process.err_text();
+    return process.err_text();
+  };
+  EXPECT_TRUE(Contains(record({}),
+                       "svgcast: asking the desktop to share the screen "
+                       "(WAYLAND_DISPLAY=wayland-svgcast-test)\n"));
+  EXPECT_EQ(desktop->Do("token"), "ok none");
+  EXPECT_TRUE(Contains(record({}),
+                       "svgcast: asking the desktop to share the screen it "
+                       "shared last time (WAYLAND_DISPLAY=wayland-svgcast-test; "
+                       "--choose-monitor to choose again)\n"));
+  EXPECT_EQ(desktop->Do("token"), "ok fake-token-1");
+  EXPECT_TRUE(Contains(record({"--choose-monitor"}),
+                       "svgcast: asking the desktop to share the screen "
+                       "(WAYLAND_DISPLAY=wayland-svgcast-test)\n"));
+  EXPECT_EQ(desktop->Do("token"), "ok none");
+}
+
 // The user stops sharing (the desktop closes the session): the recording
 // so far is kept, as when an X server dies (exit 3).
 TEST(Record, OnWaylandSharingStoppedKeepsTheRecording) {
