@@ -185,18 +185,26 @@ Status CaptureUntilLost(FrameSource& source) {
   return Status::Ok();
 }
 
+// Opens the desktop's cast at 500 fps (the ends below are waited for frame
+// by frame) and captures its first frame; null on failure.
+std::unique_ptr<FrameSource> OpenFastAndCapture(PortalDesktop& desktop) {
+  PortalOptions options;
+  options.fps = 500;
+  std::unique_ptr<FrameSource> source;
+  const Status opened = OpenPortalSource(options, &source);
+  EXPECT_TRUE(opened.ok()) << opened.message() << "\n" << desktop.logs();
+  Frame frame;
+  if (!opened.ok() || !Capture(*source, &frame).ok()) return nullptr;
+  return source;
+}
+
 TEST(PortalSource, SharingStoppedOrTheStreamGoneEndsTheRecording) {
   for (const std::string end : {"close", "stop"}) {
     auto desktop = StartDesktop({{160, 120}, "BGRx", true});
     ASSERT_NE(desktop, nullptr);
     BusAddress bus(desktop->bus_address());
-    PortalOptions options;
-    options.fps = 500;
-    std::unique_ptr<FrameSource> source;
-    const Status opened = OpenPortalSource(options, &source);
-    ASSERT_TRUE(opened.ok()) << opened.message() << "\n" << desktop->logs();
-    Frame frame;
-    ASSERT_TRUE(Capture(*source, &frame).ok());
+    std::unique_ptr<FrameSource> source = OpenFastAndCapture(*desktop);
+    ASSERT_NE(source, nullptr);
     desktop->Do(end);
     const Status lost = CaptureUntilLost(*source);
     EXPECT_TRUE(lost.source_lost()) << end << ": " << lost.message();
@@ -275,13 +283,8 @@ TEST(PortalSource, MonitorChangingSizeEndsTheRecording) {
   auto desktop = StartDesktop({{160, 120}, "BGRx", true});
   ASSERT_NE(desktop, nullptr);
   BusAddress bus(desktop->bus_address());
-  PortalOptions options;
-  options.fps = 500;
-  std::unique_ptr<FrameSource> source;
-  const Status opened = OpenPortalSource(options, &source);
-  ASSERT_TRUE(opened.ok()) << opened.message() << "\n" << desktop->logs();
-  Frame frame;
-  ASSERT_TRUE(Capture(*source, &frame).ok());
+  std::unique_ptr<FrameSource> source = OpenFastAndCapture(*desktop);
+  ASSERT_NE(source, nullptr);
   desktop->Do("size 200 100");
   desktop->Fill({0, 0, 10, 10}, 0xffffff);
   const Status lost = CaptureUntilLost(*source);

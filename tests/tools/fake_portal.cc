@@ -513,6 +513,16 @@ const sd_bus_vtable kScreenCastVtable[] = {
                     SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_VTABLE_END};
 
+// With the loop's lock held: waits (20 s at most) until the reader has
+// given back the buffer just sent; it has its copy then.
+bool WaitUntilRead() {
+  Desktop& d = desktop;
+  for (int waits = 0; d.in_flight != nullptr && waits < 20; ++waits) {
+    pw_thread_loop_timed_wait(d.loop, 1);
+  }
+  return d.in_flight == nullptr;
+}
+
 std::string Command(const std::string& line) {
   Desktop& d = desktop;
   char hex[16] = "";
@@ -532,12 +542,7 @@ std::string Command(const std::string& line) {
     }
     Push(true);
     const bool sent = !d.pending;
-    // Sent: answers once the reader has given the buffer back (it has its
-    // copy then).
-    for (int waits = 0; sent && d.in_flight != nullptr && waits < 20; ++waits) {
-      pw_thread_loop_timed_wait(d.loop, 1);
-    }
-    const bool read = d.in_flight == nullptr;
+    const bool read = sent && WaitUntilRead();
     pw_thread_loop_unlock(d.loop);
     if (!sent) return "ok later";
     return read ? "ok read" : "error: the reader kept the picture 20 s";
@@ -574,10 +579,7 @@ std::string Command(const std::string& line) {
     d.cursor_news = true;
     Push(true, true);
     const bool sent = d.in_flight != nullptr;
-    for (int waits = 0; sent && d.in_flight != nullptr && waits < 20; ++waits) {
-      pw_thread_loop_timed_wait(d.loop, 1);
-    }
-    const bool read = d.in_flight == nullptr;
+    const bool read = sent && WaitUntilRead();
     pw_thread_loop_unlock(d.loop);
     if (!sent) return "error: nobody reads the stream";
     return read ? "ok read" : "error: the reader kept the buffer 20 s";
