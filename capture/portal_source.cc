@@ -21,6 +21,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "capture/clock.h"
+#include "capture/geometry_text.h"
 #include "capture/pacer.h"
 
 namespace svgcast {
@@ -31,15 +32,6 @@ constexpr char kPortalPath[] = "/org/freedesktop/portal/desktop";
 constexpr char kScreenCast[] = "org.freedesktop.portal.ScreenCast";
 
 std::string BusError(int r) { return std::strerror(-r); }
-
-std::string SizeText(cv::Size size) {
-  return std::to_string(size.width) + "x" + std::to_string(size.height);
-}
-
-std::string RegionText(const cv::Rect& r) {
-  return std::to_string(r.x) + "," + std::to_string(r.y) + "," +
-         SizeText(r.size());
-}
 
 // RAII for sd-bus's handles.
 struct BusUnref {
@@ -133,7 +125,7 @@ class PortalSession {
   Status CreateSession() {
     MessagePtr results;
     const std::string token = "svgcast" + std::to_string(::getpid());
-    if (Status s = Request("CreateSession", "",
+    if (Status s = Request("CreateSession", "", nullptr,
                            {{"session_handle_token", 's', token}}, &results);
         !s.ok()) {
       return s;
@@ -186,13 +178,16 @@ class PortalSession {
       }
     }
     MessagePtr results;
-    return Request("SelectSources", session_, options, &results);
+    return Request("SelectSources", session_, nullptr, options, &results);
   }
 
   // `restore_token`: set when the desktop gives one.
   Status Start(CastStream* stream, std::string* restore_token) {
     MessagePtr results;
-    if (Status s = Request("Start", session_, {}, &results); !s.ok()) return s;
+    // No parent window: svgcast has none.
+    if (Status s = Request("Start", session_, "", {}, &results); !s.ok()) {
+      return s;
+    }
     sd_bus_message* m = results.get();
     int r;
     bool found = false;
@@ -251,9 +246,12 @@ class PortalSession {
 
  private:
   // Calls a method that answers through a Request object, waits for its
-  // Response and hands out its results (a{sv}, the reader inside it).
+  // Response and hands out its results (a{sv}, the reader inside it). Its
+  // arguments: the session (unless empty), the parent window (Start's;
+  // unless null), the options.
   Status Request(const char* method, const std::string& session,
-                 std::vector<Option> options, MessagePtr* results) {
+                 const char* parent_window, std::vector<Option> options,
+                 MessagePtr* results) {
     const std::string token =
         "svgcast" + std::to_string(::getpid()) + "_" +
         std::to_string(++requests_);
@@ -287,8 +285,8 @@ class PortalSession {
     if (r >= 0 && !session.empty()) {
       r = sd_bus_message_append(call, "o", session.c_str());
     }
-    if (r >= 0 && std::strcmp(method, "Start") == 0) {
-      r = sd_bus_message_append(call, "s", "");  // no parent window
+    if (r >= 0 && parent_window != nullptr) {
+      r = sd_bus_message_append(call, "s", parent_window);
     }
     if (r >= 0) r = AppendOptions(call, options);
     CallError error;
@@ -791,14 +789,13 @@ class CastReader {
     const cv::Rect rect = region_.value_or(cv::Rect(cv::Point(), size_));
     auto picture = std::make_shared<cv::Mat>(rect.size(), CV_8UC4);
     const cv::Mat part = source(rect);
+    // The fourth byte 255 (OR-ed in): in the same pass as the copy.
+    const cv::Scalar opaque(0, 0, 0, 255);
     if (format_ == SPA_VIDEO_FORMAT_RGBx || format_ == SPA_VIDEO_FORMAT_RGBA) {
       cv::cvtColor(part, *picture, cv::COLOR_RGBA2BGRA);
+      cv::bitwise_or(*picture, opaque, *picture);
     } else {
-      part.copyTo(*picture);
-    }
-    for (int y = 0; y < picture->rows; ++y) {
-      uint8_t* p = picture->ptr<uint8_t>(y);
-      for (int x = 0; x < picture->cols; ++x) p[x * 4 + 3] = 255;
+      cv::bitwise_or(part, opaque, *picture);
     }
     std::lock_guard<std::mutex> lock(mutex_);
     latest_ = std::move(picture);

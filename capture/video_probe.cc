@@ -16,6 +16,7 @@ extern "C" {
 #include "capture/ffmpeg_log.h"
 #include "capture/frame.h"
 #include "capture/frame_sizes.h"
+#include "capture/geometry_text.h"
 #include "capture/manifest.h"
 
 namespace svgcast {
@@ -34,10 +35,6 @@ struct PacketFreer {
   void operator()(AVPacket* packet) const { av_packet_free(&packet); }
 };
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
-
-std::string SizeText(cv::Size size) {
-  return std::to_string(size.width) + "x" + std::to_string(size.height);
-}
 
 std::string ErrorText(int error) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};

@@ -14,16 +14,13 @@
 
 #include "capture/ffmpeg_log.h"
 #include "capture/frame_selection.h"
+#include "capture/geometry_text.h"
 #include "capture/manifest.h"
 #include "capture/tolerance_filter.h"
 #include "capture/video_module.h"
 
 namespace svgcast {
 namespace {
-
-std::string SizeText(cv::Size size) {
-  return std::to_string(size.width) + "x" + std::to_string(size.height);
-}
 
 class OpenCvVideoSource final : public VideoSource {
  public:

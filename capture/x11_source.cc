@@ -47,6 +47,7 @@
 #include <sys/socket.h>
 
 #include "capture/clock.h"
+#include "capture/geometry_text.h"
 #include "capture/pacer.h"
 #include "capture/x11_handles.h"
 
@@ -202,15 +203,6 @@ std::string ErrorText(Display* display, int code) {
   return text[0] != '\0' ? text : "X error " + std::to_string(code);
 }
 
-// "x,y,WxH", as --region takes it.
-std::string RegionText(const cv::Rect& r) {
-  return std::to_string(r.x) + "," + std::to_string(r.y) + "," +
-         std::to_string(r.width) + "x" + std::to_string(r.height);
-}
-
-std::string SizeText(cv::Size size) {
-  return std::to_string(size.width) + "x" + std::to_string(size.height);
-}
 
 // True when the server is Xwayland, the X server of a Wayland session
 // (GNOME's and KDE's default): it has the XWAYLAND extension (Xwayland 23.1
