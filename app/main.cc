@@ -209,7 +209,8 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
       ->check(WholeNumber(0, 60));
   cmd->add_flag("--cursor", o->cursor,
                 "Record the mouse pointer (as its own layer; on a Wayland "
-                "desktop, drawn into the frames by the desktop)");
+                "desktop too where its portal can send it apart, else drawn "
+                "into the frames by the desktop)");
   cmd->add_flag("--choose-monitor", o->choose_monitor,
                 "On a Wayland desktop: have the desktop ask which monitor to "
                 "share, even where it remembers the last answer");
