@@ -68,6 +68,34 @@ void WritePngFile(const std::string& path, const cv::Mat& bgrx) {
   WriteFile(path, std::string(png.begin(), png.end()));
 }
 
+void RebuildFromChanges(const std::string& folder, const std::string& to) {
+  std::istringstream changes(ReadFile(folder + "/changes.txt"));
+  cv::Mat frame;
+  std::string manifest;
+  std::string line;
+  int index = 0;
+  while (std::getline(changes, line)) {
+    std::istringstream fields(line);
+    std::string file, ms;
+    int x = -1, y = -1;
+    ASSERT_TRUE(fields >> file >> ms >> x >> y) << folder << ": " << line;
+    cv::Mat piece;
+    const Status s = ReadPngFile(folder + "/" + file, &piece);
+    ASSERT_TRUE(s.ok()) << s.message();
+    if (frame.empty()) frame = piece.clone();
+    const cv::Rect place(x, y, piece.cols, piece.rows);
+    ASSERT_EQ(place & cv::Rect(0, 0, frame.cols, frame.rows), place)
+        << folder << ": " << line << " is not inside the first frame";
+    piece.copyTo(frame(place));
+    char name[32];
+    std::snprintf(name, sizeof(name), "%05d.png", index++);
+    WritePngFile(to + "/" + name, frame);
+    manifest += std::string(name) + " " + ms + "\n";
+  }
+  ASSERT_GT(index, 0) << folder << "/changes.txt has no frame";
+  WriteFile(to + "/frames.txt", manifest);
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buffer;

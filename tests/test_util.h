@@ -22,6 +22,14 @@ std::string FixturePath(const std::string& name);
 // there (a clean clone on CI has only fixtures/).
 std::string CorpusPath(const std::string& name);
 
+// Rebuilds a sequence kept as changes (fixtures/anchor-electron-100, made
+// by fixtures/make_anchor_electron.py) into `to`, an existing folder, as
+// whole PNG frames plus frames.txt. `folder`/changes.txt has one line per
+// frame, `<file> <ms> <x> <y>`: that frame is the one before with the file's
+// pixels at x,y (the first file is a whole frame). Fails the test (fatally)
+// on a missing file or a malformed line.
+void RebuildFromChanges(const std::string& folder, const std::string& to);
+
 // A new empty folder, removed with everything in it on destruction.
 class TempDir {
  public:

@@ -79,20 +79,6 @@ struct Sequence {
 }
 
 // A folder with the first `count` frames of `folder` (files linked).
-void FirstFrames(const std::string& folder, size_t count,
-                 const std::string& to) {
-  std::vector<ManifestEntry> entries;
-  const std::string manifest = folder + "/frames.txt";
-  ASSERT_TRUE(ParseManifest(ReadFile(manifest), manifest, &entries).ok());
-  std::string lines;
-  for (size_t i = 0; i < std::min(count, entries.size()); ++i) {
-    const ManifestEntry& e = entries[i];
-    WriteFile(to + "/" + e.file, ReadFile(folder + "/" + e.file));
-    lines += e.file + " " + FormatMilliseconds(e.timestamp_us) + "\n";
-  }
-  WriteFile(to + "/frames.txt", lines);
-}
-
 std::unique_ptr<Browser> Start(Engine engine) {
   std::unique_ptr<Browser> browser;
   const Status s = StartBrowser(engine, &browser);
@@ -567,10 +553,10 @@ TEST_P(WebKitTest, FramesAreExactDirectlyAndInAnImg) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, WebKitTest, kBrowserFixtures,
                          FixtureTestName);
 
-// The first 100 frames of the reference project's demo (1200x744),
+// The first 100 frames of the reference project's demo (1200x744, kept in
+// fixtures/anchor-electron-100 as changes, so that a clean clone has them),
 // replayed into an SVG, and a browser (Chromium; WebKit for WebKitCorpus*);
-// skipped where that browser is not installed or the shared corpus is not
-// next to the checkout.
+// skipped where that browser is not installed.
 class BrowserCorpusTest : public ::testing::Test, protected ReplayedInBrowser {
  protected:
   virtual Engine engine() const { return Engine::kChromium; }
@@ -578,13 +564,10 @@ class BrowserCorpusTest : public ::testing::Test, protected ReplayedInBrowser {
     if (!Installed(engine())) {
       GTEST_SKIP() << EngineName(engine()) << " not installed";
     }
-    const std::string corpus = CorpusPath("anchor-electron");
-    if (corpus.empty()) {
-      GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
-    }
     const std::string folder = dir_.File("frames");
     ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
-    FirstFrames(corpus, 100, folder);
+    ASSERT_NO_FATAL_FAILURE(
+        RebuildFromChanges(FixturePath("anchor-electron-100"), folder));
     ReplayAndStartBrowser(folder, engine());
     ASSERT_EQ(seq_.frames.size(), 100u);
   }
@@ -611,13 +594,10 @@ void CheckWebp(const std::string& fixture, Engine engine) {
     GTEST_SKIP() << EngineName(engine) << " not installed";
   TempDir dir;
   std::string folder = FixturePath(fixture);
-  if (fixture == "anchor-electron") {
-    const std::string corpus = CorpusPath("anchor-electron");
-    if (corpus.empty())
-      GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
+  if (fixture == "anchor-electron-100") {
     folder = dir.File("frames");
     ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
-    FirstFrames(corpus, 100, folder);
+    ASSERT_NO_FATAL_FAILURE(RebuildFromChanges(FixturePath(fixture), folder));
   }
   Sequence seq;
   ASSERT_TRUE(LoadSequence(folder, SIZE_MAX, &seq));
@@ -632,12 +612,11 @@ void CheckWebp(const std::string& fixture, Engine engine) {
   EXPECT_TRUE(ExactInImg(*browser, dir, svg, seq));
 }
 
-// The WebP fixtures (and anchor-electron's first 100 frames, where the
-// shared corpus is next to the checkout; not in Firefox, where it would add
-// a minute).
+// The WebP fixtures (and anchor-electron's first 100 frames; not in
+// Firefox, where they would add a minute).
 const auto kWebpFixtures = ::testing::Values(
     "boxes", "colortypes", "scroll", "terminal", "terminal-odd", "typing",
-    "typing-long", "window", "recolour", "anchor-electron");
+    "typing-long", "window", "recolour", "anchor-electron-100");
 
 class BrowserWebpTest : public ::testing::TestWithParam<std::string> {};
 
