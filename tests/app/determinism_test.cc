@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "tests/test_util.h"
 
@@ -46,8 +47,19 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
                                            "emoji", "anchor-patches/letter"),
                          FixtureTestName);
 
-// The reference demo (270 frames of 1200x744), where the shared corpus is
-// next to the checkout.
+// The reference demo's first 100 frames (1200x744), kept in the repository
+// as changes (fixtures/anchor-electron-100), so also in a clean clone.
+TEST(DeterminismAnchorElectron, First100FramesSameBytesWithOneAndEightThreads) {
+  TempDir dir;
+  const std::string folder = dir.File("frames");
+  ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
+  ASSERT_NO_FATAL_FAILURE(
+      RebuildFromChanges(FixturePath("anchor-electron-100"), folder));
+  ExpectSameSvgForThreads(folder, {1, 8});
+}
+
+// The whole reference demo (270 frames), where the shared corpus is next
+// to the checkout.
 TEST(DeterminismCorpus, AnchorElectron) {
   const std::string folder = CorpusPath("anchor-electron");
   if (folder.empty()) GTEST_SKIP() << "../shared/corpus/anchor-electron absent";
