@@ -90,8 +90,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   // and the line end before it.)
   WorkMeter encoders;
   ProgressLine progress(
-      options.verb, total_frames,
-      options.quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto,
+      options.verb, total_frames, ProgressMode(options.quiet),
       total_frames ? ProgressLine::Counter()
                    : [&cache] { return cache.Stats().published; },
       &encoders);

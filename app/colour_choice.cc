@@ -16,9 +16,8 @@ Status ColourChoice::Choose(FrameSource& first_pass, int colours, bool quiet,
   {
     // Ctrl-C stops the pass (InterruptHandler::interrupted() says so).
     InterruptHandler interrupt("nothing is written");
-    ProgressLine progress(
-        "counting colours", first_pass.frame_count(),
-        quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto);
+    ProgressLine progress("counting colours", first_pass.frame_count(),
+                          ProgressMode(quiet));
     Status s = CountColours(
         first_pass, &histogram,
         [&](uint64_t frames) { progress.Update(frames); },

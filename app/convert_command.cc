@@ -48,7 +48,8 @@ int RunConvert(const ConvertOptions& options) {
   VideoOptions video;
   std::unique_ptr<StandardInput> standard_input;  // for `-`
   if (Status s =
-          StandardInput::Resolve(options.input, &standard_input, &video.path);
+          StandardInput::Resolve(options.input, &standard_input, &video.path,
+                                 ProgressMode(options.quiet));
       !s.ok()) {
     return Fail(s.message());
   }

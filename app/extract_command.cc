@@ -91,7 +91,8 @@ int RunExtract(const ExtractOptions& options) {
   std::unique_ptr<StandardInput> standard_input;  // for `-`
   std::string input_path;
   if (Status s =
-          StandardInput::Resolve(options.input, &standard_input, &input_path);
+          StandardInput::Resolve(options.input, &standard_input, &input_path,
+                                 ProgressMode(options.quiet));
       !s.ok()) {
     return Fail(s.message());
   }

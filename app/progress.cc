@@ -149,6 +149,21 @@ ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
   thread_ = std::thread([this] { Run(); });
 }
 
+ProgressLine::ProgressLine(Text text, Mode mode)
+    : encoders_(nullptr), text_(std::move(text)) {
+  if (mode == Mode::kAuto) {
+    output_ = StderrOutput();
+    output_.clock = SecondsSinceNow();
+    thread_ = std::thread([this] { Run(); });
+  }
+}
+
+ProgressLine::ProgressLine(Text text, Output output)
+    : encoders_(nullptr), text_(std::move(text)), output_(std::move(output)) {
+  if (!output_.clock) output_.clock = SecondsSinceNow();
+  thread_ = std::thread([this] { Run(); });
+}
+
 ProgressLine::~ProgressLine() { Finish(); }
 
 void ProgressLine::Update(uint64_t done) {
@@ -194,6 +209,10 @@ std::optional<EncoderWork> ProgressLine::Work(uint64_t done, uint64_t planned,
 }
 
 void ProgressLine::Draw() {
+  Show(text_ ? text_(output_.clock()) : FramesText());
+}
+
+std::string ProgressLine::FramesText() {
   const uint64_t done = done_.load(std::memory_order_relaxed);
   std::optional<uint64_t> captured;
   if (captured_) captured = captured_();
@@ -206,7 +225,10 @@ void ProgressLine::Draw() {
   // (With a total, the frames' own rate and time left until they are all
   // written; the encoders' after.)
   if (total_ && done < *total_) work.reset();
-  std::string text = ProgressText(verb_, total_, done, captured, seconds, work);
+  return ProgressText(verb_, total_, done, captured, seconds, work);
+}
+
+void ProgressLine::Show(std::string text) {
   if (output_.terminal && output_.columns) {
     // (Short of the last column: a line that fills it wraps on some
     // terminals.)

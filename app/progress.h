@@ -64,6 +64,9 @@ class ProgressLine {
   enum class Mode { kQuiet = 1, kAuto };
   // Frames captured so far, when recording (thread-safe).
   using Counter = std::function<uint64_t()>;
+  // A line of other work than frames, given the seconds since the start
+  // (called on the line's thread).
+  using Text = std::function<std::string(double seconds)>;
 
   // Where and how often the line is drawn, and its clock (seconds since
   // the start). Stderr, every 100 ms on a terminal and 5 s otherwise, the
@@ -86,6 +89,9 @@ class ProgressLine {
                Counter captured = {}, const WorkMeter* encoders = nullptr);
   ProgressLine(std::string verb, std::optional<uint64_t> total, Output output,
                Counter captured = {}, const WorkMeter* encoders = nullptr);
+  // A line of `text` instead of frames, on the same schedule.
+  ProgressLine(Text text, Mode mode);
+  ProgressLine(Text text, Output output);
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
   ~ProgressLine();
@@ -99,6 +105,10 @@ class ProgressLine {
  private:
   void Run();
   void Draw();
+  // The line of frames (with the encoders' work), and drawing a line (the
+  // line's thread).
+  std::string FramesText();
+  void Show(std::string text);
   // The encoders' work left, and the time left at their rate since it was
   // first seen left (the line's thread).
   std::optional<EncoderWork> Work(uint64_t done, uint64_t planned,
@@ -108,6 +118,7 @@ class ProgressLine {
   const std::optional<uint64_t> total_;
   const Counter captured_;
   const WorkMeter* const encoders_;
+  const Text text_;  // (empty: frames)
   Output output_;
   std::atomic<uint64_t> done_{0};
   std::string last_text_;  // (the line's thread)
@@ -127,6 +138,11 @@ class ProgressLine {
   bool stop_ = false;  // (mutex_)
   std::thread thread_;
 };
+
+// kQuiet for -q, else kAuto.
+inline ProgressLine::Mode ProgressMode(bool quiet) {
+  return quiet ? ProgressLine::Mode::kQuiet : ProgressLine::Mode::kAuto;
+}
 
 }  // namespace svgcast
 

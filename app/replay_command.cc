@@ -59,7 +59,8 @@ int RunReplay(const ReplayOptions& options) {
   svg_options.end_us = playback.end_us;
   std::unique_ptr<StandardInput> standard_input;  // for `-`
   if (Status s = StandardInput::Resolve(options.input, &standard_input,
-                                        &svg_options.path);
+                                        &svg_options.path,
+                                        ProgressMode(options.quiet));
       !s.ok()) {
     return ReportFailure(s);
   }

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -39,7 +41,16 @@ StandardInput::~StandardInput() {
   if (owned_) ::close(fd_);
 }
 
-Status StandardInput::Open(std::unique_ptr<StandardInput>* out) {
+std::string StandardInput::ProgressText(uint64_t bytes, double seconds) {
+  char line[96];
+  std::snprintf(line, sizeof line,
+                "svgcast: reading standard input: %.1f MB, %.1f s",
+                static_cast<double>(bytes) / 1e6, seconds);
+  return line;
+}
+
+Status StandardInput::Open(std::unique_ptr<StandardInput>* out,
+                           ProgressLine::Mode progress) {
   if (::isatty(STDIN_FILENO)) {
     return Status::Error(std::string(kName) +
                          ": standard input is a terminal (pipe the file in, "
@@ -65,6 +76,13 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out) {
   std::unique_ptr<StandardInput> input(new StandardInput(fd, /*owned=*/true));
   std::vector<char> buffer(1 << 16);
   uint64_t total_bytes = 0;
+  std::atomic<uint64_t> copied_bytes{0};
+  ProgressLine line(
+      [&copied_bytes](double seconds) {
+        return ProgressText(copied_bytes.load(std::memory_order_relaxed),
+                            seconds);
+      },
+      progress);
   for (;;) {
     const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
@@ -85,7 +103,9 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out) {
       written += w;
     }
     total_bytes += static_cast<uint64_t>(n);
+    copied_bytes.store(total_bytes, std::memory_order_relaxed);
   }
+  line.Finish();
   if (total_bytes == 0) {
     return Status::Error(std::string(kName) + ": nothing on standard input");
   }
@@ -95,10 +115,10 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out) {
 
 Status StandardInput::Resolve(const std::string& input,
                               std::unique_ptr<StandardInput>* stdin_file,
-                              std::string* path) {
+                              std::string* path, ProgressLine::Mode progress) {
   *path = input;
   if (input != kName) return Status::Ok();
-  if (Status s = Open(stdin_file); !s.ok()) return s;
+  if (Status s = Open(stdin_file, progress); !s.ok()) return s;
   *path = (*stdin_file)->path();
   return Status::Ok();
 }

@@ -4,16 +4,21 @@
 // frames), and again for --colors. A file redirected in (`< video.mp4`) is
 // read where it is; anything else (a pipe) is first copied into an unnamed
 // temporary file (in $TMPDIR, else /tmp), which has no name in any folder,
-// so it goes with the process however that ends (Ctrl-C too). Errors about
-// the input still name it `-`.
+// so it goes with the process however that ends (Ctrl-C too). While it is
+// copied, a progress line counts the megabytes read (unless quiet: a pipe
+// may bring a large video slowly). Errors about the input still name it
+// `-`.
 //
-// Threading: main thread only.
+// Threading: main thread only (the progress line reads the count of bytes
+// copied on a thread of its own).
 #ifndef SVGCAST_APP_STANDARD_INPUT_H_
 #define SVGCAST_APP_STANDARD_INPUT_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "app/progress.h"
 #include "capture/status.h"
 
 namespace svgcast {
@@ -24,7 +29,8 @@ class StandardInput {
 
   // Fails when standard input is a terminal (nobody would type a video),
   // when it is empty, or when the copy cannot be written.
-  static Status Open(std::unique_ptr<StandardInput>* out);
+  static Status Open(std::unique_ptr<StandardInput>* out,
+                     ProgressLine::Mode progress);
   StandardInput(const StandardInput&) = delete;
   StandardInput& operator=(const StandardInput&) = delete;
   ~StandardInput();
@@ -37,7 +43,11 @@ class StandardInput {
   // outlive the reading).
   static Status Resolve(const std::string& input,
                         std::unique_ptr<StandardInput>* stdin_file,
-                        std::string* path);
+                        std::string* path, ProgressLine::Mode progress);
+
+  // The progress line while a pipe is copied: "svgcast: reading standard
+  // input: 12.3 MB, 4.0 s".
+  static std::string ProgressText(uint64_t bytes, double seconds);
 
  private:
   StandardInput(int fd, bool owned);

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "app/standard_input.h"
+
 namespace svgcast {
 namespace {
 
@@ -202,6 +204,28 @@ TEST(ProgressLine, CountsFramesCapturedWhileNoneIsWritten) {
   for (size_t i = 1; i < lines.size(); ++i) {
     EXPECT_NE(lines[i], lines[i - 1]);
   }
+}
+
+// Other work than frames (standard input copied): the line of the text
+// given, on the same schedule, redrawn in place and cleared at the end on a
+// terminal.
+TEST(ProgressLine, DrawsOtherWorkThanFrames) {
+  DrawnLines drawn;
+  std::atomic<uint64_t> bytes{0};
+  ProgressLine line(
+      [&bytes](double seconds) {
+        return StandardInput::ProgressText(bytes.load(), seconds);
+      },
+      drawn.Output(true));
+  drawn.SetSeconds(1.0);
+  ASSERT_TRUE(
+      drawn.WaitFor("\rsvgcast: reading standard input: 0.0 MB, 1.0 s\033[K"));
+  bytes.store(12345678);
+  drawn.SetSeconds(4.0);
+  ASSERT_TRUE(
+      drawn.WaitFor("\rsvgcast: reading standard input: 12.3 MB, 4.0 s\033[K"));
+  line.Finish();
+  EXPECT_EQ(drawn.lines().back(), "\r\033[K");
 }
 
 }  // namespace
