@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include <sstream>
 
 #include <opencv2/imgproc.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "app/replay_command.h"
@@ -69,6 +71,7 @@ void WritePngFile(const std::string& path, const cv::Mat& bgrx) {
 }
 
 void RebuildFromChanges(const std::string& folder, const std::string& to) {
+  ASSERT_EQ(::mkdir(to.c_str(), 0700), 0) << to << ": " << std::strerror(errno);
   std::istringstream changes(ReadFile(folder + "/changes.txt"));
   cv::Mat frame;
   std::string manifest;

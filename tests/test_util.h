@@ -23,8 +23,8 @@ std::string FixturePath(const std::string& name);
 std::string CorpusPath(const std::string& name);
 
 // Rebuilds a sequence kept as changes (fixtures/anchor-electron-100, made
-// by fixtures/make_anchor_electron.py) into `to`, an existing folder, as
-// whole PNG frames plus frames.txt. `folder`/changes.txt has one line per
+// by fixtures/make_anchor_electron.py) into `to`, a new folder, as whole
+// PNG frames plus frames.txt. `folder`/changes.txt has one line per
 // frame, `<file> <ms> <x> <y>`: that frame is the one before with the file's
 // pixels at x,y (the first file is a whole frame). Fails the test (fatally)
 // on a missing file or a malformed line.

@@ -38,7 +38,6 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
-#include <sys/stat.h>
 
 #include "capture/clock.h"
 #include "capture/manifest.h"
@@ -565,7 +564,6 @@ class BrowserCorpusTest : public ::testing::Test, protected ReplayedInBrowser {
       GTEST_SKIP() << EngineName(engine()) << " not installed";
     }
     const std::string folder = dir_.File("frames");
-    ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
     ASSERT_NO_FATAL_FAILURE(
         RebuildFromChanges(FixturePath("anchor-electron-100"), folder));
     ReplayAndStartBrowser(folder, engine());
@@ -596,7 +594,6 @@ void CheckWebp(const std::string& fixture, Engine engine) {
   std::string folder = FixturePath(fixture);
   if (fixture == "anchor-electron-100") {
     folder = dir.File("frames");
-    ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
     ASSERT_NO_FATAL_FAILURE(RebuildFromChanges(FixturePath(fixture), folder));
   }
   Sequence seq;

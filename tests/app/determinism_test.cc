@@ -4,7 +4,6 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include "tests/test_util.h"
 
@@ -52,7 +51,6 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Determinism,
 TEST(DeterminismAnchorElectron, First100FramesSameBytesWithOneAndEightThreads) {
   TempDir dir;
   const std::string folder = dir.File("frames");
-  ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
   ASSERT_NO_FATAL_FAILURE(
       RebuildFromChanges(FixturePath("anchor-electron-100"), folder));
   ExpectSameSvgForThreads(folder, {1, 8});

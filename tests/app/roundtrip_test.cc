@@ -1,7 +1,6 @@
 // Replay then decode with our own reader: every frame comes back bit-exact.
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
-#include <sys/stat.h>
 
 #include "capture/manifest.h"
 #include "capture/png_reader.h"
@@ -90,7 +89,6 @@ TEST(RoundTripCorpus, AnchorElectron) {
 TEST(AnchorElectronFixture, IsTheCorpusFirstFramesAndDecodesExactly) {
   TempDir dir;
   const std::string folder = dir.File("frames");
-  ASSERT_EQ(::mkdir(folder.c_str(), 0700), 0);
   ASSERT_NO_FATAL_FAILURE(
       RebuildFromChanges(FixturePath("anchor-electron-100"), folder));
   const std::vector<TimedFrame> rebuilt = ReadSequence(folder);
