@@ -9,7 +9,8 @@
 // recording (no total), it counts the frames captured, and how many of
 // them still wait to be written, if any: the processing side may be
 // behind capture, and finishes them after it stops. On a terminal the line
-// is cut to its width: a line that wraps cannot be redrawn in place.
+// is cut to its width: a line that wraps cannot be redrawn in place. Work
+// other than frames (standard input being copied) gives its own text.
 //
 // The line is drawn by a thread of its own, so it keeps going (time,
 // frames captured) while the writer is busy with one frame: a sheet
@@ -17,8 +18,9 @@
 // no frame is written.
 //
 // Threading: Update() may be called from any thread, but from one at a time
-// (the graph's serial writer node). The `captured`, `clock` and `columns`
-// functions, and the meter's counts, are read on the line's thread.
+// (the graph's serial writer node). The `captured`, `text`, `clock` and
+// `columns` functions, and the meter's counts, are called on the line's
+// thread.
 // Finish() (or the destructor) on the owning thread, after the last
 // Update(): it stops and joins the line's thread; nothing is drawn after it
 // returns.
