@@ -121,45 +121,44 @@ std::function<double()> SecondsSinceNow() {
   };
 }
 
+// Stderr for kAuto; none (nothing drawn, no thread) for kQuiet.
+std::optional<ProgressLine::Output> OutputFor(ProgressLine::Mode mode) {
+  if (mode != ProgressLine::Mode::kAuto) return std::nullopt;
+  return StderrOutput();
+}
+
 }  // namespace
 
 ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
                            Mode mode, Counter captured,
                            const WorkMeter* encoders)
-    : verb_(std::move(verb)),
-      total_(total),
-      captured_(std::move(captured)),
-      encoders_(encoders) {
-  if (mode == Mode::kAuto) {
-    output_ = StderrOutput();
-    output_.clock = SecondsSinceNow();
-    thread_ = std::thread([this] { Run(); });
-  }
-}
+    : ProgressLine(std::move(verb), total, std::move(captured), encoders, {},
+                   OutputFor(mode)) {}
 
 ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
                            Output output, Counter captured,
                            const WorkMeter* encoders)
+    : ProgressLine(std::move(verb), total, std::move(captured), encoders, {},
+                   std::move(output)) {}
+
+ProgressLine::ProgressLine(Text text, Mode mode)
+    : ProgressLine({}, std::nullopt, {}, nullptr, std::move(text),
+                   OutputFor(mode)) {}
+
+ProgressLine::ProgressLine(Text text, Output output)
+    : ProgressLine({}, std::nullopt, {}, nullptr, std::move(text),
+                   std::move(output)) {}
+
+ProgressLine::ProgressLine(std::string verb, std::optional<uint64_t> total,
+                           Counter captured, const WorkMeter* encoders,
+                           Text text, std::optional<Output> output)
     : verb_(std::move(verb)),
       total_(total),
       captured_(std::move(captured)),
       encoders_(encoders),
-      output_(std::move(output)) {
-  if (!output_.clock) output_.clock = SecondsSinceNow();
-  thread_ = std::thread([this] { Run(); });
-}
-
-ProgressLine::ProgressLine(Text text, Mode mode)
-    : encoders_(nullptr), text_(std::move(text)) {
-  if (mode == Mode::kAuto) {
-    output_ = StderrOutput();
-    output_.clock = SecondsSinceNow();
-    thread_ = std::thread([this] { Run(); });
-  }
-}
-
-ProgressLine::ProgressLine(Text text, Output output)
-    : encoders_(nullptr), text_(std::move(text)), output_(std::move(output)) {
+      text_(std::move(text)) {
+  if (!output) return;
+  output_ = std::move(*output);
   if (!output_.clock) output_.clock = SecondsSinceNow();
   thread_ = std::thread([this] { Run(); });
 }

@@ -105,6 +105,10 @@ class ProgressLine {
   void Finish();
 
  private:
+  // Every constructor's: no thread when `output` is empty (quiet).
+  ProgressLine(std::string verb, std::optional<uint64_t> total,
+               Counter captured, const WorkMeter* encoders, Text text,
+               std::optional<Output> output);
   void Run();
   void Draw();
   // The line of frames (with the encoders' work), and drawing a line (the
