@@ -77,7 +77,6 @@ struct Sequence {
   return ::testing::AssertionSuccess();
 }
 
-// A folder with the first `count` frames of `folder` (files linked).
 std::unique_ptr<Browser> Start(Engine engine) {
   std::unique_ptr<Browser> browser;
   const Status s = StartBrowser(engine, &browser);
