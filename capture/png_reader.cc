@@ -183,34 +183,38 @@ Status ReadPngFile(const std::string& path, cv::Mat* bgrx) {
   return Status::Ok();
 }
 
-Status ReadPngSize(const std::string& path, cv::Size* size) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::FromErrno(path, errno);
-  uint8_t head[24] = {};
-  in.read(reinterpret_cast<char*>(head), sizeof head);
-  const auto got = static_cast<size_t>(in.gcount());
-  if (got == 0) return Status::Error(path + ": empty file, not a PNG");
-  if (got < sizeof kSignature ||
-      std::memcmp(head, kSignature, sizeof kSignature) != 0) {
-    return Status::Error(path + ": not a PNG file (bad signature)");
+Status PngSize(const uint8_t* data, size_t size, cv::Size* out) {
+  if (size == 0) return Status::Error("empty file, not a PNG");
+  if (size < sizeof kSignature ||
+      std::memcmp(data, kSignature, sizeof kSignature) != 0) {
+    return Status::Error("not a PNG file (bad signature)");
   }
-  if (got < sizeof head || std::memcmp(head + 12, "IHDR", 4) != 0) {
-    return Status::Error(path + ": corrupt PNG (no IHDR header)");
+  if (size < 24 || std::memcmp(data + 12, "IHDR", 4) != 0) {
+    return Status::Error("corrupt PNG (no IHDR header)");
   }
   auto be32 = [&](int at) {
-    return (uint32_t{head[at]} << 24) | (uint32_t{head[at + 1]} << 16) |
-           (uint32_t{head[at + 2]} << 8) | uint32_t{head[at + 3]};
+    return (uint32_t{data[at]} << 24) | (uint32_t{data[at + 1]} << 16) |
+           (uint32_t{data[at + 2]} << 8) | uint32_t{data[at + 3]};
   };
   const uint32_t width = be32(16);
   const uint32_t height = be32(20);
   if (width == 0 || height == 0 || width > kMaxImageSidePx ||
       height > kMaxImageSidePx) {
-    return Status::Error(path + ": PNG size " + std::to_string(width) + "x" +
+    return Status::Error("PNG size " + std::to_string(width) + "x" +
                          std::to_string(height) + " is not supported (1 to " +
                          std::to_string(kMaxImageSidePx) + " pixels a side)");
   }
-  *size = cv::Size(static_cast<int>(width), static_cast<int>(height));
+  *out = cv::Size(static_cast<int>(width), static_cast<int>(height));
   return Status::Ok();
+}
+
+Status ReadPngSize(const std::string& path, cv::Size* size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::FromErrno(path, errno);
+  uint8_t head[24] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  const Status s = PngSize(head, static_cast<size_t>(in.gcount()), size);
+  return s.ok() ? s : Status::Error(path + ": " + s.message());
 }
 
 }  // namespace svgcast

@@ -36,6 +36,11 @@ Status DecodePngWithAlpha(const uint8_t* data, size_t size, cv::Mat* bgra);
 // Reads and decodes a PNG file; errors read "<path>: <problem>".
 Status ReadPngFile(const std::string& path, cv::Mat* bgrx);
 
+// Reads only the signature and header of PNG data in memory (its first 24
+// bytes): its size, to check it before decoding. The error message says
+// what is wrong, without a file name.
+Status PngSize(const uint8_t* data, size_t size, cv::Size* out);
+
 // Reads only the signature and header of a PNG file (a few bytes), to check
 // a sequence cheaply before decoding it.
 Status ReadPngSize(const std::string& path, cv::Size* size);

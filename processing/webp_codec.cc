@@ -114,6 +114,15 @@ Status EncodeWebp(const cv::Mat& bgra, Effort effort,
   return Status::Ok();
 }
 
+Status WebpSize(const uint8_t* data, size_t size, cv::Size* out) {
+  int width = 0, height = 0;
+  if (!WebPGetInfo(data, size, &width, &height) || width <= 0 || height <= 0) {
+    return Status::Error("not a WebP image");
+  }
+  *out = {width, height};
+  return Status::Ok();
+}
+
 Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra) {
   int width = 0, height = 0;
   if (!WebPGetInfo(data, size, &width, &height) || width <= 0 || height <= 0) {

@@ -37,6 +37,9 @@ Status EncodeWebp(const cv::Mat& bgra, Effort effort,
                   const std::atomic<bool>* stop = nullptr,
                   WorkMeter* meter = nullptr);
 
+// A WebP image's width and height, from its header (before decoding it).
+Status WebpSize(const uint8_t* data, size_t size, cv::Size* out);
+
 // A WebP image -> CV_8UC4 BGRA (straight alpha; 255 where it has none).
 Status DecodeWebp(const uint8_t* data, size_t size, cv::Mat* bgra);
 

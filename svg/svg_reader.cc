@@ -1,16 +1,23 @@
 #include "svg/svg_reader.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <vector>
 
 #include <pugixml.hpp>
+#include <sys/stat.h>
 
 #include "capture/frame.h"
 #include "capture/png_reader.h"
@@ -29,10 +36,28 @@ constexpr int64_t kForever = INT64_MAX;
 // writes (kMaxImageSidePx), and sums of a few stay far from int overflow.
 constexpr int kMaxCoordinatePx = 1 << 20;
 
+// A file's moves may show earlier frames again, which may show earlier
+// ones again: each one copies layers (56 bytes each). svgcast writes at
+// most kMaxCopyElements (8,192) copies in a move; its recordings have far
+// fewer layers than this many plus one per byte of file (a 25 s terminal
+// log of 3.2 MB: 93,000), while a few kilobytes of moves of moves that
+// double at every step reach it at their 22nd step, and are refused.
+constexpr size_t kMaxLayersBeyondFileBytes = size_t{1} << 22;
+
+// Frames' inner <g id>s are not nested by svgcast; a file nesting them
+// deeper than this is refused rather than read by ever deeper recursion.
+constexpr int kMaxGroupDepth = 64;
+
 struct Image {
-  cv::Mat pixels;  // BGRX, or BGRA when has_alpha
+  cv::Mat pixels;  // BGRX, or BGRA when has_alpha; empty for a colour
   cv::Point origin;
   bool has_alpha = false;
+  // A one-colour rect: painted from its colour, without pixels (a rect
+  // of a few bytes of file may be as large as the screen, or larger).
+  std::optional<cv::Scalar> colour = std::nullopt;
+  cv::Size colour_size;
+
+  cv::Size size() const { return colour ? colour_size : pixels.size(); }
 };
 
 // One thing painted: an image (or a <use> of one), shown from time_us
@@ -65,6 +90,7 @@ class Reader : public ScreencastDecoder {
   // The <metadata>: "svgcast 1" or "svgcast 2", then the settings (svgcast
   // 1 wrapped every later frame in a <g>; 2 reads the same way).
   Status ReadSettings(std::string_view metadata);
+  Status CheckWellFormed(const pugi::xml_document& doc) const;
   Status ReadInt(const pugi::xml_node& node, const char* name, int fallback,
                  int* value) const;
   // x and y (default 0), width and height (default -1: absent); a <rect>'s
@@ -133,6 +159,7 @@ class Reader : public ScreencastDecoder {
 
   const std::string path_;
   const std::string name_;  // for errors
+  size_t max_layers_ = kMaxLayersBeyondFileBytes;
   cv::Size size_;
   ScreencastSettings settings_;
   std::vector<std::unique_ptr<Image>> images_;
@@ -157,6 +184,7 @@ class Reader : public ScreencastDecoder {
   std::vector<Layer> overlays_;  // shown for a while; after every layer
   // Inside a row: its y and height, what its sprites' boxes default to.
   std::optional<std::pair<int, int>> row_;
+  int group_depth_ = 0;  // inner <g id>s being read, one inside another
   // Rects' sizes by class, from the <style>s (anywhere in the file).
   std::map<std::string, cv::Size, std::less<>> size_classes_;
 
@@ -410,6 +438,20 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
           &bytes)) {
     return Bad(Describe(node) + " has corrupt base64 data");
   }
+  // Its size, from its header: checked before its pixels are decoded (a
+  // small image file may hold a very large picture).
+  cv::Size header_size;
+  if (const Status s = webp ? WebpSize(bytes.data(), bytes.size(), &header_size)
+                            : PngSize(bytes.data(), bytes.size(), &header_size);
+      !s.ok()) {
+    return Bad(Describe(node) + ": " + s.message());
+  }
+  if (header_size != cv::Size(width, height)) {
+    return Bad(Describe(node) + " is " + std::to_string(width) + "x" +
+               std::to_string(height) + " but its image is " +
+               std::to_string(header_size.width) + "x" +
+               std::to_string(header_size.height));
+  }
   auto image = std::make_unique<Image>();
   // Patches may leave pixels that did not change transparent (so what is
   // shown below shows through), so alpha is always read; an image with
@@ -418,6 +460,9 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
       webp ? DecodeWebp(bytes.data(), bytes.size(), &image->pixels)
            : DecodePngWithAlpha(bytes.data(), bytes.size(), &image->pixels);
   if (!decoded.ok()) return Bad(Describe(node) + ": " + decoded.message());
+  if (image->pixels.size() != header_size) {
+    return Bad(Describe(node) + ": its image is not of its header's size");
+  }
   image->has_alpha = false;
   for (int y = 0; y < image->pixels.rows && !image->has_alpha; ++y) {
     const auto* row = image->pixels.ptr<cv::Vec4b>(y);
@@ -427,12 +472,6 @@ Status Reader::ReadImage(const pugi::xml_node& node, int64_t time_us,
         break;
       }
     }
-  }
-  if (image->pixels.cols != width || image->pixels.rows != height) {
-    return Bad(Describe(node) + " is " + std::to_string(width) + "x" +
-               std::to_string(height) + " but its image is " +
-               std::to_string(image->pixels.cols) + "x" +
-               std::to_string(image->pixels.rows));
   }
   image->origin = {x, y};
   if (!id.empty() && !images_by_id_.emplace(id, image.get()).second) {
@@ -515,9 +554,9 @@ Status Reader::ReadRect(const pugi::xml_node& node, int64_t time_us) {
           (rgb & 0xFu) * 0x11u;
   }
   auto image = std::make_unique<Image>();
-  image->pixels = cv::Mat(
-      height, width, CV_8UC4,
-      cv::Scalar(rgb & 0xFF, (rgb >> 8) & 0xFF, (rgb >> 16) & 0xFF, 255));
+  image->colour =
+      cv::Scalar(rgb & 0xFF, (rgb >> 8) & 0xFF, (rgb >> 16) & 0xFF, 255);
+  image->colour_size = {width, height};
   image->origin = {x, y};
   if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
   layers_.push_back({time_us, image.get(), image->origin});
@@ -764,6 +803,11 @@ Status Reader::ReadMovedFrame(const pugi::xml_node& node, int64_t time_us,
   if (Status s = ReadInt(use, "x", 0, &moved_x); !s.ok()) return s;
   if (Status s = ReadInt(use, "y", 0, &moved_y); !s.ok()) return s;
   if (!overlays_.empty()) return Bad(Describe(node) + " after the pointer");
+  if (layers_.size() + (layers.second - layers.first) > max_layers_) {
+    return Bad(Describe(node) + " shows earlier frames again past " +
+               std::to_string(max_layers_) +
+               " patches in all (moves of moves of moves...)");
+  }
   const cv::Rect box(x, y, width, height);
   const cv::Point shift(x + moved_x, y + moved_y);
   for (size_t n = layers.first; n < layers.second; ++n) {
@@ -780,11 +824,17 @@ Status Reader::ReadMovedFrame(const pugi::xml_node& node, int64_t time_us,
 Status Reader::ReadShownAgain(const pugi::xml_node& node, int64_t time_us) {
   const std::string id = node.attribute("id").value();
   if (id.empty()) return Bad(Describe(node) + " has no id");
+  if (group_depth_ == kMaxGroupDepth) {
+    return Bad(Describe(node) + " is nested in more than " +
+               std::to_string(kMaxGroupDepth) + " groups");
+  }
   const size_t first = layers_.size();
+  group_depth_ += 1;
   for (const pugi::xml_node& child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     if (Status s = ReadPatch(child, time_us); !s.ok()) return s;
   }
+  group_depth_ -= 1;
   if (images_by_id_.count(id) != 0 ||
       !frames_by_id_.emplace(id, std::make_pair(first, layers_.size()))
            .second) {
@@ -837,9 +887,13 @@ void Paint(const Layer& layer, cv::Mat* canvas,
   cv::Rect canvas_rect =
       clip.value_or(cv::Rect(0, 0, canvas->cols, canvas->rows));
   if (layer.clip) canvas_rect &= *layer.clip;
-  const cv::Rect target(layer.at, layer.image->pixels.size());
+  const cv::Rect target(layer.at, layer.image->size());
   const cv::Rect visible = target & canvas_rect;
   if (visible.empty()) return;
+  if (layer.image->colour) {
+    (*canvas)(visible).setTo(*layer.image->colour);
+    return;
+  }
   const cv::Mat source = layer.image->pixels(visible - layer.at);
   cv::Mat destination = (*canvas)(visible);
   if (!layer.image->has_alpha) {
@@ -859,21 +913,96 @@ void Paint(const Layer& layer, cv::Mat* canvas,
   }
 }
 
-Status Reader::Load() {
-  pugi::xml_document doc;
-  const pugi::xml_parse_result parsed = doc.load_file(path_.c_str());
-  if (parsed.status == pugi::status_file_not_found) {
-    return Status::Error(name_ + ": no such file");
+// What pugixml lets through but a browser refuses (and would show as an
+// error instead of the picture): more than one root element, text beside
+// it, an attribute given twice. And an id given twice: a browser shows
+// the first element of an id, which the reader, finding elements by id
+// and kind, might not. (A walk without recursion: nesting may be deep.)
+Status Reader::CheckWellFormed(const pugi::xml_document& doc) const {
+  int roots = 0;
+  for (const pugi::xml_node& node : doc.children()) {
+    if (node.type() == pugi::node_element) roots += 1;
+    if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
+      return Bad("text outside the root element");
+    }
   }
-  if (parsed.status == pugi::status_io_error ||
-      parsed.status == pugi::status_out_of_memory) {
-    return Status::Error(name_ + ": cannot read (" +
-                         std::string(parsed.description()) + ")");
+  if (roots != 1) {
+    return Bad(roots == 0 ? "no root element" : "more than one root element");
+  }
+  std::set<std::string_view> ids;
+  std::vector<std::string_view> names;
+  for (pugi::xml_node node = doc.document_element(); node;) {
+    names.clear();
+    for (const pugi::xml_attribute& attr : node.attributes()) {
+      names.push_back(attr.name());
+      if (names.back() == "id" && !ids.insert(attr.value()).second) {
+        return Bad("id \"" + std::string(attr.value()) + "\" used twice");
+      }
+    }
+    std::sort(names.begin(), names.end());
+    if (const auto twice = std::adjacent_find(names.begin(), names.end());
+        twice != names.end()) {
+      return Bad(Describe(node) + " has " + std::string(*twice) + " twice");
+    }
+    // Next: the first child, else the next sibling of it or of the nearest
+    // parent that has one.
+    if (pugi::xml_node child = node.first_child(); child) {
+      node = child;
+      continue;
+    }
+    while (node && !node.next_sibling()) node = node.parent();
+    if (node) node = node.next_sibling();
+  }
+  return Status::Ok();
+}
+
+// The whole file (a pipe too: read to its end). Errors name it.
+Status ReadWholeFile(const std::string& path, const std::string& name,
+                     std::string* text) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return errno == ENOENT ? Status::Error(name + ": no such file")
+                           : Status::FromErrno(name + ": cannot read", errno);
+  }
+  struct stat file {};
+  if (::fstat(fd, &file) == 0 && S_ISDIR(file.st_mode)) {
+    ::close(fd);
+    return Status::Error(name + ": a folder, not an SVG file");
+  }
+  text->clear();
+  if (S_ISREG(file.st_mode)) text->reserve(static_cast<size_t>(file.st_size));
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return Status::FromErrno(name + ": cannot read", error);
+    }
+    if (n == 0) break;
+    text->append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+Status Reader::Load() {
+  std::string text;  // (parsed in place: it outlives `doc`)
+  if (Status s = ReadWholeFile(path_, name_, &text); !s.ok()) return s;
+  if (text.empty()) return Status::Error(name_ + ": empty file");
+  max_layers_ = kMaxLayersBeyondFileBytes + text.size();
+  pugi::xml_document doc;
+  const pugi::xml_parse_result parsed = doc.load_buffer_inplace(
+      text.data(), text.size(), pugi::parse_default | pugi::parse_fragment);
+  if (parsed.status == pugi::status_out_of_memory) {
+    return Status::Error(name_ + ": out of memory reading it");
   }
   if (!parsed) {
     return Bad(std::string("XML error at byte ") +
                std::to_string(parsed.offset) + ": " + parsed.description());
   }
+  if (Status s = CheckWellFormed(doc); !s.ok()) return s;
   const pugi::xml_node root = doc.document_element();
   if (std::strcmp(root.name(), "svg") != 0) return Bad("the root is not <svg>");
   if (Status s = ReadSettings(root.child_value("metadata")); !s.ok()) {
@@ -978,9 +1107,8 @@ bool Reader::Next(DecodedFrame* frame) {
     // again from the first layer (not assuming it is covered there).
     const auto [from, to] = hiding_.equal_range(time);
     for (auto it = from; it != to; ++it) {
-      const cv::Rect box =
-          cv::Rect(it->second->at, it->second->image->pixels.size()) &
-          cv::Rect(0, 0, canvas_.cols, canvas_.rows);
+      const cv::Rect box = cv::Rect(it->second->at, it->second->image->size()) &
+                           cv::Rect(0, 0, canvas_.cols, canvas_.rows);
       canvas_(box).setTo(cv::Scalar(0, 0, 0, 255));
       for (const Layer& layer : layers_) {
         if (layer.time_us <= time && time < layer.hide_us) {
@@ -1016,8 +1144,16 @@ bool Reader::Next(DecodedFrame* frame) {
 Status ScreencastDecoder::Open(const std::string& path,
                                std::unique_ptr<ScreencastDecoder>* decoder,
                                const std::string& name) {
-  auto reader = std::make_unique<Reader>(path, name.empty() ? path : name);
-  if (Status s = reader->Load(); !s.ok()) return s;
+  const std::string& shown_name = name.empty() ? path : name;
+  auto reader = std::make_unique<Reader>(path, shown_name);
+  // (Its pictures may be larger than the memory there is.)
+  try {
+    if (Status s = reader->Load(); !s.ok()) return s;
+  } catch (const std::bad_alloc&) {
+    return Status::Error(shown_name + ": out of memory reading it");
+  } catch (const cv::Exception& e) {
+    return Status::Error(shown_name + ": cannot read it (" + e.err + ")");
+  }
   *decoder = std::move(reader);
   return Status::Ok();
 }

@@ -389,6 +389,30 @@ TEST(SvgReader, SpritesInARowTakeItsRows) {
 // A browser shows, at time t, every element whose time has come, painted in
 // document order, whatever the order of the times. Here the 200 ms group
 // comes first in the document, so the 100 ms group stays on top of it.
+// A one-colour rect is painted from its colour: one far larger than the
+// screen (a few bytes of file) paints the screen, without pixels of its
+// own (three of 16384x16384 once took 3 GB).
+TEST(SvgReader, RectsFarLargerThanTheScreenPaintIt) {
+  TempDir dir;
+  const std::string path = dir.File("big.svg");
+  std::string rects;
+  for (int i = 0; i < 3; ++i) {
+    rects += "<rect style=\"--d:" + std::to_string(10 * (i + 1)) +
+             "ms\" x=\"-100\" y=\"-100\" width=\"16384\" height=\"16384\" "
+             "fill=\"" +
+             std::string(i == 1 ? "#00f" : "#0f0") + "\"/>\n";
+  }
+  WriteFile(
+      path,
+      Svg2({4, 2}, ImageTag("a", {0, 0}, SolidFrame({4, 2}, kWhite)) + rects));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.times, (std::vector<int64_t>{0, 10000, 20000, 30000}));
+  EXPECT_TRUE(SamePixels(d.canvases[1], SolidFrame({4, 2}, kGreen)));
+  EXPECT_TRUE(SamePixels(d.canvases[2], SolidFrame({4, 2}, kBlue)));
+  EXPECT_TRUE(SamePixels(d.canvases[3], SolidFrame({4, 2}, kGreen)));
+}
+
 TEST(SvgReader, LayersOutOfTimeOrderPaintInDocumentOrder) {
   TempDir dir;
   const std::string path = dir.File("order.svg");
@@ -488,7 +512,71 @@ TEST_F(SvgReaderError, MissingFile) {
 
 TEST_F(SvgReaderError, NotXml) { ExpectError("this is not <xml", "XML error"); }
 
-TEST_F(SvgReaderError, EmptyFile) { ExpectError("", "XML error"); }
+TEST_F(SvgReaderError, EmptyFile) { ExpectError("", "empty file"); }
+
+TEST_F(SvgReaderError, AFolder) {
+  ExpectErrorAt(dir_.path(), "a folder, not an SVG file");
+}
+
+// What a browser refuses to show (an XML error) is refused too, though
+// pugixml reads it: a second root, text after the root, an attribute
+// given twice; and an id given to two elements of different kinds (a
+// browser shows the first; the reader would have taken the pattern).
+TEST_F(SvgReaderError, NotWellFormedOrAnIdOnTwoKindsOfElement) {
+  const std::string svg = Svg({4, 2}, Poster());
+  ExpectError(svg + svg, "more than one root element");
+  ExpectError(svg + "garbage\n", "text outside the root element");
+  std::string width_twice = svg;
+  width_twice.insert(width_twice.find(" height="), " width=\"4\"");
+  ExpectError(width_twice, "has width twice");
+  const std::string sheet = ImageTag("s", {0, 0}, SolidFrame({4, 2}, kRed));
+  std::string pattern_image = ImageTag("", {0, 0}, SolidFrame({4, 2}, kRed));
+  pattern_image.erase(pattern_image.find(" id=\"\""), 6);
+  ExpectError(Svg2({4, 2}, Poster() + "<defs>" + sheet +
+                               "<pattern id=\"s\" width=\"1\" "
+                               "height=\"1\">" +
+                               pattern_image + "</pattern></defs>"),
+              "id \"s\" used twice");
+}
+
+// A file of a few kilobytes whose frames each show the one before twice
+// (moves of moves) would double its layers at every frame; it is refused
+// at a bound (4,194,304 layers and one a byte of file) instead of taking
+// all the memory there is.
+TEST_F(SvgReaderError, MovesOfMovesPastTheBound) {
+  std::string body = "<defs>" +
+                     ImageTag("i", {0, 0}, SolidFrame({2, 2}, kRed)) +
+                     "</defs>\n<g style=\"--d:0ms\"><g id=\"g0\"><use "
+                     "href=\"#i\"/></g></g>\n";
+  for (int k = 1; k <= 24; ++k) {
+    const std::string move = "<svg width=\"4\" height=\"2\"><use href=\"#g" +
+                             std::to_string(k - 1) + "\"/></svg>";
+    body += "<g style=\"--d:" + std::to_string(k) + "ms\"><g id=\"g" +
+            std::to_string(k) + "\">" + move + move + "</g></g>\n";
+  }
+  ExpectError(Svg2({4, 2}, body), "shows earlier frames again past 419");
+}
+
+// Frames' inner <g id>s nested more than 64 deep are refused (they were
+// read by recursion: 20,000 of them overflowed the stack).
+TEST_F(SvgReaderError, GroupsNestedPastTheBound) {
+  const auto nested = [&](int depth) {
+    std::string groups;
+    for (int i = 0; i < depth; ++i) {
+      groups += "<g id=\"g" + std::to_string(i) + "\">";
+    }
+    groups += "<rect width=\"1\" height=\"1\" fill=\"#f00\"/>";
+    for (int i = 0; i < depth; ++i) groups += "</g>";
+    return Svg2({4, 2}, Poster() + "<g style=\"--d:10ms\">" + groups + "</g>");
+  };
+  ExpectError(nested(20000), "is nested in more than 64 groups");
+  const std::string path = dir_.File("64.svg");
+  WriteFile(path, nested(64));
+  const Decoded d = DecodeAll(path);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  ASSERT_EQ(d.canvases.size(), 2u);
+  EXPECT_EQ(d.canvases[1].at<cv::Vec4b>(0, 0), cv::Vec4b(0, 0, 255, 255));
+}
 
 TEST_F(SvgReaderError, BinaryFile) {
   std::vector<uint8_t> png;
@@ -638,10 +726,11 @@ TEST_F(SvgReaderError, IdUsedTwice) {
 }
 
 TEST_F(SvgReaderError, GroupWithoutAnimationDelay) {
-  ExpectError(Svg({4, 2}, Poster() + "<g>" + Poster() + "</g>"),
+  const std::string patch = ImageTag("b", {0, 0}, SolidFrame({1, 1}, kRed));
+  ExpectError(Svg({4, 2}, Poster() + "<g>" + patch + "</g>"),
               "has no animation-delay");
   ExpectError(
-      Svg({4, 2}, Poster() + "<g style=\"opacity:0.5\">" + Poster() + "</g>"),
+      Svg({4, 2}, Poster() + "<g style=\"opacity:0.5\">" + patch + "</g>"),
       "has no animation-delay");
 }
 
