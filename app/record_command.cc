@@ -8,8 +8,8 @@
 
 #include "app/capture_session.h"
 #include "app/child_process.h"
-#include "app/option_parsing.h"
 #include "app/interrupt.h"
+#include "app/option_parsing.h"
 #include "app/replay_command.h"
 #include "capture/portal_source.h"
 #include "capture/x11_source.h"
@@ -202,8 +202,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   if (child != nullptr)
     session.should_stop = [child] { return child->Exited(); };
   session.start_message =
-      "recording " + shown_source + " at " +
-      FormatRate(options.fps) + " fps" +
+      "recording " + shown_source + " at " + FormatRate(options.fps) + " fps" +
       (child != nullptr ? " ('" + child->name() + "')" : "") + "; Ctrl-C stops";
   const Status status = RunSession(*source, session, report);
   source.reset();  // before the display goes away
@@ -280,7 +279,9 @@ int RecordInColours(const RecordOptions& options) {
   if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
     return ReportFailure(s);
   }
-  if (options.output != "-") {  // unwritable: say so before recording
+  // Unwritable: say so before recording. (Not a stream: a pipe opened
+  // and closed would end there for its reader.)
+  if (!OutputFile::IsStream(options.output)) {
     std::unique_ptr<OutputFile> probe;
     if (Status s = OutputFile::Open(options.output, &probe); !s.ok()) {
       return Fail(s.message());

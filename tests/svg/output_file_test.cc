@@ -1,11 +1,13 @@
 // svg/output_file.h: temp file until Commit, atomic rename, cleanup, errors.
 #include "svg/output_file.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -176,6 +178,111 @@ TEST(OutputFile, DashIsStandardOutput) {
   EXPECT_TRUE(file->is_stdout());
   EXPECT_EQ(file->temp_path(), "");
   // Nothing written: destroying it writes nothing to the test's stdout.
+}
+
+// A link is followed: its target is replaced, the link stays a link.
+TEST(OutputFile, ReplacesWhatALinkNames) {
+  TempDir dir;
+  fs::create_directory(dir.File("real"));
+  WriteFile(dir.File("real/target.svg"), "old");
+  fs::create_symlink("real/target.svg", dir.File("link.svg"));
+  std::unique_ptr<OutputFile> file = OpenOrDie(dir.File("link.svg"));
+  ASSERT_NE(file, nullptr);
+  file->Write("new");
+  ASSERT_TRUE(file->Commit().ok());
+  EXPECT_TRUE(fs::is_symlink(dir.File("link.svg")));
+  EXPECT_EQ(ReadFile(dir.File("real/target.svg")), "new");
+  EXPECT_EQ(ListFolder(dir.File("real")),
+            std::vector<std::string>{"target.svg"});
+}
+
+TEST(OutputFile, KeepsThePermissionsOfTheFileItReplaces) {
+  TempDir dir;
+  const std::string path = dir.File("out.svg");
+  WriteFile(path, "old");
+  ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+  std::unique_ptr<OutputFile> file = OpenOrDie(path);
+  ASSERT_NE(file, nullptr);
+  file->Write("new");
+  ASSERT_TRUE(file->Commit().ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(ReadFile(path), "new");
+}
+
+TEST(OutputFile, RefusesAFileItMayNotWrite) {
+  if (::geteuid() == 0) GTEST_SKIP() << "running as root, who may write it";
+  TempDir dir;
+  const std::string path = dir.File("out.svg");
+  WriteFile(path, "old");
+  ASSERT_EQ(::chmod(path.c_str(), 0400), 0);
+  std::unique_ptr<OutputFile> file;
+  const Status s = OutputFile::Open(path, &file);
+  EXPECT_TRUE(IsOneLineNaming(s, path));
+  EXPECT_TRUE(Contains(s.message(), "Permission denied"));
+  EXPECT_EQ(ReadFile(path), "old");
+}
+
+// What a reader of a pipe gets (on a thread of its own: opening a pipe
+// to write waits for its reader).
+class PipeReader {
+ public:
+  explicit PipeReader(const std::string& path)
+      : thread_([this, path] { got_ = ReadFile(path); }) {}
+  std::string Get() {
+    thread_.join();
+    return got_;
+  }
+
+ private:
+  std::string got_;
+  std::thread thread_;  // last: starts once the rest is set up
+};
+
+// A pipe (or a device) is written through, as standard output is: it is
+// not replaced by a file.
+TEST(OutputFile, WritesThroughAPipe) {
+  TempDir dir;
+  const std::string path = dir.File("pipe");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  EXPECT_TRUE(OutputFile::IsStream(path));
+  PipeReader reader(path);
+  const std::string bytes = Pattern(3 << 20, 7);
+  {
+    std::unique_ptr<OutputFile> file = OpenOrDie(path);
+    ASSERT_NE(file, nullptr);
+    EXPECT_TRUE(file->is_stream());
+    EXPECT_EQ(file->temp_path(), "");
+    file->Write(bytes.substr(0, 1000));
+    file->Write(bytes.substr(1000));
+    ASSERT_TRUE(file->Commit().ok());
+  }
+  EXPECT_TRUE(reader.Get() == bytes);
+  struct stat st {};
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{"pipe"});
+}
+
+// A stream that is not committed (the run failed) gets what was written
+// before, but never its end: an SVG there has no closing tag.
+TEST(OutputFile, AStreamNotCommittedNeverGetsItsEnd) {
+  TempDir dir;
+  const std::string path = dir.File("pipe");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  PipeReader reader(path);
+  const std::string bytes = Pattern(3 << 20, 8) + "</svg>\n";
+  {
+    std::unique_ptr<OutputFile> file = OpenOrDie(path);
+    ASSERT_NE(file, nullptr);
+    file->Write(bytes.substr(0, 1 << 20));
+    file->Write(bytes.substr(1 << 20));  // (large: once wrote it all)
+  }
+  const std::string got = reader.Get();
+  EXPECT_GT(got.size(), 0u);
+  EXPECT_LE(got.size(), bytes.size() - 64);
+  EXPECT_TRUE(got == bytes.substr(0, got.size()));
 }
 
 TEST(OutputFile, OpenFailsOnEmptyPath) {
