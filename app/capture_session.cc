@@ -144,7 +144,10 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
     return report->capture.status;
   }
   if (!processed.ok()) return processed;
-  report->interrupted = report->capture.end == CaptureResult::End::kStopped;
+  // (Also once every frame was read: Ctrl-C then hurried the encoding, and
+  // into itself the input stays as it was, as the message said.)
+  report->interrupted = report->capture.end == CaptureResult::End::kStopped ||
+                        InterruptHandler::interrupted();
   if (report->interrupted && !options.write_if_interrupted) {
     report->written = false;
     return Status::Ok();  // (the temporary file goes with `out`)

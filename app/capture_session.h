@@ -78,7 +78,8 @@ struct SessionReport {
   uint64_t bytes = 0;
   double seconds = 0;  // wall time of the whole run
   int threads = 0;
-  bool interrupted = false;  // Ctrl-C ended it (the SVG is still complete)
+  // Ctrl-C ended it, or hurried its encoding (the SVG is still complete).
+  bool interrupted = false;
   // False: interrupted and not written (!write_if_interrupted); only
   // `capture` and `interrupted` are filled in then.
   bool written = true;
