@@ -21,13 +21,14 @@ int RunReplay(const ReplayOptions& options) {
   // A folder of frames, or an svgcast SVG to encode again (`-`: from
   // standard input).
   std::error_code error;
-  const bool from_stdin = options.input == StandardInput::kName;
+  // (A pipe cannot be a folder: an SVG.)
+  const bool streamed = StandardInput::IsStream(options.input);
   const bool file =
-      from_stdin || std::filesystem::is_regular_file(options.input, error);
+      streamed || std::filesystem::is_regular_file(options.input, error);
   std::string extension =
       std::filesystem::path(options.input).extension().string();
   for (char& c : extension) c = static_cast<char>(std::tolower(c));
-  const bool svg = from_stdin || (file && extension == ".svg");
+  const bool svg = streamed || (file && extension == ".svg");
   // An SVG that loops keeps looping unless told (below), so --hold alone
   // may be for its loop: resolved as with --loop, checked once it is read.
   const bool may_keep_loop = svg && !options.loop_given;

@@ -41,12 +41,19 @@ StandardInput::~StandardInput() {
   if (owned_) ::close(fd_);
 }
 
-std::string StandardInput::ProgressText(uint64_t bytes, double seconds) {
+std::string StandardInput::ProgressText(uint64_t bytes, double seconds,
+                                        const std::string& name) {
+  const std::string what = name == kName ? "standard input" : name;
   char line[96];
-  std::snprintf(line, sizeof line,
-                "svgcast: reading standard input: %.1f MB, %.1f s",
+  std::snprintf(line, sizeof line, "%.1f MB, %.1f s",
                 static_cast<double>(bytes) / 1e6, seconds);
-  return line;
+  return "svgcast: reading " + what + ": " + line;
+}
+
+bool StandardInput::IsStream(const std::string& input) {
+  struct stat file {};
+  return input == kName || (::stat(input.c_str(), &file) == 0 &&
+                            !S_ISREG(file.st_mode) && !S_ISDIR(file.st_mode));
 }
 
 Status StandardInput::Open(std::unique_ptr<StandardInput>* out,
@@ -66,30 +73,33 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out,
     out->reset(new StandardInput(STDIN_FILENO, /*owned=*/false));
     return Status::Ok();
   }
+  return Copy(STDIN_FILENO, kName, out, progress);
+}
+
+Status StandardInput::Copy(int from, const std::string& name,
+                           std::unique_ptr<StandardInput>* out,
+                           ProgressLine::Mode progress) {
+  const std::string what = name == kName ? "standard input" : name;
   const std::string folder = TempFolder();
   const int fd = OpenUnnamedFile(folder);
   if (fd < 0) {
-    return Status::FromErrno(
-        std::string(kName) + ": cannot copy standard input into " + folder,
-        errno);
+    return Status::FromErrno(name + ": cannot copy " + what + " into " + folder,
+                             errno);
   }
   std::unique_ptr<StandardInput> input(new StandardInput(fd, /*owned=*/true));
   std::vector<char> buffer(1 << 16);
   uint64_t total_bytes = 0;
   std::atomic<uint64_t> copied_bytes{0};
   ProgressLine line(
-      [&copied_bytes](double seconds) {
+      [&copied_bytes, &name](double seconds) {
         return ProgressText(copied_bytes.load(std::memory_order_relaxed),
-                            seconds);
+                            seconds, name);
       },
       progress);
   for (;;) {
-    const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+    const ssize_t n = ::read(from, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return Status::FromErrno(
-          std::string(kName) + ": cannot read standard input", errno);
-    }
+    if (n < 0) return Status::FromErrno(name + ": cannot read", errno);
     if (n == 0) break;
     for (ssize_t written = 0; written < n;) {
       const ssize_t w = ::write(fd, buffer.data() + written,
@@ -97,8 +107,7 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out,
       if (w < 0 && errno == EINTR) continue;
       if (w < 0) {
         return Status::FromErrno(
-            std::string(kName) + ": cannot copy standard input into " + folder,
-            errno);
+            name + ": cannot copy " + what + " into " + folder, errno);
       }
       written += w;
     }
@@ -107,7 +116,8 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out,
   }
   line.Finish();
   if (total_bytes == 0) {
-    return Status::Error(std::string(kName) + ": nothing on standard input");
+    return Status::Error(name == kName ? name + ": nothing on standard input"
+                                       : name + ": empty");
   }
   *out = std::move(input);
   return Status::Ok();
@@ -117,8 +127,18 @@ Status StandardInput::Resolve(const std::string& input,
                               std::unique_ptr<StandardInput>* stdin_file,
                               std::string* path, ProgressLine::Mode progress) {
   *path = input;
-  if (input != kName) return Status::Ok();
-  if (Status s = Open(stdin_file, progress); !s.ok()) return s;
+  if (!IsStream(input)) return Status::Ok();
+  if (input == kName) {
+    if (Status s = Open(stdin_file, progress); !s.ok()) return s;
+  } else {
+    // A pipe by name (`<(...)`, a FIFO) or a device: copied as standard
+    // input is, to be read as often as needed.
+    const int fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno(input + ": cannot read", errno);
+    const Status s = Copy(fd, input, stdin_file, progress);
+    ::close(fd);
+    if (!s.ok()) return s;
+  }
   *path = (*stdin_file)->path();
   return Status::Ok();
 }
