@@ -1,7 +1,9 @@
 #include "app/convert_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "app/capture_session.h"
 #include "app/colour_choice.h"
@@ -44,6 +46,15 @@ int RunConvert(const ConvertOptions& options) {
   ResolvedPlayback playback;
   if (Status s = ResolvePlayback(options.playback, &playback); !s.ok()) {
     return ReportFailure(s);
+  }
+  // (The SVG replaces its path only at the end, when the video was read.)
+  std::error_code same_error;
+  if (options.input != StandardInput::kName &&
+      std::filesystem::equivalent(options.input, options.output, same_error)) {
+    return ReportFailure(
+        Status::Usage("-o " + options.output +
+                      ": that is the video itself (give the SVG "
+                      "another name)"));
   }
   VideoOptions video;
   std::unique_ptr<StandardInput> standard_input;  // for `-`

@@ -57,6 +57,10 @@ Status ParseDuration(const std::string& option, const std::string& text,
     return Status::Usage(option + ": '" + text + "': must be more than 0");
   }
   *duration_us = std::llround(value * scale_us);
+  if (*duration_us == 0 && !rules.allow_zero) {  // (times are in us)
+    return Status::Usage(option + ": '" + text +
+                         "': must be at least a microsecond");
+  }
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "capture/frame_sizes.h"
 
+#include "capture/png_reader.h"
+
 namespace svgcast {
 namespace {
 
@@ -65,6 +67,37 @@ std::optional<cv::Size> Vp9KeyFrameSize(const uint8_t* data, size_t size) {
                   static_cast<int>(height_minus_1) + 1);
 }
 
+std::optional<cv::Size> JpegFrameSize(const uint8_t* data, size_t size) {
+  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) return std::nullopt;
+  size_t at = 2;
+  while (at + 4 <= size) {
+    if (data[at] != 0xFF) return std::nullopt;
+    const uint8_t marker = data[at + 1];
+    if (marker == 0xFF) {  // (fill bytes)
+      at += 1;
+      continue;
+    }
+    if (marker == 0xD9 || marker == 0xDA) return std::nullopt;  // EOI, SOS
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      at += 2;  // (markers without a length)
+      continue;
+    }
+    const size_t length = size_t{data[at + 2]} << 8 | data[at + 3];
+    // SOF0-SOF15, but for DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+        marker != 0xCC) {
+      if (length < 7 || at + 9 > size) return std::nullopt;
+      const int height = data[at + 5] << 8 | data[at + 6];
+      const int width = data[at + 7] << 8 | data[at + 8];
+      if (width == 0 || height == 0) return std::nullopt;
+      return cv::Size(width, height);
+    }
+    if (length < 2) return std::nullopt;
+    at += 2 + length;
+  }
+  return std::nullopt;
+}
+
 void FrameSizes::ContextFreer::operator()(AVCodecContext* context) const {
   avcodec_free_context(&context);
 }
@@ -75,7 +108,10 @@ void FrameSizes::ParserCloser::operator()(AVCodecParserContext* parser) const {
 
 FrameSizes::FrameSizes(const AVCodecParameters& codec)
     : codec_id_(codec.codec_id) {
-  if (codec_id_ == AV_CODEC_ID_VP9) return;
+  if (codec_id_ == AV_CODEC_ID_VP9 || codec_id_ == AV_CODEC_ID_PNG ||
+      codec_id_ == AV_CODEC_ID_MJPEG) {
+    return;
+  }
   parser_.reset(av_parser_init(codec_id_));
   context_.reset(avcodec_alloc_context3(nullptr));
   if (!parser_ || !context_ ||
@@ -88,9 +124,15 @@ FrameSizes::FrameSizes(const AVCodecParameters& codec)
 }
 
 std::optional<cv::Size> FrameSizes::Of(const AVPacket& packet) {
-  if (codec_id_ == AV_CODEC_ID_VP9) {
+  if (codec_id_ == AV_CODEC_ID_VP9 || codec_id_ == AV_CODEC_ID_PNG ||
+      codec_id_ == AV_CODEC_ID_MJPEG) {
     if (packet.data == nullptr || packet.size <= 0) return std::nullopt;
-    return Vp9KeyFrameSize(packet.data, static_cast<size_t>(packet.size));
+    const auto size = static_cast<size_t>(packet.size);
+    if (codec_id_ == AV_CODEC_ID_MJPEG) return JpegFrameSize(packet.data, size);
+    if (codec_id_ == AV_CODEC_ID_VP9) return Vp9KeyFrameSize(packet.data, size);
+    cv::Size png;
+    if (!PngSize(packet.data, size, &png).ok()) return std::nullopt;
+    return png;
   }
   if (!parser_) return std::nullopt;
   uint8_t* data = nullptr;

@@ -6,9 +6,10 @@
 // size without a word.
 //
 // Sizes come from FFmpeg's parser for the codec where it reads them
-// (H.264, HEVC, VP8, AV1, MPEG-1/2/4), and for VP9 from each key frame's
+// (H.264, HEVC, VP8, AV1, MPEG-1/2/4), for VP9 from each key frame's
 // header (svgcast's own reading: FFmpeg's VP9 parser gives none; an inter
-// frame that changes size is not seen). Other codecs (GIF, APNG, FFV1,
+// frame that changes size is not seen), and for PNG and Motion JPEG
+// frames from their headers (IHDR, SOFn). Other codecs (GIF, APNG, FFV1,
 // ...): nothing is known.
 //
 // Threading: one thread at a time.
@@ -55,6 +56,9 @@ class FrameSizes {
 // bitstream specification 6.2); `data` is the packet (a superframe's first
 // frame comes first).
 std::optional<cv::Size> Vp9KeyFrameSize(const uint8_t* data, size_t size);
+
+// A JPEG frame's size, from its SOFn segment (ITU T.81 B.2.2).
+std::optional<cv::Size> JpegFrameSize(const uint8_t* data, size_t size);
 
 }  // namespace svgcast
 

@@ -239,7 +239,8 @@ TEST_F(BadVideo, ZeroFrames) {
 TEST_F(BadVideo, FramesChangeSize) {
   for (const auto& [codec, name] :
        {std::pair{"libx264", "joined.mkv"}, std::pair{"libvpx", "joined.webm"},
-        std::pair{"libvpx-vp9", "joined.webm"}}) {
+        std::pair{"libvpx-vp9", "joined.webm"}, std::pair{"png", "joined.mkv"},
+        std::pair{"mjpeg", "joined.mkv"}}) {
     SCOPED_TRACE(codec);
     const std::string list = in_.File("list.txt");
     std::string files;
@@ -288,6 +289,18 @@ TEST_F(BadVideo, LargerThanTheCacheAllows) {
       Make("anchor-patches/letter", VideoKind::kLosslessMkv, "letter.mkv");
   ExpectFailure({video, "-o", svg_, "--cache-mb", "4"},
                 {"--cache-mb", "4 frames of 1200x744"});
+}
+
+// The SVG would replace the video it is made from.
+TEST_F(BadVideo, OutputIsTheVideoItself) {
+  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
+  const std::string bytes = ReadFile(video);
+  const CommandResult r = Run({video, "-o", video});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "svgcast: -o " + video +
+                       ": that is the video itself (give the SVG another "
+                       "name) (see svgcast --help)\n");
+  EXPECT_TRUE(ReadFile(video) == bytes);
 }
 
 TEST_F(BadVideo, BadOptions) {
