@@ -48,12 +48,15 @@ class Timeline {
   const TimingOptions& options() const { return options_; }
 
  private:
+  // Recorded time from the first frame with every pause cut to the idle
+  // limit (not yet divided by speed).
+  int64_t CutUs(int64_t recorded_us) const;
   int64_t Map(int64_t recorded_us) const;
 
   const TimingOptions options_;
   bool started_ = false;
   int64_t last_change_recorded_us_ = 0;
-  int64_t last_change_svg_us_ = 0;
+  int64_t last_change_cut_us_ = 0;
   int64_t last_recorded_us_ = 0;
 };
 

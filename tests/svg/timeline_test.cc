@@ -2,6 +2,10 @@
 // period).
 #include "svg/timeline.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace svgcast::test {
@@ -27,6 +31,25 @@ TEST(Timeline, SpeedDividesEveryTime) {
   Timeline slow(o);
   slow.Place(0, true);
   EXPECT_EQ(slow.Place(100'000, true), 200'000);
+}
+
+// Each time is the recorded one divided by speed, rounded once: rounding
+// each pause drifted (5,000 frames 33,333 us apart at 3x ended 556 us
+// early).
+TEST(Timeline, SpeedDoesNotDriftOverManyFrames) {
+  for (const double speed : {3.0, 0.7}) {
+    TimingOptions o;
+    o.speed = speed;
+    Timeline t(o);
+    int64_t worst_us = 0;
+    for (int64_t n = 0; n < 5000; ++n) {
+      const int64_t recorded_us = n * 33'333;
+      const int64_t placed_us = t.Place(recorded_us, true);
+      worst_us = std::max<int64_t>(
+          worst_us, std::llabs(placed_us - std::llround(recorded_us / speed)));
+    }
+    EXPECT_EQ(worst_us, 0) << "speed " << speed;
+  }
 }
 
 TEST(Timeline, IdleLimitCutsPausesBetweenChanges) {
