@@ -57,12 +57,14 @@ std::string FourCc(uint32_t tag) {
   return text;
 }
 
-// How long the container says the video stream lasts (-1: it does not):
+// How long the container says the video stream lasts from its first
+// frame (at `first_time`, in the stream's time base) (-1: it does not say):
 // the stream's duration, else the DURATION tag FFmpeg's Matroska muxer
-// writes for each stream, else the file's duration when the video is its
-// only stream.
+// writes for each stream (where the stream ends: the first frame's time
+// is taken off, for streams that do not start at 0), else the file's
+// duration when the video is its only stream.
 int64_t DeclaredDurationUs(const AVFormatContext& format,
-                           const AVStream& stream) {
+                           const AVStream& stream, int64_t first_time) {
   if (stream.duration != AV_NOPTS_VALUE && stream.duration > 0) {
     return av_rescale_q(stream.duration, stream.time_base, {1, 1000000});
   }
@@ -71,7 +73,10 @@ int64_t DeclaredDurationUs(const AVFormatContext& format,
     int hours = 0, minutes = 0;
     double seconds = 0;
     if (std::sscanf(tag->value, "%d:%d:%lf", &hours, &minutes, &seconds) == 3) {
-      return std::llround(((hours * 60.0 + minutes) * 60.0 + seconds) * 1e6);
+      const int64_t first_us = std::max<int64_t>(
+          0, av_rescale_q(first_time, stream.time_base, {1, 1000000}));
+      return std::llround(((hours * 60.0 + minutes) * 60.0 + seconds) * 1e6) -
+             first_us;
     }
   }
   if (format.nb_streams == 1 && format.duration > 0) return format.duration;
@@ -123,6 +128,10 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe,
                          "stream in this " + result.format + " file)");
   }
   const AVStream* stream = format->streams[index];
+  if (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) {
+    return Status::Error(shown + ": no video frames (only a cover picture, " +
+                         "in this " + result.format + " file)");
+  }
   const AVCodecParameters* codec = stream->codecpar;
   result.codec = avcodec_get_name(codec->codec_id);
   if (avcodec_find_decoder(codec->codec_id) == nullptr) {
@@ -218,7 +227,8 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe,
     result.damage = "the header lists " +
                     std::to_string(result.declared_frames) + " frames, " +
                     std::to_string(count) + " are in the file";
-  } else if (const int64_t declared_us = DeclaredDurationUs(*format, *stream);
+  } else if (const int64_t declared_us =
+                 DeclaredDurationUs(*format, *stream, times.front());
              declared_us > 0) {
     // The last frame may stay on screen a while, so only a gap much longer
     // than a frame interval and than a second says the file was cut.

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -52,9 +53,13 @@ class OpenCvVideoSource final : public VideoSource {
     if (ended_) return false;
     if (next_ >= selection_.frames.size()) {
       // The frames before a cut are all out: now say that there was one
-      // (unless --end stopped before it).
-      if (selection_.reaches_end && probe_.damage) {
-        pending_ = Cut(*probe_.damage);
+      // (unless --end stopped before it); or that the decoder reported
+      // damage it went past (a corrupt H.264 macroblock, a GIF frame's
+      // LZW data: pictures that may not be what was recorded).
+      const std::optional<std::string> logged =
+          probe_.damage ? std::nullopt : log_->first_error();
+      if (selection_.reaches_end && (probe_.damage || logged)) {
+        pending_ = Cut(probe_.damage ? *probe_.damage : *logged);
         return true;
       }
       return false;
@@ -167,6 +172,10 @@ Status Open(const VideoOptions& options, std::unique_ptr<VideoSource>* source) {
       std::max(
           1, static_cast<int>(std::lround(probe.size.height * options.scale))));
   log->Clear();
+  // OpenCV's own log ("[ERROR:0@0.234] global ...cap_ffmpeg_impl.hpp ...")
+  // would add lines to svgcast's one: what it says, FFmpeg's log or the
+  // error here says.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   cv::VideoCapture capture;
   const bool opened = capture.open(options.path, cv::CAP_FFMPEG);
   log->Install();  // OpenCV sets FFmpeg's log level when it first opens

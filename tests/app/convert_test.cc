@@ -163,6 +163,58 @@ TEST_F(Convert, CutVideoKeepsTheReadableFrames) {
   EXPECT_TRUE(DecodesToFramesWithin(svg_, boxes, 0));
 }
 
+// Damage the decoder goes past (it reports it, and conceals it or drops
+// the frame) is said as a cut is: the pictures may not be what was
+// recorded. (64 bytes overwritten halfway into ffmpeg's test
+// picture; before, both gave exit 0 and no word.)
+TEST_F(Convert, DamageTheDecoderReportsIsSaid) {
+  for (const std::string name : {"t.mp4", "t.gif"}) {
+    SCOPED_TRACE(name);
+    const std::string video = in_.File(name);
+    std::vector<std::string> args = {"-f", "lavfi", "-i",
+                                     "testsrc=size=160x120:rate=10:duration=2"};
+    if (name.ends_with(".gif")) {
+      args.insert(
+          args.end(),
+          {"-vf", "split[a][b];[a]palettegen[p];[b][p]paletteuse=dither=none"});
+    } else {
+      args.insert(args.end(), {"-c:v", "libx264", "-pix_fmt", "yuv420p"});
+    }
+    args.push_back(video);
+    ASSERT_TRUE(RunFfmpeg(args));
+    std::string bytes = ReadFile(video);
+    uint32_t x = 2463534242u;
+    for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      bytes[i] = static_cast<char>(x);
+    }
+    const std::string damaged = in_.File("damaged-" + name);
+    WriteFile(damaged, bytes);
+    const CommandResult r = Run({damaged, "-o", svg_, "-q"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.err.rfind("svgcast: " + damaged + ": cut short or damaged", 0),
+              0u)
+        << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
+  }
+}
+
+// A whole Matroska file whose times start later than 0 (cut from a longer
+// one with -c copy) is not taken for one cut short: its header's
+// DURATION is where the stream ends, not how long it lasts.
+TEST_F(Convert, MatroskaStartingLaterIsWhole) {
+  const std::string video = Make("boxes", VideoKind::kLosslessMkv, "b.mkv");
+  const std::string later = in_.File("later.mkv");
+  ASSERT_TRUE(
+      RunFfmpeg({"-i", video, "-c", "copy", "-output_ts_offset", "5", later}));
+  const CommandResult r = Run({later, "-o", svg_, "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(DecodesToFrames(svg_, FixturePath("boxes")));
+}
+
 class BadVideo : public Convert {
  protected:
   // Non-zero exit, exactly one line on stderr that starts with "svgcast: "
@@ -191,6 +243,20 @@ TEST_F(BadVideo, TextFile) {
   const std::string video = in_.File("notes.txt");
   WriteFile(video, "these are not the frames you are looking for\n");
   ExpectFailure({video, "-o", svg_}, {video + ": not a video FFmpeg can read"});
+}
+
+// A song with its cover picture: FFmpeg shows the picture as a video
+// stream of one frame.
+TEST_F(BadVideo, AudioWithACoverPicture) {
+  const std::string audio = in_.File("song.m4a");
+  ASSERT_TRUE(
+      RunFfmpeg({"-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", audio}));
+  const std::string song = in_.File("cover.m4a");
+  ASSERT_TRUE(RunFfmpeg({"-i", audio, "-i", FixturePath("boxes/000.png"),
+                         "-map", "0", "-map", "1", "-c:a", "copy", "-c:v",
+                         "mjpeg", "-disposition:v:0", "attached_pic", song}));
+  ExpectFailure({song, "-o", svg_},
+                {song + ": no video frames (only a cover picture"});
 }
 
 TEST_F(BadVideo, StillImage) {
