@@ -1,5 +1,6 @@
 #include "app/capture_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -49,7 +50,12 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   const auto start = std::chrono::steady_clock::now();
   const cv::Size size = source.frame_size();
   constexpr size_t kFrames = Pipeline::kFramesInUse;
-  if (!FrameCache::Holds(options.cache, FrameBytes(size), kFrames)) {
+  CacheLimits cache_limits = options.cache;
+  if (options.cache_bytes_by_default && cache_limits.max_bytes != 0) {
+    cache_limits.max_bytes =
+        std::max(cache_limits.max_bytes, FrameBytes(size) * kFrames);
+  }
+  if (!FrameCache::Holds(cache_limits, FrameBytes(size), kFrames)) {
     return Status::Error(
         "--cache-frames/--cache-mb: the cache must hold " +
         std::to_string(kFrames) + " frames of " + std::to_string(size.width) +
@@ -82,7 +88,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
     return Status::Error("interrupted before recording started; no output");
   }
   FrameTimer timer(options.period_ns);
-  FrameCache cache(options.cache, options.when_full);
+  FrameCache cache(cache_limits, options.when_full);
   // Recording (no total): the frames captured too, which processing may be
   // behind (read on the line's thread; the line ends before the cache).
   const std::optional<uint64_t> total_frames = source.frame_count();

@@ -30,6 +30,10 @@ struct SessionOptions {
   ProcessingMode processing = ProcessingMode::kOffloaded;
   int threads = 0;  // processing threads; 0: one per core
   CacheLimits cache{0, 1024u * 1000 * 1000};
+  // The byte cap is the default, not the user's: it grows to hold the
+  // frames the pipeline needs at once (8K frames: 531 MB), rather than
+  // refusing them.
+  bool cache_bytes_by_default = false;
   WhenFull when_full = WhenFull::kWait;
   // Ends the stream when true (polled by the capture thread).
   std::function<bool()> should_stop;

@@ -107,6 +107,7 @@ int RunConvert(const ConvertOptions& options) {
   session.output = options.output;
   session.threads = options.threads;
   session.cache = {options.cache_frames, options.cache_mb * 1000 * 1000};
+  session.cache_bytes_by_default = !options.cache_mb_given;
   session.when_full = WhenFull::kWait;  // a file can wait: nothing is lost
   session.verb = "converting";
   session.timing = playback.timing;

@@ -28,7 +28,8 @@ struct ConvertOptions {
   // frames wait for processing either way) and costs memory: on the demo
   // at --effort max, 1024 peaked at 736 MB, 256 at 347 MB, in the same time.
   size_t cache_mb = 256;
-  bool quiet = false;  // no progress line, no summary
+  bool cache_mb_given = false;  // (else it grows for large frames)
+  bool quiet = false;           // no progress line, no summary
   PlaybackOptions playback;
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)

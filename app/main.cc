@@ -68,6 +68,17 @@ CLI::Validator WholeNumber(int64_t min = 0,
       from_to);
 }
 
+// A duration, checked later (ParseDuration): here only that it is not
+// empty (`--start ''` was taken as no --start at all).
+CLI::Validator Duration() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text.empty() ? "'' is not a duration (like 500ms or 2s)"
+                            : std::string();
+      },
+      "");
+}
+
 // (Times 1e6 bytes, well inside 64 bits: a petabyte.)
 constexpr int64_t kMostCacheMb = 1'000'000'000;
 
@@ -168,20 +179,24 @@ void AddPlaybackOptions(CLI::App* cmd, svgcast::PlaybackOptions* o, bool trim) {
                 "stop and hold the last frame)");
   cmd->add_option("--hold", o->hold,
                   "With --loop: how long the last frame stays before the "
-                  "restart (ms, or 2s; default 2000)");
+                  "restart (ms, or 2s; default 2000)")
+      ->check(Duration());
   cmd->add_option("--speed", o->speed, "Play this many times faster")
       ->check(NumberFromTo(0.01, 100, "0.01 to 100"))
       ->capture_default_str();
   cmd->add_option("--idle-limit", o->idle_limit,
                   "Cut every pause longer than this to this (ms, or 2s; in "
-                  "recorded time, before --speed)");
+                  "recorded time, before --speed)")
+      ->check(Duration());
   if (!trim) return;
   cmd->add_option("--start", o->start,
                   "Begin at this time of the recording (ms, or 1.5s): the "
-                  "frame on screen then is the first");
+                  "frame on screen then is the first")
+      ->check(Duration());
   cmd->add_option("--end", o->end,
                   "End at this time of the recording (ms, or 10s): later "
-                  "frames are left out");
+                  "frames are left out")
+      ->check(Duration());
 }
 
 // The options `record` and `profile` share: what to capture and how.
@@ -191,7 +206,8 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
       ->capture_default_str();
   cmd->add_option("--duration", o->duration,
                   "Stop after this long (10s, 500ms, 2m; default: until "
-                  "Ctrl-C or the command exits)");
+                  "Ctrl-C or the command exits)")
+      ->check(Duration());
   CLI::Option* region =
       cmd->add_option("--region", o->region,
                       "Record only this part of the screen: x,y,WIDTHxHEIGHT");
@@ -479,10 +495,18 @@ int main(int argc, char** argv) {
       replay.align_given = replay_cmd->get_option("--align")->count() > 0;
       replay.loop_given =
           replay_once || replay_cmd->get_option("--loop")->count() > 0;
+      replay.cache_mb_given = replay_cmd->get_option("--cache-mb")->count() > 0;
       return svgcast::RunReplay(replay);
     }
-    if (*convert_cmd) return svgcast::RunConvert(convert);
-    if (*record_cmd) return svgcast::RunRecord(record);
+    if (*convert_cmd) {
+      convert.cache_mb_given =
+          convert_cmd->get_option("--cache-mb")->count() > 0;
+      return svgcast::RunConvert(convert);
+    }
+    if (*record_cmd) {
+      record.cache_mb_given = record_cmd->get_option("--cache-mb")->count() > 0;
+      return svgcast::RunRecord(record);
+    }
     if (*profile_cmd) {
       if (!profile.replay_folder.empty() &&
           profile_cmd->get_option("--fps")->count() > 0) {

@@ -183,6 +183,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.processing = options.processing;
   session.threads = options.threads;
   session.cache = {options.cache_frames, options.cache_mb * 1000 * 1000};
+  session.cache_bytes_by_default = !options.cache_mb_given;
   session.when_full = options.when_full;
   session.max_duration_us = duration_us;
   session.period_ns = static_cast<int64_t>(1e9 / options.fps);

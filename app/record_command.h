@@ -47,6 +47,7 @@ struct RecordOptions {
   int threads = 0;
   size_t cache_frames = 0;
   size_t cache_mb = 1024;
+  bool cache_mb_given = false;           // (else it grows for large frames)
   WhenFull when_full = WhenFull::kDrop;  // never block the capture loop
   ProcessingMode processing = ProcessingMode::kOffloaded;
   // The capture thread asks for real-time scheduling (--no-realtime: no).

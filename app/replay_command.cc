@@ -128,6 +128,7 @@ int RunReplay(const ReplayOptions& options) {
   session.output = options.output;
   session.threads = options.threads;
   session.cache = {options.cache_frames, options.cache_mb * 1000 * 1000};
+  session.cache_bytes_by_default = !options.cache_mb_given;
   session.when_full = options.when_full;
   session.verb = "replay";
   session.timing = playback.timing;

@@ -2,11 +2,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
 
 #include "capture/manifest.h"
 #include "capture/png_reader.h"
@@ -240,6 +242,12 @@ TEST(Cli, BadPlaybackOptionsAreErrors) {
       {{"--hold", "500"}, "--hold: only with --loop", 2},
       {{"--loop", "--hold", "soon"}, "--hold: 'soon' is not a duration", 2},
       {{"--idle-limit", "0"}, "--idle-limit: '0': must be more than 0", 2},
+      {{"--idle-limit", "0.0004"},
+       "--idle-limit: '0.0004': must be at least a microsecond",
+       2},
+      // (An empty value was taken for no option at all.)
+      {{"--start", ""}, "--start: '' is not a duration", 2},
+      {{"--loop", "--hold", ""}, "--hold: '' is not a duration", 2},
       {{"--speed", "0"}, "--speed", 2},
       {{"--start", "500", "--end", "400"}, "--end 400: not after --start", 2},
       {{"--start", "9s"}, "--start 9000 ms: after the last frame", 1},
@@ -424,6 +432,31 @@ TEST(Cli, DashWritesTheSvgToStdout) {
       << "stdout differs from the file (" << to_stdout.out.size() << " vs "
       << ReadFile(svg).size() << " bytes)";
   EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{"out.svg"});
+}
+
+// The default cache cap (256 MB) grows to hold the four frames the
+// pipeline needs at once: frames of 4100x4000 (65.6 MB) were refused
+// unless --cache-mb was raised. A cap given on the command line holds.
+TEST(Cli, LargeFramesGrowTheDefaultCacheNotAGivenOne) {
+  TempDir dir;
+  const std::string folder = dir.File("large");
+  std::filesystem::create_directory(folder);
+  cv::Mat second = SolidFrame({4100, 4000}, cv::Scalar(255, 255, 255));
+  cv::rectangle(second, cv::Rect(100, 200, 40, 30), cv::Scalar(0, 0, 255, 255),
+                cv::FILLED);
+  WritePngFile(folder + "/0.png", SolidFrame({4100, 4000}, {255, 255, 255}));
+  WritePngFile(folder + "/1.png", second);
+  WriteFile(folder + "/frames.txt", "0.png 0\n1.png 100\n");
+  const std::string svg = dir.File("out.svg");
+  const CommandResult r = RunSvgcast({"replay", folder, "-o", svg, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(DecodesToFrames(svg, folder));
+  const CommandResult capped = RunSvgcast(
+      {"replay", folder, "-o", dir.File("capped.svg"), "--cache-mb", "256"});
+  EXPECT_EQ(capped.exit_code, 1);
+  EXPECT_EQ(capped.err,
+            "svgcast: --cache-frames/--cache-mb: the cache must hold 4 frames "
+            "of 4100x4000 (263 MB)\n");
 }
 
 TEST(Cli, FpsPlaysAFolderWithoutFramesTxtInNaturalOrder) {
