@@ -106,7 +106,8 @@ int RunExtract(const ExtractOptions& options) {
   std::string loop;
   if (const int64_t hold_us = decoder->settings().loop_hold_us; hold_us >= 0) {
     loop = "--loop --hold " + FormatMilliseconds(hold_us) + "ms";
-    manifest = "# " + options.input + " loops: replay with " + loop + "\n";
+    manifest =
+        "# " + Printable(options.input) + " loops: replay with " + loop + "\n";
   }
   const auto on_frame = [&](const DecodedFrame& frame) -> Status {
     if (Status s = make_folder(); !s.ok()) return s;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <string_view>
 
 #include "capture/frame.h"
@@ -48,6 +50,14 @@ bool ParseMilliseconds(std::string_view text, int64_t* us) {
 
 }  // namespace
 
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    out += static_cast<unsigned char>(c) < 32 || c == 127 ? '?' : c;
+  }
+  return out;
+}
+
 Status ParseManifest(const std::string& text, const std::string& name,
                      std::vector<ManifestEntry>* entries) {
   entries->clear();
@@ -70,13 +80,13 @@ Status ParseManifest(const std::string& text, const std::string& name,
     if (split == std::string_view::npos) {
       return Status::Error(where +
                            "expected '<file name> <timestamp ms>', got '" +
-                           std::string(line) + "'");
+                           Printable(line) + "'");
     }
     const std::string_view file = Trim(line.substr(0, split));
     const std::string_view stamp = line.substr(split + 1);
     ManifestEntry entry;
     if (!ParseMilliseconds(stamp, &entry.timestamp_us)) {
-      return Status::Error(where + "timestamp '" + std::string(stamp) +
+      return Status::Error(where + "timestamp '" + Printable(stamp) +
                            "' is not a number of milliseconds");
     }
     if (entry.timestamp_us > kMaxTimestampUs) {
@@ -101,6 +111,10 @@ Status ParseManifest(const std::string& text, const std::string& name,
 
 Status ReadManifest(const std::string& path,
                     std::vector<ManifestEntry>* entries) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Status::Error(path + ": a folder, not a list of frames");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::FromErrno(path, errno);
   std::ostringstream text;

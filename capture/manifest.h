@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capture/status.h"
@@ -30,6 +31,10 @@ Status ParseManifest(const std::string& text, const std::string& name,
 // Reads and parses the manifest file at `path` (errors name it).
 Status ReadManifest(const std::string& path,
                     std::vector<ManifestEntry>* entries);
+
+// Text for one line (an error's quote, a frames.txt comment): control
+// characters (a NUL cut a message short, a newline split a comment) as '?'.
+std::string Printable(std::string_view text);
 
 // Formats microseconds as milliseconds with up to three decimals and no
 // trailing zeros ("146", "146.5"), as manifests and the SVG write them.

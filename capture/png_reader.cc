@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <new>
 #include <vector>
@@ -132,6 +133,10 @@ png_bytep* AllocateMat(void* context, int width, int height) {
 
 Status ReadWholeFile(const std::string& path, std::vector<uint8_t>* bytes) {
   // Chunked, so files of unknown size (a pipe, a FIFO) read as well.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Status::Error(path + ": a folder, not a PNG file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::FromErrno(path, errno);
   constexpr size_t kChunk = 1 << 16;
@@ -209,6 +214,10 @@ Status PngSize(const uint8_t* data, size_t size, cv::Size* out) {
 }
 
 Status ReadPngSize(const std::string& path, cv::Size* size) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Status::Error(path + ": a folder, not a PNG file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::FromErrno(path, errno);
   uint8_t head[24] = {};

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <system_error>
 
@@ -83,6 +85,14 @@ int64_t DeclaredDurationUs(const AVFormatContext& format,
   return -1;
 }
 
+// Whether the file begins with an MP4 (ISO media) 'ftyp' box.
+bool StartsAsMp4(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof head);
+  return in.gcount() == sizeof head && std::memcmp(head + 4, "ftyp", 4) == 0;
+}
+
 bool IsStillImageFormat(const std::string& format) {
   return format == "image2" || format.ends_with("_pipe");
 }
@@ -108,7 +118,9 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe,
                          "the first)");
   } else if (r < 0) {
     std::string reason = Reason(log, r);
-    if (reason.find("moov atom not found") != std::string::npos) {
+    // (Only for what begins as an MP4 does: its 'ftyp' box.)
+    if (reason.find("moov atom not found") != std::string::npos &&
+        StartsAsMp4(path)) {
       reason += ": an MP4 cut short before its index was written?";
     }
     return Status::Error(shown + ": not a video FFmpeg can read (" + reason +
@@ -134,6 +146,10 @@ Status ProbeVideo(const std::string& path, VideoProbe* probe,
   }
   const AVCodecParameters* codec = stream->codecpar;
   result.codec = avcodec_get_name(codec->codec_id);
+  if (codec->codec_id == AV_CODEC_ID_NONE && codec->codec_tag == 0) {
+    return Status::Error(shown + ": not a video FFmpeg can read (its video " +
+                         "stream's codec is not said: damaged, or cut short?)");
+  }
   if (avcodec_find_decoder(codec->codec_id) == nullptr) {
     return Status::Error(shown + ": unsupported video codec '" + result.codec +
                          "' (fourcc " + FourCc(codec->codec_tag) +

@@ -207,6 +207,30 @@ TEST_F(BadInput, ManifestLineWithBadTimestamp) {
                                "not a number of milliseconds"});
 }
 
+// A NUL in frames.txt cut the message short at it ("timestamp '1").
+TEST_F(BadInput, ManifestLineWithAControlCharacter) {
+  const std::string folder = CopyOfBoxes();
+  WriteManifest(
+      std::string("000.png 0\n001.png 1\0"
+                  "00\n",
+                  23));
+  ExpectReplayFailure(folder, {folder + "/frames.txt:2: ",
+                               "'1?00' is not a number of milliseconds"});
+}
+
+// A folder where a file was expected says so (it said "empty file, not a
+// PNG", and a frames.txt folder "lists no frames").
+TEST_F(BadInput, FoldersWhereFilesWereExpected) {
+  const std::string folder = CopyOfBoxes();
+  std::filesystem::create_directory(folder + "/sub.png");
+  WriteManifest("000.png 0\nsub.png 100\n");
+  ExpectReplayFailure(folder, {folder + "/sub.png: a folder, not a PNG file"});
+  std::filesystem::remove(folder + "/frames.txt");
+  std::filesystem::create_directory(folder + "/frames.txt");
+  ExpectReplayFailure(folder,
+                      {folder + "/frames.txt: a folder, not a list of frames"});
+}
+
 TEST_F(BadInput, TimestampPastThirtyOneYears) {
   const std::string folder = CopyOfBoxes();
   WriteManifest("000.png 0\n001.png 1000000000000.5\n");
