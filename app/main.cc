@@ -34,8 +34,12 @@ CLI::Validator NumberFromTo(double min, double max,
                             const std::string& description) {
   return CLI::Validator(
       [min, max, description](std::string& text) -> std::string {
+        // (from_chars: decimal only; CLI11's strtold took "0x10" for 16.)
         double value = 0;
-        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) ||
+        const auto [end, error] =
+            std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || error != std::errc() ||
+            end != text.data() + text.size() || !std::isfinite(value) ||
             value < min || value > max) {
           return "'" + text + "' is not a number from " + description;
         }

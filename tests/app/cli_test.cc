@@ -149,6 +149,7 @@ TEST(Cli, NumbersThatAreNotNumbersAreErrors) {
       {"convert", video, "--max-fps", "-nan"},
       {"record", "--fps", "nan"},
       {"record", "--speed", "infinity"},
+      {"replay", FixturePath("boxes"), "--speed", "0x10"},  // (was 16)
   };
   for (const std::vector<std::string>& args : cases) {
     TempDir dir;
