@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/interrupt.h"
 #include "app/standard_input.h"
 #include "capture/manifest.h"
 #include "processing/png_encoder.h"
@@ -129,9 +130,20 @@ int RunExtract(const ExtractOptions& options) {
     manifest += name + " " + FormatMilliseconds(frame.time_us) + "\n";
     return Status::Ok();
   };
+  // Ctrl-C: stop between frames; the frames written stay, but no
+  // frames.txt lists them (nor any temporary file is left, as a kill left
+  // the one being written).
+  InterruptHandler interrupt(options.folder + " is left without frames.txt");
   DecodedFrame frame;
   while (decoder->Next(&frame)) {
     if (Status s = on_frame(frame); !s.ok()) return Fail(s.message());
+    if (InterruptHandler::interrupted()) {
+      std::fprintf(stderr,
+                   "svgcast: interrupted after %zu frames; %s has no "
+                   "frames.txt\n",
+                   count, options.folder.c_str());
+      return 130;
+    }
   }
   if (Status s = make_folder(); !s.ok()) return Fail(s.message());
 

@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,10 @@ class ReplayInterrupt : public ::testing::Test {
     ASSERT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
   }
 
-  void Start() {
-    std::vector<std::string> args{SVGCAST_BINARY, "replay", in_.path(),
-                                  "-o",           svg(),    "--quiet"};
+  // svgcast `args` (by default, the replay of the copy into svg()).
+  void Start(std::vector<std::string> args = {}) {
+    if (args.empty()) args = {"replay", in_.path(), "-o", svg(), "--quiet"};
+    args.insert(args.begin(), SVGCAST_BINARY);
     std::vector<char*> argv;
     for (std::string& s : args) argv.push_back(s.data());
     argv.push_back(nullptr);
@@ -171,6 +173,38 @@ TEST_F(ReplayInterrupt, SecondCtrlCAbortsAndLeavesNoOutput) {
   EXPECT_EQ(code, 130) << stderr_text();
   EXPECT_TRUE(Contains(stderr_text(), "aborted"));
   EXPECT_EQ(ListFolder(out_.path()), std::vector<std::string>{});
+}
+
+// Ctrl-C during extract stops between frames: the frames written stay,
+// no frames.txt lists them, and no temporary file is left (a kill left the
+// one being written). Frame 3's file is a FIFO here, which extract writes
+// through: our opening its read end returns when extract is at frame 3.
+TEST_F(ReplayInterrupt, ExtractStopsBetweenFramesWithoutFramesTxt) {
+  ASSERT_EQ(::unlink(fifo_.c_str()), 0);
+  WriteFile(fifo_, png_);
+  const CommandResult made =
+      RunSvgcast({"replay", in_.path(), "-o", svg(), "--quiet"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string folder = out_.File("frames");
+  ASSERT_TRUE(std::filesystem::create_directory(folder));
+  const std::string frame3 = folder + "/00003.png";
+  ASSERT_EQ(::mkfifo(frame3.c_str(), 0600), 0);
+  Start({"extract", svg(), folder});
+  const int fd = ::open(frame3.c_str(), O_RDONLY);  // extract is at frame 3
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::kill(pid_, SIGINT), 0);
+  ReadStderrUntil("stopping; " + folder + " is left without frames.txt");
+  char buffer[4096];
+  while (::read(fd, buffer, sizeof buffer) > 0) {
+  }
+  ::close(fd);
+  EXPECT_EQ(Wait(), 130) << stderr_text();
+  EXPECT_TRUE(Contains(stderr_text(), "svgcast: interrupted after 4 frames; " +
+                                          folder + " has no frames.txt\n"))
+      << stderr_text();
+  EXPECT_EQ(ListFolder(folder),
+            (std::vector<std::string>{"00000.png", "00001.png", "00002.png",
+                                      "00003.png"}));
 }
 
 }  // namespace
