@@ -178,27 +178,33 @@ TEST_F(ReplayInterrupt, SecondCtrlCAbortsAndLeavesNoOutput) {
 // Ctrl-C during extract stops between frames: the frames written stay,
 // no frames.txt lists them, and no temporary file is left (a kill left the
 // one being written). Frame 3's file is a FIFO here, which extract writes
-// through: our opening its read end returns when extract is at frame 3.
+// through, with room for 4 KB: its 8.8 KB PNG waits for the test to read
+// it, so when data first comes, extract is in frame 3 and stays there.
 TEST_F(ReplayInterrupt, ExtractStopsBetweenFramesWithoutFramesTxt) {
-  ASSERT_EQ(::unlink(fifo_.c_str()), 0);
-  WriteFile(fifo_, png_);
   const CommandResult made =
-      RunSvgcast({"replay", in_.path(), "-o", svg(), "--quiet"});
+      RunSvgcast({"replay", FixturePath("patterns"), "-o", svg(), "--quiet"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const std::string folder = out_.File("frames");
   ASSERT_TRUE(std::filesystem::create_directory(folder));
   const std::string frame3 = folder + "/00003.png";
   ASSERT_EQ(::mkfifo(frame3.c_str(), 0600), 0);
-  Start({"extract", svg(), folder});
-  const int fd = ::open(frame3.c_str(), O_RDONLY);  // extract is at frame 3
+  const int fd = ::open(frame3.c_str(), O_RDONLY | O_NONBLOCK);
   ASSERT_GE(fd, 0);
+  ASSERT_EQ(::fcntl(fd, F_SETPIPE_SZ, 4096), 4096);
+  Start({"extract", svg(), folder});
+  pollfd data{fd, POLLIN, 0};
+  while (!(data.revents & POLLIN)) ASSERT_EQ(::poll(&data, 1, -1), 1);
   ASSERT_EQ(::kill(pid_, SIGINT), 0);
   ReadStderrUntil("stopping; " + folder + " is left without frames.txt");
+  ASSERT_EQ(::fcntl(fd, F_SETFL, 0), 0);  // (blocking again)
+  std::string png;
   char buffer[4096];
-  while (::read(fd, buffer, sizeof buffer) > 0) {
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) {
+    png.append(buffer, static_cast<size_t>(n));
   }
   ::close(fd);
   EXPECT_EQ(Wait(), 130) << stderr_text();
+  EXPECT_GT(png.size(), 4096u);
   EXPECT_TRUE(Contains(stderr_text(), "svgcast: interrupted after 4 frames; " +
                                           folder + " has no frames.txt\n"))
       << stderr_text();
