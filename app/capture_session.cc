@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include <sys/resource.h>
 
@@ -70,6 +71,17 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   std::unique_ptr<OutputFile> out;
   if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
   interrupt.RemoveOnAbort(out->temp_path());
+  // The timer's files are written at the end: one that cannot be is said
+  // now, before anything is recorded.
+  for (const auto& [option, path] :
+       {std::pair{"--timer-log", &options.timer_log},
+        std::pair{"--timer-plot", &options.timer_plot}}) {
+    std::unique_ptr<OutputFile> probe;
+    if (path->empty() || OutputFile::IsStream(*path)) continue;
+    if (Status s = OutputFile::Open(*path, &probe); !s.ok()) {
+      return Status::Error(std::string(option) + ": " + s.message());
+    }
+  }
   if (!options.quiet && !options.start_message.empty()) {
     std::fprintf(stderr, "svgcast: %s\n", options.start_message.c_str());
   }
@@ -158,6 +170,13 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
     report->written = false;
     return Status::Ok();  // (the temporary file goes with `out`)
   }
+  // (Before the SVG is committed: a run that fails leaves none.)
+  if (!options.timer_log.empty()) {
+    if (Status s = timer.WriteCsv(options.timer_log); !s.ok()) return s;
+  }
+  if (!options.timer_plot.empty()) {
+    if (Status s = timer.WritePlot(options.timer_plot); !s.ok()) return s;
+  }
   if (Status s = out->Commit(); !s.ok()) return s;
 
   report->pipeline = pipeline.stats();
@@ -177,12 +196,6 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  if (!options.timer_log.empty()) {
-    if (Status s = timer.WriteCsv(options.timer_log); !s.ok()) return s;
-  }
-  if (!options.timer_plot.empty()) {
-    if (Status s = timer.WritePlot(options.timer_plot); !s.ok()) return s;
-  }
   return Status::Ok();
 }
 

@@ -402,8 +402,7 @@ std::unique_ptr<PortalDesktop> StartPortalDesktop(
 // On a Wayland desktop (WAYLAND_DISPLAY set) `record` asks the desktop's
 // screen-cast portal for the screen, and every picture the desktop shows
 // comes back exactly, in order; --region takes part of it.
-void CheckPortalRecording(const std::vector<std::string>& args,
-                          cv::Rect part) {
+void CheckPortalRecording(const std::vector<std::string>& args, cv::Rect part) {
   const cv::Size size(160, 120);
   auto desktop = StartPortalDesktop({size, "BGRx", true});
   ASSERT_NE(desktop, nullptr);
@@ -440,8 +439,7 @@ void CheckPortalRecording(const std::vector<std::string>& args,
   std::vector<cv::Mat> expected;
   for (size_t i = 1; i <= fills.size(); ++i) {
     const cv::Mat screen =
-        Screen(size, std::vector<Fill>(fills.begin(), fills.begin() + i))(
-            part);
+        Screen(size, std::vector<Fill>(fills.begin(), fills.begin() + i))(part);
     if (expected.empty() || !SamePixels(expected.back(), screen)) {
       expected.push_back(screen);
     }
@@ -497,8 +495,8 @@ TEST(Record, OnWaylandPointerIsItsOwnLayerAtItsHotspot) {
   EXPECT_EQ(bgr(71, 48), cv::Vec3b(255, 0, 0));  // blue
   cv::Mat outside_pointer = last.clone();
   outside_pointer(cv::Rect(70, 48, 4, 4)).setTo(cv::Scalar(0, 0, 0, 255));
-  EXPECT_TRUE(SamePixels(SolidFrame(size, cv::Scalar(0, 0, 0)),
-                         outside_pointer));
+  EXPECT_TRUE(
+      SamePixels(SolidFrame(size, cv::Scalar(0, 0, 0)), outside_pointer));
 }
 
 // The desktop's answer is kept for the next recording, which says so;
@@ -510,9 +508,9 @@ TEST(Record, OnWaylandTheNextRecordingSharesTheSameMonitor) {
   std::map<std::string, std::string> env = desktop->env();
   env["XDG_STATE_HOME"] = dir.File("state");
   const auto record = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {SVGCAST_BINARY, "record",    "-o",
-                                     dir.File("out.svg"), "--duration",
-                                     "100ms"};
+    std::vector<std::string> args = {SVGCAST_BINARY, "record",
+                                     "-o",           dir.File("out.svg"),
+                                     "--duration",   "100ms"};
     args.insert(args.end(), extra.begin(), extra.end());
     Process process(args, env);
     EXPECT_EQ(process.Wait(), 0) << process.err_text();
@@ -522,10 +520,11 @@ TEST(Record, OnWaylandTheNextRecordingSharesTheSameMonitor) {
                        "svgcast: asking the desktop to share the screen "
                        "(WAYLAND_DISPLAY=wayland-svgcast-test)\n"));
   EXPECT_EQ(desktop->Do("token"), "ok none");
-  EXPECT_TRUE(Contains(record({}),
-                       "svgcast: asking the desktop to share the screen it "
-                       "shared last time (WAYLAND_DISPLAY=wayland-svgcast-test; "
-                       "--choose-monitor to choose again)\n"));
+  EXPECT_TRUE(
+      Contains(record({}),
+               "svgcast: asking the desktop to share the screen it "
+               "shared last time (WAYLAND_DISPLAY=wayland-svgcast-test; "
+               "--choose-monitor to choose again)\n"));
   EXPECT_EQ(desktop->Do("token"), "ok fake-token-1");
   EXPECT_TRUE(Contains(record({"--choose-monitor"}),
                        "svgcast: asking the desktop to share the screen "
@@ -550,8 +549,8 @@ TEST(Record, OnWaylandSharingStoppedKeepsTheRecording) {
                        "was stopped); the SVG holds the "));
   const std::vector<cv::Mat> frames = DistinctFrames(Decode(svg));
   ASSERT_EQ(frames.size(), 1u);
-  EXPECT_TRUE(
-      SamePixels(Screen({160, 120}, {{{10, 10, 20, 20}, 0xff0000}}), frames[0]));
+  EXPECT_TRUE(SamePixels(Screen({160, 120}, {{{10, 10, 20, 20}, 0xff0000}}),
+                         frames[0]));
 }
 
 TEST(Record, PointerIsItsOwnLayerAtItsHotspot) {
@@ -760,10 +759,10 @@ TEST(RecordBadInput, CtrlCWhileTheDesktopAsks) {
 TEST(RecordBadInput, WaylandDesktopWithoutAPortal) {
   auto desktop = StartPortalDesktop({{100, 80}, "BGRx", false});
   ASSERT_NE(desktop, nullptr);
-  ExpectRecordError({"-q"},
-                    {"no screen-cast portal on the D-Bus session bus",
-                     "xdg-desktop-portal"},
-                    desktop->env());
+  ExpectRecordError(
+      {"-q"},
+      {"no screen-cast portal on the D-Bus session bus", "xdg-desktop-portal"},
+      desktop->env());
 }
 
 TEST(RecordBadInput, CommandThatCannotStart) {
@@ -785,6 +784,18 @@ TEST(RecordBadInput, UnwritableOutputInColours) {
   EXPECT_EQ(process.Wait(), 1);
   EXPECT_TRUE(Contains(process.err_text(), "/nonexistent/out.svg"));
   EXPECT_EQ(Count(process.err_text(), "\n"), 1) << process.err_text();
+}
+
+// Said before recording, naming the option; it was said after, with the
+// SVG written.
+TEST(RecordBadInput, UnwritableTimerLogOrPlot) {
+  auto server = StartXvfb({100, 80});
+  ASSERT_NE(server, nullptr);
+  for (const std::string option : {"--timer-log", "--timer-plot"}) {
+    ExpectRecordError({"--display", server->display(), "--duration", "1s",
+                       option, "/nonexistent/timer"},
+                      {option + ": /nonexistent/timer: cannot write"});
+  }
 }
 
 TEST(RecordBadInput, UnwritableOutput) {
