@@ -32,6 +32,11 @@ int OpenUnnamedFile(const std::string& folder) {
   return made;
 }
 
+// What is read, in messages: "standard input" for `-`, else its name.
+std::string What(const std::string& name) {
+  return name == StandardInput::kName ? "standard input" : name;
+}
+
 }  // namespace
 
 StandardInput::StandardInput(int fd, bool owned)
@@ -43,11 +48,10 @@ StandardInput::~StandardInput() {
 
 std::string StandardInput::ProgressText(uint64_t bytes, double seconds,
                                         const std::string& name) {
-  const std::string what = name == kName ? "standard input" : name;
   char line[96];
   std::snprintf(line, sizeof line, "%.1f MB, %.1f s",
                 static_cast<double>(bytes) / 1e6, seconds);
-  return "svgcast: reading " + what + ": " + line;
+  return "svgcast: reading " + What(name) + ": " + line;
 }
 
 bool StandardInput::IsStream(const std::string& input) {
@@ -79,7 +83,7 @@ Status StandardInput::Open(std::unique_ptr<StandardInput>* out,
 Status StandardInput::Copy(int from, const std::string& name,
                            std::unique_ptr<StandardInput>* out,
                            ProgressLine::Mode progress) {
-  const std::string what = name == kName ? "standard input" : name;
+  const std::string what = What(name);
   const std::string folder = TempFolder();
   const int fd = OpenUnnamedFile(folder);
   if (fd < 0) {

@@ -98,6 +98,17 @@ std::optional<cv::Size> JpegFrameSize(const uint8_t* data, size_t size) {
   return std::nullopt;
 }
 
+namespace {
+
+// Codecs whose frames' sizes svgcast reads from their own headers (FFmpeg's
+// parser gives none).
+bool ReadsHeaders(AVCodecID codec_id) {
+  return codec_id == AV_CODEC_ID_VP9 || codec_id == AV_CODEC_ID_PNG ||
+         codec_id == AV_CODEC_ID_MJPEG;
+}
+
+}  // namespace
+
 void FrameSizes::ContextFreer::operator()(AVCodecContext* context) const {
   avcodec_free_context(&context);
 }
@@ -108,10 +119,7 @@ void FrameSizes::ParserCloser::operator()(AVCodecParserContext* parser) const {
 
 FrameSizes::FrameSizes(const AVCodecParameters& codec)
     : codec_id_(codec.codec_id) {
-  if (codec_id_ == AV_CODEC_ID_VP9 || codec_id_ == AV_CODEC_ID_PNG ||
-      codec_id_ == AV_CODEC_ID_MJPEG) {
-    return;
-  }
+  if (ReadsHeaders(codec_id_)) return;
   parser_.reset(av_parser_init(codec_id_));
   context_.reset(avcodec_alloc_context3(nullptr));
   if (!parser_ || !context_ ||
@@ -124,8 +132,7 @@ FrameSizes::FrameSizes(const AVCodecParameters& codec)
 }
 
 std::optional<cv::Size> FrameSizes::Of(const AVPacket& packet) {
-  if (codec_id_ == AV_CODEC_ID_VP9 || codec_id_ == AV_CODEC_ID_PNG ||
-      codec_id_ == AV_CODEC_ID_MJPEG) {
+  if (ReadsHeaders(codec_id_)) {
     if (packet.data == nullptr || packet.size <= 0) return std::nullopt;
     const auto size = static_cast<size_t>(packet.size);
     if (codec_id_ == AV_CODEC_ID_MJPEG) return JpegFrameSize(packet.data, size);
