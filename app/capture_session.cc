@@ -65,9 +65,11 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   }
   // (Before the output, which it outlives: no Ctrl-C leaves its temporary
   // file behind.)
-  InterruptHandler interrupt(options.write_if_interrupted
-                                 ? "finishing the SVG"
-                                 : options.output + " stays as it was");
+  // (During a countdown the first Ctrl-C ends the run, said below.)
+  InterruptHandler interrupt(
+      options.write_if_interrupted ? "finishing the SVG"
+                                   : options.output + " stays as it was",
+      options.countdown_s > 0 ? std::optional<std::string>("") : std::nullopt);
   std::unique_ptr<OutputFile> out;
   if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
   interrupt.RemoveOnAbort(out->temp_path());
@@ -97,8 +99,10 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   }
   if (options.countdown_s > 0 &&
       !CountDown(options.countdown_s, options.quiet)) {
-    return Status::Error("interrupted before recording started; no output");
+    return Status::Interrupted(
+        "interrupted before recording started; no output");
   }
+  interrupt.Started();
   FrameTimer timer(options.period_ns);
   FrameCache cache(cache_limits, options.when_full);
   // Recording (no total): the frames captured too, which processing may be

@@ -290,7 +290,8 @@ int main(int argc, char** argv) {
       "file that looks complete); 2 a bad command line; 3 the source ended "
       "early (a video cut short, the X server gone): the SVG holds what came "
       "before; 130 stopped by Ctrl-C (replay and convert finish the SVG of "
-      "the frames so far; record stops that way with 0).");
+      "the frames so far; record stops that way with 0, or with 130 and no "
+      "file during its --countdown).");
 
   svgcast::ReplayOptions replay;
   CLI::App* replay_cmd = app.add_subcommand(

@@ -99,7 +99,7 @@ int ReportFailure(const Status& status) {
   // A command-line error ends as CLI11's own do.
   std::fprintf(stderr, "svgcast: %s%s\n", status.message().c_str(),
                status.usage() ? " (see svgcast --help)" : "");
-  return status.usage() ? 2 : 1;
+  return status.usage() ? 2 : status.interrupted() ? 130 : 1;
 }
 
 }  // namespace svgcast

@@ -33,7 +33,8 @@ Status ParseSize(const std::string& option, const std::string& text,
 
 // Prints a failed command's `status` as svgcast's one line on stderr and
 // returns the exit status for it: 2 for a usage error (its line ends with
-// "(see svgcast --help)", as CLI11's own errors do), else 1.
+// "(see svgcast --help)", as CLI11's own errors do), 130 for a run
+// Ctrl-C ended before it made anything, else 1.
 int ReportFailure(const Status& status);
 
 }  // namespace svgcast

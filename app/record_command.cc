@@ -141,8 +141,9 @@ Status Record(const RecordOptions& options, SessionReport* report,
     portal.restore_token_file = RestoreTokenFile();
     portal.ask_again = options.choose_monitor;
     // Ctrl-C while the desktop's dialog is open gives up (nothing is
-    // recorded yet). The session's own handler comes after.
-    InterruptHandler interrupt("nothing is recorded");
+    // recorded yet), as the source's error says. The session's own handler
+    // comes after.
+    InterruptHandler interrupt("nothing is recorded", "");
     portal.cancel = InterruptHandler::flag();
     if (!options.quiet) {
       std::error_code error;

@@ -312,8 +312,9 @@ class PortalSession {
     // The user may take a while (a dialog asks which monitor to share).
     while (!answer.done) {
       if (cancel_ != nullptr && cancel_->load()) {
-        return Status::Error(
-            "stopped while waiting for the desktop to start the screen cast");
+        return Status::Interrupted(
+            "stopped while waiting for the desktop to start the screen "
+            "cast; nothing is recorded");
       }
       r = sd_bus_process(bus_.get(), nullptr);
       if (r > 0) continue;
@@ -470,8 +471,9 @@ class CastReader {
         std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (latest_ == nullptr && failure_.empty()) {
       if (cancel != nullptr && cancel->load()) {
-        return Status::Error("stopped while waiting for the first picture of "
-                             "the screen cast");
+        return Status::Interrupted(
+            "stopped while waiting for the first picture of the screen cast; "
+            "nothing is recorded");
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         return Status::Error("the screen cast gave no picture within " +

@@ -33,14 +33,20 @@ class [[nodiscard]] Status {
   static Status SourceLost(std::string message) {
     return Status(Code::kSourceLost, std::move(message));
   }
+  // The user stopped the run (Ctrl-C) before it made anything: svgcast
+  // exits with status 130, as a shell reports a program Ctrl-C ended.
+  static Status Interrupted(std::string message) {
+    return Status(Code::kInterrupted, std::move(message));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool source_lost() const { return code_ == Code::kSourceLost; }
   bool usage() const { return code_ == Code::kUsage; }
+  bool interrupted() const { return code_ == Code::kInterrupted; }
   const std::string& message() const { return message_; }
 
  private:
-  enum class Code { kOk = 1, kError, kSourceLost, kUsage };
+  enum class Code { kOk = 1, kError, kSourceLost, kUsage, kInterrupted };
 
   explicit Status(std::string message)
       : code_(Code::kError), message_(std::move(message)) {}

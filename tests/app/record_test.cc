@@ -749,10 +749,34 @@ TEST(RecordBadInput, CtrlCWhileTheDesktopAsks) {
   // The dialog is open once Start was asked for.
   ASSERT_EQ(desktop->Do("wait-start"), "ok") << recorder.process().err_text();
   recorder.Stop();
-  EXPECT_EQ(recorder.Wait(), 1) << recorder.process().err_text();
+  EXPECT_EQ(recorder.Wait(), 130) << recorder.process().err_text();
   EXPECT_TRUE(Contains(recorder.process().err_text(),
                        "svgcast: stopped while waiting for the desktop to "
-                       "start the screen cast\n"));
+                       "start the screen cast; nothing is recorded\n"));
+  EXPECT_FALSE(Contains(recorder.process().err_text(), "stopping"));
+  EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+}
+
+// Ctrl-C during --countdown: nothing was recorded, so nothing is written;
+// one line says so, exit 130 (not "finishing the SVG", not exit 1).
+TEST(RecordBadInput, CtrlCDuringTheCountdown) {
+  TempDir dir;
+  Recorder recorder({"-o", dir.File("out.svg"), "--countdown", "60", "--size",
+                     "64x48", "--", "sleep", "120"});
+  for (;;) {  // (the handler exists before the countdown says anything)
+    const std::optional<std::string> line = recorder.process().ReadErrorLine();
+    ASSERT_TRUE(line) << recorder.process().err_text();
+    if (*line == "svgcast: recording in 60...") break;
+  }
+  recorder.Stop();
+  EXPECT_EQ(recorder.Wait(), 130) << recorder.process().err_text();
+  const std::string& err = recorder.process().err_text();
+  EXPECT_TRUE(Contains(err,
+                       "svgcast: recording in 60...\n"
+                       "svgcast: interrupted before recording started; "
+                       "no output\n"))
+      << err;
+  EXPECT_FALSE(Contains(err, "stopping")) << err;
   EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
 }
 

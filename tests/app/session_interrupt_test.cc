@@ -99,5 +99,20 @@ TEST(SessionInterrupt, WritesTheFramesSoFarOrLeavesTheOutputAsItWas) {
   }
 }
 
+// One process's second signal soon after its first is the same request
+// (`timeout -s INT` signals the process, then its process group): it does
+// not abort. With an hour as "soon", whatever the machine's speed; a
+// second signal that does abort exits the process, so this test would die.
+TEST(InterruptHandlerTest, OneProcessSignallingTwiceIsOneRequest) {
+  InterruptHandler handler("finishing the SVG", std::nullopt,
+                           /*same_request_ms=*/3'600'000);
+  ASSERT_EQ(::kill(::getpid(), SIGINT), 0);
+  while (InterruptHandler::signals_taken() < 1) std::this_thread::yield();
+  EXPECT_TRUE(InterruptHandler::interrupted());
+  ASSERT_EQ(::kill(::getpid(), SIGINT), 0);  // taken on its own, after
+  while (InterruptHandler::signals_taken() < 2) std::this_thread::yield();
+  EXPECT_TRUE(InterruptHandler::interrupted());
+}
+
 }  // namespace
 }  // namespace svgcast::test
