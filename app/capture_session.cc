@@ -84,6 +84,7 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
       return Status::Error(std::string(option) + ": " + s.message());
     }
   }
+  if (options.on_start) options.on_start();
   if (!options.quiet && !options.start_message.empty()) {
     std::fprintf(stderr, "svgcast: %s\n", options.start_message.c_str());
   }

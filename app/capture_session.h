@@ -62,6 +62,10 @@ struct SessionOptions {
   int countdown_s = 0;  // "recording in 3... 2... 1..." first
   // Printed (unless quiet) once the output is open and before capture.
   std::string start_message;
+  // Called (on the calling thread) where the start message is printed,
+  // quiet or not: every check is passed and the run is starting. (profile
+  // says then which of its runs starts, so an error is its only line.)
+  std::function<void()> on_start;
   std::string verb = "replay";  // for the progress line
   bool quiet = false;           // no progress line
   // One line per written frame with its capture time on CLOCK_MONOTONIC

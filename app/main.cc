@@ -18,6 +18,7 @@
 
 #include "app/convert_command.h"
 #include "app/extract_command.h"
+#include "app/option_parsing.h"
 #include "app/profile_command.h"
 #include "app/record_command.h"
 #include "app/replay_command.h"
@@ -78,6 +79,18 @@ CLI::Validator Duration() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         return text.empty() ? "'' is not a duration (like 500ms or 2s)"
+                            : std::string();
+      },
+      "");
+}
+
+// An option whose empty value would mean "not given": given empty, it is
+// refused rather than silently ignored (`--window ''` recorded the whole
+// screen). `without` says what leaving it out does.
+CLI::Validator NotEmpty(const std::string& without) {
+  return CLI::Validator(
+      [without](std::string& text) -> std::string {
+        return text.empty() ? "'' is empty (without it, " + without + ")"
                             : std::string();
       },
       "");
@@ -214,14 +227,17 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
       ->check(Duration());
   CLI::Option* region =
       cmd->add_option("--region", o->region,
-                      "Record only this part of the screen: x,y,WIDTHxHEIGHT");
+                      "Record only this part of the screen: x,y,WIDTHxHEIGHT")
+          ->check(NotEmpty("the whole screen is recorded"));
   CLI::Option* window = cmd->add_option(
       "--window", o->window,
       "Follow one window: its id (0x... or decimal) or name (on a Wayland "
       "desktop: an X11 program's window, read from its own pixels)");
+  window->check(NotEmpty("the whole screen is recorded"));
   cmd->add_option("--monitor", o->monitor,
                   "Record only one monitor: its name (DP-1), its number (0, "
                   "1, ...: as xrandr --listmonitors numbers them) or primary")
+      ->check(NotEmpty("the whole screen is recorded"))
       ->excludes(region)
       ->excludes(window);
   cmd->add_option("--countdown", o->countdown_s,
@@ -238,14 +254,11 @@ void AddCaptureOptions(CLI::App* cmd, svgcast::RecordOptions* o) {
                   "The X display to record (default: $DISPLAY; where "
                   "$WAYLAND_DISPLAY is set, svgcast records the Wayland "
                   "desktop through its screen-cast portal unless --display "
-                  "or --window is given)");
+                  "or --window is given)")
+      ->check(NotEmpty("$DISPLAY is recorded"));
   cmd->add_option("--size", o->size,
                   "Size of the virtual display a command runs in")
       ->capture_default_str();
-  cmd->add_option("--timer-log", o->timer_log,
-                  "Write the frame timer's per-frame rows here (CSV)");
-  cmd->add_option("--timer-plot", o->timer_plot,
-                  "Draw the frame timer's chart here (SVG)");
   cmd->add_flag("!--no-realtime", o->realtime,
                 "Keep the capture thread at normal priority (by default it "
                 "asks for real-time scheduling, where permitted, so it wakes "
@@ -427,6 +440,15 @@ int main(int argc, char** argv) {
         kProcessing, "offloaded");
   record_cmd->add_flag("-q,--quiet", record.quiet,
                        "No progress line and no summary");
+  // (Not in profile, which writes both runs' own: its --keep keeps them.)
+  record_cmd
+      ->add_option("--timer-log", record.timer_log,
+                   "Write the frame timer's per-frame rows here (CSV)")
+      ->check(NotEmpty("no log is written"));
+  record_cmd
+      ->add_option("--timer-plot", record.timer_plot,
+                   "Draw the frame timer's chart here (SVG)")
+      ->check(NotEmpty("no chart is drawn"));
   record_cmd->add_flag("--log-frames", record.log_frames,
                        "Print a line per frame with its capture time "
                        "(CLOCK_MONOTONIC ns), for scripts");
@@ -438,12 +460,15 @@ int main(int argc, char** argv) {
       "and inline (the naive way), and compare the frame timers. Records "
       "the screen like `record`, or --replay a folder in real time.");
   AddCaptureOptions(profile_cmd, &profile.record);
-  profile_cmd->add_option(
-      "--replay", profile.replay_folder,
-      "Instead of the screen: replay this folder of frames in real time");
-  profile_cmd->add_option(
-      "--keep", profile.keep_folder,
-      "Keep both SVGs, timer logs and plots in this folder");
+  profile_cmd
+      ->add_option("--replay", profile.replay_folder,
+                   "Instead of the screen: replay this folder of frames "
+                   "in real time (for --duration at most)")
+      ->check(NotEmpty("the screen is recorded"));
+  profile_cmd
+      ->add_option("--keep", profile.keep_folder,
+                   "Keep both SVGs, timer logs and plots in this folder")
+      ->check(NotEmpty("they are removed"));
   // How the patches are made: what loads the processing, so what may make
   // the inline run stutter. (Not --colors: its palette pass runs after the
   // capture has ended, and so cannot make it stutter.)
@@ -507,6 +532,29 @@ int main(int argc, char** argv) {
       convert.cache_mb_given =
           convert_cmd->get_option("--cache-mb")->count() > 0;
       return svgcast::RunConvert(convert);
+    }
+    // (What only the screen has, which a replay would silently ignore;
+    // checked here, after CLI11's own errors, which come first.)
+    for (const char* screen_only :
+         {"--region", "--window", "--monitor", "--countdown", "--cursor",
+          "--choose-monitor", "--display", "--size", "command"}) {
+      if (*profile_cmd && !profile.replay_folder.empty() &&
+          profile_cmd->get_option(screen_only)->count() > 0) {
+        return svgcast::ReportFailure(svgcast::Status::Usage(
+            (screen_only == std::string("command") ? "a command after --"
+                                                   : screen_only) +
+            std::string(": not with --replay (which replays a folder, not the "
+                        "screen)")));
+      }
+    }
+    for (CLI::App* cmd : {record_cmd, profile_cmd}) {
+      const svgcast::RecordOptions& o =
+          cmd == record_cmd ? record : profile.record;
+      if (*cmd && cmd->get_option("--size")->count() > 0 && o.command.empty()) {
+        return svgcast::ReportFailure(svgcast::Status::Usage(
+            "--size: only with a command after -- (it sizes the virtual "
+            "display the command runs in; a display keeps its own size)"));
+      }
     }
     if (*record_cmd) {
       record.cache_mb_given = record_cmd->get_option("--cache-mb")->count() > 0;

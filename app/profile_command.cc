@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "app/capture_session.h"
@@ -39,11 +40,15 @@ class ScratchFolder {
   std::string path_;
 };
 
+// One of the two runs; `announce` is called once it starts (every check
+// passed: an error is then the only line).
 Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
-               const std::string& folder, SessionReport* report) {
+               const std::string& folder, const std::function<void()>& announce,
+               SessionReport* report) {
   const std::string name =
       mode == ProcessingMode::kOffloaded ? "offloaded" : "inline";
   RecordOptions record = options.record;
+  record.on_start = announce;
   record.processing = mode;
   record.output = folder + "/" + name + ".svg";
   record.timer_log = folder + "/" + name + "-timer.csv";
@@ -58,6 +63,13 @@ Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
   fixture.realtime = true;
   if (Status s = OpenFixtureSource(fixture, &source); !s.ok()) return s;
   SessionOptions session;
+  if (!record.duration.empty()) {
+    if (Status s = ParseDuration("--duration", record.duration,
+                                 &session.max_duration_us);
+        !s.ok()) {
+      return s;
+    }
+  }
   session.output = record.output;
   session.processing = mode;
   session.threads = record.threads;
@@ -71,6 +83,7 @@ Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
   session.quiet = true;
   session.timer_log = record.timer_log;
   session.timer_plot = record.timer_plot;
+  session.on_start = announce;
   return RunSession(*source, session, report);
 }
 
@@ -92,18 +105,23 @@ int RunProfile(const ProfileOptions& options) {
                                  ? "the screen"
                                  : options.replay_folder + " in real time";
   SessionReport offloaded, inline_report;
-  std::fprintf(stderr, "svgcast: profiling %s: 1/2, processing offloaded...\n",
-               source.c_str());
-  if (Status s =
-          RunOnce(options, ProcessingMode::kOffloaded, folder, &offloaded);
+  const auto announce = [&source](const char* run) {
+    return [&source, run] {
+      std::fprintf(stderr, "svgcast: profiling %s: %s...\n", source.c_str(),
+                   run);
+    };
+  };
+  if (Status s = RunOnce(options, ProcessingMode::kOffloaded, folder,
+                         announce("1/2, processing offloaded"), &offloaded);
       !s.ok()) {
     return ReportFailure(s);
   }
-  if (offloaded.interrupted) return Fail("interrupted");
-  std::fprintf(stderr, "svgcast: profiling %s: 2/2, processing inline...\n",
-               source.c_str());
-  if (Status s =
-          RunOnce(options, ProcessingMode::kInline, folder, &inline_report);
+  if (offloaded.interrupted) {
+    return ReportFailure(
+        Status::Interrupted("interrupted in the first run; no comparison"));
+  }
+  if (Status s = RunOnce(options, ProcessingMode::kInline, folder,
+                         announce("2/2, processing inline"), &inline_report);
       !s.ok()) {
     return ReportFailure(s);
   }

@@ -200,6 +200,7 @@ Status Record(const RecordOptions& options, SessionReport* report,
   session.log_frames = options.log_frames;
   session.timer_log = options.timer_log;
   session.timer_plot = options.timer_plot;
+  session.on_start = options.on_start;
   ChildProcess* const child = command.get();
   if (child != nullptr)
     session.should_stop = [child] { return child->Exited(); };

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,8 @@ struct RecordOptions {
   // temporary SVG first, which is then replayed in colours into `output`
   // (a palette needs every frame).
   int colours = 0;
+  // SessionOptions::on_start.
+  std::function<void()> on_start;
 };
 
 // 0: recorded (also when stopped by Ctrl-C, --duration or the command

@@ -284,6 +284,13 @@ TEST(Cli, RecordChecksItsOptionsBeforeRecording) {
       {{"--region", "abc"}, "--region: 'abc' is not a region"},
       {{"--duration", "soon"}, "--duration: 'soon' is not a duration"},
       {{"--display", ":5"}, "--display: not with a command"},
+      // (An empty value was taken for no option at all: the whole screen.)
+      {{"--window", ""}, "--window: '' is empty"},
+      {{"--monitor", ""}, "--monitor: '' is empty"},
+      {{"--region", ""}, "--region: '' is empty"},
+      {{"--display", ""}, "--display: '' is empty"},
+      {{"--timer-log", ""}, "--timer-log: '' is empty"},
+      {{"--timer-plot", ""}, "--timer-plot: '' is empty"},
   };
   for (const auto& [args, error] : cases) {
     SCOPED_TRACE(error);
@@ -296,6 +303,26 @@ TEST(Cli, RecordChecksItsOptionsBeforeRecording) {
     EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
     EXPECT_TRUE(Contains(r.err, "svgcast: " + error));
     EXPECT_TRUE(Contains(r.err, " (see svgcast --help)\n")) << r.err;
+    EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+  }
+}
+
+// --size sizes the virtual display of a command: with an existing display
+// it would be silently ignored, so it is refused (before anything opens
+// the display, which here does not exist).
+TEST(Cli, SizeIsOnlyForACommand) {
+  for (const char* command : {"record", "profile"}) {
+    SCOPED_TRACE(command);
+    TempDir dir;
+    std::vector<std::string> args = {command, "--display", ":99999", "--size",
+                                     "640x480"};
+    if (command == std::string("record")) {
+      args.insert(args.end(), {"-o", dir.File("out.svg")});
+    }
+    const CommandResult r = RunSvgcast(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_TRUE(IsOneErrorLine(r.err));
+    EXPECT_TRUE(Contains(r.err, "svgcast: --size: only with a command"));
     EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
   }
 }

@@ -1,6 +1,7 @@
 // `svgcast profile`: the same capture twice, processing offloaded and
 // inline, with both frame-timer summaries side by side; on replayed frames
 // paced in real time (no screen needed) and on a live display.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -78,10 +79,55 @@ TEST(Profile, RecordsALiveDisplayTwice) {
   EXPECT_TRUE(Contains(r.err, "50.0 ms"));  // the period, in both columns
 }
 
+// An error is the only line: "profiling ...: 1/2" comes once the run
+// starts, not before its checks.
 TEST(Profile, BadReplayFolderIsAnError) {
   const CommandResult r = RunSvgcast({"profile", "--replay", "/nonexistent"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(Contains(r.err, "/nonexistent"));
+  EXPECT_EQ(r.err, "svgcast: /nonexistent: no such folder\n");
+}
+
+// With --replay, what only the screen has would be ignored: it is refused
+// (exit 2, one line). --timer-log is record's: profile writes both runs'.
+TEST(Profile, ScreenOptionsWithAReplayAreRefused) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--", "xterm"},      {"--region", "0,0,10x10"}, {"--window", "xterm"},
+      {"--monitor", "0"},   {"--countdown", "3"},      {"--cursor"},
+      {"--choose-monitor"}, {"--display", ":5"},       {"--size", "100x100"},
+  };
+  for (const std::vector<std::string>& args : cases) {
+    SCOPED_TRACE(args.front());
+    std::vector<std::string> command = {"profile", "--replay",
+                                        FixturePath("boxes")};
+    command.insert(command.end(), args.begin(), args.end());
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_TRUE(Contains(
+        r.err, "svgcast: " +
+                   (args.front() == "--" ? std::string("a command after --")
+                                         : args.front()) +
+                   ": not with --replay"))
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  const CommandResult r = RunSvgcast(
+      {"profile", "--replay", FixturePath("boxes"), "--timer-log", "x.csv"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(Contains(r.err, "--timer-log")) << r.err;
+}
+
+// --duration ends each replay there (boxes runs 2.2 s; its frames at 0,
+// 100 and 150 ms are due before 200 ms, the next at 200 ms is not).
+TEST(Profile, DurationCutsAReplayShort) {
+  TempDir keep;
+  const CommandResult r =
+      RunSvgcast({"profile", "--replay", FixturePath("boxes"), "--duration",
+                  "200ms", "--keep", keep.path()});
+  ExpectComparison(r);
+  for (const char* csv : {"offloaded-timer.csv", "inline-timer.csv"}) {
+    const std::string rows = ReadFile(keep.File(csv));
+    EXPECT_LE(std::count(rows.begin(), rows.end(), '\n'), 4) << rows;
+  }
 }
 
 }  // namespace
