@@ -5,6 +5,7 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "capture/clock.h"
@@ -44,21 +45,35 @@ void CaptureThread::Run(std::stop_token stop) {
     result.realtime =
         ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &param) == 0;
   }
+  // When the duration ends on the monotonic clock: a source paced in real
+  // time stops waiting then (its next frame would be past the end).
+  int64_t duration_end_ns = 0;
+  // Why the stream ends before the next frame, if it does.
+  const auto why_end = [&](bool waiting) -> std::optional<End> {
+    if (stop.stop_requested() ||
+        (options_.interrupted != nullptr && options_.interrupted->load())) {
+      return End::kStopped;
+    }
+    // Never before the first frame: a recording always has one.
+    if (options_.should_stop && result.frames > 0 && options_.should_stop()) {
+      return End::kStopCondition;
+    }
+    if (waiting && duration_end_ns != 0 &&
+        MonotonicNowNs() >= duration_end_ns) {
+      return End::kDurationReached;
+    }
+    return std::nullopt;
+  };
+  source_.SetCutShort([&] { return why_end(/*waiting=*/true).has_value(); });
   try {
     for (;;) {
-      if (stop.stop_requested() ||
-          (options_.interrupted != nullptr && options_.interrupted->load())) {
-        result.end = End::kStopped;
-        break;
-      }
-      // Never before the first frame: a recording always has one.
-      if (options_.should_stop && result.frames > 0 && options_.should_stop()) {
-        result.end = End::kStopCondition;
+      if (const std::optional<End> end = why_end(/*waiting=*/false)) {
+        result.end = *end;
         break;
       }
       Tick tick;
       if (!source_.WaitForNextFrame(&tick)) {
-        result.end = End::kSourceEnded;
+        result.end = why_end(/*waiting=*/true).value_or(End::kSourceEnded);
         break;
       }
       if (tick.skipped != 0) {
@@ -92,6 +107,9 @@ void CaptureThread::Run(std::stop_token stop) {
       if (!have_origin) {
         origin_us = frame->timestamp_us;
         have_origin = true;
+        if (options_.max_duration_us > 0) {
+          duration_end_ns = start_ns + options_.max_duration_us * 1000;
+        }
       }
       const int64_t timestamp_us = frame->timestamp_us - origin_us;
       if (options_.max_duration_us > 0 &&
@@ -118,6 +136,7 @@ void CaptureThread::Run(std::stop_token stop) {
     result.end = End::kFailed;
     result.status = Status::Error(std::string("capture failed: ") + e.what());
   }
+  source_.SetCutShort(nullptr);  // (it refers to this function's locals)
   // End of stream: processing drains everything cached, then says done.
   post_(FrameTicket{FrameTicket::Kind::kEnd, result.frames,
                     result.last_timestamp_us});

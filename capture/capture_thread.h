@@ -3,7 +3,10 @@
 // captures and publishes it, and posts its FrameTicket into the processing
 // side. When the source ends, a stop is requested, the duration is reached,
 // the cache is aborted or a capture fails, it posts the end marker (seq one
-// past the last frame) and the thread finishes. It does nothing else, so
+// past the last frame) and the thread finishes. A source waiting for its
+// next tick is cut short (FrameSource::SetCutShort) by a stop, Ctrl-C,
+// should_stop or the duration's end, so at a low frame rate the stream
+// still ends within 50 ms of them, not at the next tick. It does nothing else, so
 // processing can never make it late; with a FrameTimer it records when each
 // frame was due, captured and how full the cache was.
 //

@@ -21,4 +21,21 @@ void SleepUntilNs(int64_t deadline_ns) {
   }
 }
 
+bool SleepUntilNsUnless(int64_t deadline_ns, const CutShort& cut_short) {
+  if (!cut_short) {
+    SleepUntilNs(deadline_ns);
+    return true;
+  }
+  for (;;) {
+    if (cut_short()) return false;
+    const int64_t now_ns = MonotonicNowNs();
+    if (now_ns >= deadline_ns) return true;
+    if (deadline_ns - now_ns <= kCutShortPollNs) {
+      SleepUntilNs(deadline_ns);
+      return true;
+    }
+    SleepUntilNs(now_ns + kCutShortPollNs);
+  }
+}
+
 }  // namespace svgcast

@@ -47,8 +47,7 @@ class FixtureSource final : public FrameSource {
       ++tick->skipped;
     }
     tick->deadline_ns = DueNs(next_);
-    SleepUntilNs(tick->deadline_ns);
-    return true;
+    return SleepUntilNsUnless(tick->deadline_ns, cut_short());
   }
 
   Status Capture(Frame* frame) override {

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <opencv2/core.hpp>
 
+#include "capture/clock.h"
 #include "capture/frame.h"
 #include "capture/status.h"
 
@@ -39,8 +41,18 @@ class FrameSource {
   virtual std::optional<uint64_t> frame_count() const = 0;
 
   // Waits until the next frame is due (paced sources sleep until their next
-  // deadline). False when the stream has ended normally.
+  // deadline). False when the stream has ended normally, or when the wait
+  // was cut short (SetCutShort(): the caller knows which).
   virtual bool WaitForNextFrame(Tick* tick) = 0;
+
+  // The capture thread's, before its first WaitForNextFrame(): a source
+  // that sleeps until a deadline asks `cut_short` while it waits (at least
+  // every kCutShortPollNs) and gives up waiting once it says true, so that
+  // at --fps 0.1 Ctrl-C is not a ten-second wait. (A source that wraps
+  // another passes it on.)
+  virtual void SetCutShort(CutShort cut_short) {
+    cut_short_ = std::move(cut_short);
+  }
 
   // Captures the due frame: fills frame->pixels (CV_8UC4 BGRX, memory the
   // frame may keep: either owned by the Mat or kept alive by
@@ -53,6 +65,12 @@ class FrameSource {
 
   // The due frame is not wanted (the cache is full under the drop policy).
   virtual void Skip() = 0;
+
+ protected:
+  const CutShort& cut_short() const { return cut_short_; }
+
+ private:
+  CutShort cut_short_;
 };
 
 }  // namespace svgcast

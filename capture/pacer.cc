@@ -9,7 +9,9 @@ Pacer::Pacer(int64_t period_ns, int64_t first_deadline_ns)
       next_deadline_ns_(first_deadline_ns >= 0 ? first_deadline_ns
                                                : MonotonicNowNs()) {}
 
-Tick Pacer::WaitForNextTick() {
+Tick Pacer::WaitForNextTick() { return *WaitForNextTick(CutShort()); }
+
+std::optional<Tick> Pacer::WaitForNextTick(const CutShort& cut_short) {
   Tick tick;
   const int64_t now_ns = MonotonicNowNs();
   if (now_ns >= next_deadline_ns_ + period_ns_) {
@@ -19,7 +21,7 @@ Tick Pacer::WaitForNextTick() {
     tick.skipped = static_cast<uint64_t>(behind);
     next_deadline_ns_ += behind * period_ns_;
   }
-  SleepUntilNs(next_deadline_ns_);
+  if (!SleepUntilNsUnless(next_deadline_ns_, cut_short)) return std::nullopt;
   tick.deadline_ns = next_deadline_ns_;
   next_deadline_ns_ += period_ns_;
   return tick;

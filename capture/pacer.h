@@ -10,7 +10,9 @@
 #define SVGCAST_CAPTURE_PACER_H_
 
 #include <cstdint>
+#include <optional>
 
+#include "capture/clock.h"
 #include "capture/frame_source.h"
 
 namespace svgcast {
@@ -22,6 +24,9 @@ class Pacer {
 
   // Sleeps until the next due tick and says which one it is.
   Tick WaitForNextTick();
+  // The same, unless `cut_short` says to stop waiting first (it is asked
+  // at least every kCutShortPollNs): then nothing, and the tick stays due.
+  std::optional<Tick> WaitForNextTick(const CutShort& cut_short);
 
   int64_t period_ns() const { return period_ns_; }
 

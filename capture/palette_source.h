@@ -39,6 +39,9 @@ class PaletteSource : public FrameSource {
   bool WaitForNextFrame(Tick* tick) override {
     return source_->WaitForNextFrame(tick);
   }
+  void SetCutShort(CutShort cut_short) override {
+    source_->SetCutShort(std::move(cut_short));
+  }
   // The source's frame, mapped: new pixels, owned by their Mat.
   Status Capture(Frame* frame) override;
   void Skip() override { source_->Skip(); }

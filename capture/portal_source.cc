@@ -909,7 +909,9 @@ class PortalSource : public FrameSource {
 
   bool WaitForNextFrame(Tick* tick) override {
     if (!pacer_) pacer_.emplace(period_ns_);
-    *tick = pacer_->WaitForNextTick();
+    const std::optional<Tick> due = pacer_->WaitForNextTick(cut_short());
+    if (!due) return false;
+    *tick = *due;
     return true;
   }
 

@@ -826,7 +826,9 @@ class X11Source final : public FrameSource {
   bool WaitForNextFrame(Tick* tick) override {
     // The first deadline is when the capture thread first asks.
     if (!pacer_) pacer_.emplace(period_ns_);
-    *tick = pacer_->WaitForNextTick();
+    const std::optional<Tick> due = pacer_->WaitForNextTick(cut_short());
+    if (!due) return false;
+    *tick = *due;
     return true;
   }
 

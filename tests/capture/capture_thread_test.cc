@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
+#include "capture/clock.h"
+#include "capture/pacer.h"
 #include "tests/test_util.h"
 
 namespace svgcast::test {
@@ -320,6 +322,65 @@ TEST(CaptureThreadTest, InterruptedMidStreamEndsAfterTheCurrentFrame) {
   EXPECT_EQ(result.end, End::kStopped);
   EXPECT_EQ(result.frames, 4u);
   EXPECT_TRUE(FramesThenEnd(tickets.Get(), {0, 40000, 80000, 120000}));
+}
+
+// A live source paced at one frame an hour: its wait for frame 1 would
+// take an hour unless the capture thread cuts it short. The test can
+// wait until the capture thread is in that wait.
+class HourlySource final : public FrameSource {
+ public:
+  cv::Size frame_size() const override { return kSize; }
+  std::optional<uint64_t> frame_count() const override { return std::nullopt; }
+  bool WaitForNextFrame(Tick* tick) override {
+    if (++waits_ == 2) waiting_for_frame_1_.set_value();
+    const std::optional<Tick> due = pacer_.WaitForNextTick(cut_short());
+    if (due) *tick = *due;
+    return due.has_value();
+  }
+  Status Capture(Frame* frame) override {
+    frame->pixels = SolidFrame(kSize, cv::Scalar(1, 2, 3));
+    frame->timestamp_us = MonotonicNowNs() / 1000;
+    return Status::Ok();
+  }
+  void Skip() override {}
+
+  // Test thread: returns once the capture thread waits for frame 1.
+  void WaitUntilWaitingForFrame1() { waiting_for_frame_1_.get_future().wait(); }
+
+ private:
+  Pacer pacer_{3'600'000'000'000};
+  int waits_ = 0;
+  std::promise<void> waiting_for_frame_1_;
+};
+
+// Ctrl-C, a stop, or the end of --duration while the source waits for its
+// next tick end the stream then, not at the tick (--fps 0.1: ten seconds
+// later).
+TEST(CaptureThreadTest, CtrlCCutsTheWaitForTheNextTickShort) {
+  HourlySource source;
+  FrameCache cache({}, WhenFull::kWait);
+  std::atomic<bool> interrupted{false};
+  Tickets tickets;
+  CaptureThread thread(source, cache, tickets.Post(),
+                       Interruptible(&interrupted));
+  source.WaitUntilWaitingForFrame1();
+  interrupted = true;  // as the SIGINT handler does
+  const CaptureResult result = thread.Join();
+  EXPECT_EQ(result.end, End::kStopped);
+  EXPECT_EQ(result.frames, 1u);
+}
+
+TEST(CaptureThreadTest, DurationEndsTheWaitForAFrameDuePastIt) {
+  HourlySource source;
+  FrameCache cache({}, WhenFull::kWait);
+  Tickets tickets;
+  CaptureOptions options;
+  options.max_duration_us = 1000;
+  CaptureThread thread(source, cache, tickets.Post(), options);
+  const CaptureResult result = thread.Join();
+  EXPECT_EQ(result.end, End::kDurationReached);
+  EXPECT_EQ(result.frames, 1u);
+  EXPECT_TRUE(FramesThenEnd(tickets.Get(), {0}));
 }
 
 TEST(CaptureThreadTest, CaptureFailureEndsWithItsStatus) {

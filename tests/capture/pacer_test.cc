@@ -120,5 +120,25 @@ TEST(PacerTest, LessThanAPeriodLateKeepsItsTick) {
   }
 }
 
+// A wait cut short: `cut_short` is asked first and then while waiting;
+// once it says true the wait ends without a tick, and that tick stays due.
+// (With a period of an hour, a wait not cut short would take an hour.)
+TEST(PacerTest, CutShortEndsTheWaitWithoutATick) {
+  constexpr int64_t kHour = 3'600'000 * kMs;
+  Pacer hourly(kHour, MonotonicNowNs() + kHour);
+  int asked = 0;
+  EXPECT_FALSE(hourly.WaitForNextTick([&] { return ++asked == 3; }));
+  EXPECT_EQ(asked, 3);  // at the start, then at least every 50 ms
+
+  const int64_t first = MonotonicNowNs() + 20 * kMs;
+  Pacer pacer(kHour, first);
+  EXPECT_FALSE(pacer.WaitForNextTick([] { return true; }));
+  const std::optional<Tick> tick = pacer.WaitForNextTick([] { return false; });
+  ASSERT_TRUE(tick);
+  EXPECT_EQ(tick->deadline_ns, first);
+  EXPECT_EQ(tick->skipped, 0u);
+  EXPECT_GE(MonotonicNowNs(), first);
+}
+
 }  // namespace
 }  // namespace svgcast
