@@ -195,6 +195,11 @@ class Reader : public ScreencastDecoder {
   std::multimap<int64_t, const Layer*> hiding_;
   size_t next_time_ = 0;   // into times_
   size_t next_layer_ = 0;  // into layers_ (in time order)
+  // In time order: the layers painted and not hidden yet, in paint order
+  // (what a box where one hides is painted again from: a coloured log's
+  // 93,000 layers scanned at each of its 7,500 times took a fifth of
+  // extract's time).
+  std::vector<const Layer*> showing_;
   cv::Mat canvas_;
   cv::Mat shown_;  // the canvas with the pointer over it
 };
@@ -1102,19 +1107,21 @@ bool Reader::Next(DecodedFrame* frame) {
     for (; next_layer_ < layers_.size() && layers_[next_layer_].time_us <= time;
          ++next_layer_) {
       Paint(layers_[next_layer_], &canvas_);
+      showing_.push_back(&layers_[next_layer_]);
+    }
+    const auto [from, to] = hiding_.equal_range(time);
+    if (from != to) {
+      std::erase_if(showing_, [time](const Layer* layer) {
+        return layer->hide_us <= time;
+      });
     }
     // Where a layer hides, what is shown without it: that box painted
     // again from the first layer (not assuming it is covered there).
-    const auto [from, to] = hiding_.equal_range(time);
     for (auto it = from; it != to; ++it) {
       const cv::Rect box = cv::Rect(it->second->at, it->second->image->size()) &
                            cv::Rect(0, 0, canvas_.cols, canvas_.rows);
       canvas_(box).setTo(cv::Scalar(0, 0, 0, 255));
-      for (const Layer& layer : layers_) {
-        if (layer.time_us <= time && time < layer.hide_us) {
-          Paint(layer, &canvas_, box);
-        }
-      }
+      for (const Layer* layer : showing_) Paint(*layer, &canvas_, box);
     }
   } else {
     canvas_.setTo(cv::Scalar(0, 0, 0, 255));
