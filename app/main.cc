@@ -341,11 +341,6 @@ int main(int argc, char** argv) {
                    "Most megabytes of pixels the frame cache holds (0: no cap)")
       ->check(WholeNumber(0, kMostCacheMb))
       ->capture_default_str();
-  OneOf(replay_cmd->add_option(
-            "--when-full", replay.when_full,
-            "At the cache cap: wait for processing (lossless) or drop "
-            "frames like a live recording"),
-        kWhenFull, "wait");
   replay_cmd->add_flag("-q,--quiet", replay.quiet,
                        "No progress line and no summary");
   AddPlaybackOptions(replay_cmd, &replay.playback, /*trim=*/true);

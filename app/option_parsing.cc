@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "capture/frame.h"
+#include "capture/manifest.h"
 
 namespace svgcast {
 namespace {
@@ -47,11 +48,16 @@ Status ParseDuration(const std::string& option, const std::string& text,
       std::from_chars(number.data(), number.data() + number.size(), value);
   if (number.empty() || error != std::errc() ||
       end != number.data() + number.size() || !std::isfinite(value) ||
-      value < 0 || value * scale_us > static_cast<double>(kMaxTimestampUs)) {
+      value < 0) {
     return Status::Usage(option + ": '" + text + "' is not a duration (like " +
                          (rules.bare_unit_us == 1e3 ? "500, 500ms, 10s or 2m"
                                                     : "10s, 500ms or 2m") +
                          ")");
+  }
+  if (value * scale_us > static_cast<double>(kMaxTimestampUs)) {
+    return Status::Usage(option + ": '" + text + "' is more than " +
+                         FormatMilliseconds(kMaxTimestampUs) +
+                         " ms (31 years), the longest time svgcast takes");
   }
   if (value == 0 && !rules.allow_zero) {
     return Status::Usage(option + ": '" + text + "': must be more than 0");

@@ -129,7 +129,9 @@ int RunReplay(const ReplayOptions& options) {
   session.threads = options.threads;
   session.cache = {options.cache_frames, options.cache_mb * 1000 * 1000};
   session.cache_bytes_by_default = !options.cache_mb_given;
-  session.when_full = options.when_full;
+  // (Frames are read as fast as processing takes them: at the cap, the
+  // reader waits. Dropping would keep the first frames and drop the rest.)
+  session.when_full = WhenFull::kWait;
   session.verb = "replay";
   session.timing = playback.timing;
   session.effort = options.effort;

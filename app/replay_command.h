@@ -29,8 +29,7 @@ struct ReplayOptions {
   // at --effort max, 1024 peaked at 736 MB, 256 at 347 MB, in the same time.
   size_t cache_mb = 256;
   bool cache_mb_given = false;  // (else it grows for large frames)
-  WhenFull when_full = WhenFull::kWait;
-  bool quiet = false;  // no progress line, no summary
+  bool quiet = false;           // no progress line, no summary
   PlaybackOptions playback;
   Effort effort = Effort::kDefault;
   ImageFormat codec = ImageFormat::kPng;  // of the patches (--codec)

@@ -140,7 +140,9 @@ Status OpenFixtureSource(const FixtureOptions& options,
   std::vector<FixtureFrame> frames;
   if (has_manifest) {
     std::vector<ManifestEntry> entries;
-    if (Status s = ReadManifest(manifest_path.string(), &entries); !s.ok()) {
+    if (Status s = ReadManifest(manifest_path.string(), &entries,
+                                /*times_replaced=*/options.fps > 0);
+        !s.ok()) {
       return s;
     }
     for (const ManifestEntry& entry : entries) {

@@ -59,7 +59,7 @@ std::string Printable(std::string_view text) {
 }
 
 Status ParseManifest(const std::string& text, const std::string& name,
-                     std::vector<ManifestEntry>* entries) {
+                     std::vector<ManifestEntry>* entries, bool times_replaced) {
   entries->clear();
   std::string_view rest(text);
   // (A UTF-8 byte order mark, as some Windows editors write, is not part
@@ -94,7 +94,7 @@ Status ParseManifest(const std::string& text, const std::string& name,
           where + "timestamp '" + std::string(stamp) + "' is more than " +
           FormatMilliseconds(kMaxTimestampUs) + " ms (31 years)");
     }
-    if (!entries->empty() &&
+    if (!times_replaced && !entries->empty() &&
         entry.timestamp_us <= entries->back().timestamp_us) {
       return Status::Error(
           where + "timestamp " + FormatMilliseconds(entry.timestamp_us) +
@@ -110,7 +110,7 @@ Status ParseManifest(const std::string& text, const std::string& name,
 }
 
 Status ReadManifest(const std::string& path,
-                    std::vector<ManifestEntry>* entries) {
+                    std::vector<ManifestEntry>* entries, bool times_replaced) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     return Status::Error(path + ": a folder, not a list of frames");
@@ -119,7 +119,7 @@ Status ReadManifest(const std::string& path,
   if (!in) return Status::FromErrno(path, errno);
   std::ostringstream text;
   text << in.rdbuf();
-  return ParseManifest(text.str(), path, entries);
+  return ParseManifest(text.str(), path, entries, times_replaced);
 }
 
 std::string FormatMilliseconds(int64_t us) {

@@ -24,13 +24,17 @@ struct ManifestEntry {
 };
 
 // Parses the text of a manifest. `name` is used in errors, which read
-// "<name>:<line>: <problem>".
+// "<name>:<line>: <problem>". The times must increase, unless
+// `times_replaced` (--fps gives the frames times of its own: only the
+// order of the lines is used).
 Status ParseManifest(const std::string& text, const std::string& name,
-                     std::vector<ManifestEntry>* entries);
+                     std::vector<ManifestEntry>* entries,
+                     bool times_replaced = false);
 
 // Reads and parses the manifest file at `path` (errors name it).
 Status ReadManifest(const std::string& path,
-                    std::vector<ManifestEntry>* entries);
+                    std::vector<ManifestEntry>* entries,
+                    bool times_replaced = false);
 
 // Text for one line (an error's quote, a frames.txt comment): control
 // characters (a NUL cut a message short, a newline split a comment) as '?'.

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "capture/frame.h"
+#include "capture/manifest.h"
 #include "capture/png_reader.h"
 #include "processing/webp_codec.h"
 #include "svg/base64.h"
@@ -87,6 +88,8 @@ class Reader : public ScreencastDecoder {
   Status Bad(const std::string& why) const {
     return Status::Error(name_ + ": not an svgcast SVG (" + why + ")");
   }
+  // A time past the longest svgcast reads: "<what> <ms> ms, past ...".
+  Status TooLong(std::string_view what, std::string_view ms) const;
   // The <metadata>: "svgcast 1" or "svgcast 2", then the settings (svgcast
   // 1 wrapped every later frame in a <g>; 2 reads the same way).
   Status ReadSettings(std::string_view metadata);
@@ -332,6 +335,29 @@ bool ParseMs(std::string_view number, int64_t* us) {
   return true;
 }
 
+// Whether `number` is a time in ms ("146", "146.5") past the longest
+// svgcast reads: an SVG slowed or held that far is svgcast's, but too long
+// to read back (README, "Errors"), which its message says.
+bool PastTheLongestTime(std::string_view number) {
+  const std::string_view whole = number.substr(0, number.find('.'));
+  if (whole.empty() ||
+      whole.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  const std::string max = std::to_string(kMaxTimestampUs / 1000);
+  const std::string_view digits =
+      whole.substr(std::min(whole.find_first_not_of('0'), whole.size()));
+  return digits.size() > max.size() ||
+         (digits.size() == max.size() && digits > max);
+}
+
+Status Reader::TooLong(std::string_view what, std::string_view ms) const {
+  return Status::Error(name_ + ": " + std::string(what) + " " +
+                       std::string(ms.substr(0, 40)) + " ms, past " +
+                       FormatMilliseconds(kMaxTimestampUs) +
+                       " ms (31 years), the longest time svgcast reads back");
+}
+
 Status Reader::ReadPeriod(const pugi::xml_node& style,
                           int64_t* period_us) const {
   constexpr std::string_view kRule = "[style]{animation-duration:";
@@ -340,6 +366,10 @@ Status Reader::ReadPeriod(const pugi::xml_node& style,
   const std::string_view rest = css.substr(kRule.size());
   const size_t end = rest.find("ms;");
   if (*period_us >= 0) return Bad("two loops' animation-durations");
+  if (end != std::string_view::npos &&
+      PastTheLongestTime(rest.substr(0, end))) {
+    return TooLong("its loop lasts", rest.substr(0, end));
+  }
   if (end == std::string_view::npos ||
       !ParseMs(rest.substr(0, end), period_us)) {
     return Bad(Describe(style) + " has a bad animation-duration");
@@ -389,6 +419,10 @@ Status Reader::ReadDelays(const pugi::xml_node& node,
     rest = comma == std::string_view::npos ? std::string_view()
                                            : rest.substr(comma + 1);
     int64_t us = 0;
+    if (item.ends_with("ms") &&
+        PastTheLongestTime(item.substr(0, item.size() - 2))) {
+      return TooLong("a frame comes at", item.substr(0, item.size() - 2));
+    }
     if (!item.ends_with("ms") ||
         !ParseMs(item.substr(0, item.size() - 2), &us)) {
       return Bad(Describe(node) + " has a bad animation-delay");

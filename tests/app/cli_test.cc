@@ -83,10 +83,12 @@ TEST(Cli, HelpListsTheCommands) {
 TEST(Cli, SubcommandHelp) {
   const CommandResult r = RunSvgcast({"replay", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* option :
-       {"--output", "--fps", "--threads", "--cache-mb", "--when-full"}) {
+  for (const char* option : {"--output", "--fps", "--threads", "--cache-mb"}) {
     EXPECT_TRUE(Contains(r.out, option));
   }
+  // (A replay reads frames as fast as processing takes them: dropping at
+  // the cache's cap kept the first frames and dropped all the rest.)
+  EXPECT_FALSE(Contains(r.out, "--when-full"));
 }
 
 TEST(Cli, Version) {
@@ -201,12 +203,13 @@ TEST(Cli, NamedValuesListedTakenAndRefused) {
   const CommandResult help = RunSvgcast({"replay", "--help"});
   EXPECT_EQ(help.exit_code, 0) << help.err;
   for (const char* shown :
-       {"--codec {png,webp}=png", "--effort {fast,default,max}=default",
-        "--when-full {wait,drop}=wait"}) {
+       {"--codec {png,webp}=png", "--effort {fast,default,max}=default"}) {
     EXPECT_TRUE(Contains(help.out, shown)) << shown;
   }
-  EXPECT_TRUE(Contains(RunSvgcast({"record", "--help"}).out,
-                       "--processing {offloaded,inline}=offloaded"));
+  const std::string record_help = RunSvgcast({"record", "--help"}).out;
+  EXPECT_TRUE(
+      Contains(record_help, "--processing {offloaded,inline}=offloaded"));
+  EXPECT_TRUE(Contains(record_help, "--when-full {wait,drop}=drop"));
   TempDir dir;
   const std::string svg = dir.File("out.svg");
   const CommandResult upper = RunSvgcast(
@@ -217,7 +220,6 @@ TEST(Cli, NamedValuesListedTakenAndRefused) {
       {{"--codec", "gif"}, "--codec: 'gif' is not one of png, webp"},
       {{"--codec", "2"}, "--codec: '2' is not one of png, webp"},
       {{"--effort", "9"}, "--effort: '9' is not one of fast, default, max"},
-      {{"--when-full", "1"}, "--when-full: '1' is not one of wait, drop"},
   };
   for (const auto& [args, says] : cases) {
     SCOPED_TRACE(says);
@@ -252,6 +254,10 @@ TEST(Cli, BadPlaybackOptionsAreErrors) {
       {{"--speed", "0"}, "--speed", 2},
       {{"--start", "500", "--end", "400"}, "--end 400: not after --start", 2},
       {{"--start", "9s"}, "--start 9000 ms: after the last frame", 1},
+      // (A duration, but past the longest: said so, not "not a duration".)
+      {{"--loop", "--hold", "1000000001s"},
+       "--hold: '1000000001s' is more than 1000000000000 ms (31 years)",
+       2},
   };
   for (const auto& [args, error, exit_code] : cases) {
     TempDir dir;
@@ -284,6 +290,7 @@ TEST(Cli, RecordChecksItsOptionsBeforeRecording) {
       {{"--region", "abc"}, "--region: 'abc' is not a region"},
       {{"--duration", "soon"}, "--duration: 'soon' is not a duration"},
       {{"--display", ":5"}, "--display: not with a command"},
+      {{"--when-full", "1"}, "--when-full: '1' is not one of wait, drop"},
       // (An empty value was taken for no option at all: the whole screen.)
       {{"--window", ""}, "--window: '' is empty"},
       {{"--monitor", ""}, "--monitor: '' is empty"},
@@ -348,7 +355,9 @@ TEST(Cli, LatestTimesSlowedDownAndHeld) {
   const CommandResult back = RunSvgcast({"replay", svg, "-o", again});
   EXPECT_NE(back.exit_code, 0);
   EXPECT_TRUE(IsOneErrorLine(back.err)) << back.err;
-  EXPECT_TRUE(Contains(back.err, svg + ": "));
+  EXPECT_TRUE(Contains(back.err, svg + ": its loop lasts 101000000000000 ms, "
+                                       "past 1000000000000 ms (31 years)"))
+      << back.err;
   EXPECT_FALSE(FileExists(again));
 }
 
@@ -565,6 +574,23 @@ TEST(Cli, FpsOverridesFramesTxtTimes) {
   for (const ManifestEntry& entry : entries) {
     EXPECT_EQ(entry.timestamp_us % 125000, 0) << entry.timestamp_us;
   }
+}
+
+// With --fps the times of frames.txt are not used, so times that do not
+// increase are no error (without --fps they are).
+TEST(Cli, FpsTakesAFramesTxtWhoseTimesDoNotIncrease) {
+  TempDir in, out;
+  CopyFolder(FixturePath("boxes"), in.path());
+  WriteFile(in.File("frames.txt"), "000.png 0\n001.png 0\n002.png 0\n");
+  const CommandResult refused =
+      RunSvgcast({"replay", in.path(), "-o", out.File("a.svg"), "-q"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(Contains(refused.err, "is not after the previous frame's"));
+  const CommandResult r = RunSvgcast(
+      {"replay", in.path(), "--fps", "10", "-o", out.File("b.svg"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  WriteFile(in.File("frames.txt"), "000.png 0\n001.png 100\n002.png 200\n");
+  EXPECT_TRUE(DecodesToFrames(out.File("b.svg"), in.path()));
 }
 
 }  // namespace

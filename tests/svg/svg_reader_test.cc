@@ -698,13 +698,20 @@ TEST_F(SvgReaderError, NumbersFarPastAnyScreen) {
                               "<svg style=\"--d:9223372036854775ms\" "
                               "x=\"1\" width=\"2\" height=\"2\"><use "
                               "href=\"#s\" x=\"-2\"/></svg>"),
-              "delay");
+              "a frame comes at 9223372036854775 ms, past 1000000000000 ms "
+              "(31 years)");
   // (Refused before it is turned into microseconds, which would overflow.)
   ExpectError(Svg({4, 2}, Poster() + defs +
                               "<svg style=\"--d:9223372036854775807ms\" "
                               "x=\"1\" width=\"2\" height=\"2\"><use "
                               "href=\"#s\" x=\"-2\"/></svg>"),
-              "delay");
+              "a frame comes at 9223372036854775807 ms, past");
+  // (A delay that is not a number is still "not an svgcast SVG".)
+  ExpectError(Svg({4, 2}, Poster() + defs +
+                              "<svg style=\"--d:12x4ms\" "
+                              "x=\"1\" width=\"2\" height=\"2\"><use "
+                              "href=\"#s\" x=\"-2\"/></svg>"),
+              "not an svgcast SVG (");
 }
 
 TEST_F(SvgReaderError, UseOfAnUnknownId) {
