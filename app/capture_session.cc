@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -74,7 +75,32 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   if (Status s = OutputFile::Open(options.output, &out); !s.ok()) return s;
   interrupt.RemoveOnAbort(out->temp_path());
   // The timer's files are written at the end: one that cannot be is said
-  // now, before anything is recorded.
+  // now, before anything is recorded; so is one that another output
+  // would overwrite (the chart replaced the recording it was given as).
+  const auto same_file = [](const std::string& a, const std::string& b) {
+    std::error_code error_a, error_b;
+    return std::filesystem::weakly_canonical(a, error_a) ==
+               std::filesystem::weakly_canonical(b, error_b) &&
+           !error_a && !error_b;
+  };
+  for (const auto& [option, path] :
+       {std::pair{"--timer-log", &options.timer_log},
+        std::pair{"--timer-plot", &options.timer_plot}}) {
+    if (*path == "-") {
+      return Status::Usage(std::string(option) +
+                           ": '-': not standard output; give a file");
+    }
+    if (!path->empty() && !out->is_stdout() &&
+        same_file(*path, options.output)) {
+      return Status::Usage(std::string(option) + ": " + *path +
+                           " is the SVG's -o too; give another file");
+    }
+  }
+  if (!options.timer_log.empty() &&
+      same_file(options.timer_log, options.timer_plot)) {
+    return Status::Usage("--timer-plot: " + options.timer_plot +
+                         " is --timer-log's too; give another file");
+  }
   for (const auto& [option, path] :
        {std::pair{"--timer-log", &options.timer_log},
         std::pair{"--timer-plot", &options.timer_plot}}) {

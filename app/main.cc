@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
       "early (a video cut short, the X server gone): the SVG holds what came "
       "before; 130 stopped by Ctrl-C (replay and convert finish the SVG of "
       "the frames so far; record stops that way with 0, or with 130 and no "
-      "file during its --countdown).");
+      "file during its --countdown or the desktop's dialog).");
 
   svgcast::ReplayOptions replay;
   CLI::App* replay_cmd = app.add_subcommand(
@@ -509,10 +509,16 @@ int main(int argc, char** argv) {
                    "--help)\n",
                    argv[1]);
     } else {
-      std::fprintf(stderr, "svgcast: %s (see svgcast --help)\n", e.what());
+      // (The command's own help lists its options; the top one does not.)
+      std::fprintf(
+          stderr, "svgcast: %s (see svgcast %s--help)\n", e.what(),
+          app.get_subcommands().empty()
+              ? ""
+              : (app.get_subcommands().front()->get_name() + " ").c_str());
     }
     return 2;
   }
+  svgcast::SetHelpCommand(app.get_subcommands().front()->get_name());
 
   try {
     if (*replay_cmd) {

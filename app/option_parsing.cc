@@ -54,6 +54,10 @@ Status ParseDuration(const std::string& option, const std::string& text,
                                                     : "10s, 500ms or 2m") +
                          ")");
   }
+  if (scale_us == 0) {
+    return Status::Usage(option + ": '" + text + "' needs a unit (" + text +
+                         "ms, " + text + "s or " + text + "m)");
+  }
   if (value * scale_us > static_cast<double>(kMaxTimestampUs)) {
     return Status::Usage(option + ": '" + text + "' is more than " +
                          FormatMilliseconds(kMaxTimestampUs) +
@@ -101,10 +105,18 @@ Status ParseSize(const std::string& option, const std::string& text,
   return Status::Ok();
 }
 
+namespace {
+std::string g_help = "svgcast --help";  // (main thread only)
+}  // namespace
+
+void SetHelpCommand(const std::string& command) {
+  g_help = "svgcast " + command + " --help";
+}
+
 int ReportFailure(const Status& status) {
   // A command-line error ends as CLI11's own do.
   std::fprintf(stderr, "svgcast: %s%s\n", status.message().c_str(),
-               status.usage() ? " (see svgcast --help)" : "");
+               status.usage() ? (" (see " + g_help + ")").c_str() : "");
   return status.usage() ? 2 : status.interrupted() ? 130 : 1;
 }
 

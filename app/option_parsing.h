@@ -18,12 +18,14 @@
 namespace svgcast {
 
 struct DurationRules {
-  double bare_unit_us = 1e6;  // what a number without a unit counts
+  // What a number without a unit counts; 0: it needs one (--duration: a
+  // bare 1500 was 25 minutes, where --hold 1500 is 1.5 s).
+  double bare_unit_us = 0;
   bool allow_zero = false;
 };
 
-// "10s", "500ms", "2m", "1.5s"; a bare number in rules.bare_unit_us. At
-// most kMaxTimestampUs (capture/frame.h).
+// "10s", "500ms", "2m", "1.5s"; a bare number in rules.bare_unit_us, or
+// refused. At most kMaxTimestampUs (capture/frame.h).
 Status ParseDuration(const std::string& option, const std::string& text,
                      int64_t* duration_us, const DurationRules& rules = {});
 Status ParseRegion(const std::string& option, const std::string& text,
@@ -33,9 +35,13 @@ Status ParseSize(const std::string& option, const std::string& text,
 
 // Prints a failed command's `status` as svgcast's one line on stderr and
 // returns the exit status for it: 2 for a usage error (its line ends with
-// "(see svgcast --help)", as CLI11's own errors do), 130 for a run
-// Ctrl-C ended before it made anything, else 1.
+// "(see svgcast <command> --help)", as CLI11's own errors do), 130 for a
+// run Ctrl-C ended before it made anything, else 1.
 int ReportFailure(const Status& status);
+
+// The command whose help a usage error points to (main thread, once the
+// command line is parsed).
+void SetHelpCommand(const std::string& command);
 
 }  // namespace svgcast
 

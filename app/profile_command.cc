@@ -84,7 +84,11 @@ Status RunOnce(const ProfileOptions& options, ProcessingMode mode,
   session.timer_log = record.timer_log;
   session.timer_plot = record.timer_plot;
   session.on_start = announce;
-  return RunSession(*source, session, report);
+  const Status status = RunSession(*source, session, report);
+  if (!record.realtime) {
+    report->timer.capture_scheduling = "normal (--no-realtime)";
+  }
+  return status;
 }
 
 }  // namespace

@@ -208,6 +208,9 @@ Status Record(const RecordOptions& options, SessionReport* report,
       "recording " + shown_source + " at " + FormatRate(options.fps) + " fps" +
       (child != nullptr ? " ('" + child->name() + "')" : "") + "; Ctrl-C stops";
   const Status status = RunSession(*source, session, report);
+  if (!options.realtime) {
+    report->timer.capture_scheduling = "normal (--no-realtime)";
+  }
   source.reset();  // before the display goes away
   if (status.ok()) *how_it_ended = Describe(report->capture, child);
   if (command) command->Stop();

@@ -269,7 +269,7 @@ TEST(Cli, BadPlaybackOptionsAreErrors) {
     EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
     EXPECT_TRUE(Contains(r.err, error));
     // A command-line error points to --help, as CLI11's own errors do.
-    EXPECT_EQ(Contains(r.err, " (see svgcast --help)\n"), exit_code == 2)
+    EXPECT_EQ(Contains(r.err, " (see svgcast replay --help)\n"), exit_code == 2)
         << r.err;
     EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
   }
@@ -309,7 +309,7 @@ TEST(Cli, RecordChecksItsOptionsBeforeRecording) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_TRUE(IsOneErrorLine(r.err)) << r.err;
     EXPECT_TRUE(Contains(r.err, "svgcast: " + error));
-    EXPECT_TRUE(Contains(r.err, " (see svgcast --help)\n")) << r.err;
+    EXPECT_TRUE(Contains(r.err, " (see svgcast record --help)\n")) << r.err;
     EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
   }
 }

@@ -365,7 +365,7 @@ TEST_F(BadVideo, OutputIsTheVideoItself) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "svgcast: -o " + video +
                        ": that is the video itself (give the SVG another "
-                       "name) (see svgcast --help)\n");
+                       "name) (see svgcast convert --help)\n");
   EXPECT_TRUE(ReadFile(video) == bytes);
 }
 

@@ -18,8 +18,12 @@ TEST(OptionParsing, Durations) {
   EXPECT_EQ(us, 120'000'000);
   ASSERT_TRUE(ParseDuration("--duration", "1.5s", &us).ok());
   EXPECT_EQ(us, 1'500'000);
-  ASSERT_TRUE(ParseDuration("--duration", "3", &us).ok());
-  EXPECT_EQ(us, 3'000'000);
+  // (A bare number needs a unit: --hold 1500 is 1.5 s, and --duration
+  // 1500 was 25 minutes.)
+  const Status bare = ParseDuration("--duration", "1500", &us);
+  EXPECT_TRUE(bare.usage());
+  EXPECT_EQ(bare.message(),
+            "--duration: '1500' needs a unit (1500ms, 1500s or 1500m)");
   for (const char* bad : {"", "s", "ten", "-1s", "0", "1h", "1e99s", "nan"}) {
     const Status s = ParseDuration("--duration", bad, &us);
     EXPECT_FALSE(s.ok()) << bad;

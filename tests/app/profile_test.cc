@@ -116,6 +116,16 @@ TEST(Profile, ScreenOptionsWithAReplayAreRefused) {
   EXPECT_TRUE(Contains(r.err, "--timer-log")) << r.err;
 }
 
+// The summary says which scheduling the capture thread had, also when
+// --no-realtime asked for none (the row was left out).
+TEST(Profile, SaysTheSchedulingWithoutRealtimeToo) {
+  const CommandResult r =
+      RunSvgcast({"profile", "--replay", FixturePath("boxes"), "--duration",
+                  "200ms", "--no-realtime"});
+  ExpectComparison(r);
+  EXPECT_TRUE(Contains(r.err, "normal (--no-realtime)")) << r.err;
+}
+
 // --duration ends each replay there (boxes runs 2.2 s; its frames at 0,
 // 100 and 150 ms are due before 200 ms, the next at 200 ms is not).
 TEST(Profile, DurationCutsAReplayShort) {

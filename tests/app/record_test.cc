@@ -780,6 +780,34 @@ TEST(RecordBadInput, CtrlCDuringTheCountdown) {
   EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
 }
 
+// A timer file that another output would overwrite, or '-': refused
+// before recording, exit 2 (the chart replaced the recording it named,
+// which exited 1 as if it could not write it).
+TEST(RecordBadInput, TimerFilesOtherOutputsWouldOverwrite) {
+  TempDir dir;
+  const std::string svg = dir.File("out.svg");
+  const std::string csv = dir.File("t.csv");
+  const struct {
+    std::vector<std::string> args;
+    std::string says;
+  } cases[] = {
+      {{"--timer-plot", svg}, "--timer-plot: " + svg + " is the SVG's -o too"},
+      {{"--timer-log", dir.path() + "/./out.svg"}, "is the SVG's -o too"},
+      {{"--timer-log", csv, "--timer-plot", csv}, "is --timer-log's too"},
+      {{"--timer-log", "-"}, "--timer-log: '-': not standard output"},
+  };
+  for (const auto& [args, says] : cases) {
+    SCOPED_TRACE(says);
+    std::vector<std::string> command = {"record", "-o", svg, "--size", "64x48"};
+    command.insert(command.end(), args.begin(), args.end());
+    command.insert(command.end(), {"--", "true"});
+    const CommandResult r = RunSvgcast(command);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_TRUE(Contains(r.err, says)) << r.err;
+    EXPECT_EQ(ListFolder(dir.path()), std::vector<std::string>{});
+  }
+}
+
 TEST(RecordBadInput, WaylandDesktopWithoutAPortal) {
   auto desktop = StartPortalDesktop({{100, 80}, "BGRx", false});
   ASSERT_NE(desktop, nullptr);
