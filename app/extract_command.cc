@@ -50,14 +50,20 @@ Status RemoveEarlierManifest(const std::filesystem::path& folder,
   const std::filesystem::path path = folder / "frames.txt";
   std::error_code error;
   if (!std::filesystem::exists(path, error)) return Status::Ok();
+  // Only an extract's: 00000.png, 00001.png, ... in order. Another
+  // frames.txt (a recording's, whose times would be lost) is left alone,
+  // and so is the folder.
   std::vector<ManifestEntry> entries;
-  if (ReadManifest(path.string(), &entries).ok()) {
-    for (const ManifestEntry& entry : entries) {
-      if (const auto index = FrameIndex(entry.file)) {
-        earlier_frames->push_back(*index);
-      }
-    }
+  bool extracts = ReadManifest(path.string(), &entries).ok();
+  for (size_t i = 0; extracts && i < entries.size(); ++i) {
+    extracts = FrameIndex(entries[i].file) == i;
   }
+  if (!extracts) {
+    return Status::Error(path.string() +
+                         ": not an earlier extract's (a recording's?), so "
+                         "not replaced; give an empty or new folder");
+  }
+  for (size_t i = 0; i < entries.size(); ++i) earlier_frames->push_back(i);
   if (!std::filesystem::remove(path, error) || error) {
     return Status::Error(path.string() + ": cannot replace" +
                          (error ? ": " + error.message() : std::string()));

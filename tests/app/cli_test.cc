@@ -445,6 +445,29 @@ TEST(Cli, ExtractAgainReplacesTheEarlierFrames) {
   EXPECT_EQ(ReadFile(again + "/notes.txt"), "mine");
 }
 
+// A folder whose frames.txt is not an extract's (a recording: its times
+// would be lost) is left alone: one line, exit 1, nothing written there.
+TEST(Cli, ExtractLeavesAFolderWithAnotherFramesTxtAlone) {
+  TempDir dir;
+  const std::string svg = dir.File("boxes.svg");
+  ASSERT_EQ(
+      RunSvgcast({"replay", FixturePath("boxes"), "-o", svg, "-q"}).exit_code,
+      0);
+  const std::string recording = dir.File("recording");
+  ASSERT_TRUE(std::filesystem::create_directory(recording));
+  CopyFolder(FixturePath("boxes"), recording);
+  const std::vector<std::string> before = ListFolder(recording);
+  const std::string manifest = ReadFile(recording + "/frames.txt");
+  const CommandResult r = RunSvgcast({"extract", svg, recording, "-q"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(IsOneErrorLine(r.err));
+  EXPECT_TRUE(Contains(r.err, recording + "/frames.txt: not an earlier "
+                                          "extract's"))
+      << r.err;
+  EXPECT_EQ(ListFolder(recording), before);
+  EXPECT_EQ(ReadFile(recording + "/frames.txt"), manifest);
+}
+
 TEST(Cli, QuietReplayPrintsNothing) {
   TempDir dir;
   const CommandResult r = RunSvgcast(
