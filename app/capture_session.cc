@@ -183,7 +183,11 @@ Status RunSession(FrameSource& source, const SessionOptions& options,
   capture_options.timer = &timer;
   capture_options.realtime_priority = options.realtime_priority;
   CaptureThread capture(
-      source, cache, [&](const FrameTicket& t) { pipeline.Post(t); },
+      source, cache,
+      [&](const FrameTicket& t) {
+        if (t.is_end()) progress.CaptureEnded();
+        pipeline.Post(t);
+      },
       capture_options);
 
   const Status processed = pipeline.Wait();

@@ -43,7 +43,8 @@ std::string WorkText(const EncoderWork& work) {
 
 std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
                          uint64_t done, std::optional<uint64_t> captured,
-                         double seconds, std::optional<EncoderWork> work) {
+                         double seconds, std::optional<EncoderWork> work,
+                         bool capture_ended) {
   char line[160];
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
   if (total && *total > 0 && done >= *total) {
@@ -76,6 +77,17 @@ std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
           line + length, sizeof line - length, ", %s left",
           FormatEta(static_cast<double>(*total - done) / rate).c_str());
     }
+  } else if (capture_ended) {
+    const uint64_t frames = captured ? std::max(*captured, done) : done;
+    std::string more =
+        frames > done
+            ? "writing the " + std::to_string(frames - done) + " still waiting"
+            : "closing the SVG";
+    if (work) more += ", compressing " + WorkText(*work);
+    std::snprintf(line, sizeof line,
+                  "svgcast: %s ended at %llu frames, %.1f s; %s", verb.c_str(),
+                  static_cast<unsigned long long>(frames), seconds,
+                  more.c_str());
   } else {
     const uint64_t frames = captured ? std::max(*captured, done) : done;
     const int length = std::snprintf(
@@ -224,7 +236,8 @@ std::string ProgressLine::FramesText() {
   // (With a total, the frames' own rate and time left until they are all
   // written; the encoders' after.)
   if (total_ && done < *total_) work.reset();
-  return ProgressText(verb_, total_, done, captured, seconds, work);
+  return ProgressText(verb_, total_, done, captured, seconds, work,
+                      capture_ended_.load());
 }
 
 void ProgressLine::Show(std::string text) {

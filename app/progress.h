@@ -56,10 +56,13 @@ struct EncoderWork {
 // without a total, `captured` frames (`done` when not given) and how many
 // of them wait to be written; and `work`, once every frame is written or
 // without a total.
+// `capture_ended` (without a total): the recording has stopped, and what
+// is left is writing the frames still waiting and closing the SVG.
 std::string ProgressText(const std::string& verb, std::optional<uint64_t> total,
                          uint64_t done, std::optional<uint64_t> captured,
                          double seconds,
-                         std::optional<EncoderWork> work = std::nullopt);
+                         std::optional<EncoderWork> work = std::nullopt,
+                         bool capture_ended = false);
 
 class ProgressLine {
  public:
@@ -100,6 +103,9 @@ class ProgressLine {
 
   // `done` frames written.
   void Update(uint64_t done);
+  // Thread-safe: capture has ended (a recording's line then says so, not
+  // "recording" while the frames still waiting are written).
+  void CaptureEnded() { capture_ended_.store(true); }
   // Stops the line and clears it on a terminal, so the summary starts on
   // a clean line.
   void Finish();
@@ -127,6 +133,7 @@ class ProgressLine {
   const Text text_;  // (empty: frames)
   Output output_;
   std::atomic<uint64_t> done_{0};
+  std::atomic<bool> capture_ended_{false};
   std::string last_text_;  // (the line's thread)
   bool drawn_ = false;     // (the line's thread; read after it is joined)
   // When work was first seen left and how much was done then, and when

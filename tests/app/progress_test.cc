@@ -38,6 +38,21 @@ TEST(ProgressText, RecordingCountsCapturedFramesAndThoseWaiting) {
             "svgcast: recording 42 frames, 1.5 s");
 }
 
+// Once a recording has stopped, the line says so: the frames still
+// waiting are written, then the SVG is closed (it said "recording" for
+// 18 s after --duration had ended it).
+TEST(ProgressText, RecordingThatEndedSaysWhatIsLeft) {
+  EXPECT_EQ(ProgressText("recording", std::nullopt, 71, 78, 22.0, std::nullopt,
+                         /*capture_ended=*/true),
+            "svgcast: recording ended at 78 frames, 22.0 s; writing the 7 "
+            "still waiting");
+  EXPECT_EQ(ProgressText("recording", std::nullopt, 78, 78, 23.5,
+                         EncoderWork{1'000'000, 2'300'000, 13.0},
+                         /*capture_ended=*/true),
+            "svgcast: recording ended at 78 frames, 23.5 s; closing the SVG, "
+            "compressing 1.0/2.3 MB, 13 s left");
+}
+
 // Once every frame is written, the writer still closes the SVG (its last
 // sheets; a minute with Zopfli): not a run stuck at 100%.
 TEST(ProgressText, SaysTheSvgIsBeingClosedOnceEveryFrameIsWritten) {
