@@ -84,6 +84,13 @@ class ReplayInterrupt : public ::testing::Test {
     EXPECT_TRUE(reader_gone.revents & POLLERR);
     ::close(fd);
   }
+  // The replay started and held at frame 6: returns the FIFO's write end,
+  // opened once svgcast's capture thread opened it (-1 on a failure).
+  int StartAndHoldAtFrame6() {
+    Start();
+    FeedHeaderCheck();
+    return ::open(fifo_.c_str(), O_WRONLY);
+  }
   static void FeedOpened(int fd, const std::string& bytes) {
     // svgcast may stop reading early (a header check reads 24 bytes).
     ::signal(SIGPIPE, SIG_IGN);
@@ -114,9 +121,7 @@ class ReplayInterrupt : public ::testing::Test {
 };
 
 TEST_F(ReplayInterrupt, FirstCtrlCFinishesAValidSvgOfTheFramesSoFar) {
-  Start();
-  FeedHeaderCheck();
-  const int fd = ::open(fifo_.c_str(), O_WRONLY);  // capture is at frame 6
+  const int fd = StartAndHoldAtFrame6();
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::kill(pid_, SIGINT), 0);
   ReadStderrUntil("stopping; finishing the SVG (Ctrl-C again to abort)");
@@ -158,9 +163,7 @@ TEST_F(ReplayInterrupt, FirstCtrlCFinishesAValidSvgOfTheFramesSoFar) {
 }
 
 TEST_F(ReplayInterrupt, SecondCtrlCAbortsAndLeavesNoOutput) {
-  Start();
-  FeedHeaderCheck();
-  const int fd = ::open(fifo_.c_str(), O_WRONLY);
+  const int fd = StartAndHoldAtFrame6();
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::kill(pid_, SIGINT), 0);
   // Two signals sent at once would merge into one: wait for the first.
@@ -188,9 +191,7 @@ TEST_F(ReplayInterrupt, SecondCtrlCAbortsAndLeavesNoOutput) {
 // while pending, or are taken microseconds apart, well inside the 250 ms
 // in which one process's signals count as one request.)
 TEST_F(ReplayInterrupt, TwoSignalsFromOneProcessAtOnceAreOneCtrlC) {
-  Start();
-  FeedHeaderCheck();
-  const int fd = ::open(fifo_.c_str(), O_WRONLY);  // capture is at frame 6
+  const int fd = StartAndHoldAtFrame6();
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::kill(pid_, SIGINT), 0);
   ASSERT_EQ(::kill(pid_, SIGINT), 0);
